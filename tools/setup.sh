@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what caresim needs from Debian 12's archive, and nothing when it is all there.
+# Usage: tools/setup.sh [--dry-run]
+set -euo pipefail
+
+packages=(
+  # toolchain
+  g++ cmake ninja-build pkg-config git
+  # libraries the core links
+  libtbb-dev libeigen3-dev libyaml-cpp-dev libhdf5-dev libcli11-dev libfmt-dev
+  # tests and benchmarks
+  catch2 libbenchmark-dev hdf5-tools
+  # Python side: reading outputs, tests of the file format, notebooks
+  python3 python3-h5py python3-numpy python3-pandas python3-xarray python3-h5netcdf
+  python3-matplotlib jupyter-nbconvert python3-ipykernel
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} Debian packages are installed"
+  exit 0
+fi
+
+echo "setup: installing ${#missing[@]} missing package(s): ${missing[*]}"
+if [ "${1:-}" = "--dry-run" ]; then exit 0; fi
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "setup: not root and no sudo; install as root: apt-get install ${missing[*]}" >&2; exit 1; }
+  sudo_cmd=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -q
+"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
