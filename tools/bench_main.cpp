@@ -1,1 +1,70 @@
-int main() { return 0; }
+// caresim_bench: time per simulated day, and per agent, at several population sizes.
+// A measurement, not a test: run it on a quiet machine, e.g.
+//   build/caresim_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+// Each benchmark builds the city once (scaled from scenarios/leeds.yaml) and then times steps.
+#include <benchmark/benchmark.h>
+#include <oneapi/tbb/global_control.h>
+#include <sys/resource.h>
+
+#include <cmath>
+#include <memory>
+
+#include "caresim/engine/simulation.hpp"
+#include "caresim/scenario/load.hpp"
+
+namespace {
+
+caresim::Scenario leeds_scaled(double scale) {
+  caresim::Scenario s = caresim::load_scenario(CARESIM_SOURCE_DIR "/scenarios/leeds.yaml");
+  s.run.days = 36500;  // room for as many timed steps as the benchmark wants
+  s.city.citizens = static_cast<int>(std::lround(s.city.citizens * scale));
+  for (auto& org : s.organisations) {
+    org.staff = std::max(org.count, static_cast<int>(std::lround(org.staff * scale)));
+  }
+  return s;
+}
+
+double peak_rss_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+// Arguments: population scale in percent of Leeds, threads.
+void BM_simulated_day(benchmark::State& bench) {
+  const double scale = static_cast<double>(bench.range(0)) / 100.0;
+  tbb::global_control threads(tbb::global_control::max_allowed_parallelism,
+                              static_cast<std::size_t>(bench.range(1)));
+  auto sim = std::make_unique<caresim::Simulation>(leeds_scaled(scale));
+  std::vector<double> row(sim->layout().row_width());
+  for (int warmup = 0; warmup < 5; ++warmup) sim->step();
+  for (auto _ : bench) {
+    sim->step();
+    sim->observe(row);
+    benchmark::DoNotOptimize(row.data());
+  }
+  const double agents = static_cast<double>(sim->state().citizens.size() + sim->state().staff.size());
+  bench.counters["citizens"] = static_cast<double>(sim->state().citizens.size());
+  bench.counters["staff"] = static_cast<double>(sim->state().staff.size());
+  bench.counters["ties"] = static_cast<double>(sim->state().ties.edge_count());
+  // Rates are inverted to time: seconds per simulated day / year, nanoseconds per agent-day.
+  bench.counters["s_per_year"] =
+      benchmark::Counter(365.0, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  bench.counters["ns_per_agent_day"] = benchmark::Counter(
+      agents * 1e-9, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  bench.counters["peak_rss_MiB"] = peak_rss_mib();
+}
+
+BENCHMARK(BM_simulated_day)
+    ->ArgNames({"scale_pct", "threads"})
+    ->Args({10, 1})
+    ->Args({10, 2})
+    ->Args({25, 2})
+    ->Args({100, 1})
+    ->Args({100, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(2.0);
+
+}  // namespace
+
+BENCHMARK_MAIN();

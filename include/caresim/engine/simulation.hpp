@@ -1,0 +1,70 @@
+#pragma once
+
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "caresim/engine/phase.hpp"
+#include "caresim/io/run_file.hpp"
+#include "caresim/model/world.hpp"
+
+namespace caresim {
+
+/// Tie-network totals computed once per observation (one deterministic pass over the edges).
+struct TieStats {
+  double strength = 0.0;        ///< sum of all tie strengths
+  double cross_strength = 0.0;  ///< sum over cross-organisation ties
+  double ties = 0.0;
+  double cross_ties = 0.0;
+  std::vector<double> org_strength;        ///< per organisation: strength of its staff's ties
+  std::vector<double> org_cross_strength;  ///< per organisation: of which cross-organisation
+  std::vector<double> org_ties;            ///< per organisation: tie ends held by its staff
+};
+TieStats tie_stats(const Model& model, const State& state);
+
+/// One output series: what it is, and how to fill its values from the state after a step.
+struct Observable {
+  io::SeriesSpec spec;
+  bool headline = false;  ///< shown in the end-of-run summary
+  std::function<void(const Model&, const State&, const TieStats&, std::span<double>)> fill;
+};
+
+/// A run in progress: the immutable Model, the mutable State, the ordered phases and the
+/// observables. One step simulates one day. Not thread-safe itself; its phases use TBB inside.
+class Simulation {
+ public:
+  explicit Simulation(const Scenario& scenario);
+
+  const Model& model() const { return world_.model; }
+  const State& state() const { return world_.state; }
+  /// For tests and interventions that edit state between steps.
+  State& mutable_state() { return world_.state; }
+  const PhaseList& phases() const { return phases_; }
+
+  /// The next day to simulate (days since start); equals the steps done so far.
+  int day() const { return world_.state.day; }
+  /// Days the scenario asks for.
+  int days() const { return world_.model.scenario.run.days; }
+
+  /// Simulates one day: resets the day's tallies, runs every phase in order, advances the day.
+  void step();
+
+  /// The output layout (dimensions and series, in row order).
+  const io::RunLayout& layout() const { return layout_; }
+  const std::vector<Observable>& observables() const { return observables_; }
+  /// Fills `row` (layout().row_width() values) with the metrics of the day just simulated.
+  void observe(std::span<double> row) const;
+
+  /// Seconds spent in each phase so far, in phase order.
+  const std::vector<double>& phase_seconds() const { return phase_seconds_; }
+
+ private:
+  World world_;
+  PhaseList phases_;
+  std::vector<Observable> observables_;
+  io::RunLayout layout_;
+  std::vector<double> phase_seconds_;
+};
+
+}  // namespace caresim

@@ -1,0 +1,134 @@
+#include "caresim/engine/run.hpp"
+
+#include <fmt/format.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/info.h>
+
+#include <chrono>
+#include <ctime>
+#include <limits>
+#include <memory>
+#include <optional>
+
+#include "caresim/engine/simulation.hpp"
+#include "caresim/scenario/load.hpp"
+#include "caresim/version.hpp"
+
+namespace caresim {
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
+  using clock = std::chrono::steady_clock;
+  std::optional<tbb::global_control> threads;
+  const int thread_count =
+      options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  threads.emplace(tbb::global_control::max_allowed_parallelism,
+                  static_cast<std::size_t>(thread_count));
+
+  RunResult result;
+  result.output = options.output;
+  const auto build_start = clock::now();
+  Simulation sim(scenario);
+  result.build_seconds = std::chrono::duration<double>(clock::now() - build_start).count();
+
+  std::filesystem::path part = options.output;
+  part += ".part";
+  auto file = std::make_unique<io::RunFile>(part, sim.layout());
+  const std::string started = utc_now();
+  file->set_attributes({
+      io::Attribute::of("title", fmt::format("caresim run of scenario '{}'", scenario.name)),
+      io::Attribute::of("Conventions", std::string("CF-1.8")),
+      io::Attribute::of("caresim_version", std::string(kVersion)),
+      io::Attribute::of("git_commit", std::string(kGitCommit)),
+      io::Attribute::of("scenario", to_yaml(scenario)),
+      io::Attribute::of("scenario_name", scenario.name),
+      io::Attribute::of("scenario_file", options.scenario_file),
+      io::Attribute::of("command_line", options.command_line),
+      io::Attribute::of("seed", static_cast<std::int64_t>(scenario.run.seed)),
+      io::Attribute::of("threads", static_cast<std::int64_t>(thread_count)),
+      io::Attribute::of("steps_requested", static_cast<std::int64_t>(scenario.run.days)),
+      io::Attribute::of("start_time", started),
+      io::Attribute::of("citizens", static_cast<std::int64_t>(sim.state().citizens.size())),
+      io::Attribute::of("staff", static_cast<std::int64_t>(sim.state().staff.size())),
+      io::Attribute::of("organisations",
+                        static_cast<std::int64_t>(sim.model().organisations.size())),
+  });
+
+  // Running summaries of the headline series, so nothing is held per step.
+  std::vector<std::size_t> headline_offsets;
+  {
+    std::size_t offset = 0;
+    for (const Observable& o : sim.observables()) {
+      if (o.headline) {
+        headline_offsets.push_back(offset);
+        result.headline.push_back({o.spec.name, o.spec.units, 0.0,
+                                   std::numeric_limits<double>::infinity(),
+                                   -std::numeric_limits<double>::infinity(), 0.0});
+      }
+      offset += o.spec.dimension < 0
+                    ? 1
+                    : sim.layout().dimensions[static_cast<std::size_t>(o.spec.dimension)].labels.size();
+    }
+  }
+
+  std::vector<double> row(sim.layout().row_width());
+  const int days = sim.days();
+  const int flush_every = scenario.run.flush_every_days;
+  const auto loop_start = clock::now();
+  try {
+    while (sim.day() < days) {
+      if (options.stop != nullptr && options.stop->load() != 0) {
+        result.signal = options.stop->load();
+        break;
+      }
+      sim.step();
+      sim.observe(row);
+      file->append(sim.day() - 1, row);
+      for (std::size_t h = 0; h < headline_offsets.size(); ++h) {
+        HeadlineSummary& s = result.headline[h];
+        const double x = row[headline_offsets[h]];
+        s.mean += x;
+        s.min = std::min(s.min, x);
+        s.max = std::max(s.max, x);
+        s.last = x;
+      }
+      if (sim.day() % flush_every == 0) file->flush();
+      if (options.progress) options.progress(sim.day(), days);
+    }
+    result.steps = sim.day();
+    result.seconds = std::chrono::duration<double>(clock::now() - loop_start).count();
+    for (HeadlineSummary& s : result.headline) {
+      if (result.steps > 0) s.mean /= result.steps;
+    }
+    for (std::size_t p = 0; p < sim.phases().size(); ++p) {
+      result.phase_seconds.emplace_back(std::string(sim.phases()[p]->name()), sim.phase_seconds()[p]);
+    }
+    result.status = result.steps == days ? io::RunStatus::finished : io::RunStatus::interrupted;
+    file->set_attributes({io::Attribute::of("end_time", utc_now()),
+                          io::Attribute::of("wall_seconds", result.seconds)});
+    file->close(result.status);
+    file.reset();
+    std::filesystem::rename(part, options.output);
+  } catch (...) {
+    if (file) {
+      try {
+        file->set_attributes({io::Attribute::of("end_time", utc_now())});
+        file->close(io::RunStatus::failed);
+      } catch (...) {
+        // The original error is the one to report.
+      }
+    }
+    throw;
+  }
+  return result;
+}
+
+}  // namespace caresim

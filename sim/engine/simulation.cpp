@@ -1,0 +1,95 @@
+#include "caresim/engine/simulation.hpp"
+
+#include <chrono>
+
+#include "caresim/core/parallel.hpp"
+
+namespace caresim {
+
+std::vector<Observable> standard_observables(const Model& model);  // observables.cpp
+
+Simulation::Simulation(const Scenario& scenario)
+    : world_(build_world(scenario)),
+      phases_(default_phases()),
+      observables_(standard_observables(world_.model)),
+      phase_seconds_(phases_.size(), 0.0) {
+  layout_.start_date = scenario.run.start_date;
+  const Model& m = world_.model;
+  layout_.dimensions.push_back({"organisation", "organisation in the city's health and care system",
+                                m.organisations.name});
+  layout_.dimensions.push_back({"neighbourhood", "neighbourhood (MSOA-sized area) of the city",
+                                m.neighbourhoods.name});
+  for (const Observable& o : observables_) layout_.series.push_back(o.spec);
+}
+
+void Simulation::step() {
+  State& st = world_.state;
+  DailyTallies& t = st.today;
+  t.demand.fill(0);
+  std::fill(t.demand_by_org.begin(), t.demand_by_org.end(), 0);
+  std::fill(t.demand_by_neighbourhood.begin(), t.demand_by_neighbourhood.end(), 0);
+  std::fill(t.a_and_e_by_neighbourhood.begin(), t.a_and_e_by_neighbourhood.end(), 0);
+  t.ties_formed = 0;
+  t.ties_lost = 0;
+  for (std::size_t p = 0; p < phases_.size(); ++p) {
+    const auto start = std::chrono::steady_clock::now();
+    phases_[p]->run(world_.model, st);
+    phase_seconds_[p] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  ++st.day;
+}
+
+TieStats tie_stats(const Model& model, const State& state) {
+  const TieNetwork& net = state.ties;
+  const std::size_t orgs = model.organisations.size();
+  TieStats identity;
+  identity.org_strength.assign(orgs, 0.0);
+  identity.org_cross_strength.assign(orgs, 0.0);
+  identity.org_ties.assign(orgs, 0.0);
+  const auto org_of = net.org_of_node();
+  return deterministic_reduce(
+      net.edge_count(), 1 << 15, identity,
+      [&](std::size_t begin, std::size_t end, TieStats& s) {
+        for (std::size_t k = begin; k < end; ++k) {
+          const auto e = static_cast<std::uint32_t>(k);
+          const double w = net.strength(e);
+          const bool cross = net.cross_org(e) != 0;
+          s.strength += w;
+          s.ties += 1.0;
+          for (std::uint32_t end_org : {org_of[net.a(e)], org_of[net.b(e)]}) {
+            s.org_strength[end_org] += w;
+            s.org_ties[end_org] += 1.0;
+            if (cross) s.org_cross_strength[end_org] += w;
+          }
+          if (cross) {
+            s.cross_strength += w;
+            s.cross_ties += 1.0;
+          }
+        }
+      },
+      [](TieStats& total, const TieStats& part) {
+        total.strength += part.strength;
+        total.cross_strength += part.cross_strength;
+        total.ties += part.ties;
+        total.cross_ties += part.cross_ties;
+        for (std::size_t i = 0; i < total.org_strength.size(); ++i) {
+          total.org_strength[i] += part.org_strength[i];
+          total.org_cross_strength[i] += part.org_cross_strength[i];
+          total.org_ties[i] += part.org_ties[i];
+        }
+      });
+}
+
+void Simulation::observe(std::span<double> row) const {
+  const TieStats stats = tie_stats(world_.model, world_.state);
+  std::size_t offset = 0;
+  for (const Observable& o : observables_) {
+    const std::size_t width =
+        o.spec.dimension < 0 ? 1
+                             : layout_.dimensions[static_cast<std::size_t>(o.spec.dimension)].labels.size();
+    o.fill(world_.model, world_.state, stats, row.subspan(offset, width));
+    offset += width;
+  }
+}
+
+}  // namespace caresim

@@ -1,0 +1,170 @@
+// The caresim binary end to end: exit codes, messages, the files it leaves (or does not).
+#include <catch2/catch.hpp>
+#include <fstream>
+
+#include "../support.hpp"
+
+using caresim::test::quoted;
+using caresim::test::run_command;
+using caresim::test::TempDir;
+
+namespace {
+const std::string kBin = CARESIM_BINARY;
+const std::string kCheck = std::string(CARESIM_PYTHON) + " " + CARESIM_SOURCE_DIR "/tests/python/h5check.py";
+
+std::filesystem::path write_file(const TempDir& dir, const std::string& name,
+                                 const std::string& text) {
+  const auto path = dir / name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+bool no_output_left(const TempDir& dir) {
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    if (entry.path().extension() == ".h5" || entry.path().extension() == ".part") return false;
+  }
+  return true;
+}
+}  // namespace
+
+TEST_CASE("cli: --version, --help and run --help", "[cli]") {
+  auto r = run_command(kBin + " --version");
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Contains("caresim 0.1.0"));
+  r = run_command(kBin + " --help");
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Contains("Exit codes"));
+  CHECK_THAT(r.output, Catch::Contains("run"));
+  r = run_command(kBin + " run --help");
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Contains("--threads"));
+  CHECK_THAT(r.output, Catch::Contains("--set"));
+  r = run_command(kBin);
+  CHECK(r.exit_code == 2);
+  r = run_command(kBin + " frobnicate");
+  CHECK(r.exit_code == 2);
+}
+
+TEST_CASE("cli: a run writes a finished file that xarray opens, and prints a summary", "[cli]") {
+  TempDir dir;
+  const auto scenario = write_file(dir, "tiny.yaml", caresim::test::tiny_city_yaml(20000, 45));
+  const auto out = dir / "out.h5";
+  auto r = run_command(kBin + " run " + quoted(scenario) + " -o " + quoted(out));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(std::filesystem::exists(out));
+  CHECK_FALSE(std::filesystem::exists(dir / "out.h5.part"));
+  CHECK_THAT(r.output, Catch::Contains("headline metric"));
+  CHECK_THAT(r.output, Catch::Contains("a_and_e_attendances"));
+  CHECK_THAT(r.output, Catch::Contains("finished after 45 of 45 days"));
+  // Progress goes to stderr as plain lines when stderr is not a terminal.
+  CHECK_THAT(r.output, Catch::Contains("caresim: 45/45 days (100%)"));
+
+  r = run_command(kCheck + " attrs " + quoted(out));
+  INFO(r.output);
+  CHECK_THAT(r.output, Catch::Contains("status=finished"));
+  CHECK_THAT(r.output, Catch::Contains("finished=1"));
+  CHECK_THAT(r.output, Catch::Contains("steps_completed=45"));
+  CHECK_THAT(r.output, Catch::Contains("seed=7"));
+  CHECK_THAT(r.output, Catch::Contains("git_commit="));
+  CHECK_THAT(r.output, Catch::Contains("start_time=20"));
+  r = run_command(kCheck + " open " + quoted(out));
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.output, Catch::Contains("'time': 45"));
+}
+
+TEST_CASE("cli: --quiet prints nothing; --seed, --steps and --set override the scenario",
+          "[cli]") {
+  TempDir dir;
+  const auto scenario = write_file(dir, "tiny.yaml", caresim::test::tiny_city_yaml(5000, 400));
+  const auto out = dir / "q.h5";
+  auto r = run_command(kBin + " run " + quoted(scenario) + " -o " + quoted(out) +
+                       " --quiet --seed 99 --steps 12 --set ties.reinforcement=0.2");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.empty());
+  r = run_command(kCheck + " attrs " + quoted(out));
+  CHECK_THAT(r.output, Catch::Contains("seed=99"));
+  CHECK_THAT(r.output, Catch::Contains("steps_completed=12"));
+  r = run_command(std::string(CARESIM_PYTHON) +
+                  " -c \"import h5py,sys; s=h5py.File(sys.argv[1])['/'].attrs['scenario']; "
+                  "print('reinforcement: 0.2' in s, 'days: 12' in s)\" " + quoted(out));
+  CHECK_THAT(r.output, Catch::Contains("True True"));
+}
+
+TEST_CASE("cli: output is bitwise identical at --threads 1, 2 and 4", "[cli][determinism]") {
+  TempDir dir;
+  const auto scenario = write_file(dir, "tiny.yaml", caresim::test::tiny_city_yaml(60000, 30));
+  std::string files;
+  for (int threads : {1, 2, 4}) {
+    const auto out = dir / ("t" + std::to_string(threads) + ".h5");
+    auto r = run_command(kBin + " run " + quoted(scenario) + " -q -o " + quoted(out) +
+                         " --threads " + std::to_string(threads));
+    REQUIRE(r.exit_code == 0);
+    files += " " + quoted(out);
+  }
+  auto r = run_command(kCheck + " same" + files);
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+}
+
+TEST_CASE("cli: bad input exits 2 with a clear message and leaves no file", "[cli][bad-input]") {
+  TempDir dir;
+  const auto good = write_file(dir, "good.yaml", caresim::test::tiny_city_yaml(2000, 5));
+  const auto out = " -o " + quoted(dir / "out.h5");
+  struct Case {
+    std::string args;
+    std::string message;
+  };
+  const auto typo = write_file(dir, "typo.yaml",
+                               caresim::test::tiny_city_yaml(2000, 5) + "tise: {team_size: 5}\n");
+  const auto malformed = write_file(dir, "bad.yaml", "name: [unclosed\n");
+  const std::vector<Case> cases = {
+      {"run " + quoted(dir / "missing.yaml"), "missing.yaml"},
+      {"run " + quoted(typo), "typo.yaml:11:1: tise: unknown key; did you mean 'ties'?"},
+      {"run " + quoted(malformed), "bad.yaml:"},
+      {"run " + quoted(good) + " --set ties.reinforcment=0.1", "did you mean 'reinforcement'?"},
+      {"run " + quoted(good) + " --set ties.reinforcement=lots", "--set ties.reinforcement=lots"},
+      {"run " + quoted(good) + " --set run.days=-3", "run.days"},
+      {"run " + quoted(good) + " --threads -1", "--threads"},
+      {"run " + quoted(good) + " --steps 0", "--steps"},
+      {"run " + quoted(good) + " -o " + quoted(dir / "no" / "such" / "dir.h5"),
+       "output directory does not exist"},
+      {"run " + quoted(good) + " -o " + quoted(dir.path()), "is a directory"},
+  };
+  for (const Case& c : cases) {
+    const bool has_output = c.args.find(" -o ") != std::string::npos;
+    auto r = run_command(kBin + " " + c.args + (has_output ? "" : out));
+    INFO(c.args << "\n" << r.output);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::Contains(c.message));
+    CHECK(no_output_left(dir));
+  }
+}
+
+TEST_CASE("cli: SIGTERM stops a run, leaving a readable file marked unfinished",
+          "[cli][interrupt]") {
+  TempDir dir;
+  const auto scenario =
+      write_file(dir, "long.yaml", caresim::test::tiny_city_yaml(200000, 20000));
+  const auto out = dir / "long.h5";
+  // Start the run, wait until it has flushed at least once, then ask it to stop.
+  const std::string script = kBin + " run " + quoted(scenario) + " -o " + quoted(out) +
+                             " > /dev/null 2>&1 & pid=$!; sleep 4; kill -TERM $pid; wait $pid; "
+                             "echo exit=$?";
+  auto r = run_command(script);
+  INFO(r.output);
+  CHECK_THAT(r.output, Catch::Contains("exit=143"));
+  REQUIRE(std::filesystem::exists(out));
+  CHECK_FALSE(std::filesystem::exists(dir / "long.h5.part"));
+  r = run_command(kCheck + " attrs " + quoted(out));
+  INFO(r.output);
+  CHECK_THAT(r.output, Catch::Contains("status=interrupted"));
+  CHECK_THAT(r.output, Catch::Contains("finished=0"));
+  CHECK_THAT(r.output, Catch::Contains("steps_completed="));
+  CHECK_THAT(r.output, !Catch::Contains("steps_completed=0\n"));
+  r = run_command(kCheck + " open " + quoted(out));
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+}

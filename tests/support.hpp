@@ -1,0 +1,103 @@
+#pragma once
+// Helpers shared by the tests: temporary folders, running commands, tiny scenarios.
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <string>
+
+namespace caresim::test {
+
+/// A fresh folder under the system temp dir, removed with everything in it at scope exit.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    path_ = std::filesystem::temp_directory_path() /
+            ("caresim-test-" + std::to_string(rd()) + std::to_string(rd()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  ///< stdout and stderr together
+};
+
+/// Runs a shell command, capturing stdout+stderr, and returns its exit code.
+inline CommandResult run_command(const std::string& command) {
+  CommandResult r;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return r;
+  std::array<char, 4096> buf{};
+  while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe) != nullptr) r.output += buf.data();
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+inline std::string quoted(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
+
+inline std::filesystem::path scenario_path(const std::string& name) {
+  return std::filesystem::path(CARESIM_SOURCE_DIR) / "scenarios" / name;
+}
+
+/// A small city in YAML, for fast tests: `citizens` residents and ~600 staff.
+inline std::string tiny_city_yaml(int citizens = 20000, int days = 60) {
+  return "name: tiny\n"
+         "run: {start_date: \"2017-04-01\", days: " +
+         std::to_string(days) +
+         ", seed: 7, flush_every_days: 10}\n"
+         "city: {citizens: " +
+         std::to_string(citizens) +
+         ", neighbourhoods: 12, priority_neighbourhoods: 2, primary_care_networks: 3}\n"
+         "organisations:\n"
+         "  - {name: Hospital, kind: acute, staff: 200}\n"
+         "  - {name: Community, kind: community, staff: 60}\n"
+         "  - {name: Mental health, kind: mental_health, staff: 60}\n"
+         "  - {name: Practice, kind: gp_practice, staff: 60, count: 6}\n"
+         "  - {name: Social care, kind: social_care, staff: 120}\n"
+         "  - {name: Charity, kind: third_sector, staff: 100, count: 5}\n";
+}
+
+}  // namespace caresim::test
+
+#include "caresim/scenario/scenario.hpp"
+
+namespace caresim::test {
+
+/// The tiny city as a Scenario struct, for tests that do not go through YAML.
+inline Scenario tiny_city(int citizens = 20000, int days = 60) {
+  Scenario s;
+  s.name = "tiny";
+  s.run.days = days;
+  s.run.seed = 7;
+  s.run.flush_every_days = 10;
+  s.city.citizens = citizens;
+  s.city.neighbourhoods = 12;
+  s.city.priority_neighbourhoods = 2;
+  s.city.primary_care_networks = 3;
+  s.organisations = {{"Hospital", OrgKind::acute, 200, 1},
+                     {"Community", OrgKind::community, 60, 1},
+                     {"Mental health", OrgKind::mental_health, 60, 1},
+                     {"Practice", OrgKind::gp_practice, 60, 6},
+                     {"Social care", OrgKind::social_care, 120, 1},
+                     {"Charity", OrgKind::third_sector, 100, 5}};
+  return s;
+}
+
+}  // namespace caresim::test
