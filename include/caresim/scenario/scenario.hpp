@@ -42,6 +42,8 @@ struct RunSettings {
   int days = 1095;                        ///< simulated days (one step = one day)
   std::uint64_t seed = 2017;              ///< run seed
   int flush_every_days = 30;              ///< days between HDF5 flushes
+
+  bool operator==(const RunSettings&) const = default;
 };
 
 /// The synthetic city the generator builds.
@@ -51,14 +53,18 @@ struct CitySettings {
   int priority_neighbourhoods = 6;   ///< how many of the most deprived are priority areas
   int primary_care_networks = 19;    ///< PCNs the GP practices are grouped into
   std::array<double, kAgeBandCount> age_shares = {0.21, 0.63, 0.13, 0.03};  ///< population shares
+
+  bool operator==(const CitySettings&) const = default;
 };
 
 /// One organisation, or `count` alike ones (for example 93 GP practices) sharing `staff`.
 struct OrganisationSpec {
-  std::string name;
+  std::string name;                      ///< non-empty, unique among a scenario's organisations
   OrgKind kind = OrgKind::third_sector;
   int staff = 0;  ///< total staff (split evenly across `count` organisations)
   int count = 1;  ///< how many organisations this entry stands for
+
+  bool operator==(const OrganisationSpec&) const = default;
 };
 
 /// The staff tie network: its initial shape and its daily dynamics.
@@ -78,18 +84,24 @@ struct TieSettings {
   double new_tie_strength = 0.1;               ///< strength of a newly formed tie
   double removal_threshold = 0.02;             ///< ties weaker than this are dropped
   int max_ties = 60;                           ///< most ties a person can keep up
+
+  bool operator==(const TieSettings&) const = default;
 };
 
 /// Citizens' demand for services: a Poisson process per citizen, rates per year.
 struct DemandSettings {
-  std::array<double, kServiceCount> rate_per_year = {4.8, 0.40, 0.30, 0.05, 0.02};
+  std::array<double, kServiceCount> rate_per_year = {4.0, 0.34, 0.30, 0.05, 0.02};
   std::array<double, kAgeBandCount> age_multiplier = {0.6, 0.9, 1.8, 3.2};
   double deprivation_gradient = 0.6;  ///< most-deprived decile's rates are (1 + this) x least
   double winter_amplitude = 0.12;     ///< seasonal swing of rates: 1 + a*cos(2pi(d - peak)/365)
   int winter_peak_day_of_year = 15;   ///< day of year rates peak (15 = mid-January)
+
+  bool operator==(const DemandSettings&) const = default;
 };
 
 /// A whole scenario: what the user asked for. Plain data; the core never sees YAML.
+/// load_scenario() guarantees the ranges and cross-key rules listed in docs/scenario.md;
+/// equality compares every field exactly (doubles bit for bit, up to -0 == 0).
 struct Scenario {
   std::string name = "scenario";
   std::string description;
@@ -98,6 +110,8 @@ struct Scenario {
   std::vector<OrganisationSpec> organisations;
   TieSettings ties;
   DemandSettings demand;
+
+  bool operator==(const Scenario&) const = default;
 };
 
 }  // namespace caresim
