@@ -27,7 +27,11 @@ std::array<std::uint32_t, 4> philox4x32_10(std::array<std::uint32_t, 4> counter,
                                            std::array<std::uint32_t, 2> key) noexcept;
 
 /// A stream of random numbers for one (seed, purpose, step, agent). The n-th value a stream
-/// yields is a pure function of (seed, purpose, step, agent, n), whatever thread or order asks.
+/// yields is a pure function of (seed, purpose, step, agent, n), whatever thread or order asks:
+/// value n is half of philox4x32_10(counter = {purpose, step, agent, n / 2}, key = {low 32 bits
+/// of seed, high 32 bits}), words 0 | 1 << 32 for even n and 2 | 3 << 32 for odd n. A stream
+/// holds 2^33 values; past that it silently repeats. Every distribution below is a function of
+/// the values it consumes and nothing else; rejection samplers consume a variable number.
 /// Cheap to construct (no work until the first draw); not thread-safe: one stream per task.
 class Stream {
  public:
@@ -45,17 +49,23 @@ class Stream {
   double uniform_open0() noexcept;
   /// Uniform integer on [0, n), n >= 1; unbiased (Lemire's multiply-and-reject).
   std::uint64_t below(std::uint64_t n) noexcept;
-  /// Bernoulli(p): true with probability p (p outside [0,1] is clamped).
+  /// Bernoulli(p): true with probability p (p outside [0,1] is clamped). Always one draw, so
+  /// streams stay aligned across scenarios that differ only in p.
   bool bernoulli(double p) noexcept;
-  /// Standard normal by the Box-Muller transform (uses two uniforms per call; no cached pair,
-  /// so the n-th normal is a pure function of the draw index).
+  /// Standard normal by the Box-Muller transform (uses two uniforms per call, radius first,
+  /// and returns the cosine branch; no cached pair, so the n-th normal is a pure function of the
+  /// draw index).
   double normal() noexcept;
   double normal(double mean, double sd) noexcept { return mean + sd * normal(); }
-  /// Exponential with the given rate (mean 1/rate), rate > 0.
+  /// Exponential with the given rate (mean 1/rate), rate > 0; one draw.
   double exponential(double rate) noexcept;
-  /// Poisson(mean): inversion for mean < 10, PTRS transformed rejection (Hoermann 1993) above.
+  /// Poisson(mean): inversion for mean < 10 (one draw), PTRS transformed rejection (Hoermann
+  /// 1993) above (two draws per trial, 1.1 to 1.35 trials on average). mean <= 0 or NaN gives 0
+  /// with no draw.
   std::uint64_t poisson(double mean) noexcept;
-  /// Binomial(n, p): inversion for n*min(p,1-p) < 10, BTRS (Hoermann 1993) above.
+  /// Binomial(n, p): inversion for n*min(p,1-p) < 10 (one draw), BTRS (Hoermann 1993) above
+  /// (two draws per trial, 1.1 to 1.3 trials on average). p > 1/2 is drawn as n - Binomial(n, 1-p).
+  /// n == 0, p <= 0 (or NaN) and p >= 1 give 0, 0 and n with no draw. n should stay below 2^53.
   std::uint64_t binomial(std::uint64_t n, double p) noexcept;
 
   /// How many 64-bit values this stream has yielded so far.
@@ -66,12 +76,23 @@ class Stream {
   std::uint32_t purpose_;
   std::uint32_t step_;
   std::uint32_t agent_;
-  std::uint64_t index_ = 0;          // 64-bit values yielded
+  std::uint64_t index_ = 0;               // 64-bit values yielded
   std::array<std::uint32_t, 4> block_{};  // cached Philox output for block index_/2
 };
 
-/// A 64-bit mix (SplitMix64 finaliser) for deriving seeds from (seed, a, b): used for replicate
-/// and sweep-point seeds, never base + i.
+/// A 64-bit mix for deriving seeds from (seed, a, b): used for replicate and sweep-point seeds,
+/// never base + i. Computed as h = f(seed + G), h = f((h ^ a) + G), h = f((h ^ b) + G) with f the
+/// SplitMix64 finaliser and G = 0x9E3779B97F4A7C15. Injective in each argument when the others
+/// are fixed, and order-sensitive: mix_seed(s, a, b) != mix_seed(s, b, a) in general.
 std::uint64_t mix_seed(std::uint64_t seed, std::uint64_t a, std::uint64_t b = 0) noexcept;
+
+namespace detail {
+
+/// log(k!) as Hoermann's Stirling form: log sqrt(2 pi) + (k + 1/2) log(k + 1) - (k + 1) plus a
+/// correction that is tabulated for k < 10 and a series above (relative error below 1e-11).
+/// Used instead of std::lgamma, which writes the global signgam and so races across threads.
+double log_factorial(std::uint64_t k) noexcept;
+
+}  // namespace detail
 
 }  // namespace caresim
