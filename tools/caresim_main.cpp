@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "caresim/engine/run.hpp"
 #include "caresim/scenario/load.hpp"
