@@ -150,7 +150,8 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
 
-  std::filesystem::path out = output.empty() ? std::filesystem::path(scenario.name + ".h5") : output;
+  const std::filesystem::path out =
+      output.empty() ? std::filesystem::path(scenario.name + ".h5") : std::filesystem::path(output);
   const std::filesystem::path parent =
       out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
   if (!std::filesystem::is_directory(parent)) {
@@ -164,7 +165,10 @@ int main(int argc, char** argv) {
   }
 
   std::string command_line;
-  for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
+  for (int i = 0; i < argc; ++i) {
+    if (i > 0) command_line += ' ';
+    command_line += argv[i];
+  }
 
   Progress progress(!quiet);
   caresim::RunOptions options;
