@@ -95,7 +95,7 @@ TEST_CASE("tie_update: each contact adds delta(1-w) after decay; weak ties are d
   State& st = sim.mutable_state();
   st.ties = TieNetwork(st.staff.org);
   // Ties 0-1 (worked along by both), 0-2 (by one end), 1-2 (by none, and below the floor after).
-  st.ties.apply(TieChanges{{}, {{0, 1, 0.5f}, {0, 2, 0.5f}, {1, 2, 0.0505f}}}, 60);
+  st.ties.apply(TieChanges{{}, {{0, 1, 0.5f}, {0, 2, 0.5f}, {1, 2, 0.05f}}}, 60);
   st.chosen_edge.assign(st.staff.size(), kNone);
   st.chosen_edge[0] = st.ties.find(0, 1);
   st.chosen_edge[1] = st.ties.find(0, 1);
@@ -140,17 +140,34 @@ TEST_CASE("staff_contact: triadic closure only closes triangles", "[phases][ties
   CHECK(sim.state().today.ties_formed == new_ties);
 }
 
-TEST_CASE("staff_contact: ties people work along outlast ties they do not", "[phases][ties]") {
-  Scenario s = test::tiny_city(1000, 365);
+TEST_CASE("tie dynamics: bridges decay faster than in-organisation ties", "[phases][ties]") {
+  // Paired runs (same seed, so the same draws): the only difference is how fast unused bridges
+  // decay. Over three years, faster decay must leave fewer of the initial bridges (Burt 2002: most
+  // are gone) and a smaller cross-organisation share of tie strength.
+  Scenario s = test::tiny_city(1000, 1095);
   s.ties.triadic_closure_per_day = 0.0;
   s.ties.random_tie_per_day = 0.0;
-  Simulation sim(s);
-  const double initial_cross_share = [&] {
+  const auto after_a_year = [](Scenario sc) {
+    Simulation sim(sc);
+    const TieNetwork initial = sim.state().ties;
+    while (sim.day() < sc.run.days) sim.step();
+    const TieNetwork& now = sim.state().ties;
+    double cross_kept = 0, cross_total = 0, within_kept = 0, within_total = 0;
+    for (std::uint32_t e = 0; e < initial.edge_count(); ++e) {
+      const bool kept = now.find(initial.a(e), initial.b(e)) != kNone;
+      (initial.cross_org(e) ? cross_kept : within_kept) += kept ? 1 : 0;
+      (initial.cross_org(e) ? cross_total : within_total) += 1;
+    }
     const TieStats t = tie_stats(sim.model(), sim.state());
-    return t.cross_strength / t.strength;
-  }();
-  for (int d = 0; d < 365; ++d) sim.step();
-  const TieStats t = tie_stats(sim.model(), sim.state());
-  // Bridges are weak, so rarely chosen, and decay fast: their share of strength falls.
-  CHECK(t.cross_strength / t.strength < 0.5 * initial_cross_share);
+    return std::array<double, 3>{cross_kept / cross_total, within_kept / within_total,
+                                 t.cross_strength / t.strength};
+  };
+  const auto burt = after_a_year(s);
+  s.ties.cross_org_monthly_retention = s.ties.within_org_monthly_retention;
+  const auto equal = after_a_year(s);
+  INFO("bridges kept " << burt[0] << " (equal decay: " << equal[0] << "), in-org kept " << burt[1]
+                       << "; cross share " << burt[2] << " (equal decay: " << equal[2] << ")");
+  CHECK(burt[0] < burt[1]);          // bridges are lost more often than in-organisation ties
+  CHECK(burt[0] < equal[0] - 0.1);   // and because they decay faster
+  CHECK(burt[2] < 0.8 * equal[2]);   // so less of the network's strength crosses organisations
 }

@@ -77,7 +77,7 @@ struct TieSettings {
   double cross_org_strength = 0.2;             ///< initial strength of cross-org ties, 0..1
   double within_org_monthly_retention = 0.97;  ///< strength kept after 30 days without contact
   double cross_org_monthly_retention = 0.825;  ///< Burt 2002: 9 in 10 bridges gone in a year
-  double contact_probability_per_day = 0.5;    ///< chance a staff member works with a tie today
+  double contact_probability_per_day = 0.3;    ///< chance a staff member works with a tie today
   double reinforcement = 0.08;                 ///< strength gained per joint contact, times (1-w)
   double triadic_closure_per_day = 0.002;      ///< chance of a new tie to a friend of a friend
   double random_tie_per_day = 0.0002;          ///< chance of a new tie to a random colleague
