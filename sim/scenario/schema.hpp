@@ -1,0 +1,208 @@
+#pragma once
+// The scenario schema, declared once. Each `visit` lists a struct's keys with their type, allowed
+// range, unit and meaning; the parser, the YAML writer and the Markdown reference are visitors
+// over these lists, so the three cannot disagree. Defaults are whatever a default-constructed
+// struct holds (scenario.hpp), never restated here.
+//
+// A visitor provides:
+//   field(key, value, constraint, unit, meaning, need)   string / int / uint64 / double
+//   choice(key, value, names, meaning, need)              enum spelled by `names`
+//   table(key, values, names, range, unit, meaning)       map from fixed names to numbers
+//   section(key, sub_struct, meaning)                     nested map
+//   list(key, items, min_items, meaning, need)            sequence of maps
+//   check(anchor_key, doc, rule)                          rule across keys; rule(fail) calls
+//                                   fail(relative_path, related_relative_path, expected, got)
+//                                   where the related path is the other key compared with
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <string>
+#include <string_view>
+
+#include "caresim/scenario/scenario.hpp"
+
+namespace caresim::detail {
+
+/// Whether a key must be given.
+enum class Need : std::uint8_t { optional, required };
+
+/// What a string field accepts.
+enum class TextForm : std::uint8_t { any, non_empty, iso_date };
+
+/// Any unsigned 64-bit integer.
+struct AnyUnsigned {};
+
+/// Inclusive integer bounds; `hi == kNoIntLimit` means no upper bound (beyond fitting an int).
+struct IntRange {
+  std::int64_t lo;
+  std::int64_t hi;
+};
+inline constexpr std::int64_t kNoIntLimit = std::numeric_limits<int>::max();
+
+/// Real bounds, each closed unless marked open; `hi` infinite means no upper bound.
+struct RealRange {
+  double lo;
+  double hi;
+  bool lo_open = false;
+  bool hi_open = false;
+};
+inline constexpr double kNoRealLimit = std::numeric_limits<double>::infinity();
+
+inline constexpr IntRange kAtLeastOne{1, kNoIntLimit};
+inline constexpr RealRange kUnitInterval{0.0, 1.0};             // probabilities, strengths
+inline constexpr RealRange kRetention{0.0, 1.0, true, false};   // (0, 1]
+inline constexpr RealRange kNonNegative{0.0, kNoRealLimit};     // rates, means
+inline constexpr RealRange kPositive{0.0, kNoRealLimit, true};  // multipliers
+inline constexpr double kAgeShareTolerance = 1e-6;
+
+/// Shortest text that reads back as exactly `value` (std::to_chars round-trip guarantee).
+std::string format_real(double value);
+
+template <class V>
+void visit(V& v, RunSettings& run) {
+  v.field("start_date", run.start_date, TextForm::iso_date, "",
+          "first simulated day, ISO 8601 yyyy-mm-dd");
+  v.field("days", run.days, IntRange{1, 36500}, "days", "simulated days (one step = one day)");
+  v.field("seed", run.seed, AnyUnsigned{}, "",
+          "run seed; every random draw is a function of it, so equal seeds give equal runs");
+  v.field("flush_every_days", run.flush_every_days, kAtLeastOne, "days",
+          "days between flushes of results to the HDF5 file");
+}
+
+template <class V>
+void visit(V& v, CitySettings& city) {
+  v.field("citizens", city.citizens, IntRange{1, 100'000'000}, "people", "residents");
+  v.field("neighbourhoods", city.neighbourhoods, kAtLeastOne, "neighbourhoods",
+          "neighbourhoods (Leeds has 107 MSOAs)");
+  v.field("priority_neighbourhoods", city.priority_neighbourhoods, IntRange{0, kNoIntLimit},
+          "neighbourhoods", "how many of the most deprived neighbourhoods are priority areas");
+  v.field("primary_care_networks", city.primary_care_networks, kAtLeastOne, "networks",
+          "Primary Care Networks the GP practices are grouped into");
+  v.table("age_shares", city.age_shares, kAgeBandNames, kUnitInterval, "fraction",
+          "share of residents in the age band");
+  v.check("priority_neighbourhoods", "`priority_neighbourhoods` is at most `neighbourhoods`.",
+          [&](auto&& fail) {
+            if (city.priority_neighbourhoods > city.neighbourhoods) {
+              fail("priority_neighbourhoods", "neighbourhoods",
+                   "at most neighbourhoods (" + std::to_string(city.neighbourhoods) + ")",
+                   std::to_string(city.priority_neighbourhoods));
+            }
+          });
+  v.check("age_shares", "The `age_shares` sum to 1 (within 1e-6).", [&](auto&& fail) {
+    const double sum = std::accumulate(city.age_shares.begin(), city.age_shares.end(), 0.0);
+    if (!(std::abs(sum - 1.0) <= kAgeShareTolerance)) {
+      fail("age_shares", "age_shares", "shares summing to 1 (within 1e-6)",
+           "shares summing to " + format_real(sum));
+    }
+  });
+}
+
+template <class V>
+void visit(V& v, OrganisationSpec& org) {
+  v.field("name", org.name, TextForm::non_empty, "",
+          "name, unique among organisations; labels outputs", Need::required);
+  v.choice("kind", org.kind, kOrgKindNames, "kind of organisation", Need::required);
+  v.field("staff", org.staff, kAtLeastOne, "people",
+          "total staff, split evenly across the `count` organisations", Need::required);
+  v.field("count", org.count, kAtLeastOne, "organisations",
+          "how many alike organisations this entry stands for (e.g. 93 GP practices)");
+  v.check("staff", "`staff` is at least `count`, so every organisation has staff.",
+          [&](auto&& fail) {
+            if (org.staff < org.count) {
+              fail("staff", "count", "at least count (" + std::to_string(org.count) + ")",
+                   std::to_string(org.staff));
+            }
+          });
+}
+
+template <class V>
+void visit(V& v, TieSettings& ties) {
+  v.field("team_size", ties.team_size, IntRange{2, kNoIntLimit}, "staff",
+          "staff per team; everyone in a team is tied to everyone else");
+  v.field("within_team_strength", ties.within_team_strength, kUnitInterval, "strength",
+          "initial strength of in-team ties");
+  v.field("within_org_ties_per_staff", ties.within_org_ties_per_staff, kNonNegative,
+          "ties per staff", "mean extra ties to colleagues in the same organisation");
+  v.field("within_org_strength", ties.within_org_strength, kUnitInterval, "strength",
+          "initial strength of those in-organisation ties");
+  v.field("cross_org_ties_per_staff", ties.cross_org_ties_per_staff, kNonNegative, "ties per staff",
+          "mean ties to staff of other organisations");
+  v.field("cross_org_strength", ties.cross_org_strength, kUnitInterval, "strength",
+          "initial strength of cross-organisation ties");
+  v.field("within_org_monthly_retention", ties.within_org_monthly_retention, kRetention,
+          "per 30 days", "share of an in-organisation tie's strength kept after 30 days apart");
+  v.field("cross_org_monthly_retention", ties.cross_org_monthly_retention, kRetention,
+          "per 30 days",
+          "share of a cross-organisation tie's strength kept after 30 days apart (Burt 2002: 9 "
+          "in 10 bridges gone in a year)");
+  v.field("contact_probability_per_day", ties.contact_probability_per_day, kUnitInterval, "per day",
+          "chance a staff member works with a given tie on a day");
+  v.field("reinforcement", ties.reinforcement, kUnitInterval, "per contact",
+          "strength gained per joint contact, times (1 - strength)");
+  v.field("triadic_closure_per_day", ties.triadic_closure_per_day, kUnitInterval, "per day",
+          "chance of a new tie to a friend of a friend");
+  v.field("random_tie_per_day", ties.random_tie_per_day, kUnitInterval, "per day",
+          "chance of a new tie to a random colleague");
+  v.field("new_tie_strength", ties.new_tie_strength, kUnitInterval, "strength",
+          "strength of a newly formed tie");
+  v.field("removal_threshold", ties.removal_threshold, kUnitInterval, "strength",
+          "ties weaker than this are dropped");
+  v.field("max_ties", ties.max_ties, kAtLeastOne, "ties", "most ties a person can keep up");
+  v.check("new_tie_strength",
+          "`new_tie_strength` is above `removal_threshold`, so new ties are not dropped at once.",
+          [&](auto&& fail) {
+            if (!(ties.new_tie_strength > ties.removal_threshold)) {
+              fail("new_tie_strength", "removal_threshold",
+                   "more than removal_threshold (" + format_real(ties.removal_threshold) + ")",
+                   format_real(ties.new_tie_strength));
+            }
+          });
+}
+
+template <class V>
+void visit(V& v, DemandSettings& demand) {
+  v.table("rate_per_year", demand.rate_per_year, kServiceNames, kNonNegative,
+          "per citizen per year", "base rate at which a citizen asks for the service");
+  v.table("age_multiplier", demand.age_multiplier, kAgeBandNames, kPositive, "factor",
+          "rates of citizens in the age band are multiplied by this");
+  v.field("deprivation_gradient", demand.deprivation_gradient, kNonNegative, "factor",
+          "the most deprived decile's rates are (1 + this) times the least deprived's");
+  v.field("winter_amplitude", demand.winter_amplitude, RealRange{0.0, 0.9}, "fraction",
+          "seasonal swing of rates: 1 + a cos(2 pi (day - peak) / 365)");
+  v.field("winter_peak_day_of_year", demand.winter_peak_day_of_year, IntRange{1, 366},
+          "day of year", "day of the year rates peak (15 = mid-January)");
+}
+
+template <class V>
+void visit(V& v, Scenario& scenario) {
+  v.field("name", scenario.name, TextForm::any, "", "scenario name, used to label outputs");
+  v.field("description", scenario.description, TextForm::any, "",
+          "free text describing the scenario");
+  v.section("run", scenario.run, "How long and how a run goes.");
+  v.section("city", scenario.city, "The synthetic city the generator builds.");
+  v.list("organisations", scenario.organisations, 1,
+         "The organisations of the health-and-care system; an entry can stand for several alike "
+         "ones.",
+         Need::required);
+  v.section("ties", scenario.ties, "The staff tie network: its initial shape and daily dynamics.");
+  v.section("demand", scenario.demand,
+            "Citizens' demand for services: a Poisson process per citizen.");
+  v.check("organisations", "Organisation `name`s are unique.", [&](auto&& fail) {
+    const auto& orgs = scenario.organisations;
+    for (std::size_t later = 1; later < orgs.size(); ++later) {
+      for (std::size_t earlier = 0; earlier < later; ++earlier) {
+        if (orgs[later].name == orgs[earlier].name) {
+          fail("organisations[" + std::to_string(later) + "].name",
+               "organisations[" + std::to_string(earlier) + "].name",
+               "a name no other organisation has",
+               "'" + orgs[later].name + "', already the name of organisations[" +
+                   std::to_string(earlier) + "]");
+        }
+      }
+    }
+  });
+}
+
+}  // namespace caresim::detail
