@@ -90,6 +90,9 @@ void print_summary(const caresim::RunResult& r, const caresim::Scenario& s) {
     fmt::print("{:<30} {:>12.4g} {:>12.4g} {:>12.4g} {:>12.4g}  {}\n", h.name, h.mean, h.min, h.max,
                h.last, h.units);
   }
+  fmt::print("\ntime per phase:");
+  for (const auto& [name, seconds] : r.phase_seconds) fmt::print("  {} {:.2f} s", name, seconds);
+  fmt::print("\n");
 }
 
 }  // namespace

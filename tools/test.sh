@@ -4,4 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/build.sh
+# A broken test discovery would otherwise "pass" by running almost nothing.
+registered=$(ctest --test-dir build -N | sed -n 's/^Total Tests: //p')
+if [ "${registered:-0}" -lt 50 ]; then
+  echo "test.sh: only ${registered:-0} tests registered with ctest; test discovery is broken" >&2
+  exit 1
+fi
 ctest --test-dir build --output-on-failure -j "$(nproc)" "$@"

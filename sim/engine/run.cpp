@@ -83,6 +83,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   const int days = sim.days();
   const int flush_every = scenario.run.flush_every_days;
   const auto loop_start = clock::now();
+  double observe_seconds = 0.0, write_seconds = 0.0;
   try {
     while (sim.day() < days) {
       if (options.stop != nullptr && options.stop->load() != 0) {
@@ -90,7 +91,9 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
         break;
       }
       sim.step();
+      const auto observe_start = clock::now();
       sim.observe(row);
+      const auto write_start = clock::now();
       file->append(sim.day() - 1, row);
       for (std::size_t h = 0; h < headline_offsets.size(); ++h) {
         HeadlineSummary& s = result.headline[h];
@@ -101,6 +104,9 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
         s.last = x;
       }
       if (sim.day() % flush_every == 0) file->flush();
+      const auto write_end = clock::now();
+      observe_seconds += std::chrono::duration<double>(write_start - observe_start).count();
+      write_seconds += std::chrono::duration<double>(write_end - write_start).count();
       if (options.progress) options.progress(sim.day(), days);
     }
     result.steps = sim.day();
@@ -111,6 +117,8 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
     for (std::size_t p = 0; p < sim.phases().size(); ++p) {
       result.phase_seconds.emplace_back(std::string(sim.phases()[p]->name()), sim.phase_seconds()[p]);
     }
+    result.phase_seconds.emplace_back("observe", observe_seconds);
+    result.phase_seconds.emplace_back("write", write_seconds);
     result.status = result.steps == days ? io::RunStatus::finished : io::RunStatus::interrupted;
     file->set_attributes({io::Attribute::of("end_time", utc_now()),
                           io::Attribute::of("wall_seconds", result.seconds)});

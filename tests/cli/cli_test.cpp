@@ -74,7 +74,7 @@ TEST_CASE("cli: a run writes a finished file that xarray opens, and prints a sum
   CHECK_THAT(r.output, Catch::Contains("'time': 45"));
 }
 
-TEST_CASE("cli: --quiet prints nothing; --seed, --steps and --set override the scenario",
+TEST_CASE("cli: --quiet prints nothing, and --seed, --steps and --set override the scenario",
           "[cli]") {
   TempDir dir;
   const auto scenario = write_file(dir, "tiny.yaml", caresim::test::tiny_city_yaml(5000, 400));

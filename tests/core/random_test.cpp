@@ -257,7 +257,7 @@ TEST_CASE("Stream output is pinned (part of the output contract)", "[rng]") {
   CHECK(mix_seed(20240601, 3, 1) == 0x970801cede4f35b9ull);
 }
 
-TEST_CASE("uniform has mean 1/2 and variance 1/12 on [0, 1)", "[rng]") {
+TEST_CASE("uniform has mean 1/2 and variance 1/12 on the half-open unit interval", "[rng]") {
   constexpr std::size_t kN = 1'000'000;
   std::vector<double> values;
   values.reserve(kN);
@@ -273,7 +273,7 @@ TEST_CASE("uniform has mean 1/2 and variance 1/12 on [0, 1)", "[rng]") {
   CHECK(std::abs(m.variance - 1.0 / 12.0) < kZ * std::sqrt((1.0 / 80.0 - 1.0 / 144.0) / n));
 }
 
-TEST_CASE("uniform and uniform_open0 map the same bits to [0, 1) and (0, 1]", "[rng]") {
+TEST_CASE("uniform and uniform_open0 map the same bits, one excluding 1 and one excluding 0", "[rng]") {
   Stream closed = test_stream(2);
   Stream open = test_stream(2);
   Stream bits = test_stream(2);
@@ -350,7 +350,7 @@ TEST_CASE("bernoulli is true at rate p and always uses one draw", "[rng]") {
   CHECK(stream.draws() == 4000);
 }
 
-TEST_CASE("below is uniform on [0, n)", "[rng]") {
+TEST_CASE("below(n) is uniform on 0..n-1", "[rng]") {
   SECTION("n = 1 always gives 0") {
     Stream stream = test_stream(7);
     for (int i = 0; i < 100; ++i)

@@ -87,7 +87,7 @@ TEST_CASE("tie_update: without contact, ties keep their monthly retention", "[ph
   }
 }
 
-TEST_CASE("tie_update: each contact adds delta(1-w) after decay; weak ties are dropped",
+TEST_CASE("tie_update: each contact adds delta(1-w) after decay, and weak ties are dropped",
           "[phases][ties]") {
   Scenario s = test::tiny_city(1000, 5);
   s.ties.removal_threshold = 0.05;

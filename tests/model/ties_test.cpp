@@ -45,7 +45,7 @@ TEST_CASE("ties: each row lists edges sorted by neighbour", "[ties]") {
   CHECK(neighbours == std::vector<std::uint32_t>{0, 1, 3, 4, 5});
 }
 
-TEST_CASE("ties: removal and addition in one merge; existing ties keep the larger strength",
+TEST_CASE("ties: removal and addition in one merge, and existing ties keep the larger strength",
           "[ties]") {
   TieNetwork net = six_people();
   net.apply(TieChanges{{}, {{0, 1, 0.5f}, {1, 2, 0.5f}, {2, 3, 0.5f}}}, 10);

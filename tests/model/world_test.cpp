@@ -29,7 +29,7 @@ TEST_CASE("world: sizes add up to what the scenario asks for", "[world]") {
   CHECK(w.model.organisations.staff_count[3] == 10);
 }
 
-TEST_CASE("world: priority neighbourhoods are the most deprived; deciles cover 1..10", "[world]") {
+TEST_CASE("world: priority neighbourhoods are the most deprived, and deciles cover 1..10", "[world]") {
   Scenario s = test::tiny_city(5000);
   s.city.neighbourhoods = 40;
   s.city.priority_neighbourhoods = 4;
