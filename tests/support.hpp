@@ -44,13 +44,16 @@ inline CommandResult run_command(const std::string& command) {
   FILE* pipe = popen((command + " 2>&1").c_str(), "r");
   if (pipe == nullptr) return r;
   std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe) != nullptr) r.output += buf.data();
+  while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe) != nullptr)
+    r.output += buf.data();
   const int status = pclose(pipe);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
 }
 
-inline std::string quoted(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
+inline std::string quoted(const std::filesystem::path& p) {
+  return "'" + p.string() + "'";
+}
 
 inline std::filesystem::path scenario_path(const std::string& name) {
   return std::filesystem::path(CARESIM_SOURCE_DIR) / "scenarios" / name;

@@ -37,19 +37,21 @@ void BM_simulated_day(benchmark::State& bench) {
                               static_cast<std::size_t>(bench.range(1)));
   auto sim = std::make_unique<caresim::Simulation>(leeds_scaled(scale));
   std::vector<double> row(sim->layout().row_width());
-  for (int warmup = 0; warmup < 5; ++warmup) sim->step();
+  for (int warmup = 0; warmup < 5; ++warmup)
+    sim->step();
   for (auto _ : bench) {
     sim->step();
     sim->observe(row);
     benchmark::DoNotOptimize(row.data());
   }
-  const double agents = static_cast<double>(sim->state().citizens.size() + sim->state().staff.size());
+  const double agents =
+      static_cast<double>(sim->state().citizens.size() + sim->state().staff.size());
   bench.counters["citizens"] = static_cast<double>(sim->state().citizens.size());
   bench.counters["staff"] = static_cast<double>(sim->state().staff.size());
   bench.counters["ties"] = static_cast<double>(sim->state().ties.edge_count());
   // Rates are inverted to time: seconds per simulated day / year, nanoseconds per agent-day.
-  bench.counters["s_per_year"] =
-      benchmark::Counter(365.0, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  bench.counters["s_per_year"] = benchmark::Counter(
+      365.0, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
   bench.counters["ns_per_agent_day"] = benchmark::Counter(
       agents * 1e-9, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
   bench.counters["peak_rss_MiB"] = peak_rss_mib();

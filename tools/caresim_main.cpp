@@ -1,8 +1,8 @@
 // caresim command line: parses arguments, calls caresim::core, reports. No model logic here.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -79,10 +79,11 @@ class Progress {
 
 void print_summary(const caresim::RunResult& r, const caresim::Scenario& s) {
   const char* status = r.status == caresim::io::RunStatus::finished ? "finished" : "interrupted";
-  fmt::print("\ncaresim run of '{}': {} after {} of {} days ({:.2f} s, {:.1f} days/s; city built "
-             "in {:.2f} s)\n",
-             s.name, status, r.steps, s.run.days, r.seconds,
-             r.seconds > 0 ? r.steps / r.seconds : 0.0, r.build_seconds);
+  fmt::print(
+      "\ncaresim run of '{}': {} after {} of {} days ({:.2f} s, {:.1f} days/s; city built "
+      "in {:.2f} s)\n",
+      s.name, status, r.steps, s.run.days, r.seconds, r.seconds > 0 ? r.steps / r.seconds : 0.0,
+      r.build_seconds);
   fmt::print("output: {}\n\n", r.output.string());
   fmt::print("{:<30} {:>12} {:>12} {:>12} {:>12}  {}\n", "headline metric", "mean", "min", "max",
              "last", "units");
@@ -91,7 +92,8 @@ void print_summary(const caresim::RunResult& r, const caresim::Scenario& s) {
                h.last, h.units);
   }
   fmt::print("\ntime per phase:");
-  for (const auto& [name, seconds] : r.phase_seconds) fmt::print("  {} {:.2f} s", name, seconds);
+  for (const auto& [name, seconds] : r.phase_seconds)
+    fmt::print("  {} {:.2f} s", name, seconds);
   fmt::print("\n");
 }
 
@@ -104,8 +106,8 @@ int main(int argc, char** argv) {
       "override (nothing written); 130/143 stopped by SIGINT/SIGTERM (the file is kept, marked\n"
       "unfinished).",
       "caresim"};
-  app.set_version_flag("--version", fmt::format("caresim {} (git {})", caresim::kVersion,
-                                                caresim::kGitCommit));
+  app.set_version_flag("--version",
+                       fmt::format("caresim {} (git {})", caresim::kVersion, caresim::kGitCommit));
   app.require_subcommand(1);
 
   std::string scenario_path;
@@ -120,7 +122,8 @@ int main(int argc, char** argv) {
   run->add_option("scenario", scenario_path, "Scenario YAML file")->required();
   run->add_option("-o,--output", output, "Output HDF5 file (default: <scenario name>.h5)");
   run->add_option("--seed", seed, "Run seed (overrides run.seed)");
-  run->add_option("--threads", threads, "Worker threads; 0 = all cores (results do not depend on it)")
+  run->add_option("--threads", threads,
+                  "Worker threads; 0 = all cores (results do not depend on it)")
       ->check(CLI::NonNegativeNumber);
   run->add_option("--steps", steps, "Days to simulate (overrides run.days)")
       ->check(CLI::PositiveNumber);
@@ -128,7 +131,8 @@ int main(int argc, char** argv) {
       ->type_name("KEY.PATH=VALUE");
   run->add_flag("-q,--quiet", quiet, "No progress and no summary");
 
-  CLI::App* keys = app.add_subcommand("keys", "Print the reference of every scenario key (Markdown)");
+  CLI::App* keys =
+      app.add_subcommand("keys", "Print the reference of every scenario key (Markdown)");
 
   try {
     app.parse(argc, argv);
@@ -192,13 +196,15 @@ int main(int argc, char** argv) {
     return kExitUsage;
   } catch (const std::exception& e) {
     progress.interrupted();
-    fmt::print(stderr, "caresim: error: the run failed: {}\n  (partial output, marked failed: {}.part)\n",
+    fmt::print(stderr,
+               "caresim: error: the run failed: {}\n  (partial output, marked failed: {}.part)\n",
                e.what(), out.string());
     return kExitFailure;
   }
   if (result.status != caresim::io::RunStatus::finished) {
     progress.interrupted();
-    fmt::print(stderr, "caresim: stopped by signal {} after {} days; {} is kept, marked unfinished\n",
+    fmt::print(stderr,
+               "caresim: stopped by signal {} after {} days; {} is kept, marked unfinished\n",
                result.signal, result.steps, out.string());
   }
   if (!quiet) print_summary(result, scenario);

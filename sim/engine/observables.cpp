@@ -10,10 +10,13 @@ namespace {
 constexpr int kOrganisationDim = 0;
 constexpr int kNeighbourhoodDim = 1;
 
-double ratio(double num, double den) { return den > 0 ? num / den : 0.0; }
+double ratio(double num, double den) {
+  return den > 0 ? num / den : 0.0;
+}
 
 Observable demand_series(Service s, std::string name, std::string description) {
-  return {{std::move(name), "day-1", std::move(description)}, true,
+  return {{std::move(name), "day-1", std::move(description)},
+          true,
           [s](const Model&, const State& st, const TieStats&, std::span<double> out) {
             out[0] = static_cast<double>(st.today.demand[static_cast<std::size_t>(s)]);
           }};
@@ -23,15 +26,15 @@ Observable demand_series(Service s, std::string name, std::string description) {
 
 std::vector<Observable> standard_observables(const Model& model) {
   std::vector<Observable> v;
-  v.push_back(demand_series(Service::a_and_e, "a_and_e_attendances",
-                            "A&E attendances in the day"));
+  v.push_back(demand_series(Service::a_and_e, "a_and_e_attendances", "A&E attendances in the day"));
   v.push_back({{"a_and_e_attendances_per_100k", "per 100000 residents per day",
                 "A&E attendances in the day per 100,000 residents"},
                true,
                [](const Model& m, const State& st, const TieStats&, std::span<double> out) {
-                 out[0] = 1e5 * ratio(static_cast<double>(st.today.demand[static_cast<std::size_t>(
-                                          Service::a_and_e)]),
-                                      static_cast<double>(m.scenario.city.citizens));
+                 out[0] =
+                     1e5 * ratio(static_cast<double>(
+                                     st.today.demand[static_cast<std::size_t>(Service::a_and_e)]),
+                                 static_cast<double>(m.scenario.city.citizens));
                }});
   v.push_back(demand_series(Service::gp, "gp_appointment_requests",
                             "requests for a GP appointment in the day"));
@@ -46,11 +49,13 @@ std::vector<Observable> standard_observables(const Model& model) {
                [](const Model& m, const State& st, const TieStats&, std::span<double> out) {
                  out[0] = m.season(st.day - 1);
                }});
-  v.push_back({{"ties", "1", "ties among staff at the end of the day"}, true,
+  v.push_back({{"ties", "1", "ties among staff at the end of the day"},
+               true,
                [](const Model&, const State&, const TieStats& t, std::span<double> out) {
                  out[0] = t.ties;
                }});
-  v.push_back({{"ties_formed", "day-1", "new ties among staff in the day"}, false,
+  v.push_back({{"ties_formed", "day-1", "new ties among staff in the day"},
+               false,
                [](const Model&, const State& st, const TieStats&, std::span<double> out) {
                  out[0] = static_cast<double>(st.today.ties_formed);
                }});
@@ -59,15 +64,18 @@ std::vector<Observable> standard_observables(const Model& model) {
                [](const Model&, const State& st, const TieStats&, std::span<double> out) {
                  out[0] = static_cast<double>(st.today.ties_lost);
                }});
-  v.push_back({{"mean_ties_per_staff", "1", "mean number of ties a staff member holds"}, true,
+  v.push_back({{"mean_ties_per_staff", "1", "mean number of ties a staff member holds"},
+               true,
                [](const Model&, const State& st, const TieStats& t, std::span<double> out) {
                  out[0] = ratio(2.0 * t.ties, static_cast<double>(st.staff.size()));
                }});
-  v.push_back({{"mean_tie_strength", "1", "mean strength of ties among staff (0..1)"}, true,
+  v.push_back({{"mean_tie_strength", "1", "mean strength of ties among staff (0..1)"},
+               true,
                [](const Model&, const State&, const TieStats& t, std::span<double> out) {
                  out[0] = ratio(t.strength, t.ties);
                }});
-  v.push_back({{"cross_org_ties", "1", "ties between staff of different organisations"}, true,
+  v.push_back({{"cross_org_ties", "1", "ties between staff of different organisations"},
+               true,
                [](const Model&, const State&, const TieStats& t, std::span<double> out) {
                  out[0] = t.cross_ties;
                }});
@@ -77,14 +85,14 @@ std::vector<Observable> standard_observables(const Model& model) {
                [](const Model&, const State&, const TieStats& t, std::span<double> out) {
                  out[0] = ratio(t.cross_strength, t.strength);
                }});
-  v.push_back({{"org_demand", "day-1", "demand arriving at each organisation in the day",
-                kOrganisationDim},
-               false,
-               [](const Model&, const State& st, const TieStats&, std::span<double> out) {
-                 for (std::size_t i = 0; i < out.size(); ++i) {
-                   out[i] = static_cast<double>(st.today.demand_by_org[i]);
-                 }
-               }});
+  v.push_back(
+      {{"org_demand", "day-1", "demand arriving at each organisation in the day", kOrganisationDim},
+       false,
+       [](const Model&, const State& st, const TieStats&, std::span<double> out) {
+         for (std::size_t i = 0; i < out.size(); ++i) {
+           out[i] = static_cast<double>(st.today.demand_by_org[i]);
+         }
+       }});
   v.push_back({{"org_mean_tie_strength", "1",
                 "mean strength of the ties held by each organisation's staff", kOrganisationDim},
                false,

@@ -28,8 +28,7 @@ std::string utc_now() {
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   using clock = std::chrono::steady_clock;
   std::optional<tbb::global_control> threads;
-  const int thread_count =
-      options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  const int thread_count = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
   threads.emplace(tbb::global_control::max_allowed_parallelism,
                   static_cast<std::size_t>(thread_count));
 
@@ -73,9 +72,10 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
                                    std::numeric_limits<double>::infinity(),
                                    -std::numeric_limits<double>::infinity(), 0.0});
       }
-      offset += o.spec.dimension < 0
-                    ? 1
-                    : sim.layout().dimensions[static_cast<std::size_t>(o.spec.dimension)].labels.size();
+      offset +=
+          o.spec.dimension < 0
+              ? 1
+              : sim.layout().dimensions[static_cast<std::size_t>(o.spec.dimension)].labels.size();
     }
   }
 
@@ -115,7 +115,8 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
       if (result.steps > 0) s.mean /= result.steps;
     }
     for (std::size_t p = 0; p < sim.phases().size(); ++p) {
-      result.phase_seconds.emplace_back(std::string(sim.phases()[p]->name()), sim.phase_seconds()[p]);
+      result.phase_seconds.emplace_back(std::string(sim.phases()[p]->name()),
+                                        sim.phase_seconds()[p]);
     }
     result.phase_seconds.emplace_back("observe", observe_seconds);
     result.phase_seconds.emplace_back("write", write_seconds);

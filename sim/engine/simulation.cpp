@@ -15,11 +15,12 @@ Simulation::Simulation(const Scenario& scenario)
       phase_seconds_(phases_.size(), 0.0) {
   layout_.start_date = scenario.run.start_date;
   const Model& m = world_.model;
-  layout_.dimensions.push_back({"organisation", "organisation in the city's health and care system",
-                                m.organisations.name});
-  layout_.dimensions.push_back({"neighbourhood", "neighbourhood (MSOA-sized area) of the city",
-                                m.neighbourhoods.name});
-  for (const Observable& o : observables_) layout_.series.push_back(o.spec);
+  layout_.dimensions.push_back(
+      {"organisation", "organisation in the city's health and care system", m.organisations.name});
+  layout_.dimensions.push_back(
+      {"neighbourhood", "neighbourhood (MSOA-sized area) of the city", m.neighbourhoods.name});
+  for (const Observable& o : observables_)
+    layout_.series.push_back(o.spec);
 }
 
 void Simulation::step() {
@@ -34,7 +35,8 @@ void Simulation::step() {
   for (std::size_t p = 0; p < phases_.size(); ++p) {
     const auto start = std::chrono::steady_clock::now();
     phases_[p]->run(world_.model, st);
-    phase_seconds_[p] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    phase_seconds_[p] +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
   ++st.day;
 }
@@ -48,9 +50,10 @@ TieStats tie_stats(const Model& model, const State& state) {
   identity.org_ties.assign(orgs, 0.0);
   const auto org_of = net.org_of_node();
   return deterministic_reduce(
-      net.edge_count(), 1 << 15, identity,
+      net.slot_count(), 1 << 15, identity,
       [&](std::size_t begin, std::size_t end, TieStats& s) {
         for (std::size_t k = begin; k < end; ++k) {
+          if (!net.alive(static_cast<std::uint32_t>(k))) continue;
           const auto e = static_cast<std::uint32_t>(k);
           const double w = net.strength(e);
           const bool cross = net.cross_org(e) != 0;
@@ -85,8 +88,9 @@ void Simulation::observe(std::span<double> row) const {
   std::size_t offset = 0;
   for (const Observable& o : observables_) {
     const std::size_t width =
-        o.spec.dimension < 0 ? 1
-                             : layout_.dimensions[static_cast<std::size_t>(o.spec.dimension)].labels.size();
+        o.spec.dimension < 0
+            ? 1
+            : layout_.dimensions[static_cast<std::size_t>(o.spec.dimension)].labels.size();
     o.fill(world_.model, world_.state, stats, row.subspan(offset, width));
     offset += width;
   }

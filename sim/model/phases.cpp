@@ -35,7 +35,8 @@ class CitizenDemand final : public Phase {
         const std::uint32_t i = bucket[k];
         Stream rng(seed, Purpose::citizen_demand, static_cast<std::uint32_t>(day), c.id[i]);
         const double rate =
-            model.candidate_rate_per_day[c.age_band[i]][nb.deprivation_decile[c.neighbourhood[i]] - 1u];
+            model.candidate_rate_per_day[c.age_band[i]]
+                                        [nb.deprivation_decile[c.neighbourhood[i]] - 1u];
         double t = c.next_event_time[i];
         auto& mine = events[k];
         mine.fill(0);
@@ -43,7 +44,8 @@ class CitizenDemand final : public Phase {
           if (rng.uniform() < keep) {
             const double u = rng.uniform() * cumulative.back();
             std::size_t s = 0;
-            while (s + 1 < kServiceCount && u >= cumulative[s]) ++s;
+            while (s + 1 < kServiceCount && u >= cumulative[s])
+              ++s;
             if (mine[s] < 255) ++mine[s];
           }
           t += rng.exponential(rate);
@@ -123,7 +125,8 @@ class StaffContact final : public Phase {
   static std::uint32_t weighted_edge(const TieNetwork& net, std::uint32_t u, double uniform) {
     const auto row = net.edges_of(u);
     double total = 0.0;
-    for (std::uint32_t e : row) total += net.strength(e);
+    for (std::uint32_t e : row)
+      total += net.strength(e);
     double target = uniform * total;
     for (std::uint32_t e : row) {
       target -= net.strength(e);
@@ -150,13 +153,17 @@ class TieUpdate final : public Phase {
                                             static_cast<float>(model.cross_org_daily_retention)};
     auto strengths = net.strengths();
     const auto cross = net.cross_org_flags();
-    state.edge_below_floor.assign(net.edge_count(), 0);
-    parallel_chunks(net.edge_count(), kGrain * 4, [&](std::size_t begin, std::size_t end) {
+    const auto alive = net.alive_flags();
+    state.edge_below_floor.assign(net.slot_count(), 0);
+    parallel_chunks(net.slot_count(), kGrain * 4, [&](std::size_t begin, std::size_t end) {
       for (std::size_t k = begin; k < end; ++k) {
+        if (!alive[k]) continue;
         const auto e = static_cast<std::uint32_t>(k);
         float w = strengths[k] * retention[cross[k]];
-        const int contacts = (state.chosen_edge[net.a(e)] == e) + (state.chosen_edge[net.b(e)] == e);
-        for (int c = 0; c < contacts; ++c) w += delta * (1.0f - w);
+        const int contacts =
+            (state.chosen_edge[net.a(e)] == e) + (state.chosen_edge[net.b(e)] == e);
+        for (int c = 0; c < contacts; ++c)
+          w += delta * (1.0f - w);
         strengths[k] = w;
         state.edge_below_floor[k] = w < floor ? 1 : 0;
       }
@@ -185,8 +192,7 @@ class TieMerge final : public Phase {
     }
     state.today.ties_lost = changes.removed.size();
     if (changes.removed.empty() && changes.added.empty()) return;
-    state.today.ties_formed =
-        state.ties.apply(std::move(changes), static_cast<std::uint32_t>(ts.max_ties));
+    state.today.ties_formed = state.ties.apply(std::move(changes));
   }
 };
 

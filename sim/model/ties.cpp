@@ -6,8 +6,11 @@
 
 namespace caresim {
 
-TieNetwork::TieNetwork(std::vector<std::uint32_t> org_of_node)
-    : org_(std::move(org_of_node)), offsets_(org_.size() + 1, 0) {}
+TieNetwork::TieNetwork(std::vector<std::uint32_t> org_of_node, std::uint32_t max_degree)
+    : cap_(max_degree),
+      org_(std::move(org_of_node)),
+      degree_(org_.size(), 0),
+      rows_(org_.size() * static_cast<std::size_t>(max_degree)) {}
 
 std::uint32_t TieNetwork::find(std::uint32_t u, std::uint32_t v) const {
   const auto row = edges_of(u);
@@ -18,102 +21,88 @@ std::uint32_t TieNetwork::find(std::uint32_t u, std::uint32_t v) const {
   return kNone;
 }
 
-std::size_t TieNetwork::apply(TieChanges changes, std::uint32_t max_degree) {
+void TieNetwork::insert_in_row(std::uint32_t node, std::uint32_t edge) {
+  std::uint32_t* row = rows_.data() + static_cast<std::size_t>(node) * cap_;
+  std::uint32_t* end = row + degree_[node];
+  const std::uint32_t neighbour = other(edge, node);
+  std::uint32_t* at = std::lower_bound(
+      row, end, neighbour, [&](std::uint32_t e, std::uint32_t x) { return other(e, node) < x; });
+  std::copy_backward(at, end, end + 1);
+  *at = edge;
+  ++degree_[node];
+}
+
+void TieNetwork::erase_from_row(std::uint32_t node, std::uint32_t edge) {
+  std::uint32_t* row = rows_.data() + static_cast<std::size_t>(node) * cap_;
+  std::uint32_t* end = row + degree_[node];
+  std::uint32_t* at = std::find(row, end, edge);
+  std::copy(at + 1, end, at);
+  --degree_[node];
+}
+
+std::size_t TieNetwork::apply(TieChanges changes) {
   const std::size_t n = org_.size();
+  std::sort(changes.removed.begin(), changes.removed.end());
+  for (std::uint32_t e : changes.removed) {
+    if (e >= a_.size()) throw std::out_of_range("TieNetwork::apply: edge slot out of range");
+  }
   for (NewTie& t : changes.added) {
     if (t.a > t.b) std::swap(t.a, t.b);
     if (t.b >= n) throw std::out_of_range("TieNetwork::apply: node index out of range");
   }
+
+  for (std::uint32_t e : changes.removed) {
+    if (!alive_[e]) continue;  // already dead, or listed twice
+    erase_from_row(a_[e], e);
+    erase_from_row(b_[e], e);
+    alive_[e] = 0;
+    strength_[e] = 0.0f;
+    free_slots_.push_back(e);
+    --live_;
+  }
+
   std::sort(changes.added.begin(), changes.added.end(), [](const NewTie& x, const NewTie& y) {
     return std::tie(x.a, x.b, y.strength) < std::tie(y.a, y.b, x.strength);  // strongest first
   });
-  std::sort(changes.removed.begin(), changes.removed.end());
-  changes.removed.erase(std::unique(changes.removed.begin(), changes.removed.end()),
-                        changes.removed.end());
-
-  // Degrees after removals, so that the cap sees the room freed this step.
-  std::vector<std::uint32_t> degree(n);
-  for (std::size_t v = 0; v < n; ++v) degree[v] = offsets_[v + 1] - offsets_[v];
-  std::vector<std::uint8_t> gone(a_.size(), 0);
-  for (std::uint32_t e : changes.removed) {
-    if (e >= a_.size()) throw std::out_of_range("TieNetwork::apply: edge index out of range");
-    gone[e] = 1;
-    --degree[a_[e]];
-    --degree[b_[e]];
-  }
-
-  std::vector<std::uint32_t> na, nb;
-  std::vector<float> ns;
-  na.reserve(a_.size() + changes.added.size());
-  nb.reserve(na.capacity());
-  ns.reserve(na.capacity());
-
-  // Merge the surviving edges (already sorted) with the sorted additions.
-  std::size_t i = 0, j = 0, added = 0;
-  const auto& add = changes.added;
-  while (i < a_.size() || j < add.size()) {
-    if (i < a_.size() && gone[i]) {
-      ++i;
+  std::size_t added = 0;
+  for (std::size_t j = 0; j < changes.added.size(); ++j) {
+    const NewTie& t = changes.added[j];
+    if (t.a == t.b) continue;
+    if (j > 0 && t.a == changes.added[j - 1].a && t.b == changes.added[j - 1].b) continue;
+    if (const std::uint32_t existing = find(t.a, t.b); existing != kNone) {
+      strength_[existing] = std::max(strength_[existing], t.strength);
       continue;
     }
-    if (j < add.size() && (add[j].a == add[j].b || (j > 0 && add[j].a == add[j - 1].a &&
-                                                    add[j].b == add[j - 1].b))) {
-      ++j;  // self-tie, or a duplicate of the (stronger) previous addition
-      continue;
-    }
-    const bool take_old =
-        j >= add.size() || (i < a_.size() && std::tie(a_[i], b_[i]) <= std::tie(add[j].a, add[j].b));
-    if (take_old) {
-      float s = strength_[i];
-      if (j < add.size() && a_[i] == add[j].a && b_[i] == add[j].b) {
-        s = std::max(s, add[j].strength);
-        ++j;
-      }
-      na.push_back(a_[i]);
-      nb.push_back(b_[i]);
-      ns.push_back(s);
-      ++i;
+    if (degree_[t.a] >= cap_ || degree_[t.b] >= cap_) continue;
+    std::uint32_t e;
+    if (!free_slots_.empty()) {
+      e = free_slots_.back();
+      free_slots_.pop_back();
     } else {
-      const NewTie& t = add[j++];
-      if (degree[t.a] >= max_degree || degree[t.b] >= max_degree) continue;
-      ++degree[t.a];
-      ++degree[t.b];
-      na.push_back(t.a);
-      nb.push_back(t.b);
-      ns.push_back(t.strength);
-      ++added;
+      e = static_cast<std::uint32_t>(a_.size());
+      a_.push_back(0);
+      b_.push_back(0);
+      strength_.push_back(0.0f);
+      cross_.push_back(0);
+      alive_.push_back(0);
     }
+    a_[e] = t.a;
+    b_[e] = t.b;
+    strength_[e] = t.strength;
+    cross_[e] = org_[t.a] != org_[t.b] ? 1 : 0;
+    alive_[e] = 1;
+    insert_in_row(t.a, e);
+    insert_in_row(t.b, e);
+    ++live_;
+    ++added;
   }
-  a_ = std::move(na);
-  b_ = std::move(nb);
-  strength_ = std::move(ns);
-  cross_.resize(a_.size());
-  for (std::size_t e = 0; e < a_.size(); ++e) cross_[e] = org_[a_[e]] != org_[b_[e]] ? 1 : 0;
-  rebuild_adjacency();
   return added;
-}
-
-void TieNetwork::rebuild_adjacency() {
-  const std::size_t n = org_.size();
-  offsets_.assign(n + 1, 0);
-  for (std::size_t e = 0; e < a_.size(); ++e) {
-    ++offsets_[a_[e] + 1];
-    ++offsets_[b_[e] + 1];
-  }
-  for (std::size_t v = 0; v < n; ++v) offsets_[v + 1] += offsets_[v];
-  adjacency_.resize(2 * a_.size());
-  std::vector<std::uint32_t> cursor(offsets_.begin(), offsets_.end() - 1);
-  // Edges are sorted by (a, b), so each row comes out sorted by neighbour: first the edges where
-  // the node is b (ascending a < node), then those where it is a (ascending b > node).
-  for (std::uint32_t e = 0; e < a_.size(); ++e) {
-    adjacency_[cursor[a_[e]]++] = e;
-    adjacency_[cursor[b_[e]]++] = e;
-  }
 }
 
 std::size_t TieNetwork::bytes() const {
   return org_.capacity() * 4 + a_.capacity() * 4 + b_.capacity() * 4 + strength_.capacity() * 4 +
-         cross_.capacity() + offsets_.capacity() * 4 + adjacency_.capacity() * 4;
+         cross_.capacity() + alive_.capacity() + free_slots_.capacity() * 4 +
+         degree_.capacity() * 4 + rows_.capacity() * 4;
 }
 
 }  // namespace caresim

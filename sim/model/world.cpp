@@ -18,7 +18,9 @@ namespace {
 constexpr std::uint32_t kSetupStep = 0xFFFFFFFFu;
 constexpr std::uint16_t kNoPractice = 0xFFFF;
 
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool is_leap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 // Splits `total` into parts proportional to `weights`, exactly (largest remainder, ties to the
 // lower index), so sizes always add up to what the scenario asked for.
@@ -35,7 +37,8 @@ std::vector<std::uint32_t> apportion(std::uint64_t total, const std::vector<doub
   }
   std::stable_sort(remainders.begin(), remainders.end(),
                    [](const auto& x, const auto& y) { return x.first > y.first; });
-  for (std::size_t k = 0; given < total; ++k, ++given) ++parts[remainders[k].second];
+  for (std::size_t k = 0; given < total; ++k, ++given)
+    ++parts[remainders[k].second];
   return parts;
 }
 
@@ -96,14 +99,15 @@ void build_organisations(const Scenario& s, Model& m) {
   o.pcn.assign(o.size(), kNone);
   for (std::size_t i = 0; i < o.size(); ++i) {
     if (o.kind[i] != OrgKind::gp_practice) continue;
-    o.pcn[i] = static_cast<std::uint32_t>((static_cast<std::uint64_t>(practice_index++) *
-                                           m.pcn_count) / practices);
+    o.pcn[i] = static_cast<std::uint32_t>(
+        (static_cast<std::uint64_t>(practice_index++) * m.pcn_count) / practices);
   }
 }
 
 void derive_parameters(const Scenario& s, Model& m) {
   const DemandSettings& d = s.demand;
-  const double total_per_year = std::accumulate(d.rate_per_year.begin(), d.rate_per_year.end(), 0.0);
+  const double total_per_year =
+      std::accumulate(d.rate_per_year.begin(), d.rate_per_year.end(), 0.0);
   for (std::size_t k = 0; k < kServiceCount; ++k) {
     m.service_share[k] = total_per_year > 0 ? d.rate_per_year[k] / total_per_year : 0.0;
   }
@@ -122,7 +126,8 @@ void derive_parameters(const Scenario& s, Model& m) {
     return kNone;
   };
   m.service_provider[static_cast<std::size_t>(Service::a_and_e)] = provider_of(OrgKind::acute);
-  m.service_provider[static_cast<std::size_t>(Service::community)] = provider_of(OrgKind::community);
+  m.service_provider[static_cast<std::size_t>(Service::community)] =
+      provider_of(OrgKind::community);
   m.service_provider[static_cast<std::size_t>(Service::social_care)] =
       provider_of(OrgKind::social_care);
   m.service_provider[static_cast<std::size_t>(Service::mental_health_crisis)] =
@@ -134,7 +139,8 @@ void derive_parameters(const Scenario& s, Model& m) {
 
 void build_staff(const Scenario& s, const Model& m, State& st) {
   const Organisations& o = m.organisations;
-  const std::uint32_t total = o.first_staff.empty() ? 0 : o.first_staff.back() + o.staff_count.back();
+  const std::uint32_t total =
+      o.first_staff.empty() ? 0 : o.first_staff.back() + o.staff_count.back();
   Staff& staff = st.staff;
   staff.id.resize(total);
   staff.org.resize(total);
@@ -189,7 +195,8 @@ void build_citizens(const Scenario& s, const Model& m, State& st) {
       Stream rng(seed, Purpose::city_generation, 1, id);
       const double u = rng.uniform() * cumulative.back();
       std::size_t band = 0;
-      while (band + 1 < kAgeBandCount && u >= cumulative[band]) ++band;
+      while (band + 1 < kAgeBandCount && u >= cumulative[band])
+        ++band;
       c.age_band[i] = static_cast<std::uint8_t>(band);
       const auto& local = practices_in_pcn[nb.pcn[c.neighbourhood[i]]];
       const auto& choices = local.empty() ? all_practices : local;
@@ -207,7 +214,8 @@ void build_citizens(const Scenario& s, const Model& m, State& st) {
     if (t < static_cast<double>(days)) ++per_day[static_cast<std::size_t>(t)];
   }
   st.calendar.day_bucket.assign(days, {});
-  for (std::size_t d = 0; d < days; ++d) st.calendar.day_bucket[d].reserve(per_day[d]);
+  for (std::size_t d = 0; d < days; ++d)
+    st.calendar.day_bucket[d].reserve(per_day[d]);
   for (std::size_t i = 0; i < n; ++i) {
     const double t = c.next_event_time[i];
     if (t < static_cast<double>(days)) {
@@ -221,7 +229,8 @@ void build_ties(const Scenario& s, const Model& m, State& st) {
   const TieSettings& ts = s.ties;
   const Organisations& o = m.organisations;
   std::vector<std::vector<std::uint32_t>> staff_in_locality(m.pcn_count);
-  for (std::uint32_t u = 0; u < staff.size(); ++u) staff_in_locality[staff.locality[u]].push_back(u);
+  for (std::uint32_t u = 0; u < staff.size(); ++u)
+    staff_in_locality[staff.locality[u]].push_back(u);
 
   const std::uint64_t seed = s.run.seed;
   const auto jitter = [](Stream& rng, double base) {
@@ -236,15 +245,15 @@ void build_ties(const Scenario& s, const Model& m, State& st) {
           Stream rng(seed, Purpose::initial_ties, 0, staff.id[u]);
           const std::uint32_t org = staff.org[u];
           // The rest of the team: dense and strong.
-          for (std::uint32_t v = u + 1; v < o.first_staff[org] + o.staff_count[org] &&
-                                        staff.team[v] == staff.team[u];
-               ++v) {
+          for (std::uint32_t v = u + 1;
+               v < o.first_staff[org] + o.staff_count[org] && staff.team[v] == staff.team[u]; ++v) {
             out.push_back({u, v, jitter(rng, ts.within_team_strength)});
           }
           // Colleagues elsewhere in the organisation.
           const std::uint64_t within = rng.poisson(ts.within_org_ties_per_staff / 2.0);
           for (std::uint64_t k = 0; k < within; ++k) {
-            const auto v = static_cast<std::uint32_t>(o.first_staff[org] + rng.below(o.staff_count[org]));
+            const auto v =
+                static_cast<std::uint32_t>(o.first_staff[org] + rng.below(o.staff_count[org]));
             out.push_back({u, v, jitter(rng, ts.within_org_strength)});
           }
           // Sparse, weak ties to other organisations working in the same locality.
@@ -261,8 +270,8 @@ void build_ties(const Scenario& s, const Model& m, State& st) {
         }
       },
       [](Ties& total, const Ties& part) { total.insert(total.end(), part.begin(), part.end()); });
-  st.ties = TieNetwork(staff.org);
-  st.ties.apply(TieChanges{{}, std::move(proposals)}, static_cast<std::uint32_t>(ts.max_ties));
+  st.ties = TieNetwork(staff.org, static_cast<std::uint32_t>(ts.max_ties));
+  st.ties.apply(TieChanges{{}, std::move(proposals)});
 }
 
 }  // namespace
@@ -278,14 +287,15 @@ int day_of_year(const std::string& iso_date) {
   const int month_days = kDays[static_cast<std::size_t>(mo - 1)] + (mo == 2 && is_leap(y) ? 1 : 0);
   if (d > month_days) throw std::invalid_argument(fmt::format("'{}' is not a real date", iso_date));
   int doy = d;
-  for (int k = 1; k < mo; ++k) doy += kDays[static_cast<std::size_t>(k - 1)] + (k == 2 && is_leap(y) ? 1 : 0);
+  for (int k = 1; k < mo; ++k)
+    doy += kDays[static_cast<std::size_t>(k - 1)] + (k == 2 && is_leap(y) ? 1 : 0);
   return doy;
 }
 
 double Model::season(int day) const {
   const DemandSettings& d = scenario.demand;
-  const double phase = 2.0 * std::numbers::pi *
-                       (start_day_of_year + day - d.winter_peak_day_of_year) / 365.25;
+  const double phase =
+      2.0 * std::numbers::pi * (start_day_of_year + day - d.winter_peak_day_of_year) / 365.25;
   return 1.0 + d.winter_amplitude * std::cos(phase);
 }
 

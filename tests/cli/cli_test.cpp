@@ -10,7 +10,8 @@ using caresim::test::TempDir;
 
 namespace {
 const std::string kBin = CARESIM_BINARY;
-const std::string kCheck = std::string(CARESIM_PYTHON) + " " + CARESIM_SOURCE_DIR "/tests/python/h5check.py";
+const std::string kCheck =
+    std::string(CARESIM_PYTHON) + " " + CARESIM_SOURCE_DIR "/tests/python/h5check.py";
 
 std::filesystem::path write_file(const TempDir& dir, const std::string& name,
                                  const std::string& text) {
@@ -89,7 +90,8 @@ TEST_CASE("cli: --quiet prints nothing, and --seed, --steps and --set override t
   CHECK_THAT(r.output, Catch::Contains("steps_completed=12"));
   r = run_command(std::string(CARESIM_PYTHON) +
                   " -c \"import h5py,sys; s=h5py.File(sys.argv[1])['/'].attrs['scenario']; "
-                  "print('reinforcement: 0.2' in s, 'days: 12' in s)\" " + quoted(out));
+                  "print('reinforcement: 0.2' in s, 'days: 12' in s)\" " +
+                  quoted(out));
   CHECK_THAT(r.output, Catch::Contains("True True"));
 }
 
@@ -146,8 +148,7 @@ TEST_CASE("cli: bad input exits 2 with a clear message and leaves no file", "[cl
 TEST_CASE("cli: SIGTERM stops a run, leaving a readable file marked unfinished",
           "[cli][interrupt]") {
   TempDir dir;
-  const auto scenario =
-      write_file(dir, "long.yaml", caresim::test::tiny_city_yaml(200000, 20000));
+  const auto scenario = write_file(dir, "long.yaml", caresim::test::tiny_city_yaml(200000, 20000));
   const auto out = dir / "long.h5";
   // Start the run, wait until it has flushed at least once, then ask it to stop.
   const std::string script = kBin + " run " + quoted(scenario) + " -o " + quoted(out) +

@@ -273,7 +273,8 @@ TEST_CASE("uniform has mean 1/2 and variance 1/12 on the half-open unit interval
   CHECK(std::abs(m.variance - 1.0 / 12.0) < kZ * std::sqrt((1.0 / 80.0 - 1.0 / 144.0) / n));
 }
 
-TEST_CASE("uniform and uniform_open0 map the same bits, one excluding 1 and one excluding 0", "[rng]") {
+TEST_CASE("uniform and uniform_open0 map the same bits, one excluding 1 and one excluding 0",
+          "[rng]") {
   Stream closed = test_stream(2);
   Stream open = test_stream(2);
   Stream bits = test_stream(2);

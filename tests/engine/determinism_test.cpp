@@ -20,15 +20,14 @@ std::vector<double> run_rows(const Scenario& s, std::size_t threads) {
     sim.observe(row);
     rows.insert(rows.end(), row.begin(), row.end());
   }
-  for (std::uint32_t e = 0; e < sim.state().ties.edge_count(); ++e) {
+  for (std::uint32_t e = 0; e < sim.state().ties.slot_count(); ++e) {
     rows.push_back(sim.state().ties.strength(e));
   }
   return rows;
 }
 }  // namespace
 
-TEST_CASE("simulation: every output is bitwise identical at 1, 2 and 4 threads",
-          "[determinism]") {
+TEST_CASE("simulation: every output is bitwise identical at 1, 2 and 4 threads", "[determinism]") {
   // Enough citizens and staff that every parallel loop has several chunks.
   Scenario s = test::tiny_city(60000, 40);
   s.organisations[0].staff = 9000;
@@ -57,11 +56,14 @@ TEST_CASE("simulation: the layout's row width matches what observe writes", "[en
   const auto& layout = sim.layout();
   std::size_t width = 0;
   for (const auto& spec : layout.series) {
-    width += spec.dimension < 0 ? 1 : layout.dimensions[static_cast<std::size_t>(spec.dimension)].labels.size();
+    width += spec.dimension < 0
+                 ? 1
+                 : layout.dimensions[static_cast<std::size_t>(spec.dimension)].labels.size();
   }
   CHECK(width == layout.row_width());
   std::vector<double> row(width, -1.0);
   sim.step();
   sim.observe(row);
-  for (double x : row) REQUIRE(std::isfinite(x));
+  for (double x : row)
+    REQUIRE(std::isfinite(x));
 }

@@ -15,7 +15,9 @@ namespace caresim {
 /// at 1, 2 or 64 threads. TBB decides only which thread runs which chunk.
 inline constexpr std::size_t kGrain = 4096;
 
-inline std::size_t chunk_count(std::size_t n, std::size_t grain) { return (n + grain - 1) / grain; }
+inline std::size_t chunk_count(std::size_t n, std::size_t grain) {
+  return (n + grain - 1) / grain;
+}
 
 /// Calls body(begin, end) once per fixed chunk, in parallel. body must only write state owned by
 /// the indices of its chunk (or chunk-indexed scratch).
@@ -48,7 +50,8 @@ T deterministic_reduce(std::size_t n, std::size_t grain, const T& identity, Map&
     map(begin, end, partials[begin / grain]);
   });
   T total = identity;
-  for (const T& p : partials) combine(total, p);
+  for (const T& p : partials)
+    combine(total, p);
   return total;
 }
 

@@ -36,10 +36,10 @@ struct HeadlineSummary {
 
 struct RunResult {
   io::RunStatus status = io::RunStatus::running;
-  int steps = 0;           ///< steps simulated and written
-  double seconds = 0.0;    ///< wall time of the simulation loop (without building the city)
+  int steps = 0;         ///< steps simulated and written
+  double seconds = 0.0;  ///< wall time of the simulation loop (without building the city)
   double build_seconds = 0.0;
-  int signal = 0;          ///< the stop value that interrupted the run, if any
+  int signal = 0;  ///< the stop value that interrupted the run, if any
   std::filesystem::path output;
   std::vector<HeadlineSummary> headline;
   std::vector<std::pair<std::string, double>> phase_seconds;

@@ -27,7 +27,7 @@ struct SeriesSpec {
 
 /// Everything the file must know before the first step is written.
 struct RunLayout {
-  std::string start_date;               ///< ISO date; time is "days since <start_date>"
+  std::string start_date;  ///< ISO date; time is "days since <start_date>"
   std::vector<Dimension> dimensions;
   std::vector<SeriesSpec> series;
   /// Values per step row: sum over series of 1 or the dimension's size, in series order.
@@ -44,8 +44,12 @@ struct Attribute {
   std::string text;
   std::int64_t integer = 0;
   double real = 0.0;
-  static Attribute of(std::string n, std::string v) { return {std::move(n), Kind::text, std::move(v)}; }
-  static Attribute of(std::string n, std::int64_t v) { return {std::move(n), Kind::integer, {}, v}; }
+  static Attribute of(std::string n, std::string v) {
+    return {std::move(n), Kind::text, std::move(v)};
+  }
+  static Attribute of(std::string n, std::int64_t v) {
+    return {std::move(n), Kind::integer, {}, v};
+  }
   static Attribute of(std::string n, double v) { return {std::move(n), Kind::real, {}, 0, v}; }
 };
 

@@ -46,8 +46,8 @@ struct DemandCalendar {
 /// Counts of what happened on the current day, reset at the start of each step.
 struct DailyTallies {
   std::array<std::uint64_t, kServiceCount> demand{};
-  std::vector<std::uint64_t> demand_by_org;                 ///< organisation index
-  std::vector<std::uint64_t> demand_by_neighbourhood;       ///< all services
+  std::vector<std::uint64_t> demand_by_org;            ///< organisation index
+  std::vector<std::uint64_t> demand_by_neighbourhood;  ///< all services
   std::vector<std::uint64_t> a_and_e_by_neighbourhood;
   std::uint64_t ties_formed = 0;
   std::uint64_t ties_lost = 0;

@@ -22,7 +22,7 @@ enum class OrgKind : std::uint8_t {
 inline constexpr std::size_t kOrgKindCount = 9;
 /// YAML spelling of each kind, indexed by the enum value.
 inline constexpr std::array<const char*, kOrgKindCount> kOrgKindNames = {
-    "acute",        "community",    "mental_health", "gp_practice", "social_care",
+    "acute",         "community",    "mental_health", "gp_practice", "social_care",
     "public_health", "third_sector", "commissioner",  "care_home"};
 
 /// Services citizens ask for. Order fixes the columns of per-service outputs.
@@ -48,10 +48,10 @@ struct RunSettings {
 
 /// The synthetic city the generator builds.
 struct CitySettings {
-  int citizens = 812000;             ///< residents
-  int neighbourhoods = 107;          ///< neighbourhoods (Leeds has 107 MSOAs)
-  int priority_neighbourhoods = 6;   ///< how many of the most deprived are priority areas
-  int primary_care_networks = 19;    ///< PCNs the GP practices are grouped into
+  int citizens = 812000;            ///< residents
+  int neighbourhoods = 107;         ///< neighbourhoods (Leeds has 107 MSOAs)
+  int priority_neighbourhoods = 6;  ///< how many of the most deprived are priority areas
+  int primary_care_networks = 19;   ///< PCNs the GP practices are grouped into
   std::array<double, kAgeBandCount> age_shares = {0.21, 0.63, 0.13, 0.03};  ///< population shares
 
   bool operator==(const CitySettings&) const = default;
@@ -59,7 +59,7 @@ struct CitySettings {
 
 /// One organisation, or `count` alike ones (for example 93 GP practices) sharing `staff`.
 struct OrganisationSpec {
-  std::string name;                      ///< non-empty, unique among a scenario's organisations
+  std::string name;  ///< non-empty, unique among a scenario's organisations
   OrgKind kind = OrgKind::third_sector;
   int staff = 0;  ///< total staff (split evenly across `count` organisations)
   int count = 1;  ///< how many organisations this entry stands for
