@@ -1,0 +1,59 @@
+#include "command.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace caresim::cli {
+
+std::string g_command_line;
+
+std::string joined_command_line(int argc, char** argv) {
+  std::string line;
+  for (int i = 0; i < argc; ++i) {
+    if (i > 0) line += ' ';
+    line += argv[i];
+  }
+  return line;
+}
+
+std::string format_duration(double seconds) {
+  const auto s = static_cast<long>(seconds + 0.5);
+  return s >= 3600 ? fmt::format("{}:{:02d}:{:02d}", s / 3600, (s / 60) % 60, s % 60)
+                   : fmt::format("{}:{:02d}", s / 60, s % 60);
+}
+
+Progress::Progress(bool enabled, std::string unit)
+    : enabled_(enabled), tty_(isatty(STDERR_FILENO) == 1), unit_(std::move(unit)) {}
+
+void Progress::operator()(int done, int total) {
+  if (!enabled_) return;
+  const auto now = std::chrono::steady_clock::now();
+  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  const double rate = elapsed > 0 ? done / elapsed : 0.0;
+  const double left = rate > 0 ? (total - done) / rate : 0.0;
+  if (tty_) {
+    if (done < total && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    constexpr int kWidth = 30;
+    const int filled = total > 0 ? done * kWidth / total : kWidth;
+    fmt::print(stderr, "\r[{}{}] {}/{} {}  {:.1f} {}/s  {} left ", std::string(filled, '#'),
+               std::string(kWidth - filled, '.'), done, total, unit_, rate, unit_,
+               format_duration(left));
+    if (done == total) fmt::print(stderr, "\n");
+  } else {
+    const int decile = total > 0 ? done * 10 / total : 10;
+    if (decile == last_decile_ && done != total) return;
+    last_decile_ = decile;
+    fmt::print(stderr, "caresim: {}/{} {} ({}%), {:.1f} {}/s, {} left\n", done, total, unit_,
+               total > 0 ? done * 100 / total : 100, rate, unit_, format_duration(left));
+  }
+  std::fflush(stderr);
+}
+
+void Progress::finish_line() const {
+  if (enabled_ && tty_) fmt::print(stderr, "\n");
+}
+
+}  // namespace caresim::cli
