@@ -10,7 +10,7 @@
 #include <memory>
 #include <optional>
 
-#include "caresim/engine/simulation.hpp"
+#include "caresim/engine/simulator.hpp"
 #include "caresim/scenario/load.hpp"
 #include "caresim/version.hpp"
 
@@ -35,14 +35,15 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   RunResult result;
   result.output = options.output;
   const auto build_start = clock::now();
-  Simulation sim(scenario);
+  const std::unique_ptr<Simulator> simulator = make_simulator(scenario);
+  Simulator& sim = *simulator;
   result.build_seconds = std::chrono::duration<double>(clock::now() - build_start).count();
 
   std::filesystem::path part = options.output;
   part += ".part";
   auto file = std::make_unique<io::RunFile>(part, sim.layout());
   const std::string started = utc_now();
-  file->set_attributes({
+  std::vector<io::Attribute> provenance = {
       io::Attribute::of("title", fmt::format("caresim run of scenario '{}'", scenario.name)),
       io::Attribute::of("Conventions", std::string("CF-1.8")),
       io::Attribute::of("caresim_version", std::string(kVersion)),
@@ -55,27 +56,27 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
       io::Attribute::of("threads", static_cast<std::int64_t>(thread_count)),
       io::Attribute::of("steps_requested", static_cast<std::int64_t>(scenario.run.days)),
       io::Attribute::of("start_time", started),
-      io::Attribute::of("citizens", static_cast<std::int64_t>(sim.state().citizens.size())),
-      io::Attribute::of("staff", static_cast<std::int64_t>(sim.state().staff.size())),
-      io::Attribute::of("organisations",
-                        static_cast<std::int64_t>(sim.model().organisations.size())),
-  });
+  };
+  for (io::Attribute& a : sim.describe())
+    provenance.push_back(std::move(a));
+  file->set_attributes(provenance);
 
   // Running summaries of the headline series, so nothing is held per step.
   std::vector<std::size_t> headline_offsets;
   {
+    const io::RunLayout& layout = sim.layout();
+    std::vector<std::size_t> offset_of(layout.series.size());
     std::size_t offset = 0;
-    for (const Observable& o : sim.observables()) {
-      if (o.headline) {
-        headline_offsets.push_back(offset);
-        result.headline.push_back({o.spec.name, o.spec.units, 0.0,
-                                   std::numeric_limits<double>::infinity(),
-                                   -std::numeric_limits<double>::infinity(), 0.0});
-      }
-      offset +=
-          o.spec.dimension < 0
-              ? 1
-              : sim.layout().dimensions[static_cast<std::size_t>(o.spec.dimension)].labels.size();
+    for (std::size_t i = 0; i < layout.series.size(); ++i) {
+      offset_of[i] = offset;
+      const int dim = layout.series[i].dimension;
+      offset += dim < 0 ? 1 : layout.dimensions[static_cast<std::size_t>(dim)].labels.size();
+    }
+    for (std::size_t i : sim.headline_series()) {
+      headline_offsets.push_back(offset_of[i]);
+      result.headline.push_back({layout.series[i].name, layout.series[i].units, 0.0,
+                                 std::numeric_limits<double>::infinity(),
+                                 -std::numeric_limits<double>::infinity(), 0.0});
     }
   }
 
@@ -114,10 +115,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
     for (HeadlineSummary& s : result.headline) {
       if (result.steps > 0) s.mean /= result.steps;
     }
-    for (std::size_t p = 0; p < sim.phases().size(); ++p) {
-      result.phase_seconds.emplace_back(std::string(sim.phases()[p]->name()),
-                                        sim.phase_seconds()[p]);
-    }
+    result.phase_seconds = sim.phase_seconds();
     result.phase_seconds.emplace_back("observe", observe_seconds);
     result.phase_seconds.emplace_back("write", write_seconds);
     result.status = result.steps == days ? io::RunStatus::finished : io::RunStatus::interrupted;

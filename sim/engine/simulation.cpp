@@ -23,6 +23,32 @@ Simulation::Simulation(const Scenario& scenario)
     layout_.series.push_back(o.spec);
 }
 
+std::vector<std::size_t> Simulation::headline_series() const {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < observables_.size(); ++i) {
+    if (observables_[i].headline) out.push_back(i);
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, double>> Simulation::phase_seconds() const {
+  std::vector<std::pair<std::string, double>> out;
+  for (std::size_t p = 0; p < phases_.size(); ++p) {
+    out.emplace_back(std::string(phases_[p]->name()), phase_seconds_[p]);
+  }
+  return out;
+}
+
+std::vector<io::Attribute> Simulation::describe() const {
+  const State& st = world_.state;
+  return {io::Attribute::of("citizens", static_cast<std::int64_t>(st.citizens.size())),
+          io::Attribute::of("staff", static_cast<std::int64_t>(st.staff.size())),
+          io::Attribute::of("organisations",
+                            static_cast<std::int64_t>(world_.model.organisations.size())),
+          io::Attribute::of("neighbourhoods",
+                            static_cast<std::int64_t>(world_.model.neighbourhoods.size()))};
+}
+
 void Simulation::step() {
   State& st = world_.state;
   DailyTallies& t = st.today;

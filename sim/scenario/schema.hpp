@@ -180,6 +180,7 @@ void visit(V& v, Scenario& scenario) {
   v.field("name", scenario.name, TextForm::any, "", "scenario name, used to label outputs");
   v.field("description", scenario.description, TextForm::any, "",
           "free text describing the scenario");
+  v.choice("model", scenario.model, kModelKindNames, "which model the scenario runs");
   v.section("run", scenario.run, "How long and how a run goes.");
   v.section("city", scenario.city, "The synthetic city the generator builds.");
   v.list("organisations", scenario.organisations, 1,

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "caresim/engine/phase.hpp"
+#include "caresim/engine/simulator.hpp"
 #include "caresim/io/run_file.hpp"
 #include "caresim/model/world.hpp"
 
@@ -30,9 +31,9 @@ struct Observable {
   std::function<void(const Model&, const State&, const TieStats&, std::span<double>)> fill;
 };
 
-/// A run in progress: the immutable Model, the mutable State, the ordered phases and the
-/// observables. One step simulates one day. Not thread-safe itself; its phases use TBB inside.
-class Simulation {
+/// The care model in progress: the immutable Model, the mutable State, the ordered phases and
+/// the observables. One step simulates one day. Not thread-safe itself; its phases use TBB inside.
+class Simulation final : public Simulator {
  public:
   explicit Simulation(const Scenario& scenario);
 
@@ -43,21 +44,23 @@ class Simulation {
   const PhaseList& phases() const { return phases_; }
 
   /// The next day to simulate (days since start); equals the steps done so far.
-  int day() const { return world_.state.day; }
+  int day() const override { return world_.state.day; }
   /// Days the scenario asks for.
-  int days() const { return world_.model.scenario.run.days; }
+  int days() const override { return world_.model.scenario.run.days; }
 
   /// Simulates one day: resets the day's tallies, runs every phase in order, advances the day.
-  void step();
+  void step() override;
 
   /// The output layout (dimensions and series, in row order).
-  const io::RunLayout& layout() const { return layout_; }
+  const io::RunLayout& layout() const override { return layout_; }
   const std::vector<Observable>& observables() const { return observables_; }
   /// Fills `row` (layout().row_width() values) with the metrics of the day just simulated.
-  void observe(std::span<double> row) const;
+  void observe(std::span<double> row) const override;
+  std::vector<std::size_t> headline_series() const override;
 
   /// Seconds spent in each phase so far, in phase order.
-  const std::vector<double>& phase_seconds() const { return phase_seconds_; }
+  std::vector<std::pair<std::string, double>> phase_seconds() const override;
+  std::vector<io::Attribute> describe() const override;
 
  private:
   World world_;

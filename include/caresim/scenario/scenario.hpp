@@ -25,6 +25,10 @@ inline constexpr std::array<const char*, kOrgKindCount> kOrgKindNames = {
     "acute",         "community",    "mental_health", "gp_practice", "social_care",
     "public_health", "third_sector", "commissioner",  "care_home"};
 
+/// Which model a scenario runs: the care system, or (later) a teaching model.
+enum class ModelKind : std::uint8_t { care };
+inline constexpr std::array<const char*, 1> kModelKindNames = {"care"};
+
 /// Services citizens ask for. Order fixes the columns of per-service outputs.
 enum class Service : std::uint8_t { gp, a_and_e, community, social_care, mental_health_crisis };
 inline constexpr std::size_t kServiceCount = 5;
@@ -105,6 +109,7 @@ struct DemandSettings {
 struct Scenario {
   std::string name = "scenario";
   std::string description;
+  ModelKind model = ModelKind::care;
   RunSettings run;
   CitySettings city;
   std::vector<OrganisationSpec> organisations;

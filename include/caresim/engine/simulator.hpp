@@ -1,0 +1,44 @@
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "caresim/io/run_file.hpp"
+#include "caresim/scenario/scenario.hpp"
+
+namespace caresim {
+
+/// Anything a run can drive: the care model, or a teaching model. One step is one tick (a day in
+/// the care model). run_scenario, ensembles and twin runs use only this interface.
+class Simulator {
+ public:
+  virtual ~Simulator() = default;
+
+  /// Steps done so far (the index of the next step).
+  virtual int day() const = 0;
+  /// Steps the scenario asks for.
+  virtual int days() const = 0;
+  /// Advances one step.
+  virtual void step() = 0;
+
+  /// Output layout: dimensions and series, in row order.
+  virtual const io::RunLayout& layout() const = 0;
+  /// Fills `row` (layout().row_width() values) with the outputs of the step just done.
+  virtual void observe(std::span<double> row) const = 0;
+  /// Indices into layout().series of the series the end-of-run summary shows.
+  virtual std::vector<std::size_t> headline_series() const = 0;
+
+  /// Seconds spent in each named phase so far.
+  virtual std::vector<std::pair<std::string, double>> phase_seconds() const = 0;
+  /// Extra root attributes describing the built model (population sizes and the like).
+  virtual std::vector<io::Attribute> describe() const = 0;
+};
+
+/// Builds the simulator the scenario's `model` names. Throws std::invalid_argument if the
+/// scenario cannot be built.
+std::unique_ptr<Simulator> make_simulator(const Scenario& scenario);
+
+}  // namespace caresim
