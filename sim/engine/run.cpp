@@ -29,8 +29,10 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   using clock = std::chrono::steady_clock;
   std::optional<tbb::global_control> threads;
   const int thread_count = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
-  threads.emplace(tbb::global_control::max_allowed_parallelism,
-                  static_cast<std::size_t>(thread_count));
+  if (options.limit_threads) {
+    threads.emplace(tbb::global_control::max_allowed_parallelism,
+                    static_cast<std::size_t>(thread_count));
+  }
 
   RunResult result;
   result.output = options.output;
@@ -96,6 +98,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
       sim.observe(row);
       const auto write_start = clock::now();
       file->append(sim.day() - 1, row);
+      if (options.on_row) options.on_row(sim.layout(), sim.day() - 1, row);
       for (std::size_t h = 0; h < headline_offsets.size(); ++h) {
         HeadlineSummary& s = result.headline[h];
         const double x = row[headline_offsets[h]];

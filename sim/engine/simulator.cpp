@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "caresim/engine/ishigami.hpp"
 #include "caresim/engine/simulation.hpp"
 
 namespace caresim {
@@ -12,6 +13,8 @@ std::unique_ptr<Simulator> make_simulator(const Scenario& scenario) {
   switch (scenario.model) {
     case ModelKind::care:
       return std::make_unique<Simulation>(scenario);
+    case ModelKind::ishigami:
+      return std::make_unique<IshigamiModel>(scenario);
   }
   throw std::invalid_argument("unknown model kind");
 }

@@ -175,6 +175,13 @@ void visit(V& v, DemandSettings& demand) {
           "day of year", "day of the year rates peak (15 = mid-January)");
 }
 
+}  // namespace caresim::detail
+
+// The analytic test models' schema needs the range types above.
+#include "schema_analytic.hpp"  // IWYU pragma: export
+
+namespace caresim::detail {
+
 template <class V>
 void visit(V& v, Scenario& scenario) {
   v.field("name", scenario.name, TextForm::any, "", "scenario name, used to label outputs");
@@ -190,6 +197,8 @@ void visit(V& v, Scenario& scenario) {
   v.section("ties", scenario.ties, "The staff tie network: its initial shape and daily dynamics.");
   v.section("demand", scenario.demand,
             "Citizens' demand for services: a Poisson process per citizen.");
+  v.section("ishigami", scenario.ishigami,
+            "Inputs of the Ishigami test function (`model: ishigami`, docs/sweeps.md).");
   v.check("organisations", "Organisation `name`s are unique.", [&](auto&& fail) {
     const auto& orgs = scenario.organisations;
     for (std::size_t later = 1; later < orgs.size(); ++later) {

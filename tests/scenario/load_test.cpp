@@ -237,7 +237,7 @@ TEST_CASE("an unknown key is rejected with a suggestion", "[scenario]") {
 TEST_CASE("an unknown key far from any known one lists the known keys", "[scenario]") {
   CHECK(error_of(kMinimal + "xyzzy: 1\n") ==
         "test.yaml:3:1: xyzzy: unknown key, expected one of {name, description, model, run, city, "
-        "organisations, ties, demand}");
+        "organisations, ties, demand, ishigami}");
 }
 
 TEST_CASE("an unknown organisation kind is rejected with a suggestion", "[scenario]") {

@@ -2,7 +2,9 @@
 
 #include <atomic>
 #include <filesystem>
+#include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,13 @@ struct RunOptions {
   const std::atomic<int>* stop = nullptr;
   /// Called after every step with (steps done, steps in the run).
   std::function<void(int, int)> progress;
+  /// Whether run_scenario caps TBB at `threads` with its own tbb::global_control. That control is
+  /// process-wide, so an ensemble running several runs at once sets false and holds one control
+  /// for the whole process (ensemble/runner.hpp).
+  bool limit_threads = true;
+  /// Called after every step with the output layout, the day just written and its row, so an
+  /// ensemble can reduce a run to summary metrics without reading the file back.
+  std::function<void(const io::RunLayout&, std::int32_t, std::span<const double>)> on_row;
 };
 
 /// A headline metric summarised over the run.

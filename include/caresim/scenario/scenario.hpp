@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "caresim/scenario/analytic.hpp"
+
 namespace caresim {
 
 /// Kinds of organisation in a city's health-and-care system.
@@ -26,8 +28,11 @@ inline constexpr std::array<const char*, kOrgKindCount> kOrgKindNames = {
     "public_health", "third_sector", "commissioner",  "care_home"};
 
 /// Which model a scenario runs: the care system, or (later) a teaching model.
-enum class ModelKind : std::uint8_t { care };
-inline constexpr std::array<const char*, 1> kModelKindNames = {"care"};
+enum class ModelKind : std::uint8_t {
+  care,
+  ishigami,  ///< analytic test function for the sensitivity analysis (analytic.hpp)
+};
+inline constexpr std::array<const char*, 2> kModelKindNames = {"care", "ishigami"};
 
 /// Services citizens ask for. Order fixes the columns of per-service outputs.
 enum class Service : std::uint8_t { gp, a_and_e, community, social_care, mental_health_crisis };
@@ -115,6 +120,7 @@ struct Scenario {
   std::vector<OrganisationSpec> organisations;
   TieSettings ties;
   DemandSettings demand;
+  IshigamiSettings ishigami;  ///< used only when `model` is ishigami
 
   bool operator==(const Scenario&) const = default;
 };

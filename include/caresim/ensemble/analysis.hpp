@@ -1,0 +1,58 @@
+#pragma once
+// Sensitivity analysis of a sweep's summary: Sobol indices (Saltelli's scheme, Saltelli 2010
+// first-order and Jansen 1999 total estimators) with bootstrap confidence intervals, Morris
+// elementary effects (mu, mu*, sigma), and marginal means of grids. Replicates of a point are
+// averaged first. Deterministic: the bootstrap draws are a function of `seed`.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "caresim/ensemble/summary.hpp"
+
+namespace caresim::ensemble {
+
+struct AnalysisOptions {
+  int bootstrap = 1000;      ///< resamples for the confidence intervals
+  double confidence = 0.95;  ///< two-sided level of the intervals
+  std::uint64_t seed = 12345;
+};
+
+/// Per parameter, in the summary's parameter order.
+struct SobolIndices {
+  std::vector<double> s1, s1_low, s1_high;  ///< first order and its percentile interval
+  std::vector<double> st, st_low, st_high;  ///< total order
+  double variance = 0.0;                    ///< of the output over A and B
+  std::size_t samples = 0;                  ///< base samples N used (blocks without NaN)
+};
+/// From a Saltelli design's blocks. Throws std::invalid_argument if the summary is not one.
+SobolIndices sobol_indices(const SummaryData& summary, std::size_t metric,
+                           const AnalysisOptions& options);
+
+struct MorrisIndices {
+  std::vector<double> mu, mu_star, sigma;  ///< of the elementary effects, in unit coordinates
+  std::vector<double> mu_star_low, mu_star_high;
+  std::size_t trajectories = 0;
+};
+/// From a Morris design's trajectories: elementary effect = dy / du of the moved coordinate u in
+/// [0, 1]. Throws std::invalid_argument if the summary is not a Morris design.
+MorrisIndices morris_indices(const SummaryData& summary, std::size_t metric,
+                             const AnalysisOptions& options);
+
+/// Mean of the metric over every run at one level of one parameter, with a normal-theory
+/// interval mean +- z sd / sqrt(n).
+struct MarginalMean {
+  std::size_t parameter = 0;
+  double value = 0.0;
+  double mean = 0.0, low = 0.0, high = 0.0;
+  std::size_t runs = 0;
+};
+std::vector<MarginalMean> marginal_means(const SummaryData& summary, std::size_t metric,
+                                         const AnalysisOptions& options);
+
+/// Runs the analysis the design allows for every metric, writes it into the summary file's
+/// /analysis group (replacing an earlier one) and returns a ranked plain-text report.
+std::string analyse_summary(const std::filesystem::path& path, const AnalysisOptions& options);
+
+}  // namespace caresim::ensemble

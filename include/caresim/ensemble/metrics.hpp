@@ -1,0 +1,67 @@
+#pragma once
+// Summary metrics: how an ensemble reduces one run's time series to a few numbers.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "caresim/io/run_file.hpp"
+
+namespace caresim::ensemble {
+
+/// How a series is reduced over a run.
+enum class Reduction : std::uint8_t {
+  mean,           ///< mean over the run, or over its last `last_days` days
+  last,           ///< value on the last day written
+  min,            ///< smallest value
+  max,            ///< largest value
+  area,           ///< area under the curve: sum of daily values x 1 day (units x days)
+  time_to_cross,  ///< first day (days since start) the value is >= threshold (`above`) or
+                  ///< <= threshold (below); NaN if it never does
+};
+inline constexpr std::size_t kReductionCount = 6;
+/// Spelling of each reduction in sweep specs, indexed by the enum value.
+inline constexpr const char* kReductionNames[kReductionCount] = {"mean", "last", "min",
+                                                                 "max",  "area", "time_to_cross"};
+
+/// One summary metric of a run: a reduction of one column of one output series.
+struct MetricSpec {
+  std::string name;    ///< column name in the summary table
+  std::string series;  ///< output series (see docs/outputs.md)
+  int column = 0;      ///< index along the series' second dimension (0 for a plain series)
+  Reduction reduction = Reduction::mean;
+  int last_days = 0;       ///< mean: over the last this many days; 0 = whole run
+  double threshold = 0.0;  ///< time_to_cross
+  bool above = true;       ///< time_to_cross: cross upwards (>=) or downwards (<=)
+
+  bool operator==(const MetricSpec&) const = default;
+};
+
+/// Reduces the rows of one run to its metrics as the run goes, holding nothing per step.
+/// Not thread-safe: one per run.
+class MetricAccumulator {
+ public:
+  /// `days` is the number of steps the run will take (for `last_days`).
+  MetricAccumulator(std::span<const MetricSpec> metrics, int days);
+  /// Resolves series names against the run's layout. Throws std::invalid_argument naming an
+  /// unknown series or a column out of range.
+  void bind(const io::RunLayout& layout);
+  bool bound() const { return !offsets_.empty() || specs_.empty(); }
+  /// Feeds the row written for `day`.
+  void add(std::int32_t day, std::span<const double> row);
+  /// The metric values, in spec order (NaN where a run gave no value).
+  std::vector<double> values() const;
+
+ private:
+  std::vector<MetricSpec> specs_;
+  int days_;
+  std::vector<std::size_t> offsets_;
+  std::vector<double> sum_, count_, value_;
+};
+
+/// Checks every metric's series and column against `layout` (what a sweep checks before it
+/// starts). Returns an empty string if all resolve, else one line naming the first problem.
+std::string check_metrics(std::span<const MetricSpec> metrics, const io::RunLayout& layout);
+
+}  // namespace caresim::ensemble

@@ -1,0 +1,74 @@
+#pragma once
+// The ensemble runner: a plan of runs (scenario, overrides, seed, output file) executed in
+// parallel, each reduced to summary metrics. `caresim sweep` uses it; `compare` and `chaos` are
+// meant to use the same runner (only a plan and metrics differ), not their own loops.
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "caresim/ensemble/metrics.hpp"
+#include "caresim/io/run_file.hpp"
+
+namespace caresim::ensemble {
+
+/// The scenario every run of a plan starts from: its YAML text, read once, and the name its
+/// messages use.
+struct BaseScenario {
+  std::string yaml_text;
+  std::string source_name;  ///< file path, for messages and provenance
+};
+
+/// One run of a plan. The seed is part of `overrides` (run.seed=...), so the overrides alone say
+/// what the run is.
+struct PlannedRun {
+  std::int64_t id = 0;                 ///< 0..n-1, the run's row in the plan
+  std::vector<std::string> overrides;  ///< "key.path=value", applied in order, as --set takes them
+  std::uint64_t seed = 0;              ///< the run's seed (also in overrides), for the table
+  std::filesystem::path output;        ///< the run's HDF5 file, written as `caresim run` does
+};
+
+/// How one run ended. `metrics` are bitwise the same whichever process or thread ran it.
+struct RunOutcome {
+  std::int64_t id = -1;
+  io::RunStatus status = io::RunStatus::running;
+  std::vector<double> metrics;
+  double seconds = 0.0;      ///< wall time of the whole run: parse, build, simulate, write
+  double sim_seconds = 0.0;  ///< of which the simulation loop
+  std::string error;         ///< why it failed (status failed)
+};
+
+struct RunnerOptions {
+  int threads = 0;  ///< worker threads for the whole ensemble; 0 = all cores
+  /// Set non-zero (e.g. by a signal handler) to start no new run; runs under way stop after
+  /// their current step (status interrupted).
+  const std::atomic<int>* stop = nullptr;
+  std::string command_line;  ///< provenance of each run file
+  /// Called once per run as it ends, from one thread at a time, in completion order.
+  std::function<void(const RunOutcome&)> on_done;
+};
+
+/// Carries out one run in the calling thread (its phases use the current TBB arena): parses the
+/// base scenario with the run's overrides, runs it through run_scenario (no global_control of
+/// its own) and reduces its rows to `metrics`. Never throws for a failing run: the outcome says
+/// failed, with the reason; a failed run leaves its file as <output>.part.
+RunOutcome execute_run(const BaseScenario& base, const PlannedRun& run,
+                       std::span<const MetricSpec> metrics, const RunnerOptions& options);
+
+/// Runs `runs` on this machine, up to options.threads at a time, with one tbb::global_control
+/// for the duration (process-wide: do not run two ensembles at once in one process). Returns
+/// the outcomes in the order of `runs`. Results do not depend on the thread count.
+std::vector<RunOutcome> run_local(const BaseScenario& base, std::span<const PlannedRun> runs,
+                                  std::span<const MetricSpec> metrics,
+                                  const RunnerOptions& options);
+
+/// Text that reads back as exactly `value` (shortest round trip; "nan", "inf", "-inf").
+std::string format_exact(double value);
+/// Parses what format_exact writes. Throws std::invalid_argument on anything else.
+double parse_exact(std::string_view text);
+
+}  // namespace caresim::ensemble

@@ -1,0 +1,104 @@
+#include "caresim/ensemble/runner.hpp"
+
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/info.h>
+#include <oneapi/tbb/parallel_for.h>
+
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <mutex>
+#include <stdexcept>
+
+#include "caresim/engine/run.hpp"
+#include "caresim/scenario/load.hpp"
+
+namespace caresim::ensemble {
+
+std::string format_exact(double value) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  char buf[32];
+  const auto result = std::to_chars(buf, buf + sizeof buf, value);
+  return std::string(buf, result.ptr);
+}
+
+double parse_exact(std::string_view text) {
+  if (text == "nan") return std::numeric_limits<double>::quiet_NaN();
+  if (text == "inf") return std::numeric_limits<double>::infinity();
+  if (text == "-inf") return -std::numeric_limits<double>::infinity();
+  double value = 0.0;
+  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (result.ec != std::errc{} || result.ptr != text.data() + text.size()) {
+    throw std::invalid_argument("not a number: '" + std::string(text) + "'");
+  }
+  return value;
+}
+
+RunOutcome execute_run(const BaseScenario& base, const PlannedRun& run,
+                       std::span<const MetricSpec> metrics, const RunnerOptions& options) {
+  using clock = std::chrono::steady_clock;
+  const auto start = clock::now();
+  RunOutcome outcome;
+  outcome.id = run.id;
+  try {
+    const Scenario scenario = parse_scenario(base.yaml_text, base.source_name, run.overrides);
+    MetricAccumulator accumulator(metrics, scenario.run.days);
+    RunOptions run_options;
+    run_options.output = run.output;
+    run_options.threads = options.threads;
+    run_options.limit_threads = false;
+    run_options.scenario_file = base.source_name;
+    run_options.command_line = options.command_line;
+    run_options.stop = options.stop;
+    run_options.on_row = [&](const io::RunLayout& layout, std::int32_t day,
+                             std::span<const double> row) {
+      if (!accumulator.bound()) accumulator.bind(layout);
+      accumulator.add(day, row);
+    };
+    const RunResult result = run_scenario(scenario, run_options);
+    outcome.status = result.status;
+    outcome.sim_seconds = result.seconds;
+    outcome.metrics = accumulator.values();
+  } catch (const std::exception& e) {
+    outcome.status = io::RunStatus::failed;
+    outcome.error = e.what();
+    outcome.metrics.assign(metrics.size(), std::numeric_limits<double>::quiet_NaN());
+  }
+  outcome.seconds = std::chrono::duration<double>(clock::now() - start).count();
+  return outcome;
+}
+
+std::vector<RunOutcome> run_local(const BaseScenario& base, std::span<const PlannedRun> runs,
+                                  std::span<const MetricSpec> metrics,
+                                  const RunnerOptions& options) {
+  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  tbb::global_control control(tbb::global_control::max_allowed_parallelism,
+                              static_cast<std::size_t>(threads));
+  std::vector<RunOutcome> outcomes(runs.size());
+  std::mutex done_mutex;
+  // One run per task: runs differ in length, so TBB's work stealing balances them; each run's
+  // own parallel phases nest inside the same arena.
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, runs.size(), 1),
+      [&](const tbb::blocked_range<std::size_t>& range) {
+        for (std::size_t i = range.begin(); i != range.end(); ++i) {
+          if (options.stop != nullptr && options.stop->load() != 0) {
+            outcomes[i].id = runs[i].id;
+            outcomes[i].status = io::RunStatus::interrupted;
+            outcomes[i].metrics.assign(metrics.size(), std::numeric_limits<double>::quiet_NaN());
+            continue;
+          }
+          outcomes[i] = execute_run(base, runs[i], metrics, options);
+          if (options.on_done) {
+            const std::lock_guard lock(done_mutex);
+            options.on_done(outcomes[i]);
+          }
+        }
+      },
+      tbb::simple_partitioner{});
+  return outcomes;
+}
+
+}  // namespace caresim::ensemble

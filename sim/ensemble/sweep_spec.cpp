@@ -1,0 +1,354 @@
+// Reading a sweep spec: the only place that sees its YAML. Everything becomes a SweepSpec.
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "caresim/ensemble/sweep.hpp"
+
+namespace caresim::ensemble {
+namespace {
+
+constexpr std::size_t kMaxRuns = 100'000'000;
+
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  std::string at(const YAML::Node& node) const {
+    const YAML::Mark mark = node.Mark();
+    if (mark.line < 0) return file_;
+    return file_ + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+  }
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& key,
+                         const std::string& expected) const {
+    std::string got;
+    if (node.IsScalar())
+      got = ", got '" + node.Scalar() + "'";
+    else if (node.IsSequence())
+      got = ", got a list";
+    else if (node.IsMap())
+      got = ", got a map";
+    throw SweepError(at(node) + ": " + key + ": expected " + expected + got);
+  }
+  [[noreturn]] void fail_plain(const YAML::Node& node, const std::string& message) const {
+    throw SweepError(at(node) + ": " + message);
+  }
+
+  void check_keys(const YAML::Node& map, const std::string& path,
+                  const std::set<std::string>& known) const {
+    if (!map.IsMap()) fail(map, path.empty() ? "the top level" : path, "a map");
+    for (const auto& entry : map) {
+      const std::string key = entry.first.Scalar();
+      if (!known.contains(key)) {
+        std::string list;
+        for (const auto& k : known)
+          list += (list.empty() ? "" : ", ") + k;
+        throw SweepError(at(entry.first) + ": " + (path.empty() ? "" : path + ".") + key +
+                         ": unknown key; expected one of " + list);
+      }
+    }
+  }
+
+  double real(const YAML::Node& node, const std::string& key) const {
+    if (!node.IsScalar()) fail(node, key, "a number");
+    std::istringstream in(node.Scalar());
+    in.imbue(std::locale::classic());
+    double value = 0.0;
+    in >> value;
+    if (!in || !in.eof() || !std::isfinite(value)) fail(node, key, "a finite number");
+    return value;
+  }
+  long long integer(const YAML::Node& node, const std::string& key, long long lo,
+                    long long hi) const {
+    if (!node.IsScalar()) fail(node, key, "an integer");
+    const std::string& text = node.Scalar();
+    std::size_t used = 0;
+    long long value = 0;
+    try {
+      value = std::stoll(text, &used);
+    } catch (...) {
+      used = 0;
+    }
+    if (used == 0 || used != text.size() || value < lo || value > hi) {
+      fail(node, key, "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+    }
+    return value;
+  }
+  std::uint64_t unsigned64(const YAML::Node& node, const std::string& key) const {
+    if (!node.IsScalar()) fail(node, key, "an unsigned integer");
+    const std::string& text = node.Scalar();
+    std::size_t used = 0;
+    std::uint64_t value = 0;
+    try {
+      if (!text.empty() && text[0] != '-') value = std::stoull(text, &used);
+    } catch (...) {
+      used = 0;
+    }
+    if (used == 0 || used != text.size()) fail(node, key, "an unsigned 64-bit integer");
+    return value;
+  }
+  std::string text(const YAML::Node& node, const std::string& key) const {
+    if (!node.IsScalar() || node.Scalar().empty()) fail(node, key, "non-empty text");
+    return node.Scalar();
+  }
+  template <std::size_t N>
+  std::size_t choice(const YAML::Node& node, const std::string& key,
+                     const char* const (&names)[N]) const {
+    std::string list;
+    for (std::size_t i = 0; i < N; ++i) {
+      if (node.IsScalar() && node.Scalar() == names[i]) return i;
+      list += std::string(i ? ", " : "") + names[i];
+    }
+    fail(node, key, "one of " + list);
+  }
+
+ private:
+  std::string file_;
+};
+
+SweepParameter read_parameter(const Reader& r, const YAML::Node& node, const std::string& path) {
+  r.check_keys(node, path, {"key", "range", "values", "distribution", "integer", "levels"});
+  SweepParameter p;
+  p.where = r.at(node);
+  if (!node["key"]) r.fail_plain(node, path + ".key: required; expected a scenario key path");
+  p.key = r.text(node["key"], path + ".key");
+  if (p.key.find('=') != std::string::npos) {
+    r.fail(node["key"], path + ".key", "a key path without '=' (the sweep sets the value)");
+  }
+  const bool has_range = static_cast<bool>(node["range"]);
+  const bool has_values = static_cast<bool>(node["values"]);
+  if (has_range == has_values) {
+    r.fail_plain(node, path + ": expected exactly one of 'range' or 'values'");
+  }
+  if (has_range) {
+    const YAML::Node range = node["range"];
+    if (!range.IsSequence() || range.size() != 2) {
+      r.fail(range, path + ".range", "a list [low, high]");
+    }
+    p.low = r.real(range[0], path + ".range[0]");
+    p.high = r.real(range[1], path + ".range[1]");
+    if (!(p.low < p.high)) {
+      r.fail_plain(range, path + ".range: expected low < high, got an empty range [" +
+                              range[0].Scalar() + ", " + range[1].Scalar() + "]");
+    }
+  } else {
+    const YAML::Node values = node["values"];
+    if (!values.IsSequence() || values.size() == 0) {
+      r.fail(values, path + ".values", "a non-empty list of numbers");
+    }
+    for (std::size_t i = 0; i < values.size(); ++i)
+      p.values.push_back(r.real(values[i], path + ".values[" + std::to_string(i) + "]"));
+  }
+  if (node["distribution"]) {
+    if (!has_range) r.fail_plain(node["distribution"], path + ".distribution: needs a range");
+    p.distribution = static_cast<Distribution>(
+        r.choice(node["distribution"], path + ".distribution", kDistributionNames));
+    if (p.distribution == Distribution::log_uniform && !(p.low > 0)) {
+      r.fail_plain(node["range"], path + ".range: expected low > 0 for log_uniform");
+    }
+  }
+  if (node["integer"]) {
+    const YAML::Node n = node["integer"];
+    if (!n.IsScalar() || (n.Scalar() != "true" && n.Scalar() != "false")) {
+      r.fail(n, path + ".integer", "true or false");
+    }
+    p.integer = n.Scalar() == "true";
+    if (p.integer && has_range && std::floor(p.high) < std::ceil(p.low)) {
+      r.fail_plain(node["range"], path + ".range: holds no integer");
+    }
+  }
+  if (node["levels"]) {
+    if (!has_range) r.fail_plain(node["levels"], path + ".levels: needs a range");
+    p.levels = static_cast<int>(r.integer(node["levels"], path + ".levels", 1, 1'000'000));
+  }
+  return p;
+}
+
+MetricSpec read_metric(const Reader& r, const YAML::Node& node, const std::string& path) {
+  r.check_keys(node, path,
+               {"name", "series", "column", "reduction", "last_days", "threshold", "direction"});
+  MetricSpec m;
+  if (!node["series"]) r.fail_plain(node, path + ".series: required; expected an output series");
+  m.series = r.text(node["series"], path + ".series");
+  if (node["reduction"]) {
+    m.reduction =
+        static_cast<Reduction>(r.choice(node["reduction"], path + ".reduction", kReductionNames));
+  }
+  m.name = node["name"] ? r.text(node["name"], path + ".name")
+                        : m.series + "_" + kReductionNames[static_cast<int>(m.reduction)];
+  const char first = m.name[0];
+  bool ok = (first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z');
+  for (char c : m.name)
+    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+  if (!ok)
+    r.fail(node["name"] ? node["name"] : node, path + ".name",
+           "a letter, then letters, digits or '_'");
+  if (node["column"]) {
+    m.column = static_cast<int>(r.integer(node["column"], path + ".column", 0, 1'000'000'000));
+  }
+  if (node["last_days"]) {
+    if (m.reduction != Reduction::mean) {
+      r.fail_plain(node["last_days"], path + ".last_days: only for reduction mean");
+    }
+    m.last_days = static_cast<int>(r.integer(node["last_days"], path + ".last_days", 1, 36500));
+  }
+  if (m.reduction == Reduction::time_to_cross) {
+    if (!node["threshold"]) {
+      r.fail_plain(node, path + ".threshold: required for reduction time_to_cross");
+    }
+    m.threshold = r.real(node["threshold"], path + ".threshold");
+    if (node["direction"]) {
+      static constexpr const char* kDirections[] = {"above", "below"};
+      m.above = r.choice(node["direction"], path + ".direction", kDirections) == 0;
+    }
+  } else if (node["threshold"] || node["direction"]) {
+    r.fail_plain(node["threshold"] ? node["threshold"] : node["direction"],
+                 path + ": threshold and direction are only for reduction time_to_cross");
+  }
+  return m;
+}
+
+}  // namespace
+
+SweepSpec parse_sweep_spec(std::string_view text, const std::filesystem::path& file) {
+  const Reader r(file.string());
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    throw SweepError(file.string() + ":" + std::to_string(e.mark.line + 1) + ":" +
+                     std::to_string(e.mark.column + 1) + ": malformed YAML: " + e.msg);
+  }
+  r.check_keys(root, "",
+               {"name", "description", "scenario", "set", "seed", "replicates", "design",
+                "parameters", "metrics", "output"});
+  SweepSpec spec;
+  spec.file = file;
+  spec.text = std::string(text);
+  if (root["name"]) spec.name = r.text(root["name"], "name");
+  if (!root["scenario"]) r.fail_plain(root, "scenario: required; expected a scenario file");
+  spec.scenario = r.text(root["scenario"], "scenario");
+  if (spec.scenario.is_relative()) spec.scenario = file.parent_path() / spec.scenario;
+  if (root["set"]) {
+    const YAML::Node set = root["set"];
+    if (!set.IsSequence()) r.fail(set, "set", "a list of key.path=value");
+    for (std::size_t i = 0; i < set.size(); ++i) {
+      const std::string item = r.text(set[i], "set[" + std::to_string(i) + "]");
+      if (item.find('=') == std::string::npos) {
+        r.fail(set[i], "set[" + std::to_string(i) + "]", "key.path=value");
+      }
+      spec.set.push_back(item);
+    }
+  }
+  if (root["seed"]) spec.seed = r.unsigned64(root["seed"], "seed");
+  if (root["replicates"]) {
+    spec.replicates = static_cast<int>(r.integer(root["replicates"], "replicates", 1, 1'000'000));
+  }
+  spec.output = root["output"] ? std::filesystem::path(r.text(root["output"], "output"))
+                               : std::filesystem::path(spec.name);
+
+  if (!root["design"]) r.fail_plain(root, "design: required; expected a map with 'kind'");
+  const YAML::Node design = root["design"];
+  r.check_keys(design, "design", {"kind", "samples", "levels"});
+  if (!design["kind"]) r.fail_plain(design, "design.kind: required");
+  spec.design.kind =
+      static_cast<DesignKind>(r.choice(design["kind"], "design.kind", kDesignKindNames));
+  const bool needs_samples = spec.design.kind != DesignKind::grid;
+  if (needs_samples && !design["samples"]) {
+    r.fail_plain(design, std::string("design.samples: required for ") +
+                             kDesignKindNames[static_cast<int>(spec.design.kind)]);
+  }
+  if (design["samples"]) {
+    if (!needs_samples) r.fail_plain(design["samples"], "design.samples: not used by grid");
+    const long long lo = spec.design.kind == DesignKind::latin_hypercube ? 1 : 2;
+    spec.design.samples =
+        static_cast<int>(r.integer(design["samples"], "design.samples", lo, 100'000'000));
+  }
+  if (design["levels"]) {
+    if (spec.design.kind != DesignKind::morris) {
+      r.fail_plain(design["levels"],
+                   "design.levels: only for morris (grids set levels per "
+                   "parameter)");
+    }
+    spec.design.levels = static_cast<int>(r.integer(design["levels"], "design.levels", 2, 1000));
+  }
+
+  if (!root["parameters"]) r.fail_plain(root, "parameters: required; expected a list");
+  const YAML::Node params = root["parameters"];
+  if (!params.IsSequence() || params.size() == 0) {
+    r.fail(params, "parameters", "a non-empty list of parameters");
+  }
+  std::set<std::string> keys;
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const std::string path = "parameters[" + std::to_string(i) + "]";
+    SweepParameter p = read_parameter(r, params[i], path);
+    if (!keys.insert(p.key).second) {
+      r.fail_plain(params[i]["key"], path + ".key: '" + p.key + "' is already varied");
+    }
+    if (spec.design.kind == DesignKind::grid && p.values.empty() && p.levels == 0) {
+      r.fail_plain(params[i], path + ": a grid needs 'values' or 'levels' with the range");
+    }
+    if (spec.design.kind != DesignKind::grid && p.levels != 0) {
+      r.fail_plain(params[i]["levels"], path + ".levels: only for grid designs");
+    }
+    spec.parameters.push_back(std::move(p));
+  }
+
+  if (!root["metrics"]) r.fail_plain(root, "metrics: required; expected a list");
+  const YAML::Node metrics = root["metrics"];
+  if (!metrics.IsSequence() || metrics.size() == 0) {
+    r.fail(metrics, "metrics", "a non-empty list of metrics");
+  }
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < metrics.size(); ++i) {
+    const std::string path = "metrics[" + std::to_string(i) + "]";
+    MetricSpec m = read_metric(r, metrics[i], path);
+    if (!names.insert(m.name).second) {
+      r.fail_plain(metrics[i], path + ".name: '" + m.name + "' is already a metric");
+    }
+    spec.metrics.push_back(std::move(m));
+  }
+
+  // An impossible design is refused here, before anything runs.
+  const std::size_t d = spec.parameters.size();
+  double points = 1.0;
+  switch (spec.design.kind) {
+    case DesignKind::grid:
+      for (const SweepParameter& p : spec.parameters)
+        points *= p.values.empty() ? p.levels : static_cast<double>(p.values.size());
+      break;
+    case DesignKind::latin_hypercube:
+      points = spec.design.samples;
+      break;
+    case DesignKind::sobol:
+      if (2 * d > kMaxSobolDims) {
+        r.fail_plain(params, "parameters: a Sobol (Saltelli) design varies at most " +
+                                 std::to_string(kMaxSobolDims / 2) + " parameters, got " +
+                                 std::to_string(d));
+      }
+      points = static_cast<double>(spec.design.samples) * static_cast<double>(d + 2);
+      break;
+    case DesignKind::morris:
+      points = static_cast<double>(spec.design.samples) * static_cast<double>(d + 1);
+      break;
+  }
+  if (points * spec.replicates > static_cast<double>(kMaxRuns)) {
+    r.fail_plain(design, "design: " + std::to_string(static_cast<long double>(points)) +
+                             " points x " + std::to_string(spec.replicates) +
+                             " replicates is more than " + std::to_string(kMaxRuns) + " runs");
+  }
+  return spec;
+}
+
+SweepSpec load_sweep_spec(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw SweepError(file.string() + ": cannot read the sweep spec");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_sweep_spec(text.str(), file);
+}
+
+}  // namespace caresim::ensemble
