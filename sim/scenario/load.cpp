@@ -584,8 +584,10 @@ class Reader {
   template <class Struct>
   void list(std::string_view key, std::vector<Struct>& items, std::size_t min_items,
             std::string_view, Need need = Need::optional) {
-    const std::string expected = "a sequence of at least " + std::to_string(min_items) +
-                                 (min_items == 1 ? " entry" : " entries");
+    const std::string expected = min_items == 0
+                                     ? std::string("a sequence")
+                                     : "a sequence of at least " + std::to_string(min_items) +
+                                           (min_items == 1 ? " entry" : " entries");
     const auto entry = lookup(key, expected, need);
     if (!entry) return;
     const auto& node = entry->value;
@@ -910,8 +912,9 @@ class Documenter {
   void list(std::string_view key, std::vector<Struct>&, std::size_t min_items,
             std::string_view meaning, Need need = Need::optional) {
     const std::string path = join_path(prefix_, key);
-    const std::string size =
-        "at least " + std::to_string(min_items) + (min_items == 1 ? " entry" : " entries");
+    const std::string size = min_items == 0 ? std::string("any number of entries")
+                                            : "at least " + std::to_string(min_items) +
+                                                  (min_items == 1 ? " entry" : " entries");
     row(key, "sequence", shown(need, "[]"), "", size, "see " + code(path + "[]") + " below");
     tables_.push_back(
         {path,

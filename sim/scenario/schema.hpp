@@ -177,8 +177,9 @@ void visit(V& v, DemandSettings& demand) {
 
 }  // namespace caresim::detail
 
-// The analytic test models' schema needs the range types above.
+// The analytic test models' and teaching models' schemas need the range types above.
 #include "schema_analytic.hpp"  // IWYU pragma: export
+#include "schema_teaching.hpp"  // IWYU pragma: export
 
 namespace caresim::detail {
 
@@ -190,15 +191,24 @@ void visit(V& v, Scenario& scenario) {
   v.choice("model", scenario.model, kModelKindNames, "which model the scenario runs");
   v.section("run", scenario.run, "How long and how a run goes.");
   v.section("city", scenario.city, "The synthetic city the generator builds.");
-  v.list("organisations", scenario.organisations, 1,
+  v.list("organisations", scenario.organisations, 0,
          "The organisations of the health-and-care system; an entry can stand for several alike "
-         "ones.",
-         Need::required);
+         "ones. Required when `model` is `care`; teaching models ignore it.");
   v.section("ties", scenario.ties, "The staff tie network: its initial shape and daily dynamics.");
   v.section("demand", scenario.demand,
             "Citizens' demand for services: a Poisson process per citizen.");
   v.section("ishigami", scenario.ishigami,
             "Inputs of the Ishigami test function (`model: ishigami`, docs/sweeps.md).");
+  v.section("teaching", scenario.teaching,
+            "Settings of the canonical teaching models (docs/teaching.md); only the section "
+            "`model` names is used.");
+  v.check("organisations", "When `model` is `care`, `organisations` has at least one entry.",
+          [&](auto&& fail) {
+            if (scenario.model == ModelKind::care && scenario.organisations.empty()) {
+              fail("organisations", "model", "at least one organisation when model is care",
+                   "none");
+            }
+          });
   v.check("organisations", "Organisation `name`s are unique.", [&](auto&& fail) {
     const auto& orgs = scenario.organisations;
     for (std::size_t later = 1; later < orgs.size(); ++later) {

@@ -18,6 +18,17 @@ enum class Purpose : std::uint32_t {
   tie_formation = 21,
   test_a = 1000,  // reserved for tests
   test_b = 1001,
+  // Teaching models (docs/teaching.md) and twin-run analysis.
+  boolean_network_wiring = 2000,
+  boolean_network_tables = 2001,
+  boolean_network_initial = 2002,
+  threshold_cascade_network = 2010,
+  threshold_cascade_seed = 2011,
+  granovetter_thresholds = 2020,
+  sandpile_drop = 2030,
+  branching_offspring = 2040,
+  fold_noise = 2050,
+  twin_run_sites = 2060,
 };
 
 /// Philox4x32-10 (Salmon, Moraes, Dror & Shaw, SC'11): a counter-based generator. The output

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -35,6 +36,20 @@ class Simulator {
   virtual std::vector<std::pair<std::string, double>> phase_seconds() const = 0;
   /// Extra root attributes describing the built model (population sizes and the like).
   virtual std::vector<io::Attribute> describe() const = 0;
+
+  // Twin runs (damage spreading, analysis/damage.hpp). Optional: a model that does not support
+  // them keeps these defaults, which throw std::logic_error("... not supported").
+
+  /// An independent copy in the current state. Random numbers are keyed by (seed, purpose,
+  /// step, agent, draw), so the copy and the original draw the same numbers from here on.
+  virtual std::unique_ptr<Simulator> clone() const;
+  /// How many sites (agents) perturb() accepts: sites are 0..perturbation_sites()-1.
+  virtual std::uint64_t perturbation_sites() const;
+  /// Perturbs one site of the current state (flips a node, drops a grain, nudges a value).
+  virtual void perturb(std::uint64_t site);
+  /// Distance between this state and `other`'s, which must be the same model built from the same
+  /// scenario (mean |x_A - x_B| over agents; std::invalid_argument otherwise).
+  virtual double distance(const Simulator& other) const;
 };
 
 /// Builds the simulator the scenario's `model` names. Throws std::invalid_argument if the

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "caresim/scenario/analytic.hpp"
+#include "caresim/scenario/teaching.hpp"
 
 namespace caresim {
 
@@ -27,12 +28,20 @@ inline constexpr std::array<const char*, kOrgKindCount> kOrgKindNames = {
     "acute",         "community",    "mental_health", "gp_practice", "social_care",
     "public_health", "third_sector", "commissioner",  "care_home"};
 
-/// Which model a scenario runs: the care system, or (later) a teaching model.
+/// Which model a scenario runs: the care system, or a teaching model (docs/teaching.md).
 enum class ModelKind : std::uint8_t {
   care,
   ishigami,  ///< analytic test function for the sensitivity analysis (analytic.hpp)
+  boolean_network,
+  threshold_cascade,
+  granovetter,
+  sandpile,
+  branching,
+  fold,
 };
-inline constexpr std::array<const char*, 2> kModelKindNames = {"care", "ishigami"};
+inline constexpr std::array<const char*, 8> kModelKindNames = {
+    "care",        "ishigami", "boolean_network", "threshold_cascade",
+    "granovetter", "sandpile", "branching",       "fold"};
 
 /// Services citizens ask for. Order fixes the columns of per-service outputs.
 enum class Service : std::uint8_t { gp, a_and_e, community, social_care, mental_health_crisis };
@@ -121,6 +130,7 @@ struct Scenario {
   TieSettings ties;
   DemandSettings demand;
   IshigamiSettings ishigami;  ///< used only when `model` is ishigami
+  TeachingSettings teaching;  ///< used only when `model` is a teaching model
 
   bool operator==(const Scenario&) const = default;
 };

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "caresim/teaching/teaching_model.hpp"
+
+namespace caresim::teaching {
+
+/// Kauffman's random Boolean network (docs/teaching.md): N nodes, each reading K distinct inputs
+/// chosen uniformly at random through its own truth table of 2^K entries, each 1 with
+/// probability p. All nodes update synchronously. The network and tables are quenched (drawn once
+/// from the seed); the dynamics are deterministic, so twin runs differ only by the perturbation.
+///
+/// The inputs are a plain fixed-width CSR (node i reads inputs_[i K .. i K + K), in table-index
+/// order) rather than a TieNetwork: the wiring is directed and the order of a node's inputs is
+/// part of its function, neither of which an undirected, neighbour-sorted TieNetwork keeps.
+class BooleanNetwork final : public TeachingModel {
+ public:
+  explicit BooleanNetwork(const Scenario& scenario);
+
+  std::size_t node_count() const { return state_.size(); }
+  int inputs_per_node() const { return k_; }
+  /// Node i's inputs; input j is bit j of the index into its truth table.
+  std::span<const std::uint32_t> inputs_of(std::size_t node) const {
+    return {inputs_.data() + node * static_cast<std::size_t>(k_), static_cast<std::size_t>(k_)};
+  }
+  /// Node i's truth table: bit `index` is the output for input pattern `index`.
+  std::uint64_t table_of(std::size_t node) const { return tables_[node]; }
+  /// Current states (0/1), one per node.
+  std::span<const std::uint8_t> states() const { return state_; }
+  /// Writable states, for tests and lessons that set a configuration by hand.
+  std::span<std::uint8_t> mutable_states() { return state_; }
+
+  void observe(std::span<double> row) const override;
+  std::vector<io::Attribute> describe() const override;
+
+  std::unique_ptr<Simulator> clone() const override;
+  std::uint64_t perturbation_sites() const override { return state_.size(); }
+  /// Flips node `site`.
+  void perturb(std::uint64_t site) override;
+  /// Hamming distance: the fraction of nodes whose states differ.
+  double distance(const Simulator& other) const override;
+
+ private:
+  void advance() override;
+
+  int k_;
+  std::vector<std::uint32_t> inputs_;
+  std::vector<std::uint64_t> tables_;
+  std::vector<std::uint8_t> state_;
+  std::vector<std::uint8_t> next_;
+  std::uint64_t changed_ = 0;  // nodes that changed in the last step
+};
+
+}  // namespace caresim::teaching

@@ -1,0 +1,304 @@
+#include "caresim/analysis/statistics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+#include <type_traits>
+
+namespace caresim::analysis {
+
+double susceptibility(std::span<const double> m, double system_size) {
+  if (m.empty()) throw std::invalid_argument("susceptibility: no replicates");
+  const auto n = static_cast<double>(m.size());
+  const double mean = std::accumulate(m.begin(), m.end(), 0.0) / n;
+  double var = 0.0;
+  for (const double x : m)
+    var += (x - mean) * (x - mean);
+  return system_size * var / n;
+}
+
+CascadeStats cascades_from_parents(std::span<const std::int64_t> parent) {
+  const std::size_t n = parent.size();
+  std::vector<std::size_t> root_of(n), generation(n);
+  std::vector<std::size_t> cascade_of_root(n, 0);
+  CascadeStats stats;
+  std::size_t roots = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (parent[i] < 0) {
+      root_of[i] = i;
+      generation[i] = 1;
+      cascade_of_root[i] = stats.sizes.size();
+      stats.sizes.push_back(0);
+      stats.durations.push_back(0);
+      ++roots;
+    } else {
+      const auto p = static_cast<std::size_t>(parent[i]);
+      if (p >= i) throw std::invalid_argument("cascades_from_parents: a parent follows its child");
+      root_of[i] = root_of[p];
+      generation[i] = generation[p] + 1;
+    }
+    const std::size_t c = cascade_of_root[root_of[i]];
+    ++stats.sizes[c];
+    stats.durations[c] = std::max<std::uint64_t>(stats.durations[c], generation[i]);
+  }
+  stats.branching_ratio = n == 0 ? 0.0 : static_cast<double>(n - roots) / static_cast<double>(n);
+  return stats;
+}
+
+std::vector<Frequency> distribution(std::span<const std::uint64_t> values) {
+  std::vector<std::uint64_t> sorted(values.begin(), values.end());
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<Frequency> out;
+  const auto total = static_cast<double>(sorted.size());
+  for (std::size_t i = 0; i < sorted.size();) {
+    std::size_t j = i;
+    while (j < sorted.size() && sorted[j] == sorted[i])
+      ++j;
+    out.push_back({sorted[i], j - i, static_cast<double>(j - i) / total,
+                   static_cast<double>(sorted.size() - i) / total});
+    i = j;
+  }
+  return out;
+}
+
+double hurwitz_zeta(double s, double q) {
+  if (!(s > 1.0) || !(q > 0.0)) throw std::invalid_argument("hurwitz_zeta: need s > 1, q > 0");
+  // Euler-Maclaurin: direct sum of N terms, then the integral, half the first omitted term and
+  // Bernoulli corrections B_2j / (2j)! s (s+1) ... (s+2j-2) (q+N)^-(s+2j-1).
+  constexpr int kTerms = 12;
+  constexpr double kBernoulliOverFactorial[] = {1.0 / 12.0,       -1.0 / 720.0,
+                                                1.0 / 30240.0,    -1.0 / 1209600.0,
+                                                1.0 / 47900160.0, -691.0 / 1307674368000.0};
+  double sum = 0.0;
+  for (int k = 0; k < kTerms; ++k)
+    sum += std::pow(q + k, -s);
+  const double a = q + kTerms;
+  sum += std::pow(a, 1.0 - s) / (s - 1.0) + 0.5 * std::pow(a, -s);
+  double rising = s;                     // s (s+1) ... (s+2j-2)
+  double power = std::pow(a, -s - 1.0);  // a^-(s+2j-1)
+  for (int j = 0; j < 6; ++j) {
+    sum += kBernoulliOverFactorial[j] * rising * power;
+    rising *= (s + 2.0 * j + 1.0) * (s + 2.0 * j + 2.0);
+    power /= a * a;
+  }
+  return sum;
+}
+
+namespace {
+
+/// KS distance between the empirical CDF of sorted `tail` (all >= x_min) and the fitted CDF.
+template <class T, class Cdf>
+double ks_distance(const std::vector<T>& tail, Cdf&& cdf) {
+  const auto n = static_cast<double>(tail.size());
+  double d = 0.0;
+  for (std::size_t i = 0; i < tail.size();) {
+    std::size_t j = i;
+    while (j < tail.size() && tail[j] == tail[i])
+      ++j;
+    // Compare at each distinct value: empirical CDF just below and at it.
+    const double fitted = cdf(tail[i]);
+    const double below = static_cast<double>(i) / n, at = static_cast<double>(j) / n;
+    d = std::max({d, std::abs(at - fitted)});
+    if constexpr (std::is_floating_point_v<T>) d = std::max(d, std::abs(below - fitted));
+    i = j;
+  }
+  return d;
+}
+
+template <class T>
+std::vector<T> tail_of(std::span<const T> data, T x_min) {
+  std::vector<T> tail;
+  for (const T x : data)
+    if (x >= x_min) tail.push_back(x);
+  std::sort(tail.begin(), tail.end());
+  return tail;
+}
+
+PowerLawFit fit_continuous_tail(const std::vector<double>& tail, double x_min) {
+  PowerLawFit fit;
+  fit.x_min = x_min;
+  fit.n_tail = tail.size();
+  if (tail.size() < 2) throw std::invalid_argument("power-law fit: fewer than 2 points in tail");
+  double log_sum = 0.0;
+  for (const double x : tail)
+    log_sum += std::log(x / x_min);
+  if (!(log_sum > 0.0)) throw std::invalid_argument("power-law fit: all tail points at x_min");
+  const auto n = static_cast<double>(tail.size());
+  fit.alpha = 1.0 + n / log_sum;
+  fit.standard_error = (fit.alpha - 1.0) / std::sqrt(n);
+  fit.ks_distance =
+      ks_distance(tail, [&](double x) { return 1.0 - std::pow(x / x_min, 1.0 - fit.alpha); });
+  return fit;
+}
+
+PowerLawFit fit_discrete_tail(const std::vector<std::uint64_t>& tail, std::uint64_t x_min) {
+  PowerLawFit fit;
+  fit.x_min = static_cast<double>(x_min);
+  fit.n_tail = tail.size();
+  if (tail.size() < 2 || x_min < 1) {
+    throw std::invalid_argument("power-law fit: need x_min >= 1 and 2 points in the tail");
+  }
+  double log_sum = 0.0;
+  for (const std::uint64_t x : tail)
+    log_sum += std::log(static_cast<double>(x));
+  const auto n = static_cast<double>(tail.size());
+  const double q = static_cast<double>(x_min);
+  const auto log_likelihood = [&](double alpha) {
+    return -n * std::log(hurwitz_zeta(alpha, q)) - alpha * log_sum;
+  };
+  // The log-likelihood is concave in alpha: golden-section search on (1, 10].
+  double lo = 1.0 + 1e-6, hi = 10.0;
+  const double golden = (std::sqrt(5.0) - 1.0) / 2.0;
+  double a = hi - golden * (hi - lo), b = lo + golden * (hi - lo);
+  double fa = log_likelihood(a), fb = log_likelihood(b);
+  while (hi - lo > 1e-10) {
+    if (fa < fb) {
+      lo = a;
+      a = b;
+      fa = fb;
+      b = lo + golden * (hi - lo);
+      fb = log_likelihood(b);
+    } else {
+      hi = b;
+      b = a;
+      fb = fa;
+      a = hi - golden * (hi - lo);
+      fa = log_likelihood(a);
+    }
+  }
+  fit.alpha = 0.5 * (lo + hi);
+  fit.standard_error = (fit.alpha - 1.0) / std::sqrt(n);
+  const double norm = hurwitz_zeta(fit.alpha, q);
+  fit.ks_distance = ks_distance(tail, [&](std::uint64_t x) {
+    return 1.0 - hurwitz_zeta(fit.alpha, static_cast<double>(x + 1)) / norm;
+  });
+  return fit;
+}
+
+template <class T, class FitTail>
+PowerLawFit best_x_min(std::span<const T> data, std::size_t min_tail, FitTail&& fit_tail) {
+  std::vector<T> sorted(data.begin(), data.end());
+  std::sort(sorted.begin(), sorted.end());
+  PowerLawFit best;
+  best.ks_distance = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    if (i > 0 && sorted[i] == sorted[i - 1]) continue;
+    if (sorted.size() - i < std::max<std::size_t>(min_tail, 2)) break;
+    if (sorted[i] <= T{0} || sorted.back() == sorted[i]) continue;
+    const std::vector<T> tail(sorted.begin() + static_cast<std::ptrdiff_t>(i), sorted.end());
+    const PowerLawFit fit = fit_tail(tail, sorted[i]);
+    if (fit.ks_distance < best.ks_distance) best = fit;
+  }
+  if (best.n_tail == 0) throw std::invalid_argument("power-law fit: no x_min leaves enough data");
+  return best;
+}
+
+}  // namespace
+
+PowerLawFit fit_power_law_continuous_at(std::span<const double> data, double x_min) {
+  return fit_continuous_tail(tail_of(data, x_min), x_min);
+}
+
+PowerLawFit fit_power_law_discrete_at(std::span<const std::uint64_t> data, std::uint64_t x_min) {
+  return fit_discrete_tail(tail_of(data, x_min), x_min);
+}
+
+PowerLawFit fit_power_law_continuous(std::span<const double> data, std::size_t min_tail) {
+  return best_x_min(data, min_tail, fit_continuous_tail);
+}
+
+PowerLawFit fit_power_law_discrete(std::span<const std::uint64_t> data, std::size_t min_tail) {
+  return best_x_min(data, min_tail, fit_discrete_tail);
+}
+
+std::vector<double> detrend_gaussian(std::span<const double> series, double bandwidth) {
+  const std::size_t n = series.size();
+  std::vector<double> residual(n);
+  if (n == 0) return residual;
+  if (!(bandwidth > 0.0)) {
+    const double mean = std::accumulate(series.begin(), series.end(), 0.0) / static_cast<double>(n);
+    for (std::size_t i = 0; i < n; ++i)
+      residual[i] = series[i] - mean;
+    return residual;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    double weighted = 0.0, weights = 0.0;
+    for (std::size_t j = 0; j < n; ++j) {
+      const double u = (static_cast<double>(i) - static_cast<double>(j)) / bandwidth;
+      const double w = std::exp(-0.5 * u * u);
+      weighted += w * series[j];
+      weights += w;
+    }
+    residual[i] = series[i] - weighted / weights;
+  }
+  return residual;
+}
+
+double lag1_autocorrelation(std::span<const double> x) {
+  if (x.size() < 2) throw std::invalid_argument("lag1_autocorrelation: need 2 or more values");
+  const double mean = std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
+  double num = 0.0, den = 0.0;
+  for (std::size_t t = 0; t < x.size(); ++t) {
+    den += (x[t] - mean) * (x[t] - mean);
+    if (t + 1 < x.size()) num += (x[t] - mean) * (x[t + 1] - mean);
+  }
+  return den > 0.0 ? num / den : 0.0;
+}
+
+double standard_deviation(std::span<const double> x) {
+  if (x.empty()) throw std::invalid_argument("standard_deviation: no values");
+  const double mean = std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
+  double var = 0.0;
+  for (const double v : x)
+    var += (v - mean) * (v - mean);
+  return std::sqrt(var / static_cast<double>(x.size()));
+}
+
+double kendall_tau(std::span<const double> x, std::span<const double> y) {
+  if (x.size() != y.size() || x.size() < 2) {
+    throw std::invalid_argument("kendall_tau: need two series of equal length >= 2");
+  }
+  double concordant = 0.0, discordant = 0.0, ties_x = 0.0, ties_y = 0.0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    for (std::size_t j = i + 1; j < x.size(); ++j) {
+      const double dx = x[i] - x[j], dy = y[i] - y[j];
+      if (dx == 0.0 && dy == 0.0) continue;  // tied in both: counted in neither
+      if (dx == 0.0) {
+        ties_x += 1.0;
+      } else if (dy == 0.0) {
+        ties_y += 1.0;
+      } else if ((dx > 0.0) == (dy > 0.0)) {
+        concordant += 1.0;
+      } else {
+        discordant += 1.0;
+      }
+    }
+  }
+  const double den =
+      std::sqrt((concordant + discordant + ties_x) * (concordant + discordant + ties_y));
+  return den > 0.0 ? (concordant - discordant) / den : 0.0;
+}
+
+EarlyWarning early_warning(std::span<const double> series, std::size_t window, double bandwidth) {
+  const std::size_t n = series.size();
+  if (window == 0) window = n / 2;
+  if (window < 3 || window > n) throw std::invalid_argument("early_warning: bad window");
+  const std::vector<double> residual = detrend_gaussian(series, bandwidth);
+  EarlyWarning ew;
+  std::vector<double> time;
+  for (std::size_t end = window; end <= n; ++end) {
+    const std::span<const double> w(residual.data() + (end - window), window);
+    ew.autocorrelation.push_back(lag1_autocorrelation(w));
+    ew.standard_deviation.push_back(standard_deviation(w));
+    time.push_back(static_cast<double>(end));
+  }
+  if (time.size() >= 2) {
+    ew.autocorrelation_tau = kendall_tau(time, ew.autocorrelation);
+    ew.standard_deviation_tau = kendall_tau(time, ew.standard_deviation);
+  }
+  return ew;
+}
+
+}  // namespace caresim::analysis

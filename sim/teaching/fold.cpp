@@ -1,0 +1,61 @@
+#include "caresim/teaching/fold.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "caresim/core/random.hpp"
+
+namespace caresim::teaching {
+
+Fold::Fold(const Scenario& scenario)
+    : TeachingModel(scenario, "integrate",
+                    {{"x", "1", "state (biomass) at the end of the step"},
+                     {"harvest_rate", "1", "harvest rate c used in the step"}}),
+      settings_(scenario.teaching.fold),
+      x_(scenario.teaching.fold.initial_x) {}
+
+double Fold::drift(double x, double c) {
+  return x * (1.0 - x / 10.0) - c * x * x / (x * x + 1.0);
+}
+
+double Fold::harvest_rate(int step) const {
+  if (settings_.schedule == HarvestSchedule::fixed || days() <= 1) return settings_.c_start;
+  const double progress = static_cast<double>(step) / static_cast<double>(days() - 1);
+  return settings_.c_start + (settings_.c_end - settings_.c_start) * progress;
+}
+
+void Fold::advance() {
+  const double c = harvest_rate(day());
+  const double dt = 1.0 / settings_.substeps;
+  const double noise_scale = settings_.noise_sd * std::sqrt(dt);
+  Stream noise(seed(), Purpose::fold_noise, static_cast<std::uint32_t>(day()), 0);
+  for (int k = 0; k < settings_.substeps; ++k) {
+    x_ = std::max(0.0, x_ + drift(x_, c) * dt + noise_scale * noise.normal());
+  }
+  last_c_ = c;
+}
+
+void Fold::observe(std::span<double> row) const {
+  row[0] = x_;
+  row[1] = last_c_;
+}
+
+std::vector<io::Attribute> Fold::describe() const {
+  return {io::Attribute::of("substeps", static_cast<std::int64_t>(settings_.substeps))};
+}
+
+std::unique_ptr<Simulator> Fold::clone() const {
+  return std::make_unique<Fold>(*this);
+}
+
+void Fold::perturb(std::uint64_t site) {
+  if (site != 0) throw std::out_of_range("fold: the only site is 0");
+  x_ += kPerturbation;
+}
+
+double Fold::distance(const Simulator& other) const {
+  return std::abs(x_ - same_model<Fold>(other).x_);
+}
+
+}  // namespace caresim::teaching

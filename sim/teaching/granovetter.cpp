@@ -1,0 +1,88 @@
+#include "caresim/teaching/granovetter.hpp"
+
+#include <stdexcept>
+
+#include "caresim/core/parallel.hpp"
+#include "caresim/core/random.hpp"
+
+namespace caresim::teaching {
+namespace {
+
+std::vector<double> draw_thresholds(const Scenario& scenario) {
+  const GranovetterSettings& s = scenario.teaching.granovetter;
+  const auto n = static_cast<std::size_t>(s.people);
+  std::vector<double> thresholds(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (s.distribution == ThresholdLadder::ladder) {
+      thresholds[i] = static_cast<double>(i);
+    } else {
+      Stream draw(scenario.run.seed, Purpose::granovetter_thresholds, 0,
+                  static_cast<std::uint32_t>(i));
+      thresholds[i] = static_cast<double>(n) * draw.normal(s.mean, s.sd);
+    }
+  }
+  return thresholds;
+}
+
+}  // namespace
+
+Granovetter::Granovetter(const Scenario& scenario)
+    : Granovetter(scenario, draw_thresholds(scenario)) {}
+
+Granovetter::Granovetter(const Scenario& scenario, std::vector<double> thresholds)
+    : TeachingModel(scenario, "riot_update",
+                    {{"rioters", "1", "people rioting after the step"},
+                     {"rioting_fraction", "1", "fraction of the crowd rioting after the step"}}),
+      thresholds_(std::move(thresholds)),
+      rioting_(thresholds_.size(), 0) {
+  if (thresholds_.empty()) throw std::invalid_argument("granovetter: the crowd is empty");
+}
+
+void Granovetter::count_rioters() {
+  rioters_ = deterministic_reduce(
+      rioting_.size(), kGrain, std::uint64_t{0},
+      [&](std::size_t begin, std::size_t end, std::uint64_t& count) {
+        for (std::size_t i = begin; i < end; ++i)
+          count += rioting_[i];
+      },
+      [](std::uint64_t& total, std::uint64_t part) { total += part; });
+}
+
+void Granovetter::advance() {
+  const auto rioting_now = static_cast<double>(rioters_);
+  parallel_chunks(rioting_.size(), kGrain, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i)
+      rioting_[i] = thresholds_[i] <= rioting_now ? 1 : 0;
+  });
+  count_rioters();
+}
+
+void Granovetter::observe(std::span<double> row) const {
+  row[0] = static_cast<double>(rioters_);
+  row[1] = static_cast<double>(rioters_) / static_cast<double>(rioting_.size());
+}
+
+std::vector<io::Attribute> Granovetter::describe() const {
+  return {io::Attribute::of("people", static_cast<std::int64_t>(rioting_.size()))};
+}
+
+std::unique_ptr<Simulator> Granovetter::clone() const {
+  return std::make_unique<Granovetter>(*this);
+}
+
+void Granovetter::perturb(std::uint64_t site) {
+  if (site >= rioting_.size()) throw std::out_of_range("granovetter: no such person");
+  rioting_[site] ^= 1U;
+  count_rioters();
+}
+
+double Granovetter::distance(const Simulator& other) const {
+  const auto& b = same_model<Granovetter>(other);
+  if (b.rioting_.size() != rioting_.size()) throw std::invalid_argument("distance: sizes differ");
+  std::uint64_t differ = 0;
+  for (std::size_t i = 0; i < rioting_.size(); ++i)
+    differ += rioting_[i] != b.rioting_[i] ? 1 : 0;
+  return static_cast<double>(differ) / static_cast<double>(rioting_.size());
+}
+
+}  // namespace caresim::teaching
