@@ -3,6 +3,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -69,12 +70,15 @@ inline std::string tiny_city_yaml(int citizens = 20000, int days = 60) {
          std::to_string(citizens) +
          ", neighbourhoods: 12, priority_neighbourhoods: 2, primary_care_networks: 3}\n"
          "organisations:\n"
-         "  - {name: Hospital, kind: acute, staff: 200}\n"
+         "  - {name: Hospital, kind: acute, staff: 450}\n"
          "  - {name: Community, kind: community, staff: 60}\n"
-         "  - {name: Mental health, kind: mental_health, staff: 60}\n"
-         "  - {name: Practice, kind: gp_practice, staff: 60, count: 6}\n"
+         "  - {name: Mental health, kind: mental_health, staff: 80}\n"
+         "  - {name: Practice, kind: gp_practice, staff: 100, count: 6}\n"
          "  - {name: Social care, kind: social_care, staff: 120}\n"
-         "  - {name: Charity, kind: third_sector, staff: 100, count: 5}\n";
+         "  - {name: Public health, kind: public_health, staff: 20}\n"
+         "  - {name: Charity, kind: third_sector, staff: 100, count: 5}\n"
+         "hospital: {beds: " +
+         std::to_string(std::max(10, citizens * 45 / 20000)) + "}\n";
 }
 
 }  // namespace caresim::test
@@ -94,12 +98,14 @@ inline Scenario tiny_city(int citizens = 20000, int days = 60) {
   s.city.neighbourhoods = 12;
   s.city.priority_neighbourhoods = 2;
   s.city.primary_care_networks = 3;
-  s.organisations = {{"Hospital", OrgKind::acute, 200, 1},
+  s.organisations = {{"Hospital", OrgKind::acute, 450, 1},
                      {"Community", OrgKind::community, 60, 1},
-                     {"Mental health", OrgKind::mental_health, 60, 1},
-                     {"Practice", OrgKind::gp_practice, 60, 6},
+                     {"Mental health", OrgKind::mental_health, 80, 1},
+                     {"Practice", OrgKind::gp_practice, 100, 6},
                      {"Social care", OrgKind::social_care, 120, 1},
+                     {"Public health", OrgKind::public_health, 20, 1},
                      {"Charity", OrgKind::third_sector, 100, 5}};
+  s.hospital.beds = std::max(10, citizens * 45 / 20000);
   return s;
 }
 

@@ -51,13 +51,18 @@ std::vector<io::Attribute> Simulation::describe() const {
 
 void Simulation::step() {
   State& st = world_.state;
+  // A fresh day's tallies, keeping the per-organisation and per-neighbourhood vectors' sizes.
   DailyTallies& t = st.today;
-  t.demand.fill(0);
-  std::fill(t.demand_by_org.begin(), t.demand_by_org.end(), 0);
-  std::fill(t.demand_by_neighbourhood.begin(), t.demand_by_neighbourhood.end(), 0);
-  std::fill(t.a_and_e_by_neighbourhood.begin(), t.a_and_e_by_neighbourhood.end(), 0);
-  t.ties_formed = 0;
-  t.ties_lost = 0;
+  DailyTallies fresh;
+  const auto zeros = [](const std::vector<std::uint64_t>& v) {
+    return std::vector<std::uint64_t>(v.size(), 0);
+  };
+  fresh.demand_by_org = zeros(t.demand_by_org);
+  fresh.demand_by_neighbourhood = zeros(t.demand_by_neighbourhood);
+  fresh.a_and_e_by_neighbourhood = zeros(t.a_and_e_by_neighbourhood);
+  fresh.admissions_by_neighbourhood = zeros(t.admissions_by_neighbourhood);
+  fresh.leavers_by_org = zeros(t.leavers_by_org);
+  t = std::move(fresh);
   for (std::size_t p = 0; p < phases_.size(); ++p) {
     const auto start = std::chrono::steady_clock::now();
     phases_[p]->run(world_.model, st);
@@ -110,16 +115,79 @@ TieStats tie_stats(const Model& model, const State& state) {
 }
 
 void Simulation::observe(std::span<double> row) const {
-  const TieStats stats = tie_stats(world_.model, world_.state);
+  const Observation obs{world_.model, world_.state, tie_stats(world_.model, world_.state),
+                        staff_stats(world_.model, world_.state),
+                        citizen_stats(world_.model, world_.state)};
   std::size_t offset = 0;
   for (const Observable& o : observables_) {
     const std::size_t width =
         o.spec.dimension < 0
             ? 1
             : layout_.dimensions[static_cast<std::size_t>(o.spec.dimension)].labels.size();
-    o.fill(world_.model, world_.state, stats, row.subspan(offset, width));
+    o.fill(obs, row.subspan(offset, width));
     offset += width;
   }
+}
+
+StaffStats staff_stats(const Model& model, const State& state) {
+  const std::size_t orgs = model.organisations.size();
+  const Staff& st = state.staff;
+  StaffStats identity;
+  for (auto* v : {&identity.system_share, &identity.mindset, &identity.energy, &identity.trust,
+                  &identity.bias, &identity.vision, &identity.staff}) {
+    v->assign(orgs, 0.0);
+  }
+  return deterministic_reduce(
+      st.size(), kGrain, identity,
+      [&](std::size_t begin, std::size_t end, StaffStats& s) {
+        for (std::size_t u = begin; u < end; ++u) {
+          const std::uint32_t o = st.org[u];
+          s.system_share[o] += st.system_share[u];
+          s.mindset[o] += st.mindset[u];
+          s.energy[o] += st.energy[u];
+          s.trust[o] += st.trust[u];
+          s.bias[o] += st.bias[u];
+          s.vision[o] += st.vision[u];
+          s.staff[o] += 1.0;
+        }
+      },
+      [](StaffStats& total, const StaffStats& part) {
+        const auto add = [](std::vector<double>& a, const std::vector<double>& b) {
+          for (std::size_t i = 0; i < a.size(); ++i)
+            a[i] += b[i];
+        };
+        add(total.system_share, part.system_share);
+        add(total.mindset, part.mindset);
+        add(total.energy, part.energy);
+        add(total.trust, part.trust);
+        add(total.bias, part.bias);
+        add(total.vision, part.vision);
+        add(total.staff, part.staff);
+      });
+}
+
+CitizenStats citizen_stats(const Model& model, const State& state) {
+  const Citizens& c = state.citizens;
+  CitizenStats identity;
+  identity.by_neighbourhood.assign(model.neighbourhoods.size(), {});
+  CitizenStats out = deterministic_reduce(
+      c.size(), 1 << 16, identity,
+      [&](std::size_t begin, std::size_t end, CitizenStats& s) {
+        for (std::size_t i = begin; i < end; ++i)
+          s.by_neighbourhood[c.neighbourhood[i]][c.health[i]] += 1.0;
+      },
+      [](CitizenStats& total, const CitizenStats& part) {
+        for (std::size_t n = 0; n < total.by_neighbourhood.size(); ++n) {
+          for (std::size_t h = 0; h < kHealthStateCount; ++h) {
+            total.by_neighbourhood[n][h] += part.by_neighbourhood[n][h];
+          }
+        }
+      });
+  for (const auto& row : out.by_neighbourhood) {
+    for (std::size_t h = 0; h < kHealthStateCount; ++h)
+      out.total[h] += row[h];
+  }
+  return out;
 }
 
 }  // namespace caresim

@@ -1,8 +1,9 @@
-// The default model's phases. Each is one class; default_phases() fixes their order.
+// The tie-network phases, and default_phases(), which fixes the order of every phase.
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 
+#include "care_detail.hpp"
 #include "caresim/core/parallel.hpp"
 #include "caresim/core/random.hpp"
 #include "caresim/engine/phase.hpp"
@@ -10,81 +11,14 @@
 namespace caresim {
 namespace {
 
-/// Citizens' demand for services: each citizen is a Poisson process whose rate depends on age
-/// band, deprivation and season. Candidate events come at the winter-maximum rate and are kept
-/// with probability season(day)/max (thinning, Lewis & Shedler 1979), which is exact; only the
-/// citizens in today's calendar bucket are touched.
-class CitizenDemand final : public Phase {
- public:
-  std::string_view name() const override { return "citizen_demand"; }
-
-  void run(const Model& model, State& state) const override {
-    const int day = state.day;
-    auto& bucket = state.calendar.day_bucket[static_cast<std::size_t>(day)];
-    Citizens& c = state.citizens;
-    const Neighbourhoods& nb = model.neighbourhoods;
-    const std::uint64_t seed = model.scenario.run.seed;
-    const double keep = model.season(day) / (1.0 + model.scenario.demand.winter_amplitude);
-    std::array<double, kServiceCount> cumulative{};
-    std::partial_sum(model.service_share.begin(), model.service_share.end(), cumulative.begin());
-
-    // One result per bucket entry, owned by its task: the events this citizen had today.
-    std::vector<std::array<std::uint8_t, kServiceCount>> events(bucket.size());
-    parallel_chunks(bucket.size(), 1024, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t k = begin; k < end; ++k) {
-        const std::uint32_t i = bucket[k];
-        Stream rng(seed, Purpose::citizen_demand, static_cast<std::uint32_t>(day), c.id[i]);
-        const double rate =
-            model.candidate_rate_per_day[c.age_band[i]]
-                                        [nb.deprivation_decile[c.neighbourhood[i]] - 1u];
-        double t = c.next_event_time[i];
-        auto& mine = events[k];
-        mine.fill(0);
-        while (t < day + 1.0) {
-          if (rng.uniform() < keep) {
-            const double u = rng.uniform() * cumulative.back();
-            std::size_t s = 0;
-            while (s + 1 < kServiceCount && u >= cumulative[s])
-              ++s;
-            if (mine[s] < 255) ++mine[s];
-          }
-          t += rng.exponential(rate);
-        }
-        c.next_event_time[i] = t;
-      }
-    });
-
-    // Tallies and re-filing in bucket order: serial, cheap (only today's events).
-    DailyTallies& tally = state.today;
-    const auto days = static_cast<double>(state.calendar.day_bucket.size());
-    const auto a_and_e = static_cast<std::size_t>(Service::a_and_e);
-    const auto gp = static_cast<std::size_t>(Service::gp);
-    for (std::size_t k = 0; k < bucket.size(); ++k) {
-      const std::uint32_t i = bucket[k];
-      const std::uint16_t where = c.neighbourhood[i];
-      for (std::size_t s = 0; s < kServiceCount; ++s) {
-        const std::uint64_t count = events[k][s];
-        if (count == 0) continue;
-        tally.demand[s] += count;
-        tally.demand_by_neighbourhood[where] += count;
-        if (s == a_and_e) tally.a_and_e_by_neighbourhood[where] += count;
-        const std::uint32_t org = s == gp ? (c.gp_practice[i] == 0xFFFF ? kNone : c.gp_practice[i])
-                                          : model.service_provider[s];
-        if (org != kNone) tally.demand_by_org[org] += count;
-      }
-      const double t = c.next_event_time[i];
-      if (t < days) state.calendar.day_bucket[static_cast<std::size_t>(t)].push_back(i);
-    }
-    std::vector<std::uint32_t>().swap(bucket);  // today is done: give its memory back
-  }
-};
-
 /// Staff work with colleagues along their ties: each staff member, with probability
 /// contact_probability_per_day, works with one tie chosen with probability proportional to its
-/// strength (weight-biased walk, Kumpula et al. 2007). From that colleague, with probability
-/// triadic_closure_per_day, they meet one of the colleague's ties (triadic closure); otherwise,
-/// with probability random_tie_per_day, a random member of their own organisation (focal
-/// closure). Both proposals are staged for tie_merge.
+/// strength (weight-biased walk, Kumpula et al. 2007), cross-organisation ties weighted up by
+/// (1 + system_contact_bias x system share): system work is work with other organisations. From
+/// that colleague, with probability triadic_closure_per_day, they meet one of the colleague's ties
+/// (triadic closure); otherwise, with probability random_tie_per_day, a random member of their own
+/// organisation, or with probability locality_tie_per_day x system share someone working in their
+/// locality (focal closure). Proposals are staged for tie_merge.
 class StaffContact final : public Phase {
  public:
   std::string_view name() const override { return "staff_contact"; }
@@ -96,16 +30,19 @@ class StaffContact final : public Phase {
     const Organisations& o = model.organisations;
     const std::uint64_t seed = model.scenario.run.seed;
     const auto day = static_cast<std::uint32_t>(state.day);
+    const double system_bias = model.scenario.effort.system_contact_bias;
+    const double locality_tie = model.scenario.effort.locality_tie_per_day;
     parallel_chunks(staff.size(), kGrain, [&](std::size_t begin, std::size_t end) {
       for (std::size_t i = begin; i < end; ++i) {
         const auto u = static_cast<std::uint32_t>(i);
         Stream rng(seed, Purpose::staff_contact, day, staff.id[u]);
         std::uint32_t chosen = kNone, proposed = kNone;
+        const double cross_weight = 1.0 + system_bias * staff.system_share[u];
         if (net.degree(u) > 0 && rng.bernoulli(ts.contact_probability_per_day)) {
-          chosen = weighted_edge(net, u, rng.uniform());
+          chosen = weighted_edge(net, u, rng.uniform(), cross_weight);
           if (rng.bernoulli(ts.triadic_closure_per_day)) {
             const std::uint32_t v = net.other(chosen, u);
-            const std::uint32_t second = weighted_edge(net, v, rng.uniform());
+            const std::uint32_t second = weighted_edge(net, v, rng.uniform(), 1.0);
             const std::uint32_t w = net.other(second, v);
             if (w != u) proposed = w;
           }
@@ -115,6 +52,11 @@ class StaffContact final : public Phase {
           proposed = static_cast<std::uint32_t>(o.first_staff[org] + rng.below(o.staff_count[org]));
           if (proposed == u) proposed = kNone;
         }
+        if (proposed == kNone && rng.bernoulli(locality_tie * staff.system_share[u])) {
+          const auto& local = model.staff_in_locality[staff.locality[u]];
+          proposed = local[rng.below(local.size())];
+          if (proposed == u) proposed = kNone;
+        }
         state.chosen_edge[u] = chosen;
         state.proposed_partner[u] = proposed;
       }
@@ -122,14 +64,18 @@ class StaffContact final : public Phase {
   }
 
  private:
-  static std::uint32_t weighted_edge(const TieNetwork& net, std::uint32_t u, double uniform) {
+  static std::uint32_t weighted_edge(const TieNetwork& net, std::uint32_t u, double uniform,
+                                     double cross_weight) {
     const auto row = net.edges_of(u);
+    const auto weight = [&](std::uint32_t e) {
+      return net.strength(e) * (net.cross_org(e) ? cross_weight : 1.0);
+    };
     double total = 0.0;
     for (std::uint32_t e : row)
-      total += net.strength(e);
+      total += weight(e);
     double target = uniform * total;
     for (std::uint32_t e : row) {
-      target -= net.strength(e);
+      target -= weight(e);
       if (target < 0.0) return e;
     }
     return row.back();
@@ -171,16 +117,18 @@ class TieUpdate final : public Phase {
   }
 };
 
-/// Merges the step's structural changes in a fixed order: drops ties below the floor, adds the
-/// proposed ties (strength new_tie_strength; an existing tie is kept as it is), respecting the cap
-/// on ties per person.
+/// Merges the step's structural changes in a fixed order: drops ties below the floor and the
+/// ties of leavers, adds the proposed ties (strength new_tie_strength; an existing tie keeps the
+/// larger strength) and those staged by coordination, interventions and new hires, respecting
+/// the cap on ties per person.
 class TieMerge final : public Phase {
  public:
   std::string_view name() const override { return "tie_merge"; }
 
   void run(const Model& model, State& state) const override {
     const TieSettings& ts = model.scenario.ties;
-    TieChanges changes;
+    TieChanges changes = std::move(state.staged_ties);
+    state.staged_ties = {};
     for (std::uint32_t e = 0; e < state.edge_below_floor.size(); ++e) {
       if (state.edge_below_floor[e]) changes.removed.push_back(e);
     }
@@ -190,7 +138,10 @@ class TieMerge final : public Phase {
         changes.added.push_back({u, v, static_cast<float>(ts.new_tie_strength)});
       }
     }
-    state.today.ties_lost = changes.removed.size();
+    std::size_t lost = 0;
+    for (std::uint32_t e : changes.removed)
+      lost += state.ties.alive(e) ? 1 : 0;
+    state.today.ties_lost = lost;
     if (changes.removed.empty() && changes.added.empty()) return;
     state.today.ties_formed = state.ties.apply(std::move(changes));
   }
@@ -200,9 +151,20 @@ class TieMerge final : public Phase {
 
 PhaseList default_phases() {
   PhaseList phases;
-  phases.push_back(std::make_unique<CitizenDemand>());
+  phases.push_back(detail::make_interventions_phase());
+  phases.push_back(detail::make_capacity_phase());
+  phases.push_back(detail::make_citizen_health_phase());
+  phases.push_back(detail::make_a_and_e_phase());
+  phases.push_back(detail::make_discharge_phase());
+  phases.push_back(detail::make_services_phase());
+  phases.push_back(detail::make_vaccination_phase());
+  phases.push_back(detail::make_coordination_phase());
+  phases.push_back(detail::make_targets_phase());
+  phases.push_back(detail::make_staff_effort_phase());
+  phases.push_back(detail::make_mindset_phase());
   phases.push_back(std::make_unique<StaffContact>());
   phases.push_back(std::make_unique<TieUpdate>());
+  phases.push_back(detail::make_turnover_phase());
   phases.push_back(std::make_unique<TieMerge>());
   return phases;
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <numeric>
 #include <stdexcept>
@@ -104,48 +105,76 @@ void build_organisations(const Scenario& s, Model& m) {
   }
 }
 
+std::size_t event_index(CitizenEvent e) {
+  return static_cast<std::size_t>(e);
+}
+
 void derive_parameters(const Scenario& s, Model& m) {
-  const DemandSettings& d = s.demand;
-  const double total_per_year =
-      std::accumulate(d.rate_per_year.begin(), d.rate_per_year.end(), 0.0);
-  for (std::size_t k = 0; k < kServiceCount; ++k) {
-    m.service_share[k] = total_per_year > 0 ? d.rate_per_year[k] / total_per_year : 0.0;
+  const HealthSettings& h = s.health;
+  double largest_flu = 0.0;
+  for (const ShockSpec& shock : s.shocks) {
+    if (shock.kind == ShockKind::flu_wave) largest_flu = std::max(largest_flu, shock.magnitude);
   }
-  for (std::size_t a = 0; a < kAgeBandCount; ++a) {
-    for (int decile = 1; decile <= 10; ++decile) {
-      const double deprivation = 1.0 + d.deprivation_gradient * (10 - decile) / 9.0;
-      m.candidate_rate_per_day[a][static_cast<std::size_t>(decile - 1)] =
-          total_per_year / 365.25 * d.age_multiplier[a] * deprivation * (1.0 + d.winter_amplitude);
+  m.acute_ceiling_factor = (1.0 + h.winter_amplitude) * (1.0 + largest_flu);
+  const double per_day = 1.0 / 365.25;
+  for (std::size_t state = 0; state < kHealthStateCount; ++state) {
+    for (std::size_t a = 0; a < kAgeBandCount; ++a) {
+      for (int decile = 1; decile <= 10; ++decile) {
+        const double dep = 1.0 + h.deprivation_gradient * (10 - decile) / 9.0;
+        const double age = h.age_multiplier[a];
+        auto& r = m.event_ceiling[state][a][static_cast<std::size_t>(decile - 1)];
+        r.fill(0.0);
+        if (state < kChronicStateCount) {
+          r[event_index(CitizenEvent::acute_episode)] =
+              h.acute_episodes_per_year[state] * age * dep * m.acute_ceiling_factor * per_day;
+          r[event_index(CitizenEvent::gp_request)] = h.gp_requests_per_year[state] * dep * per_day;
+          r[event_index(CitizenEvent::community_referral)] =
+              h.community_referrals_per_year[state] * dep * per_day;
+          r[event_index(CitizenEvent::social_care_request)] =
+              h.social_care_requests_per_year[state] * dep * per_day;
+          r[event_index(CitizenEvent::mental_health_crisis)] =
+              h.mental_health_crises_per_year[state] * dep * per_day;
+          const double deterioration = state == 0   ? h.onset_per_year
+                                       : state == 1 ? h.progression_per_year
+                                                    : h.care_entry_per_year;
+          r[event_index(CitizenEvent::deterioration)] = deterioration * age * dep * per_day;
+          r[event_index(CitizenEvent::death)] = h.deaths_per_year[state] * age * dep * per_day;
+        } else if (state == static_cast<std::size_t>(Health::in_care)) {
+          r[event_index(CitizenEvent::death)] = h.in_care_deaths_per_year * per_day;
+        }
+        // Hospital stays are drawn per patient (length of stay), not from this table.
+        m.ceiling_total[state][a][static_cast<std::size_t>(decile - 1)] =
+            std::accumulate(r.begin(), r.end(), 0.0);
+      }
     }
   }
-  m.service_provider.fill(kNone);
-  const auto provider_of = [&](OrgKind kind) -> std::uint32_t {
-    for (std::size_t i = 0; i < m.organisations.size(); ++i) {
-      if (m.organisations.kind[i] == kind) return static_cast<std::uint32_t>(i);
-    }
-    return kNone;
-  };
-  m.service_provider[static_cast<std::size_t>(Service::a_and_e)] = provider_of(OrgKind::acute);
-  m.service_provider[static_cast<std::size_t>(Service::community)] =
-      provider_of(OrgKind::community);
-  m.service_provider[static_cast<std::size_t>(Service::social_care)] =
-      provider_of(OrgKind::social_care);
-  m.service_provider[static_cast<std::size_t>(Service::mental_health_crisis)] =
-      provider_of(OrgKind::mental_health);
+  m.first_org_of_kind.fill(kNone);
+  for (std::uint32_t i = 0; i < m.organisations.size(); ++i) {
+    const auto k = static_cast<std::size_t>(m.organisations.kind[i]);
+    if (m.first_org_of_kind[k] == kNone) m.first_org_of_kind[k] = i;
+    m.orgs_of_kind[k].push_back(i);
+  }
   m.within_org_daily_retention = std::pow(s.ties.within_org_monthly_retention, 1.0 / 30.0);
   m.cross_org_daily_retention = std::pow(s.ties.cross_org_monthly_retention, 1.0 / 30.0);
+  m.vision_daily_retention = std::pow(s.mindset.vision_monthly_retention, 1.0 / 30.0);
   m.start_day_of_year = day_of_year(s.run.start_date);
 }
 
-void build_staff(const Scenario& s, const Model& m, State& st) {
+void build_staff(const Scenario& s, Model& m, State& st) {
   const Organisations& o = m.organisations;
   const std::uint32_t total =
       o.first_staff.empty() ? 0 : o.first_staff.back() + o.staff_count.back();
+  m.total_staff = total;
   Staff& staff = st.staff;
-  staff.id.resize(total);
-  staff.org.resize(total);
-  staff.team.resize(total);
-  staff.locality.resize(total);
+  for (auto* column : {&staff.id, &staff.org, &staff.team, &staff.locality})
+    column->resize(total);
+  for (auto* column : {&staff.system_share, &staff.energy, &staff.vision, &staff.efficacy,
+                       &staff.resistance, &staff.trust, &staff.bias, &staff.dissatisfaction}) {
+    column->resize(total);
+  }
+  staff.mindset.resize(total);
+  staff.committed.assign(total, 0);
+  staff.workshops.assign(total, 0);
   const auto team_size = static_cast<std::uint32_t>(s.ties.team_size);
   std::uint32_t team = 0;
   for (std::uint32_t i = 0; i < o.size(); ++i) {
@@ -160,22 +189,56 @@ void build_staff(const Scenario& s, const Model& m, State& st) {
     }
     team += (o.staff_count[i] + team_size - 1) / team_size;
   }
+  st.next_staff_id = total;
+  const MindsetSettings& ms = s.mindset;
+  const EffortSettings& ef = s.effort;
+  parallel_chunks(total, kGrain, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t u = begin; u < end; ++u) {
+      Stream rng(s.run.seed, Purpose::staff_layout, 0, staff.id[u]);
+      staff.mindset[u] = rng.bernoulli(ms.initial_adopters) ? 1 : 0;
+      staff.vision[u] =
+          static_cast<float>(std::clamp(ms.initial_vision + 0.1 * rng.normal(), 0.0, 1.0));
+      staff.efficacy[u] =
+          static_cast<float>(std::clamp(ms.initial_efficacy + 0.1 * rng.normal(), 0.0, 1.0));
+      staff.resistance[u] = static_cast<float>(
+          ms.resistance_min + (ms.resistance_max - ms.resistance_min) * rng.uniform());
+      staff.trust[u] = static_cast<float>(ms.initial_trust);
+      staff.bias[u] = static_cast<float>(ms.initial_bias);
+      staff.energy[u] = 1.0f;
+      staff.dissatisfaction[u] = 0.0f;
+      staff.system_share[u] = static_cast<float>(logistic(
+          ef.baseline + ef.mindset_weight * staff.mindset[u] + ef.vision_weight * staff.vision[u] +
+          ef.efficacy_weight * staff.efficacy[u] - ef.bias_weight * staff.bias[u]));
+    }
+  });
+  for (std::size_t k = 0; k < kOrgKindCount; ++k) {
+    m.staff_by_kind_locality[k].assign(m.pcn_count, {});
+  }
+  m.staff_in_locality.assign(m.pcn_count, {});
+  for (std::uint32_t u = 0; u < total; ++u) {
+    const auto k = static_cast<std::size_t>(o.kind[staff.org[u]]);
+    m.staff_by_kind_locality[k][staff.locality[u]].push_back(u);
+    m.staff_in_locality[staff.locality[u]].push_back(u);
+  }
 }
 
-void build_citizens(const Scenario& s, const Model& m, State& st) {
+void build_citizens(const Scenario& s, Model& m, State& st) {
   const Neighbourhoods& nb = m.neighbourhoods;
+  const HealthSettings& h = s.health;
+  const HospitalSettings& hosp = s.hospital;
   Citizens& c = st.citizens;
   const std::size_t n = static_cast<std::size_t>(s.city.citizens);
   c.id.resize(n);
   c.neighbourhood.resize(n);
   c.gp_practice.resize(n);
   c.age_band.resize(n);
+  c.health.resize(n);
+  c.chronic.resize(n);
   c.next_event_time.resize(n);
 
   std::vector<std::vector<std::uint16_t>> practices_in_pcn(m.pcn_count);
   std::vector<std::uint16_t> all_practices;
-  for (std::size_t i = 0; i < m.organisations.size(); ++i) {
-    if (m.organisations.kind[i] != OrgKind::gp_practice) continue;
+  for (std::uint32_t i : m.orgs_of_kind[static_cast<std::size_t>(OrgKind::gp_practice)]) {
     practices_in_pcn[m.organisations.pcn[i]].push_back(static_cast<std::uint16_t>(i));
     all_practices.push_back(static_cast<std::uint16_t>(i));
   }
@@ -188,6 +251,7 @@ void build_citizens(const Scenario& s, const Model& m, State& st) {
   std::array<double, kAgeBandCount> cumulative{};
   std::partial_sum(s.city.age_shares.begin(), s.city.age_shares.end(), cumulative.begin());
   const std::uint64_t seed = s.run.seed;
+  const double season0 = m.season(0);
   parallel_chunks(n, kGrain, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       const auto id = static_cast<std::uint32_t>(i);
@@ -201,12 +265,43 @@ void build_citizens(const Scenario& s, const Model& m, State& st) {
       const auto& local = practices_in_pcn[nb.pcn[c.neighbourhood[i]]];
       const auto& choices = local.empty() ? all_practices : local;
       c.gp_practice[i] = choices.empty() ? kNoPractice : choices[rng.below(choices.size())];
-      const double rate =
-          m.candidate_rate_per_day[band][nb.deprivation_decile[c.neighbourhood[i]] - 1u];
+      // Health at the start: the age band's shares; some of the sick are in hospital already.
+      const double v = rng.uniform();
+      Health state = Health::well;
+      if (v < h.initial_in_care_share[band]) {
+        state = Health::in_care;
+      } else if (v < h.initial_in_care_share[band] + h.initial_complex_share[band]) {
+        state = Health::complex;
+      } else if (v < h.initial_in_care_share[band] + h.initial_complex_share[band] +
+                         h.initial_ltc_share[band]) {
+        state = Health::ltc;
+      }
+      c.chronic[i] = static_cast<std::uint8_t>(state == Health::in_care ? Health::complex : state);
+      c.health[i] = static_cast<std::uint8_t>(state);
       Stream first_event(seed, Purpose::citizen_demand, kSetupStep, id);
-      c.next_event_time[i] = rate > 0 ? first_event.exponential(rate) : INFINITY;
+      if (state != Health::in_care) {
+        const auto chronic = static_cast<std::size_t>(state);
+        const std::size_t decile = nb.deprivation_decile[c.neighbourhood[i]] - 1u;
+        const double acute =
+            m.event_ceiling[chronic][band][decile][0] / m.acute_ceiling_factor * season0;
+        // Expected share in hospital: admissions x length of stay (Little's law), less a fifth
+        // because the winter peak is not yet on.
+        const double occupancy_share =
+            0.8 * acute * hosp.admission_probability[chronic] * hosp.length_of_stay_days[chronic];
+        if (first_event.uniform() < occupancy_share) {
+          c.health[i] = static_cast<std::uint8_t>(Health::hospital);
+          c.next_event_time[i] = first_event.exponential(1.0 / hosp.length_of_stay_days[chronic]);
+          continue;
+        }
+      }
+      c.next_event_time[i] = next_candidate_time(m, c, id, 0.0, first_event);
     }
   });
+  st.next_citizen_id = static_cast<std::uint32_t>(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (c.health[i] == static_cast<std::uint8_t>(Health::hospital)) ++st.in_hospital;
+    if (c.health[i] == static_cast<std::uint8_t>(Health::in_care)) ++st.in_care;
+  }
   // The calendar holds each citizen once, on the day of its next candidate event.
   const auto days = static_cast<std::size_t>(s.run.days);
   std::vector<std::uint32_t> per_day(days, 0);
@@ -221,6 +316,13 @@ void build_citizens(const Scenario& s, const Model& m, State& st) {
     if (t < static_cast<double>(days)) {
       st.calendar.day_bucket[static_cast<std::size_t>(t)].push_back(static_cast<std::uint32_t>(i));
     }
+  }
+  m.residents_in_locality.assign(m.pcn_count, 0.0);
+  m.over_65_in_neighbourhood.assign(nb.size(), 0.0);
+  for (std::size_t i = 0; i < nb.size(); ++i)
+    m.residents_in_locality[nb.pcn[i]] += nb.residents[i];
+  for (std::size_t i = 0; i < n; ++i) {
+    if (c.age_band[i] >= 2) m.over_65_in_neighbourhood[c.neighbourhood[i]] += 1.0;
   }
 }
 
@@ -293,27 +395,80 @@ int day_of_year(const std::string& iso_date) {
 }
 
 double Model::season(int day) const {
-  const DemandSettings& d = scenario.demand;
+  const HealthSettings& h = scenario.health;
   const double phase =
-      2.0 * std::numbers::pi * (start_day_of_year + day - d.winter_peak_day_of_year) / 365.25;
-  return 1.0 + d.winter_amplitude * std::cos(phase);
+      2.0 * std::numbers::pi * (start_day_of_year + day - h.winter_peak_day_of_year) / 365.25;
+  return 1.0 + h.winter_amplitude * std::cos(phase);
+}
+
+double logistic(double x) {
+  return 1.0 / (1.0 + std::exp(-x));
+}
+
+int Model::day_of_year(int day) const {
+  return (start_day_of_year - 1 + day) % 365 + 1;
+}
+
+double next_candidate_time(const Model& model, const Citizens& c, std::uint32_t i, double now,
+                           Stream& rng) {
+  const std::size_t state = c.health[i];
+  const double rate =
+      model.ceiling_total[state][c.age_band[i]]
+                         [model.neighbourhoods.deprivation_decile[c.neighbourhood[i]] - 1u];
+  return rate > 0.0 ? now + rng.exponential(rate) : INFINITY;
 }
 
 World build_world(const Scenario& scenario) {
   World w;
-  w.model.scenario = scenario;
-  build_neighbourhoods(scenario, w.model);
-  build_organisations(scenario, w.model);
-  derive_parameters(scenario, w.model);
-  build_staff(scenario, w.model, w.state);
-  build_citizens(scenario, w.model, w.state);
-  build_ties(scenario, w.model, w.state);
-  const std::size_t staff = w.state.staff.size();
-  w.state.chosen_edge.assign(staff, kNone);
-  w.state.proposed_partner.assign(staff, kNone);
-  w.state.today.demand_by_org.assign(w.model.organisations.size(), 0);
-  w.state.today.demand_by_neighbourhood.assign(w.model.neighbourhoods.size(), 0);
-  w.state.today.a_and_e_by_neighbourhood.assign(w.model.neighbourhoods.size(), 0);
+  Model& m = w.model;
+  State& st = w.state;
+  m.scenario = scenario;
+  build_neighbourhoods(scenario, m);
+  build_organisations(scenario, m);
+  derive_parameters(scenario, m);
+  build_staff(scenario, m, st);
+  build_citizens(scenario, m, st);
+  build_ties(scenario, m, st);
+
+  const std::size_t staff = st.staff.size();
+  const std::size_t orgs = m.organisations.size();
+  const std::size_t hoods = m.neighbourhoods.size();
+  st.chosen_edge.assign(staff, kNone);
+  st.proposed_partner.assign(staff, kNone);
+  st.system_share_next = st.staff.system_share;
+  st.mindset_next = st.staff.mindset;
+  st.influencer.assign(staff, kNone);
+  st.leaving.assign(staff, 0);
+  DailyTallies& t = st.today;
+  t.demand_by_org.assign(orgs, 0);
+  t.leavers_by_org.assign(orgs, 0);
+  t.demand_by_neighbourhood.assign(hoods, 0);
+  t.a_and_e_by_neighbourhood.assign(hoods, 0);
+  t.admissions_by_neighbourhood.assign(hoods, 0);
+  st.capacity.assign(orgs, 0.0);
+  st.backlog.assign(orgs, 0.0);
+  st.served.assign(orgs, 0.0);
+  st.metric.assign(orgs, {});
+  for (auto& row : st.metric)
+    row.fill(std::numeric_limits<double>::quiet_NaN());
+  st.pressure.assign(orgs, 0.0);
+  st.gaming.assign(orgs, 0.0);
+  st.prevention_work.assign(m.pcn_count, 0.0);
+  st.joint_work.assign(m.pcn_count, 0.0);
+  st.prevention_coverage.assign(m.pcn_count, 0.0);
+  st.joint_work_level.assign(m.pcn_count, 0.0);
+  st.vaccinated_65.assign(hoods, 0.0);
+
+  const BudgetSettings& b = scenario.budget;
+  const std::uint32_t social = m.first_org_of_kind[static_cast<std::size_t>(OrgKind::social_care)];
+  double social_staff = 0.0;
+  for (std::uint32_t i : m.orgs_of_kind[static_cast<std::size_t>(OrgKind::social_care)]) {
+    social_staff += m.organisations.staff_count[i];
+  }
+  st.social_care_spend_per_day =
+      (social_staff * b.staff_cost_per_year + st.in_care * b.care_cost_per_year) / 365.25;
+  st.social_care_budget_per_day = b.social_care_headroom * st.social_care_spend_per_day;
+  (void)social;
   return w;
 }
 

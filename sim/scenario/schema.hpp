@@ -161,25 +161,13 @@ void visit(V& v, TieSettings& ties) {
           });
 }
 
-template <class V>
-void visit(V& v, DemandSettings& demand) {
-  v.table("rate_per_year", demand.rate_per_year, kServiceNames, kNonNegative,
-          "per citizen per year", "base rate at which a citizen asks for the service");
-  v.table("age_multiplier", demand.age_multiplier, kAgeBandNames, kPositive, "factor",
-          "rates of citizens in the age band are multiplied by this");
-  v.field("deprivation_gradient", demand.deprivation_gradient, kNonNegative, "factor",
-          "the most deprived decile's rates are (1 + this) times the least deprived's");
-  v.field("winter_amplitude", demand.winter_amplitude, RealRange{0.0, 0.9}, "fraction",
-          "seasonal swing of rates: 1 + a cos(2 pi (day - peak) / 365)");
-  v.field("winter_peak_day_of_year", demand.winter_peak_day_of_year, IntRange{1, 366},
-          "day of year", "day of the year rates peak (15 = mid-January)");
-}
 
 }  // namespace caresim::detail
 
-// The analytic test models' and teaching models' schemas need the range types above.
-#include "schema_analytic.hpp"  // IWYU pragma: export
+// The teaching models' and care mechanisms' schemas need the range types above.
+#include "schema_care.hpp"      // IWYU pragma: export
 #include "schema_teaching.hpp"  // IWYU pragma: export
+#include "schema_analytic.hpp"  // IWYU pragma: export
 
 namespace caresim::detail {
 
@@ -195,13 +183,29 @@ void visit(V& v, Scenario& scenario) {
          "The organisations of the health-and-care system; an entry can stand for several alike "
          "ones. Required when `model` is `care`; teaching models ignore it.");
   v.section("ties", scenario.ties, "The staff tie network: its initial shape and daily dynamics.");
-  v.section("demand", scenario.demand,
-            "Citizens' demand for services: a Poisson process per citizen.");
-  v.section("ishigami", scenario.ishigami,
-            "Inputs of the Ishigami test function (`model: ishigami`, docs/sweeps.md).");
+  v.section("health", scenario.health,
+            "Citizens' health: a Markov chain whose rates depend on age, deprivation, season and "
+            "the care received.");
+  v.section("services", scenario.services, "Front-line capacity of each kind of organisation.");
+  v.section("hospital", scenario.hospital, "The acute trust's A&E and beds.");
+  v.section("coordination", scenario.coordination,
+            "Episodes that cross organisations, and what their outcomes do to ties and trust.");
+  v.section("effort", scenario.effort,
+            "How staff split effort between target work and system work.");
+  v.section("mindset", scenario.mindset,
+            "The system-leadership mindset: a complex contagion on the change equation.");
+  v.section("workforce", scenario.workforce, "Wellbeing and turnover.");
+  v.section("vaccination", scenario.vaccination, "The autumn flu campaign for over-65s.");
+  v.section("budget", scenario.budget, "Costs and the social-care budget.");
+  v.list("targets", scenario.targets, 0, "Each kind of organisation's own targets.");
+  v.list("interventions", scenario.interventions, 0, "Scheduled interventions.");
+  v.list("shocks", scenario.shocks, 0, "Scheduled shocks: flu waves, funding cuts.");
+  v.section("outputs", scenario.outputs, "Outputs beyond the daily series.");
   v.section("teaching", scenario.teaching,
             "Settings of the canonical teaching models (docs/teaching.md); only the section "
             "`model` names is used.");
+  v.section("ishigami", scenario.ishigami,
+            "Inputs of the Ishigami test function (`model: ishigami`, docs/sweeps.md).");
   v.check("organisations", "When `model` is `care`, `organisations` has at least one entry.",
           [&](auto&& fail) {
             if (scenario.model == ModelKind::care && scenario.organisations.empty()) {

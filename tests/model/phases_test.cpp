@@ -17,40 +17,31 @@ const Phase& phase_named(const Simulation& sim, std::string_view name) {
 }
 }  // namespace
 
-TEST_CASE("citizen_demand: event counts match the Poisson rates, by season", "[phases][demand]") {
-  Scenario s = test::tiny_city(40000, 90);
-  s.run.start_date = "2017-11-01";  // into winter: the seasonal factor changes across the run
+TEST_CASE("citizen_health: GP requests follow each citizen's Poisson rate", "[phases][health]") {
+  Scenario s = test::tiny_city(40000, 60);
   Simulation sim(s);
   const Model& m = sim.model();
-  // Expected events = sum over citizens and days of candidate rate x keep probability.
-  double candidate_per_day = 0.0;
-  for (std::size_t i = 0; i < sim.state().citizens.size(); ++i) {
-    const auto& c = sim.state().citizens;
-    candidate_per_day +=
-        m.candidate_rate_per_day[c.age_band[i]]
-                                [m.neighbourhoods.deprivation_decile[c.neighbourhood[i]] - 1u];
-  }
-  double expected = 0.0;
-  std::array<double, kServiceCount> observed{};
+  const auto gp = static_cast<std::size_t>(CitizenEvent::gp_request);
+  double expected = 0.0, observed = 0.0;
   while (sim.day() < s.run.days) {
-    expected += candidate_per_day * m.season(sim.day()) / (1.0 + s.demand.winter_amplitude);
-    sim.step();
-    for (std::size_t k = 0; k < kServiceCount; ++k) {
-      observed[k] += static_cast<double>(sim.state().today.demand[k]);
+    // GP requests are never thinned: their rate is the table's, for the state the citizen is in.
+    const Citizens& c = sim.state().citizens;
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      expected += m.event_ceiling[c.health[i]][c.age_band[i]]
+                                 [m.neighbourhoods.deprivation_decile[c.neighbourhood[i]] - 1u][gp];
     }
+    sim.step();
+    observed +=
+        static_cast<double>(sim.state().today.demand[static_cast<std::size_t>(Service::gp)]);
   }
-  const double total = std::accumulate(observed.begin(), observed.end(), 0.0);
-  CHECK(std::abs(total - expected) < 4.0 * std::sqrt(expected));
-  for (std::size_t k = 0; k < kServiceCount; ++k) {
-    const double p = m.service_share[k];
-    CHECK(std::abs(observed[k] / total - p) < 4.0 * std::sqrt(p * (1 - p) / total));
-  }
+  INFO("expected " << expected << ", observed " << observed);
+  CHECK(std::abs(observed - expected) < 4.0 * std::sqrt(expected));
 }
 
-TEST_CASE("citizen_demand: deprived neighbourhoods ask for more care", "[phases][demand]") {
+TEST_CASE("citizen_health: deprived neighbourhoods ask for more care", "[phases][health]") {
   Scenario s = test::tiny_city(60000, 120);
   s.city.neighbourhoods = 20;
-  s.demand.deprivation_gradient = 1.0;  // most deprived decile: twice the least deprived's rates
+  s.health.deprivation_gradient = 1.0;  // most deprived decile: twice the least deprived's rates
   Simulation sim(s);
   std::vector<double> demand(20, 0.0);
   while (sim.day() < s.run.days) {
@@ -66,22 +57,19 @@ TEST_CASE("citizen_demand: deprived neighbourhoods ask for more care", "[phases]
     if (nb.deprivation_decile[i] == 10) least += demand[i], least_n += nb.residents[i];
   }
   const double ratio = (most / most_n) / (least / least_n);
-  CHECK(ratio == Approx(2.0).epsilon(0.08));  // age mix varies a little between areas
+  CHECK(ratio == Approx(2.0).epsilon(0.1));  // age and health mix vary a little between areas
 }
 
 TEST_CASE("tie_update: without contact, ties keep their monthly retention", "[phases][ties]") {
   Scenario s = test::tiny_city(2000, 30);
-  s.ties.contact_probability_per_day = 0.0;
-  s.ties.triadic_closure_per_day = 0.0;
-  s.ties.random_tie_per_day = 0.0;
   s.ties.removal_threshold = 1e-6;
   Simulation sim(s);
-  const TieNetwork before = sim.state().ties;
+  State& st = sim.mutable_state();
+  const TieNetwork before = st.ties;
+  st.chosen_edge.assign(st.staff.size(), kNone);  // nobody works along any tie
   for (int d = 0; d < 30; ++d)
-    sim.step();
-  const TieNetwork& after = sim.state().ties;
-  REQUIRE(after.edge_count() == before.edge_count());
-  REQUIRE(after.slot_count() == before.slot_count());
+    phase_named(sim, "tie_update").run(sim.model(), st);
+  const TieNetwork& after = st.ties;
   for (std::uint32_t e = 0; e < after.slot_count(); ++e) {
     const double kept = after.strength(e) / before.strength(e);
     const double expected = after.cross_org(e) ? s.ties.cross_org_monthly_retention
@@ -126,10 +114,14 @@ TEST_CASE("staff_contact: triadic closure only closes triangles", "[phases][ties
   s.ties.contact_probability_per_day = 1.0;
   s.ties.triadic_closure_per_day = 1.0;
   s.ties.random_tie_per_day = 0.0;
+  s.effort.locality_tie_per_day = 0.0;
   Simulation sim(s);
-  const TieNetwork before = sim.state().ties;
-  sim.step();
-  const TieNetwork& after = sim.state().ties;
+  State& st = sim.mutable_state();
+  const TieNetwork before = st.ties;
+  for (const char* phase : {"staff_contact", "tie_update", "tie_merge"}) {
+    phase_named(sim, phase).run(sim.model(), st);
+  }
+  const TieNetwork& after = st.ties;
   std::size_t new_ties = 0;
   for (std::uint32_t e = 0; e < after.slot_count(); ++e) {
     if (!after.alive(e)) continue;

@@ -16,17 +16,18 @@ TEST_CASE("world: sizes add up to what the scenario asks for", "[world]") {
   CHECK(nb.size() == 12);
   CHECK(std::accumulate(nb.residents.begin(), nb.residents.end(), 0u) == 20000u);
   CHECK(w.state.citizens.size() == 20000);
-  CHECK(w.model.organisations.size() == 1 + 1 + 1 + 6 + 1 + 5);
-  CHECK(w.state.staff.size() == 200 + 60 + 60 + 60 + 120 + 100);
+  CHECK(w.model.organisations.size() == 1 + 1 + 1 + 6 + 1 + 1 + 5);
+  CHECK(w.state.staff.size() == 450 + 60 + 80 + 100 + 120 + 20 + 100);
   // Staff of an organisation occupy its slot range.
   for (std::uint32_t i = 0; i < w.model.organisations.size(); ++i) {
     for (std::uint32_t k = 0; k < w.model.organisations.staff_count[i]; ++k) {
       REQUIRE(w.state.staff.org[w.model.organisations.first_staff[i] + k] == i);
     }
   }
-  // "Practice 1".."Practice 6", staff split evenly.
+  // "Practice 1".."Practice 6", 100 staff split as evenly as can be: 17, 17, 17, 17, 16, 16.
   CHECK(w.model.organisations.name[3] == "Practice 1");
-  CHECK(w.model.organisations.staff_count[3] == 10);
+  CHECK(w.model.organisations.staff_count[3] == 17);
+  CHECK(w.model.organisations.staff_count[8] == 16);
 }
 
 TEST_CASE("world: priority neighbourhoods are the most deprived, and deciles cover 1..10",

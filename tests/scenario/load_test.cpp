@@ -66,8 +66,8 @@ ties:
   new_tie_strength: 0.15
   removal_threshold: 0.01
   max_ties: 50
-demand:
-  rate_per_year: {gp: 5.5, a_and_e: 0.5, community: 0.35, social_care: 0.06, mental_health_crisis: 0.03}
+health:
+  gp_requests_per_year: {well: 5.5, ltc: 7.5, complex: 13}
   age_multiplier: {"0-17": 0.5, "18-64": 1, "65-84": 2, "85+": 3.5}
   deprivation_gradient: 0.7
   winter_amplitude: 0.2
@@ -111,11 +111,11 @@ TEST_CASE("a complete scenario sets every field", "[scenario]") {
   CHECK(s.ties.new_tie_strength == 0.15);
   CHECK(s.ties.removal_threshold == 0.01);
   CHECK(s.ties.max_ties == 50);
-  CHECK(s.demand.rate_per_year == std::array<double, 5>{5.5, 0.5, 0.35, 0.06, 0.03});
-  CHECK(s.demand.age_multiplier == std::array<double, 4>{0.5, 1.0, 2.0, 3.5});
-  CHECK(s.demand.deprivation_gradient == 0.7);
-  CHECK(s.demand.winter_amplitude == 0.2);
-  CHECK(s.demand.winter_peak_day_of_year == 20);
+  CHECK(s.health.gp_requests_per_year == std::array<double, 3>{5.5, 7.5, 13});
+  CHECK(s.health.age_multiplier == std::array<double, 4>{0.5, 1.0, 2.0, 3.5});
+  CHECK(s.health.deprivation_gradient == 0.7);
+  CHECK(s.health.winter_amplitude == 0.2);
+  CHECK(s.health.winter_peak_day_of_year == 20);
 }
 
 TEST_CASE("missing keys keep the defaults", "[scenario]") {
@@ -127,9 +127,9 @@ TEST_CASE("missing keys keep the defaults", "[scenario]") {
   const Scenario partial = parse(kMinimal +
                                  "run: {days: 10}\n"
                                  "ties:\n"
-                                 "demand:\n  rate_per_year: {gp: 5}\n");
+                                 "health:\n  gp_requests_per_year: {well: 5}\n");
   expected.run.days = 10;
-  expected.demand.rate_per_year[0] = 5;
+  expected.health.gp_requests_per_year[0] = 5;
   CHECK(partial == expected);
 }
 
@@ -147,7 +147,7 @@ TEST_CASE("to_yaml writes every key and reads back equal", "[scenario]") {
   tricky.organisations[1].name = "123";
   tricky.ties.reinforcement = 0.1 + 0.2;  // 0.30000000000000004
   tricky.ties.random_tie_per_day = 1e-300;
-  tricky.demand.deprivation_gradient = 1e300;
+  tricky.health.deprivation_gradient = 1e300;
   tricky.run.seed = 0;
   CHECK(parse(caresim::to_yaml(tricky)) == tricky);
 
@@ -157,19 +157,19 @@ TEST_CASE("to_yaml writes every key and reads back equal", "[scenario]") {
   const std::string written = caresim::to_yaml(defaults);
   for (const char* key :
        {"name:", "description:", "start_date:", "flush_every_days:", "citizens:", "\"85+\":",
-        "count:", "max_ties:", "mental_health_crisis:", "winter_peak_day_of_year:"}) {
+        "count:", "max_ties:", "mental_health_crises_per_year:", "winter_peak_day_of_year:"}) {
     CHECK(written.find(key) != std::string::npos);
   }
 }
 
 TEST_CASE("overrides change values", "[scenario]") {
-  const Scenario s = parse(kComplete, {"run.days=100", "demand.rate_per_year.gp=5",
+  const Scenario s = parse(kComplete, {"run.days=100", "health.gp_requests_per_year.well=5",
                                        "organisations[1].staff=5000", "organisations.2.count=2",
                                        "city.age_shares={\"0-17\": 0.25, \"18-64\": 0.55, "
                                        "\"65-84\": 0.15, \"85+\": 0.05}",
                                        "name=bradford", "run.days=200"});
   CHECK(s.run.days == 200);  // the later override wins
-  CHECK(s.demand.rate_per_year[0] == 5.0);
+  CHECK(s.health.gp_requests_per_year[0] == 5.0);
   CHECK(s.organisations[1].staff == 5000);
   CHECK(s.organisations[2].count == 2);
   CHECK(s.city.age_shares == std::array<double, 4>{0.25, 0.55, 0.15, 0.05});
@@ -205,9 +205,9 @@ TEST_CASE("an override naming an unknown key is rejected with a suggestion", "[s
         "'cross_org_strength'?");
   CHECK(error_of(kMinimal, {"tiess.team_size=3"}) ==
         "--set tiess.team_size=3: tiess: unknown key, did you mean 'ties'?");
-  CHECK(error_of(kMinimal, {"demand.rate_per_year.ae=1"}) ==
-        "--set demand.rate_per_year.ae=1: demand.rate_per_year.ae: unknown key, expected one of "
-        "{gp, a_and_e, community, social_care, mental_health_crisis}");
+  CHECK(error_of(kMinimal, {"health.gp_requests_per_year.sick=1"}) ==
+        "--set health.gp_requests_per_year.sick=1: health.gp_requests_per_year.sick: unknown key, "
+        "expected one of {well, ltc, complex}");
 }
 
 TEST_CASE("malformed overrides are rejected", "[scenario]") {
@@ -235,9 +235,11 @@ TEST_CASE("an unknown key is rejected with a suggestion", "[scenario]") {
 }
 
 TEST_CASE("an unknown key far from any known one lists the known keys", "[scenario]") {
-  CHECK(error_of(kMinimal + "xyzzy: 1\n") ==
-        "test.yaml:3:1: xyzzy: unknown key, expected one of {name, description, model, run, city, "
-        "organisations, ties, demand, ishigami, teaching}");
+  CHECK(
+      error_of(kMinimal + "xyzzy: 1\n") ==
+      "test.yaml:3:1: xyzzy: unknown key, expected one of {name, description, model, run, city, "
+      "organisations, ties, health, services, hospital, coordination, effort, mindset, workforce, "
+      "vaccination, budget, targets, interventions, shocks, outputs, teaching, ishigami}");
 }
 
 TEST_CASE("an unknown organisation kind is rejected with a suggestion", "[scenario]") {
@@ -254,13 +256,13 @@ TEST_CASE("an unknown organisation kind is rejected with a suggestion", "[scenar
 TEST_CASE("unknown keys of age_shares and rate_per_year are rejected", "[scenario]") {
   CHECK(error_of(kMinimal + "city:\n  age_shares: {\"0-17\": 0.21, \"85\": 0.03}\n") ==
         "test.yaml:4:30: city.age_shares.85: unknown key, did you mean '85+'?");
-  CHECK(error_of(kMinimal + "demand:\n  rate_per_year: {gpp: 4}\n") ==
-        "test.yaml:4:19: demand.rate_per_year.gpp: unknown key, did you mean 'gp'?");
+  CHECK(error_of(kMinimal + "health:\n  gp_requests_per_year: {wel: 4}\n") ==
+        "test.yaml:4:26: health.gp_requests_per_year.wel: unknown key, did you mean 'well'?");
 }
 
 TEST_CASE("a string where a number is expected is rejected", "[scenario]") {
-  CHECK(error_of(kMinimal + "demand: {winter_amplitude: high}\n") ==
-        "test.yaml:3:28: demand.winter_amplitude: expected a number in [0, 0.9], got 'high'");
+  CHECK(error_of(kMinimal + "health: {winter_amplitude: high}\n") ==
+        "test.yaml:3:28: health.winter_amplitude: expected a number in [0, 0.9], got 'high'");
   // Quotes make a string, even of digits.
   CHECK(error_of(kMinimal + "run: {days: \"10\"}\n") ==
         "test.yaml:3:13: run.days: expected an integer in [1, 36500], got the quoted string '10'");
@@ -294,10 +296,10 @@ TEST_CASE("out-of-range values are rejected", "[scenario]") {
         "test.yaml:3:37: ties.cross_org_monthly_retention: expected a number in (0, 1], got 0");
   CHECK(error_of(kMinimal + "ties: {team_size: 1}\n") ==
         "test.yaml:3:19: ties.team_size: expected an integer >= 2, got 1");
-  CHECK(error_of(kMinimal + "demand: {age_multiplier: {\"85+\": 0}}\n") ==
-        "test.yaml:3:34: demand.age_multiplier.85+: expected a number > 0, got 0");
-  CHECK(error_of(kMinimal + "demand: {rate_per_year: {gp: -1}}\n") ==
-        "test.yaml:3:30: demand.rate_per_year.gp: expected a number >= 0, got -1");
+  CHECK(error_of(kMinimal + "health: {age_multiplier: {\"85+\": 0}}\n") ==
+        "test.yaml:3:34: health.age_multiplier.85+: expected a number > 0, got 0");
+  CHECK(error_of(kMinimal + "health: {gp_requests_per_year: {well: -1}}\n") ==
+        "test.yaml:3:39: health.gp_requests_per_year.well: expected a number >= 0, got -1");
   CHECK(error_of(kMinimal + "run: {days: 0}\n") ==
         "test.yaml:3:13: run.days: expected an integer in [1, 36500], got 0");
   CHECK(error_of(kMinimal + "city: {citizens: 100000001}\n") ==
@@ -453,7 +455,7 @@ TEST_CASE("the reference lists every key with its default, unit and range", "[sc
                        "(0, 1] |") != std::string::npos);
   CHECK(reference.find("| `organisations[].kind` | enum | *required* |") != std::string::npos);
   CHECK(reference.find("`city.age_shares.85+`") != std::string::npos);
-  CHECK(reference.find("`demand.rate_per_year.mental_health_crisis`") != std::string::npos);
+  CHECK(reference.find("`health.mental_health_crises_per_year.complex`") != std::string::npos);
   CHECK(reference.find("`priority_neighbourhoods` is at most `neighbourhoods`") !=
         std::string::npos);
 }

@@ -13,9 +13,18 @@ enum class Purpose : std::uint32_t {
   org_layout = 2,
   staff_layout = 3,
   initial_ties = 4,
-  citizen_demand = 10,
+  citizen_demand = 10,  ///< the citizen health process (events and their outcomes)
+  a_and_e = 11,
+  discharge = 12,
+  coordination = 13,
+  vaccination = 14,
+  citizen_arrival = 15,  ///< a new resident replacing one who died
   staff_contact = 20,
   tie_formation = 21,
+  staff_effort = 22,
+  mindset = 23,
+  turnover = 24,
+  intervention = 30,
   test_a = 1000,  // reserved for tests
   test_b = 1001,
   // Teaching models (docs/teaching.md) and twin-run analysis.

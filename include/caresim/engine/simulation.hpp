@@ -24,11 +24,33 @@ struct TieStats {
 };
 TieStats tie_stats(const Model& model, const State& state);
 
-/// One output series: what it is, and how to fill its values from the state after a step.
+/// Staff totals per organisation (one deterministic pass over staff).
+struct StaffStats {
+  std::vector<double> system_share, mindset, energy, trust, bias, vision, staff;  ///< sums
+};
+StaffStats staff_stats(const Model& model, const State& state);
+
+/// Citizens in each health state per neighbourhood (one deterministic pass over citizens).
+struct CitizenStats {
+  std::vector<std::array<double, kHealthStateCount>> by_neighbourhood;
+  std::array<double, kHealthStateCount> total{};
+};
+CitizenStats citizen_stats(const Model& model, const State& state);
+
+/// Everything an observable may read after a step.
+struct Observation {
+  const Model& model;
+  const State& state;
+  TieStats ties;
+  StaffStats staff;
+  CitizenStats citizens;
+};
+
+/// One output series: what it is, and how to fill its values from an observation.
 struct Observable {
   io::SeriesSpec spec;
   bool headline = false;  ///< shown in the end-of-run summary
-  std::function<void(const Model&, const State&, const TieStats&, std::span<double>)> fill;
+  std::function<void(const Observation&, std::span<double>)> fill;
 };
 
 /// The care model in progress: the immutable Model, the mutable State, the ordered phases and

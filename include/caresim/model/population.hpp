@@ -39,17 +39,31 @@ struct Staff {
   std::vector<std::uint32_t> org;       ///< organisation index
   std::vector<std::uint32_t> team;      ///< team index, unique across the city
   std::vector<std::uint32_t> locality;  ///< PCN-sized locality the person works in
+  std::vector<float> system_share;      ///< share of effort on system work, 0..1
+  std::vector<float> energy;            ///< wellbeing, 0..1; scales effort
+  std::vector<std::uint8_t> mindset;    ///< 1 = holds the system-leadership mindset
+  std::vector<float> vision;            ///< shared purpose, 0..1
+  std::vector<float> efficacy;          ///< self-efficacy, 0..1
+  std::vector<float> resistance;        ///< resistance to change, 0..1
+  std::vector<float> trust;             ///< trust in other organisations, 0..1
+  std::vector<float> bias;              ///< out-group bias ("they"), 0..1
+  std::vector<float> dissatisfaction;   ///< with the status quo, 0..1
+  std::vector<std::uint8_t> committed;  ///< made an act-of-courage commitment
+  std::vector<std::uint8_t> workshops;  ///< workshops attended
 
   std::size_t size() const { return id.size(); }
 };
 
-/// Citizens, structure of arrays. 21 bytes per citizen with the demand calendar's entry.
+/// Citizens, structure of arrays: 23 bytes per citizen with the calendar's entry. A slot is a
+/// home: when a citizen dies, a new resident (new id) of the same age band moves in.
 struct Citizens {
   std::vector<std::uint32_t> id;
   std::vector<std::uint16_t> neighbourhood;
   std::vector<std::uint16_t> gp_practice;  ///< organisation index of the registered practice
   std::vector<std::uint8_t> age_band;      ///< index into kAgeBandNames
-  std::vector<double> next_event_time;     ///< candidate time of the next demand event, days
+  std::vector<std::uint8_t> health;        ///< Health state
+  std::vector<std::uint8_t> chronic;       ///< chronic state to return to (well, ltc, complex)
+  std::vector<double> next_event_time;     ///< time of the next candidate event, days
 
   std::size_t size() const { return id.size(); }
 };

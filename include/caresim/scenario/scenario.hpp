@@ -6,27 +6,11 @@
 #include <vector>
 
 #include "caresim/scenario/analytic.hpp"
+#include "caresim/scenario/care.hpp"
+#include "caresim/scenario/kinds.hpp"
 #include "caresim/scenario/teaching.hpp"
 
 namespace caresim {
-
-/// Kinds of organisation in a city's health-and-care system.
-enum class OrgKind : std::uint8_t {
-  acute,          ///< acute hospital trust (A&E, beds)
-  community,      ///< community health trust
-  mental_health,  ///< mental-health trust
-  gp_practice,    ///< general practice, grouped into Primary Care Networks
-  social_care,    ///< local-authority adult social care
-  public_health,  ///< local-authority public health
-  third_sector,   ///< charities and community groups
-  commissioner,   ///< commissioners (CCG / ICB)
-  care_home,      ///< care homes and independent providers
-};
-inline constexpr std::size_t kOrgKindCount = 9;
-/// YAML spelling of each kind, indexed by the enum value.
-inline constexpr std::array<const char*, kOrgKindCount> kOrgKindNames = {
-    "acute",         "community",    "mental_health", "gp_practice", "social_care",
-    "public_health", "third_sector", "commissioner",  "care_home"};
 
 /// Which model a scenario runs: the care system, or a teaching model (docs/teaching.md).
 enum class ModelKind : std::uint8_t {
@@ -40,19 +24,8 @@ enum class ModelKind : std::uint8_t {
   fold,
 };
 inline constexpr std::array<const char*, 8> kModelKindNames = {
-    "care",        "ishigami", "boolean_network", "threshold_cascade",
-    "granovetter", "sandpile", "branching",       "fold"};
-
-/// Services citizens ask for. Order fixes the columns of per-service outputs.
-enum class Service : std::uint8_t { gp, a_and_e, community, social_care, mental_health_crisis };
-inline constexpr std::size_t kServiceCount = 5;
-inline constexpr std::array<const char*, kServiceCount> kServiceNames = {
-    "gp", "a_and_e", "community", "social_care", "mental_health_crisis"};
-
-/// Citizens' age bands: 0-17, 18-64, 65-84, 85+.
-inline constexpr std::size_t kAgeBandCount = 4;
-inline constexpr std::array<const char*, kAgeBandCount> kAgeBandNames = {"0-17", "18-64", "65-84",
-                                                                         "85+"};
+    "care",        "ishigami",  "boolean_network", "threshold_cascade",
+    "granovetter", "sandpile",  "branching",       "fold"};
 
 /// How long and how a run goes.
 struct RunSettings {
@@ -106,17 +79,6 @@ struct TieSettings {
   bool operator==(const TieSettings&) const = default;
 };
 
-/// Citizens' demand for services: a Poisson process per citizen, rates per year.
-struct DemandSettings {
-  std::array<double, kServiceCount> rate_per_year = {4.0, 0.34, 0.30, 0.05, 0.02};
-  std::array<double, kAgeBandCount> age_multiplier = {0.6, 0.9, 1.8, 3.2};
-  double deprivation_gradient = 0.6;  ///< most-deprived decile's rates are (1 + this) x least
-  double winter_amplitude = 0.12;     ///< seasonal swing of rates: 1 + a*cos(2pi(d - peak)/365)
-  int winter_peak_day_of_year = 15;   ///< day of year rates peak (15 = mid-January)
-
-  bool operator==(const DemandSettings&) const = default;
-};
-
 /// A whole scenario: what the user asked for. Plain data; the core never sees YAML.
 /// load_scenario() guarantees the ranges and cross-key rules listed in docs/scenario.md;
 /// equality compares every field exactly (doubles bit for bit, up to -0 == 0).
@@ -128,9 +90,21 @@ struct Scenario {
   CitySettings city;
   std::vector<OrganisationSpec> organisations;
   TieSettings ties;
-  DemandSettings demand;
-  IshigamiSettings ishigami;  ///< used only when `model` is ishigami
+  HealthSettings health;
+  ServiceSettings services;
+  HospitalSettings hospital;
+  CoordinationSettings coordination;
+  EffortSettings effort;
+  MindsetSettings mindset;
+  WorkforceSettings workforce;
+  VaccinationSettings vaccination;
+  BudgetSettings budget;
+  std::vector<TargetSpec> targets;  ///< each organisation kind's own targets
+  std::vector<InterventionSpec> interventions;
+  std::vector<ShockSpec> shocks;
+  OutputSettings outputs;
   TeachingSettings teaching;  ///< used only when `model` is a teaching model
+  IshigamiSettings ishigami;  ///< used only when `model` is ishigami
 
   bool operator==(const Scenario&) const = default;
 };

@@ -1,0 +1,241 @@
+#pragma once
+// Parameters of the care model's mechanisms (docs/model.md gives each one's equation and source).
+// Plain data: the scenario parser fills them, the model reads them; defaults are Leeds's.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "caresim/scenario/kinds.hpp"
+
+namespace caresim {
+
+/// Citizens' health: a Markov chain over well, long-term condition (ltc), complex/frail, acute
+/// episode, in hospital and in care. Rates are per year for an adult (18-64) in the least deprived
+/// decile, before season and before the effect of care received; arrays are indexed by the
+/// chronic state (well, ltc, complex).
+struct HealthSettings {
+  std::array<double, kChronicStateCount> acute_episodes_per_year = {0.2, 0.52, 1.35};
+  std::array<double, kChronicStateCount> gp_requests_per_year = {2.5, 7.0, 12.0};
+  std::array<double, kChronicStateCount> community_referrals_per_year = {0.03, 0.35, 1.2};
+  std::array<double, kChronicStateCount> social_care_requests_per_year = {0.0, 0.02, 0.25};
+  std::array<double, kChronicStateCount> mental_health_crises_per_year = {0.02, 0.03, 0.04};
+  double onset_per_year = 0.02;        ///< well -> ltc
+  double progression_per_year = 0.02;  ///< ltc -> complex
+  double care_entry_per_year = 0.005;  ///< complex -> in care (care home or long-term package)
+  std::array<double, kChronicStateCount> deaths_per_year = {0.001, 0.004, 0.04};
+  double in_care_deaths_per_year = 0.4;
+  /// Onset, progression, acute episodes and deaths of the age band are multiplied by this.
+  std::array<double, kAgeBandCount> age_multiplier = {0.35, 1.0, 2.2, 3.5};
+  std::array<double, kAgeBandCount> initial_ltc_share = {0.05, 0.25, 0.50, 0.55};
+  std::array<double, kAgeBandCount> initial_complex_share = {0.005, 0.03, 0.12, 0.30};
+  std::array<double, kAgeBandCount> initial_in_care_share = {0.0, 0.0005, 0.012, 0.1};
+  double deprivation_gradient = 0.6;  ///< most deprived decile's rates are (1 + this) x least
+  double winter_amplitude = 0.15;     ///< acute episodes: 1 + a cos(2 pi (day - peak) / 365.25)
+  int winter_peak_day_of_year = 15;   ///< mid-January
+  double prevention_effect = 0.3;     ///< most that prevention cuts onset and acute episodes
+  double community_effect = 0.25;     ///< most that community care cuts progression, acute
+  double prevention_lag_days = 180;   ///< prevention pays off later: mean lag of its effect
+  /// Prevention effort (staff-days per 1,000 residents per day) giving 63% of the full effect.
+  double prevention_saturation = 6.0;
+
+  bool operator==(const HealthSettings&) const = default;
+};
+
+/// Front-line capacity: episodes one staff member handles per day of target work, by kind of
+/// organisation. Capacity of an organisation = sum over its staff of energy x (1 - system share)
+/// x this.
+struct ServiceSettings {
+  std::array<double, kOrgKindCount> episodes_per_staff_day = {0.064, 0.34, 0.03, 2.9, 0.08,
+                                                              0.0,   0.0,  0.0,  0.0};
+  double gp_wait_target_days = 14;         ///< used by the gp_wait_days target
+  double social_care_package_share = 0.4;  ///< of social-care capacity kept for discharges
+
+  bool operator==(const ServiceSettings&) const = default;
+};
+
+/// The acute trust's A&E and beds.
+struct HospitalSettings {
+  int beds = 1850;  ///< general and acute beds for emergency admissions
+  std::array<double, kChronicStateCount> admission_probability = {0.12, 0.22, 0.40};
+  std::array<double, kChronicStateCount> length_of_stay_days = {4.0, 6.0, 9.0};
+  std::array<double, kChronicStateCount> package_probability = {0.02, 0.12, 0.45};
+  double care_home_share = 0.05;  ///< of package discharges that go into care
+  /// A&E: share seen within 4 h = max_within_4h / (1 + (utilisation / half)^power).
+  double max_within_4h = 0.97;
+  double utilisation_half = 1.28;
+  double utilisation_power = 6.0;
+  /// Exit block: an admitted patient waits over 4 h for a bed with probability
+  /// logistic((occupancy - midpoint) / width).
+  double exit_block_midpoint = 0.95;
+  double exit_block_width = 0.025;
+  double last_minute_share = 0.06;  ///< share of within-4h patients leaving in the last 20 min
+  double gaming_strength = 0.3;  ///< share of breaches gaming can pull inside 4 h at full pressure
+  /// Over 100% occupancy, each delayed patient is moved to an interim care bed with probability
+  /// min(0.5, escalation x (occupancy - 1)) a day (a balancing loop at the expense of care).
+  double escalation = 0.5;
+  double rationing_slope = 4.0;  ///< social care rations packages by slope x overspend (max 30%)
+
+  bool operator==(const HospitalSettings&) const = default;
+};
+
+/// Episodes that cross organisations (discharge, referral, crisis, outreach) succeed with
+/// probability logistic(base + tie w + trust t + joint work j - bias b).
+struct CoordinationSettings {
+  double base = -1.2;
+  double tie_weight = 3.0;
+  double trust_weight = 1.5;
+  double joint_work_weight = 2.0;
+  double bias_weight = 1.5;
+  double joint_work_lag_days = 30;      ///< joint work builds and fades with this mean lag
+  double joint_work_saturation = 6.0;   ///< joint work (staff-days per 1,000 residents) at 63%
+  double success_reinforcement = 0.15;  ///< tie strength gained on success, times (1 - w)
+  double failure_weakening = 0.1;       ///< tie strength lost on failure, times w
+  double trust_gain = 0.02;             ///< trust gained on success, times (1 - trust)
+  double trust_loss = 0.06;             ///< trust lost on failure, times trust (> gain)
+  double bias_gain = 0.03;              ///< out-group bias gained on failure, times (1 - bias)
+  double bias_loss = 0.01;              ///< out-group bias lost on success, times bias
+
+  bool operator==(const CoordinationSettings&) const = default;
+};
+
+/// Staff split effort between their organisation's target work and system work:
+///   target system share = logistic(baseline + mindset + vision + peers + efficacy - pressure -
+///   bias)
+struct EffortSettings {
+  double baseline = -2.2;
+  double mindset_weight = 1.6;
+  double vision_weight = 1.0;
+  double peer_weight = 2.0;
+  double efficacy_weight = 0.8;
+  double pressure_weight = 1.5;
+  double bias_weight = 1.0;
+  double adjustment_per_day = 0.05;    ///< share of the gap to the target closed each day
+  double system_contact_bias = 3.0;    ///< system work multiplies the choice of cross-org ties
+  double locality_tie_per_day = 0.01;  ///< chance of a new tie in the locality, x system share
+
+  bool operator==(const EffortSettings&) const = default;
+};
+
+/// A system-leadership mindset spreads as a complex contagion; adoption follows the change
+/// equation: adopt with probability rate x logistic(steepness (D V F - R)).
+struct MindsetSettings {
+  double initial_adopters = 0.04;  ///< share of staff with the mindset at the start
+  double adoption_rate = 0.004;    ///< per day, at most
+  double abandon_rate = 0.002;     ///< per day, at most
+  double steepness = 25.0;
+  int reinforcement_needed = 2;            ///< adopters among one's ties for full "first steps"
+  double initial_vision = 0.35;            ///< shared purpose at the start, 0..1
+  double vision_monthly_retention = 0.97;  ///< vision drifts back towards the start without work
+  double initial_efficacy = 0.4;
+  double resistance_min = 0.05;
+  double resistance_max = 0.35;
+  double bias_resistance = 0.1;  ///< out-group bias adds this x bias to resistance
+  double initial_trust = 0.4;
+  double initial_bias = 0.4;
+  double dissatisfaction_lag_days = 30;
+
+  bool operator==(const MindsetSettings&) const = default;
+};
+
+/// Wellbeing and turnover, by kind of organisation.
+struct WorkforceSettings {
+  std::array<double, kOrgKindCount> annual_turnover = {0.11, 0.12, 0.13, 0.10, 0.25,
+                                                       0.10, 0.18, 0.10, 0.32};
+  double overload_drain = 0.02;    ///< energy lost per day per unit of overload
+  double energy_recovery = 0.05;   ///< energy regained per day, times (1 - energy)
+  double burnout_threshold = 0.5;  ///< below this energy, leaving becomes likelier
+  double burnout_multiplier = 4;   ///< leaving rate at zero energy, relative to base
+
+  bool operator==(const WorkforceSettings&) const = default;
+};
+
+/// The autumn flu-vaccination campaign for over-65s.
+struct VaccinationSettings {
+  int campaign_start_day_of_year = 244;  ///< 1 September
+  int campaign_days = 120;
+  double base_daily_rate = 0.007;  ///< per unvaccinated over-65 per day, with no outreach
+  double outreach_effect = 1.0;    ///< rate multiplier at full outreach (coordination x effort)
+  double effectiveness = 0.4;      ///< cut in over-65s' winter acute episodes at full uptake
+
+  bool operator==(const VaccinationSettings&) const = default;
+};
+
+/// Budgets: social care pays staff and care placements; spend above budget is a target.
+struct BudgetSettings {
+  double staff_cost_per_year = 35000;  ///< pounds per staff member
+  double care_cost_per_year = 40000;   ///< pounds per citizen in care
+  double social_care_headroom = 1.02;  ///< budget as a multiple of the starting spend
+
+  bool operator==(const BudgetSettings&) const = default;
+};
+
+/// One of an organisation kind's own targets.
+struct TargetSpec {
+  OrgKind org_kind = OrgKind::acute;
+  TargetMetric metric = TargetMetric::a_and_e_4h;
+  double threshold = 0.95;
+  TargetDirection direction = TargetDirection::at_least;
+  double inspection = 1.0;  ///< how hard inspection presses, 0..
+  double width = 0.03;      ///< scale of the metric over which pressure changes
+
+  bool operator==(const TargetSpec&) const = default;
+};
+
+/// A workshop: a cohort invited by referral chain, re-mixed small groups, new ties.
+struct WorkshopSpec {
+  int cohort_size = 45;
+  int seed_people = 6;
+  int group_size = 5;
+  int rounds = 4;
+  /// Relative weight of each kind of organisation in the cohort (the diagonal slice).
+  std::array<double, kOrgKindCount> mix = {1, 1, 1, 1, 1, 1, 1, 1, 1};
+  double system_minded_preference = 3.0;  ///< referral chains favour system-minded people
+  double new_tie_strength = 0.3;
+  double strengthen = 0.3;  ///< existing ties gain this x (1 - w)
+  double vision_gain = 0.3;
+  double efficacy_gain = 0.25;
+  double bias_reduction = 0.3;
+
+  bool operator==(const WorkshopSpec&) const = default;
+};
+
+/// A shared-purpose campaign: vision rises among the staff it reaches, for a while.
+struct CampaignSpec {
+  int days = 90;
+  double reach = 0.5;  ///< share of staff reached
+  double vision_gain_per_day = 0.004;
+
+  bool operator==(const CampaignSpec&) const = default;
+};
+
+/// A scheduled intervention.
+struct InterventionSpec {
+  InterventionKind kind = InterventionKind::workshop;
+  int day = 0;  ///< day of the run it starts
+  WorkshopSpec workshop;
+  CampaignSpec campaign;
+
+  bool operator==(const InterventionSpec&) const = default;
+};
+
+/// A shock: a flu wave (acute episodes up) or a funding cut (an organisation kind's capacity).
+struct ShockSpec {
+  ShockKind kind = ShockKind::flu_wave;
+  int day = 0;
+  int days = 30;
+  double magnitude = 0.3;  ///< flu: extra share of acute episodes; cut: share of capacity lost
+  OrgKind org_kind = OrgKind::social_care;  ///< for funding cuts
+
+  bool operator==(const ShockSpec&) const = default;
+};
+
+/// Outputs beyond the daily series.
+struct OutputSettings {
+  int network_snapshot_every_days = 365;  ///< 0 = no snapshots of the tie network
+
+  bool operator==(const OutputSettings&) const = default;
+};
+
+}  // namespace caresim

@@ -1,0 +1,40 @@
+#pragma once
+// Private to the care model's phases: factories of each phase and helpers several phases share.
+
+#include <memory>
+
+#include "caresim/core/random.hpp"
+#include "caresim/engine/phase.hpp"
+
+namespace caresim::detail {
+
+// One factory per phase; default_phases() (phases.cpp) fixes their order.
+std::unique_ptr<Phase> make_interventions_phase();
+std::unique_ptr<Phase> make_capacity_phase();
+std::unique_ptr<Phase> make_citizen_health_phase();
+std::unique_ptr<Phase> make_a_and_e_phase();
+std::unique_ptr<Phase> make_discharge_phase();
+std::unique_ptr<Phase> make_services_phase();
+std::unique_ptr<Phase> make_vaccination_phase();
+std::unique_ptr<Phase> make_coordination_phase();
+std::unique_ptr<Phase> make_targets_phase();
+std::unique_ptr<Phase> make_staff_effort_phase();
+std::unique_ptr<Phase> make_mindset_phase();
+std::unique_ptr<Phase> make_turnover_phase();
+
+/// Attempts a cross-organisation episode in `locality`: a member of `from` kind's staff there
+/// asks the colleague of `to` kind they are most strongly tied to (or, if none, someone there).
+/// Success has probability logistic(base + tie w + trust + joint work - bias). The outcome is
+/// appended to state.coordination for the coordination phase. Serial use only.
+bool attempt_coordination(const Model& model, State& state, Episode episode, OrgKind from,
+                          OrgKind to, std::uint32_t locality, Stream& rng);
+
+/// Where a citizen goes next: files it in the calendar at its next candidate time.
+void file_in_calendar(State& state, std::uint32_t citizen);
+
+/// Steady-state system share for a staff member with no peers and no pressure.
+float baseline_system_share(const Scenario& s, const Staff& staff, std::size_t u);
+
+inline constexpr std::uint16_t kNoPractice = 0xFFFF;
+
+}  // namespace caresim::detail

@@ -1,0 +1,129 @@
+// Workshop (seed 004, day one): a cohort invited by referral chain ("who do you know who works in
+// a system-leadership way?"), a diagonal slice of organisations, re-mixed small groups.
+#include <algorithm>
+#include <numeric>
+
+#include "registry.hpp"
+
+namespace caresim::detail {
+namespace {
+
+class Workshop final : public InterventionModule {
+ public:
+  InterventionKind kind() const override { return InterventionKind::workshop; }
+
+  void apply(const InterventionSpec& spec, const Model& model, State& state) const override {
+    const WorkshopSpec& w = spec.workshop;
+    const std::vector<std::uint32_t> cohort = invite(w, model, state);
+    Staff& staff = state.staff;
+    auto strengths = state.ties.strengths();
+    Stream rng(model.scenario.run.seed, Purpose::intervention,
+               static_cast<std::uint32_t>(state.day),
+               0x574B0000u + static_cast<std::uint32_t>(spec.day));
+    std::vector<std::uint32_t> order = cohort;
+    for (int round = 0; round < w.rounds; ++round) {
+      for (std::size_t k = order.size(); k > 1; --k) {  // Fisher-Yates re-mix
+        std::swap(order[k - 1], order[rng.below(k)]);
+      }
+      for (std::size_t g = 0; g < order.size(); g += static_cast<std::size_t>(w.group_size)) {
+        const std::size_t end = std::min(order.size(), g + static_cast<std::size_t>(w.group_size));
+        for (std::size_t x = g; x < end; ++x) {
+          for (std::size_t y = x + 1; y < end; ++y) {
+            const std::uint32_t edge = state.ties.find(order[x], order[y]);
+            if (edge != kNone) {
+              strengths[edge] += static_cast<float>(w.strengthen) * (1.0f - strengths[edge]);
+            } else {
+              state.staged_ties.added.push_back(
+                  {order[x], order[y], static_cast<float>(w.new_tie_strength)});
+            }
+          }
+        }
+      }
+    }
+    for (std::uint32_t u : cohort) {
+      staff.vision[u] += static_cast<float>(w.vision_gain) * (1.0f - staff.vision[u]);
+      staff.efficacy[u] += static_cast<float>(w.efficacy_gain) * (1.0f - staff.efficacy[u]);
+      staff.bias[u] -= static_cast<float>(w.bias_reduction) * staff.bias[u];
+      staff.committed[u] = 1;  // each names an act of courage
+      if (staff.workshops[u] < 255) ++staff.workshops[u];
+    }
+  }
+
+ private:
+  /// The referral chain: seed people drawn in proportion to mix x (1 + preference x
+  /// (mindset + system share)); then each invitee's ties, strongest-weighted by the same appeal,
+  /// until the cohort is full (a new seed if the chain runs dry).
+  static std::vector<std::uint32_t> invite(const WorkshopSpec& w, const Model& model,
+                                           const State& state) {
+    const Staff& staff = state.staff;
+    const auto appeal = [&](std::uint32_t u) {
+      const auto k = static_cast<std::size_t>(model.organisations.kind[staff.org[u]]);
+      return w.mix[k] *
+             (1.0 + w.system_minded_preference * (staff.mindset[u] + staff.system_share[u]));
+    };
+    std::vector<double> cumulative(staff.size());
+    double total = 0.0;
+    for (std::uint32_t u = 0; u < staff.size(); ++u)
+      cumulative[u] = total += appeal(u);
+    const auto size = std::min<std::size_t>(static_cast<std::size_t>(w.cohort_size), staff.size());
+    std::vector<std::uint8_t> invited(staff.size(), 0);
+    std::vector<std::uint32_t> cohort, queue;
+    Stream rng(model.scenario.run.seed, Purpose::intervention,
+               static_cast<std::uint32_t>(state.day), 0x494E0000u);
+    const auto draw_seed = [&] {
+      for (int attempt = 0; attempt < 64; ++attempt) {
+        const double x = rng.uniform() * total;
+        const auto u = static_cast<std::uint32_t>(
+            std::upper_bound(cumulative.begin(), cumulative.end(), x) - cumulative.begin());
+        if (u < staff.size() && !invited[u]) {
+          invited[u] = 1;
+          cohort.push_back(u);
+          queue.push_back(u);
+          return;
+        }
+      }
+    };
+    for (int k = 0; k < w.seed_people && cohort.size() < size; ++k)
+      draw_seed();
+    std::size_t head = 0;
+    while (cohort.size() < size) {
+      if (head == queue.size()) {
+        const std::size_t before = cohort.size();
+        draw_seed();
+        if (cohort.size() == before) break;
+        continue;
+      }
+      const std::uint32_t u = queue[head++];
+      // Each person names up to three people, weighted by tie strength x appeal.
+      for (int named = 0; named < 3 && cohort.size() < size; ++named) {
+        double sum = 0.0;
+        for (std::uint32_t e : state.ties.edges_of(u)) {
+          const std::uint32_t v = state.ties.other(e, u);
+          if (!invited[v]) sum += state.ties.strength(e) * appeal(v);
+        }
+        if (sum <= 0.0) break;
+        double x = rng.uniform() * sum;
+        for (std::uint32_t e : state.ties.edges_of(u)) {
+          const std::uint32_t v = state.ties.other(e, u);
+          if (invited[v]) continue;
+          x -= state.ties.strength(e) * appeal(v);
+          if (x < 0.0) {
+            invited[v] = 1;
+            cohort.push_back(v);
+            queue.push_back(v);
+            break;
+          }
+        }
+      }
+    }
+    return cohort;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<InterventionModule> make_workshop() {
+  return std::make_unique<Workshop>();
+}
+
+}  // namespace caresim::detail

@@ -1,0 +1,209 @@
+// staff_effort, mindset and turnover: what staff do, think, and whether they stay.
+#include <algorithm>
+#include <cmath>
+
+#include "care_detail.hpp"
+#include "caresim/core/parallel.hpp"
+
+namespace caresim::detail {
+
+float baseline_system_share(const Scenario& s, const Staff& staff, std::size_t u) {
+  const EffortSettings& ef = s.effort;
+  return static_cast<float>(logistic(
+      ef.baseline + ef.mindset_weight * staff.mindset[u] + ef.vision_weight * staff.vision[u] +
+      ef.efficacy_weight * staff.efficacy[u] - ef.bias_weight * staff.bias[u]));
+}
+
+namespace {
+
+/// Effort under conflicting targets. Energy: e <- e + r(1 - e) - d max(0, demand/capacity - 1).
+/// System share s moves a fraction of the way each day towards
+///   s* = logistic(b0 + b_m mindset + b_v vision + b_n peers + b_e efficacy - b_p pressure - b_b
+///   bias)
+/// where peers is the tie-weighted mean system share of one's ties (read from yesterday's values:
+/// double-buffered). Dissatisfaction follows the organisation's target pressure with a lag.
+class StaffEffort final : public Phase {
+ public:
+  std::string_view name() const override { return "staff_effort"; }
+
+  void run(const Model& model, State& state) const override {
+    const EffortSettings& ef = model.scenario.effort;
+    const WorkforceSettings& wf = model.scenario.workforce;
+    const double lag = model.scenario.mindset.dissatisfaction_lag_days;
+    Staff& staff = state.staff;
+    const TieNetwork& net = state.ties;
+    std::vector<double> overload(model.organisations.size(), 0.0);
+    for (std::uint32_t o = 0; o < overload.size(); ++o) {
+      const double capacity = state.capacity[o];
+      const double load =
+          static_cast<double>(state.today.demand_by_org[o]) + state.backlog[o] * 0.1;
+      overload[o] = capacity > 0 ? std::max(0.0, load / capacity - 1.0) : 0.0;
+    }
+    parallel_chunks(staff.size(), kGrain, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t u = begin; u < end; ++u) {
+        const std::uint32_t org = staff.org[u];
+        float& e = staff.energy[u];
+        e = std::clamp(static_cast<float>(e + wf.energy_recovery * (1.0 - e) -
+                                          wf.overload_drain * std::min(1.0, overload[org])),
+                       0.0f, 1.0f);
+        double weight = 0.0, peers = 0.0;
+        for (std::uint32_t edge : net.edges_of(static_cast<std::uint32_t>(u))) {
+          const double w = net.strength(edge);
+          weight += w;
+          peers += w * staff.system_share[net.other(edge, static_cast<std::uint32_t>(u))];
+        }
+        peers = weight > 0 ? peers / weight : 0.0;
+        const double target =
+            logistic(ef.baseline + ef.mindset_weight * staff.mindset[u] +
+                     ef.vision_weight * staff.vision[u] + ef.peer_weight * peers +
+                     ef.efficacy_weight * staff.efficacy[u] -
+                     ef.pressure_weight * state.pressure[org] - ef.bias_weight * staff.bias[u]);
+        const float s = staff.system_share[u];
+        state.system_share_next[u] = static_cast<float>(s + ef.adjustment_per_day * (target - s));
+        float& d = staff.dissatisfaction[u];
+        d = static_cast<float>(d + (std::min(1.0, state.pressure[org]) - d) / lag);
+      }
+    });
+    staff.system_share.swap(state.system_share_next);
+  }
+};
+
+/// The system-leadership mindset as a complex contagion on the change equation. For staff
+/// member i: D = dissatisfaction, V = vision, F = efficacy x min(1, adopters among ties /
+/// reinforcement_needed) (first steps need several colleagues who already work this way),
+/// R = resistance + bias_resistance x bias. Each day a non-adopter adopts with probability
+/// adoption_rate x logistic(steepness (D V F - R)); an adopter abandons with probability
+/// abandon_rate x logistic(steepness (R - D V F)). Adoptions record the most strongly tied adopter
+/// as the influencer. Vision drifts back towards its starting level.
+class Mindset final : public Phase {
+ public:
+  std::string_view name() const override { return "mindset"; }
+
+  void run(const Model& model, State& state) const override {
+    const MindsetSettings& ms = model.scenario.mindset;
+    Staff& staff = state.staff;
+    const TieNetwork& net = state.ties;
+    const auto retention = static_cast<float>(model.vision_daily_retention);
+    const auto start_vision = static_cast<float>(ms.initial_vision);
+    const std::uint64_t seed = model.scenario.run.seed;
+    const auto day = static_cast<std::uint32_t>(state.day);
+    parallel_chunks(staff.size(), kGrain, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t u = begin; u < end; ++u) {
+        Stream rng(seed, Purpose::mindset, day, staff.id[u]);
+        int adopters = 0;
+        float strongest = 0.0f;
+        std::uint32_t influencer = kNone;
+        for (std::uint32_t edge : net.edges_of(static_cast<std::uint32_t>(u))) {
+          const std::uint32_t v = net.other(edge, static_cast<std::uint32_t>(u));
+          const float w = net.strength(edge);
+          if (!staff.mindset[v] || w < 0.1f) continue;
+          ++adopters;
+          if (w > strongest) {
+            strongest = w;
+            influencer = staff.id[v];
+          }
+        }
+        const double first_steps = staff.efficacy[u] * std::min(1.0, static_cast<double>(adopters) /
+                                                                         ms.reinforcement_needed);
+        const double change = staff.dissatisfaction[u] * staff.vision[u] * first_steps;
+        const double resistance = staff.resistance[u] + ms.bias_resistance * staff.bias[u];
+        std::uint8_t next = staff.mindset[u];
+        state.influencer[u] = kNone;
+        if (!next) {
+          if (rng.bernoulli(ms.adoption_rate * logistic(ms.steepness * (change - resistance)))) {
+            next = 1;
+            state.influencer[u] = influencer;
+          }
+        } else if (rng.bernoulli(ms.abandon_rate *
+                                 logistic(ms.steepness * (resistance - change)))) {
+          next = 0;
+        }
+        state.mindset_next[u] = next;
+        staff.vision[u] = start_vision + (staff.vision[u] - start_vision) * retention;
+      }
+    });
+    for (std::size_t u = 0; u < staff.size(); ++u) {
+      if (state.mindset_next[u] && !staff.mindset[u]) {
+        ++state.today.adoptions;
+        state.adoptions.push_back({state.day, staff.id[u], state.influencer[u]});
+      } else if (!state.mindset_next[u] && staff.mindset[u]) {
+        ++state.today.abandonments;
+      }
+    }
+    staff.mindset.swap(state.mindset_next);
+  }
+};
+
+/// Turnover: staff leave with the sector's annual rate, raised by burnout (energy below the
+/// threshold). A leaver takes their ties; the new hire in the post (new id) starts with default
+/// attitudes and ties to their team only.
+class Turnover final : public Phase {
+ public:
+  std::string_view name() const override { return "turnover"; }
+
+  void run(const Model& model, State& state) const override {
+    const Scenario& s = model.scenario;
+    const WorkforceSettings& wf = s.workforce;
+    Staff& staff = state.staff;
+    std::array<double, kOrgKindCount> daily{};
+    for (std::size_t k = 0; k < kOrgKindCount; ++k) {
+      daily[k] = 1.0 - std::pow(1.0 - wf.annual_turnover[k], 1.0 / 365.25);
+    }
+    const std::uint64_t seed = s.run.seed;
+    const auto day = static_cast<std::uint32_t>(state.day);
+    parallel_chunks(staff.size(), kGrain, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t u = begin; u < end; ++u) {
+        Stream rng(seed, Purpose::turnover, day, staff.id[u]);
+        const double burnout =
+            std::max(0.0, (wf.burnout_threshold - staff.energy[u]) / wf.burnout_threshold);
+        const double p = daily[static_cast<std::size_t>(model.organisations.kind[staff.org[u]])] *
+                         (1.0 + (wf.burnout_multiplier - 1.0) * burnout);
+        state.leaving[u] = rng.bernoulli(p) ? 1 : 0;
+      }
+    });
+    const MindsetSettings& ms = s.mindset;
+    const auto team_strength = static_cast<float>(0.5 * s.ties.within_team_strength);
+    for (std::uint32_t u = 0; u < staff.size(); ++u) {
+      if (!state.leaving[u]) continue;
+      for (std::uint32_t edge : state.ties.edges_of(u))
+        state.staged_ties.removed.push_back(edge);
+      staff.id[u] = state.next_staff_id++;
+      Stream rng(seed, Purpose::turnover, day, staff.id[u]);
+      staff.mindset[u] = 0;
+      staff.vision[u] = static_cast<float>(ms.initial_vision);
+      staff.efficacy[u] = static_cast<float>(ms.initial_efficacy);
+      staff.resistance[u] = static_cast<float>(
+          ms.resistance_min + (ms.resistance_max - ms.resistance_min) * rng.uniform());
+      staff.trust[u] = static_cast<float>(ms.initial_trust);
+      staff.bias[u] = static_cast<float>(ms.initial_bias);
+      staff.energy[u] = 1.0f;
+      staff.dissatisfaction[u] = 0.0f;
+      staff.committed[u] = 0;
+      staff.workshops[u] = 0;
+      staff.system_share[u] = baseline_system_share(s, staff, u);
+      // Teams are contiguous slot ranges.
+      for (std::uint32_t v = u; v-- > 0 && staff.team[v] == staff.team[u];) {
+        state.staged_ties.added.push_back({u, v, team_strength});
+      }
+      for (std::uint32_t v = u + 1; v < staff.size() && staff.team[v] == staff.team[u]; ++v) {
+        state.staged_ties.added.push_back({u, v, team_strength});
+      }
+      ++state.today.leavers;
+      ++state.today.leavers_by_org[staff.org[u]];
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Phase> make_staff_effort_phase() {
+  return std::make_unique<StaffEffort>();
+}
+std::unique_ptr<Phase> make_mindset_phase() {
+  return std::make_unique<Mindset>();
+}
+std::unique_ptr<Phase> make_turnover_phase() {
+  return std::make_unique<Turnover>();
+}
+
+}  // namespace caresim::detail

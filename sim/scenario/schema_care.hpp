@@ -1,0 +1,299 @@
+#pragma once
+// Schema of the care model's mechanisms (scenario/care.hpp). Included from schema.hpp after the
+// range types; one `visit` per settings struct.
+
+namespace caresim::detail {
+
+inline constexpr RealRange kProbability{0.0, 1.0};
+inline constexpr RealRange kAnyReal{-kNoRealLimit, kNoRealLimit};
+inline constexpr RealRange kPositiveDays{0.0, 36500.0, true};
+
+template <class V>
+void visit(V& v, HealthSettings& h) {
+  v.table("acute_episodes_per_year", h.acute_episodes_per_year, kChronicStateNames, kNonNegative,
+          "per citizen per year", "acute episodes (each an A&E attendance), by chronic state");
+  v.table("gp_requests_per_year", h.gp_requests_per_year, kChronicStateNames, kNonNegative,
+          "per citizen per year", "requests for a GP appointment, by chronic state");
+  v.table("community_referrals_per_year", h.community_referrals_per_year, kChronicStateNames,
+          kNonNegative, "per citizen per year",
+          "referrals from GP to community health (a cross-organisation episode)");
+  v.table("social_care_requests_per_year", h.social_care_requests_per_year, kChronicStateNames,
+          kNonNegative, "per citizen per year", "requests for a social-care assessment");
+  v.table("mental_health_crises_per_year", h.mental_health_crises_per_year, kChronicStateNames,
+          kNonNegative, "per citizen per year",
+          "mental-health crises (a cross-organisation episode)");
+  v.field("onset_per_year", h.onset_per_year, kNonNegative, "per year",
+          "well -> long-term condition");
+  v.field("progression_per_year", h.progression_per_year, kNonNegative, "per year",
+          "long-term condition -> complex/frail");
+  v.field("care_entry_per_year", h.care_entry_per_year, kNonNegative, "per year",
+          "complex/frail -> in care");
+  v.table("deaths_per_year", h.deaths_per_year, kChronicStateNames, kNonNegative, "per year",
+          "deaths by chronic state; each death is replaced by a new resident (stable population)");
+  v.field("in_care_deaths_per_year", h.in_care_deaths_per_year, kNonNegative, "per year",
+          "deaths of citizens in care");
+  v.table("age_multiplier", h.age_multiplier, kAgeBandNames, kPositive, "factor",
+          "onset, progression, acute episodes and deaths are multiplied by this");
+  v.table("initial_ltc_share", h.initial_ltc_share, kAgeBandNames, kProbability, "fraction",
+          "share of the age band with a long-term condition at the start (and on arrival)");
+  v.table("initial_complex_share", h.initial_complex_share, kAgeBandNames, kProbability, "fraction",
+          "share of the age band complex/frail at the start");
+  v.table("initial_in_care_share", h.initial_in_care_share, kAgeBandNames, kProbability, "fraction",
+          "share of the age band in care at the start");
+  v.field("deprivation_gradient", h.deprivation_gradient, kNonNegative, "factor",
+          "the most deprived decile's rates are (1 + this) times the least deprived's");
+  v.field("winter_amplitude", h.winter_amplitude, RealRange{0.0, 0.9}, "fraction",
+          "seasonal swing of acute episodes: 1 + a cos(2 pi (day - peak) / 365.25)");
+  v.field("winter_peak_day_of_year", h.winter_peak_day_of_year, IntRange{1, 366}, "day of year",
+          "day of the year acute episodes peak (15 = mid-January)");
+  v.field("prevention_effect", h.prevention_effect, kProbability, "fraction",
+          "largest cut in onset and acute episodes that prevention can make");
+  v.field("community_effect", h.community_effect, kProbability, "fraction",
+          "largest cut in progression and complex citizens' acute episodes from community care");
+  v.field("prevention_lag_days", h.prevention_lag_days, kPositiveDays, "days",
+          "mean lag before prevention work changes health");
+  v.field("prevention_saturation", h.prevention_saturation, kPositive,
+          "staff-days per 1000 residents per day",
+          "prevention effort that gives 63% of the full effect");
+  v.check("initial_complex_share", "In every age band, initial ltc + complex + in care <= 1.",
+          [&](auto&& fail) {
+            for (std::size_t a = 0; a < kAgeBandCount; ++a) {
+              const double sum =
+                  h.initial_ltc_share[a] + h.initial_complex_share[a] + h.initial_in_care_share[a];
+              if (sum > 1.0) {
+                fail(std::string("initial_complex_share.") + kAgeBandNames[a],
+                     std::string("initial_ltc_share.") + kAgeBandNames[a],
+                     "shares that add up to at most 1", format_real(sum));
+              }
+            }
+          });
+}
+
+template <class V>
+void visit(V& v, ServiceSettings& s) {
+  v.table("episodes_per_staff_day", s.episodes_per_staff_day, kOrgKindNames, kNonNegative,
+          "episodes per staff-day",
+          "front-line capacity: episodes one staff member handles per day of target work");
+  v.field("gp_wait_target_days", s.gp_wait_target_days, kPositive, "days",
+          "reference wait for GP appointments");
+  v.field("social_care_package_share", s.social_care_package_share, kProbability, "fraction",
+          "share of social-care capacity kept for packages that let patients leave hospital");
+}
+
+template <class V>
+void visit(V& v, HospitalSettings& h) {
+  v.field("beds", h.beds, kAtLeastOne, "beds", "general and acute beds for emergency admissions");
+  v.table("admission_probability", h.admission_probability, kChronicStateNames, kProbability,
+          "fraction", "share of A&E attendances admitted, by chronic state");
+  v.table("length_of_stay_days", h.length_of_stay_days, kChronicStateNames, kPositive, "days",
+          "mean stay until medically fit for discharge");
+  v.table("package_probability", h.package_probability, kChronicStateNames, kProbability,
+          "fraction", "share of patients who need a care package to leave hospital");
+  v.field("care_home_share", h.care_home_share, kProbability, "fraction",
+          "share of package discharges that go into care");
+  v.field("max_within_4h", h.max_within_4h, kProbability, "fraction",
+          "share within 4 hours with no queue at all");
+  v.field("utilisation_half", h.utilisation_half, kPositive, "ratio",
+          "attendances / capacity at which the within-4h share halves");
+  v.field("utilisation_power", h.utilisation_power, kPositive, "1",
+          "steepness of the within-4h share in utilisation");
+  v.field("exit_block_midpoint", h.exit_block_midpoint, kPositive, "fraction",
+          "bed occupancy at which half of admitted patients wait over 4 h for a bed");
+  v.field("exit_block_width", h.exit_block_width, kPositive, "fraction",
+          "how sharply exit block rises with occupancy");
+  v.field("last_minute_share", h.last_minute_share, kProbability, "fraction",
+          "share of within-4h patients who leave in the last 20 minutes, without gaming");
+  v.field("gaming_strength", h.gaming_strength, kProbability, "fraction",
+          "share of would-be breaches that gaming pulls inside 4 h at full pressure");
+  v.field("escalation", h.escalation, kNonNegative, "per day per unit",
+          "over full occupancy, a delayed patient moves to an interim care bed with probability "
+          "min(0.5, escalation x (occupancy - 1)) a day");
+  v.field("rationing_slope", h.rationing_slope, kNonNegative, "factor",
+          "social care rations discharge packages by this times its overspend (at most 30%)");
+}
+
+template <class V>
+void visit(V& v, CoordinationSettings& c) {
+  v.field("base", c.base, kAnyReal, "logit",
+          "log-odds of success with no tie, trust or joint work");
+  v.field("tie_weight", c.tie_weight, kNonNegative, "logit per unit", "tie strength's weight");
+  v.field("trust_weight", c.trust_weight, kNonNegative, "logit per unit", "trust's weight");
+  v.field("joint_work_weight", c.joint_work_weight, kNonNegative, "logit per unit",
+          "weight of the locality's joint work");
+  v.field("bias_weight", c.bias_weight, kNonNegative, "logit per unit", "weight of out-group bias");
+  v.field("joint_work_lag_days", c.joint_work_lag_days, kPositiveDays, "days",
+          "mean lag with which joint work builds and fades");
+  v.field("joint_work_saturation", c.joint_work_saturation, kPositive,
+          "staff-days per 1000 residents per day", "joint work that gives 63% of its effect");
+  v.field("success_reinforcement", c.success_reinforcement, kProbability, "fraction",
+          "tie strength gained on a success, times (1 - w); a new tie if none");
+  v.field("failure_weakening", c.failure_weakening, kProbability, "fraction",
+          "tie strength lost on a failure, times w");
+  v.field("trust_gain", c.trust_gain, kProbability, "fraction", "trust gained on success");
+  v.field("trust_loss", c.trust_loss, kProbability, "fraction",
+          "trust lost on failure (falls faster than it rises)");
+  v.field("bias_gain", c.bias_gain, kProbability, "fraction", "out-group bias gained on failure");
+  v.field("bias_loss", c.bias_loss, kProbability, "fraction", "out-group bias lost on success");
+}
+
+template <class V>
+void visit(V& v, EffortSettings& e) {
+  v.field("baseline", e.baseline, kAnyReal, "logit", "log-odds of system work with no pulls");
+  v.field("mindset_weight", e.mindset_weight, kNonNegative, "logit", "pull of the mindset");
+  v.field("vision_weight", e.vision_weight, kNonNegative, "logit per unit",
+          "pull of shared purpose");
+  v.field("peer_weight", e.peer_weight, kNonNegative, "logit per unit",
+          "pull of tied colleagues' system work (tie-weighted mean share)");
+  v.field("efficacy_weight", e.efficacy_weight, kNonNegative, "logit per unit",
+          "pull of self-efficacy");
+  v.field("pressure_weight", e.pressure_weight, kNonNegative, "logit per unit",
+          "push of the organisation's target pressure towards silo work");
+  v.field("bias_weight", e.bias_weight, kNonNegative, "logit per unit",
+          "push of out-group bias towards silo work");
+  v.field("adjustment_per_day", e.adjustment_per_day, kProbability, "per day",
+          "share of the gap to the target split closed each day");
+  v.field("system_contact_bias", e.system_contact_bias, kNonNegative, "factor",
+          "system work makes cross-organisation ties this much likelier to be worked along");
+  v.field("locality_tie_per_day", e.locality_tie_per_day, kProbability, "per day",
+          "chance of a new tie with someone in the locality, times the system share");
+}
+
+template <class V>
+void visit(V& v, MindsetSettings& m) {
+  v.field("initial_adopters", m.initial_adopters, kProbability, "fraction",
+          "share of staff with the system-leadership mindset at the start");
+  v.field("adoption_rate", m.adoption_rate, kProbability, "per day", "highest daily adoption");
+  v.field("abandon_rate", m.abandon_rate, kProbability, "per day", "highest daily abandonment");
+  v.field("steepness", m.steepness, kPositive, "1", "steepness of the change-equation logistic");
+  v.field("reinforcement_needed", m.reinforcement_needed, kAtLeastOne, "people",
+          "adopters among one's ties needed for full first steps (complex contagion)");
+  v.field("initial_vision", m.initial_vision, kProbability, "0..1", "shared purpose at the start");
+  v.field("vision_monthly_retention", m.vision_monthly_retention, kRetention, "fraction",
+          "share of vision above the start kept after a month without reinforcement");
+  v.field("initial_efficacy", m.initial_efficacy, kProbability, "0..1", "self-efficacy at start");
+  v.field("resistance_min", m.resistance_min, kProbability, "0..1",
+          "lowest resistance to change (uniform across staff)");
+  v.field("resistance_max", m.resistance_max, kProbability, "0..1", "highest resistance");
+  v.field("bias_resistance", m.bias_resistance, kNonNegative, "0..1",
+          "out-group bias adds this times bias to resistance");
+  v.field("initial_trust", m.initial_trust, kProbability, "0..1",
+          "trust in other organisations at the start");
+  v.field("initial_bias", m.initial_bias, kProbability, "0..1",
+          "out-group bias ('they') at the start");
+  v.field("dissatisfaction_lag_days", m.dissatisfaction_lag_days, kPositiveDays, "days",
+          "mean lag with which dissatisfaction follows pressure and failures");
+  v.check("resistance_max", "`resistance_min` <= `resistance_max`.", [&](auto&& fail) {
+    if (m.resistance_min > m.resistance_max) {
+      fail("resistance_max", "resistance_min", "at least resistance_min",
+           format_real(m.resistance_max));
+    }
+  });
+}
+
+template <class V>
+void visit(V& v, WorkforceSettings& w) {
+  v.table("annual_turnover", w.annual_turnover, kOrgKindNames, kProbability, "per year",
+          "share of staff who leave in a year at normal energy, by kind of organisation");
+  v.field("overload_drain", w.overload_drain, kNonNegative, "per day",
+          "energy lost per day per unit of overload (demand / capacity - 1)");
+  v.field("energy_recovery", w.energy_recovery, kProbability, "per day",
+          "energy regained per day, times (1 - energy)");
+  v.field("burnout_threshold", w.burnout_threshold, kProbability, "0..1",
+          "below this energy, leaving becomes likelier");
+  v.field("burnout_multiplier", w.burnout_multiplier, RealRange{1.0, kNoRealLimit}, "factor",
+          "leaving rate at zero energy relative to the base rate");
+}
+
+template <class V>
+void visit(V& v, VaccinationSettings& s) {
+  v.field("campaign_start_day_of_year", s.campaign_start_day_of_year, IntRange{1, 366},
+          "day of year", "first day of the autumn campaign (244 = 1 September)");
+  v.field("campaign_days", s.campaign_days, IntRange{1, 365}, "days", "length of the campaign");
+  v.field("base_daily_rate", s.base_daily_rate, kProbability, "per day",
+          "chance an unvaccinated over-65 is vaccinated on a campaign day, without outreach");
+  v.field("outreach_effect", s.outreach_effect, kNonNegative, "factor",
+          "rate multiplier at full outreach (joint work x coordination)");
+  v.field("effectiveness", s.effectiveness, kProbability, "fraction",
+          "cut in over-65s' winter acute episodes at full uptake");
+}
+
+template <class V>
+void visit(V& v, BudgetSettings& b) {
+  v.field("staff_cost_per_year", b.staff_cost_per_year, kNonNegative, "GBP per year",
+          "cost of one staff member");
+  v.field("care_cost_per_year", b.care_cost_per_year, kNonNegative, "GBP per year",
+          "cost to social care of one citizen in care");
+  v.field("social_care_headroom", b.social_care_headroom, kPositive, "factor",
+          "social-care budget as a multiple of its spend on day 0");
+}
+
+template <class V>
+void visit(V& v, TargetSpec& t) {
+  v.choice("org_kind", t.org_kind, kOrgKindNames, "kind of organisation held to the target",
+           Need::required);
+  v.choice("metric", t.metric, kTargetMetricNames, "what the target measures", Need::required);
+  v.field("threshold", t.threshold, kAnyReal, "metric units", "the target's threshold",
+          Need::required);
+  v.choice("direction", t.direction, kTargetDirectionNames,
+           "whether the metric must be at least or at most the threshold");
+  v.field("inspection", t.inspection, kNonNegative, "0..", "how hard inspection presses");
+  v.field("width", t.width, kPositive, "metric units",
+          "scale over which pressure rises from low to high around the threshold");
+}
+
+template <class V>
+void visit(V& v, WorkshopSpec& w) {
+  v.field("cohort_size", w.cohort_size, IntRange{2, 100000}, "people", "people in the cohort");
+  v.field("seed_people", w.seed_people, kAtLeastOne, "people",
+          "named starting points of the referral chain");
+  v.field("group_size", w.group_size, IntRange{2, 1000}, "people", "size of the small groups");
+  v.field("rounds", w.rounds, kAtLeastOne, "rounds", "times the small groups are re-mixed");
+  v.table("mix", w.mix, kOrgKindNames, kNonNegative, "weight",
+          "relative share of each kind of organisation in the cohort (the diagonal slice)");
+  v.field("system_minded_preference", w.system_minded_preference, kNonNegative, "factor",
+          "how much the referral chain favours system-minded people");
+  v.field("new_tie_strength", w.new_tie_strength, RealRange{0.0, 1.0, true}, "0..1",
+          "strength of a tie formed in a group");
+  v.field("strengthen", w.strengthen, kProbability, "fraction",
+          "existing ties between group members gain this times (1 - w)");
+  v.field("vision_gain", w.vision_gain, kProbability, "fraction",
+          "shared vision gained, times (1 - vision)");
+  v.field("efficacy_gain", w.efficacy_gain, kProbability, "fraction",
+          "self-efficacy gained, times (1 - efficacy)");
+  v.field("bias_reduction", w.bias_reduction, kProbability, "fraction",
+          "out-group bias lost, times bias (intergroup contact)");
+}
+
+template <class V>
+void visit(V& v, CampaignSpec& c) {
+  v.field("days", c.days, kAtLeastOne, "days", "how long the campaign runs");
+  v.field("reach", c.reach, kProbability, "fraction", "share of staff it reaches");
+  v.field("vision_gain_per_day", c.vision_gain_per_day, kProbability, "per day",
+          "vision gained each day by those reached, times (1 - vision)");
+}
+
+template <class V>
+void visit(V& v, InterventionSpec& i) {
+  v.choice("kind", i.kind, kInterventionKindNames, "kind of intervention", Need::required);
+  v.field("day", i.day, IntRange{0, 36500}, "day", "day of the run it starts", Need::required);
+  v.section("workshop", i.workshop, "Parameters when `kind` is `workshop`.");
+  v.section("campaign", i.campaign, "Parameters when `kind` is `shared_purpose_campaign`.");
+}
+
+template <class V>
+void visit(V& v, ShockSpec& s) {
+  v.choice("kind", s.kind, kShockKindNames, "kind of shock", Need::required);
+  v.field("day", s.day, IntRange{0, 36500}, "day", "day of the run it starts", Need::required);
+  v.field("days", s.days, kAtLeastOne, "days", "how long it lasts");
+  v.field("magnitude", s.magnitude, kProbability, "fraction",
+          "flu wave: extra share of acute episodes; funding cut: share of capacity lost");
+  v.choice("org_kind", s.org_kind, kOrgKindNames, "organisations a funding cut hits");
+}
+
+template <class V>
+void visit(V& v, OutputSettings& o) {
+  v.field("network_snapshot_every_days", o.network_snapshot_every_days, IntRange{0, 36500}, "days",
+          "interval between snapshots of the tie network (0 = none)");
+}
+
+}  // namespace caresim::detail
