@@ -16,6 +16,9 @@ float baseline_system_share(const Scenario& s, const Staff& staff, std::size_t u
 
 namespace {
 
+/// Ties weaker than this do not count as colleagues who model the mindset.
+constexpr float kAdopterTie = 0.1f;
+
 /// Effort under conflicting targets. Energy: e <- e + r(1 - e) - d max(0, demand/capacity - 1).
 /// System share s moves a fraction of the way each day towards
 ///   s* = logistic(b0 + b_m mindset + b_v vision + b_n peers + b_e efficacy - b_p pressure - b_b
@@ -46,12 +49,29 @@ class StaffEffort final : public Phase {
         e = std::clamp(static_cast<float>(e + wf.energy_recovery * (1.0 - e) -
                                           wf.overload_drain * std::min(1.0, overload[org])),
                        0.0f, 1.0f);
+        // One pass over the person's ties serves both this phase (peers' system work) and the
+        // mindset phase (adopters among the ties, and the strongest of them).
         double weight = 0.0, peers = 0.0;
-        for (std::uint32_t edge : net.edges_of(static_cast<std::uint32_t>(u))) {
-          const double w = net.strength(edge);
+        std::uint16_t adopters = 0;
+        float strongest = 0.0f;
+        std::uint32_t influencer = kNone;
+        const auto edges = net.edges_of(static_cast<std::uint32_t>(u));
+        const auto neighbours = net.neighbours_of(static_cast<std::uint32_t>(u));
+        for (std::size_t k = 0; k < edges.size(); ++k) {
+          const float w = net.strength(edges[k]);
+          const std::uint32_t v = neighbours[k];
           weight += w;
-          peers += w * staff.system_share[net.other(edge, static_cast<std::uint32_t>(u))];
+          peers += w * staff.system_share[v];
+          if (staff.mindset[v] && w >= kAdopterTie) {
+            ++adopters;
+            if (w > strongest) {
+              strongest = w;
+              influencer = staff.id[v];
+            }
+          }
         }
+        state.adopter_ties[u] = adopters;
+        state.influencer[u] = influencer;
         peers = weight > 0 ? peers / weight : 0.0;
         const double target =
             logistic(ef.baseline + ef.mindset_weight * staff.mindset[u] +
@@ -74,7 +94,8 @@ class StaffEffort final : public Phase {
 /// R = resistance + bias_resistance x bias. Each day a non-adopter adopts with probability
 /// adoption_rate x logistic(steepness (D V F - R)); an adopter abandons with probability
 /// abandon_rate x logistic(steepness (R - D V F)). Adoptions record the most strongly tied adopter
-/// as the influencer. Vision drifts back towards its starting level.
+/// as the influencer. Vision drifts back towards its starting level. The adopters among one's
+/// ties are counted by staff_effort earlier in the same step (nothing changes mindsets between).
 class Mindset final : public Phase {
  public:
   std::string_view name() const override { return "mindset"; }
@@ -82,7 +103,6 @@ class Mindset final : public Phase {
   void run(const Model& model, State& state) const override {
     const MindsetSettings& ms = model.scenario.mindset;
     Staff& staff = state.staff;
-    const TieNetwork& net = state.ties;
     const auto retention = static_cast<float>(model.vision_daily_retention);
     const auto start_vision = static_cast<float>(ms.initial_vision);
     const std::uint64_t seed = model.scenario.run.seed;
@@ -90,19 +110,8 @@ class Mindset final : public Phase {
     parallel_chunks(staff.size(), kGrain, [&](std::size_t begin, std::size_t end) {
       for (std::size_t u = begin; u < end; ++u) {
         Stream rng(seed, Purpose::mindset, day, staff.id[u]);
-        int adopters = 0;
-        float strongest = 0.0f;
-        std::uint32_t influencer = kNone;
-        for (std::uint32_t edge : net.edges_of(static_cast<std::uint32_t>(u))) {
-          const std::uint32_t v = net.other(edge, static_cast<std::uint32_t>(u));
-          const float w = net.strength(edge);
-          if (!staff.mindset[v] || w < 0.1f) continue;
-          ++adopters;
-          if (w > strongest) {
-            strongest = w;
-            influencer = staff.id[v];
-          }
-        }
+        const int adopters = state.adopter_ties[u];  // counted by staff_effort, same day
+        const std::uint32_t influencer = state.influencer[u];
         const double first_steps = staff.efficacy[u] * std::min(1.0, static_cast<double>(adopters) /
                                                                          ms.reinforcement_needed);
         const double change = staff.dissatisfaction[u] * staff.vision[u] * first_steps;

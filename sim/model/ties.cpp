@@ -10,33 +10,38 @@ TieNetwork::TieNetwork(std::vector<std::uint32_t> org_of_node, std::uint32_t max
     : cap_(max_degree),
       org_(std::move(org_of_node)),
       degree_(org_.size(), 0),
-      rows_(org_.size() * static_cast<std::size_t>(max_degree)) {}
+      rows_(org_.size() * static_cast<std::size_t>(max_degree)),
+      neighbours_(rows_.size()) {}
 
 std::uint32_t TieNetwork::find(std::uint32_t u, std::uint32_t v) const {
-  const auto row = edges_of(u);
-  auto it = std::lower_bound(row.begin(), row.end(), v, [&](std::uint32_t edge, std::uint32_t x) {
-    return other(edge, u) < x;
-  });
-  if (it != row.end() && other(*it, u) == v) return *it;
-  return kNone;
+  const auto neighbours = neighbours_of(u);
+  const auto it = std::lower_bound(neighbours.begin(), neighbours.end(), v);
+  if (it == neighbours.end() || *it != v) return kNone;
+  return edges_of(u)[static_cast<std::size_t>(it - neighbours.begin())];
 }
 
 void TieNetwork::insert_in_row(std::uint32_t node, std::uint32_t edge) {
-  std::uint32_t* row = rows_.data() + static_cast<std::size_t>(node) * cap_;
-  std::uint32_t* end = row + degree_[node];
+  const std::size_t base = static_cast<std::size_t>(node) * cap_;
+  std::uint32_t* nb = neighbours_.data() + base;
+  std::uint32_t* row = rows_.data() + base;
   const std::uint32_t neighbour = other(edge, node);
-  std::uint32_t* at = std::lower_bound(
-      row, end, neighbour, [&](std::uint32_t e, std::uint32_t x) { return other(e, node) < x; });
-  std::copy_backward(at, end, end + 1);
-  *at = edge;
+  const std::uint32_t n = degree_[node];
+  const auto at = static_cast<std::size_t>(std::lower_bound(nb, nb + n, neighbour) - nb);
+  std::copy_backward(nb + at, nb + n, nb + n + 1);
+  std::copy_backward(row + at, row + n, row + n + 1);
+  nb[at] = neighbour;
+  row[at] = edge;
   ++degree_[node];
 }
 
 void TieNetwork::erase_from_row(std::uint32_t node, std::uint32_t edge) {
-  std::uint32_t* row = rows_.data() + static_cast<std::size_t>(node) * cap_;
-  std::uint32_t* end = row + degree_[node];
-  std::uint32_t* at = std::find(row, end, edge);
-  std::copy(at + 1, end, at);
+  const std::size_t base = static_cast<std::size_t>(node) * cap_;
+  std::uint32_t* nb = neighbours_.data() + base;
+  std::uint32_t* row = rows_.data() + base;
+  const std::uint32_t n = degree_[node];
+  const auto at = static_cast<std::size_t>(std::find(row, row + n, edge) - row);
+  std::copy(nb + at + 1, nb + n, nb + at);
+  std::copy(row + at + 1, row + n, row + at);
   --degree_[node];
 }
 
@@ -102,7 +107,7 @@ std::size_t TieNetwork::apply(TieChanges changes) {
 std::size_t TieNetwork::bytes() const {
   return org_.capacity() * 4 + a_.capacity() * 4 + b_.capacity() * 4 + strength_.capacity() * 4 +
          cross_.capacity() + alive_.capacity() + free_slots_.capacity() * 4 +
-         degree_.capacity() * 4 + rows_.capacity() * 4;
+         degree_.capacity() * 4 + rows_.capacity() * 4 + neighbours_.capacity() * 4;
 }
 
 }  // namespace caresim

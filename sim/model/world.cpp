@@ -438,6 +438,7 @@ World build_world(const Scenario& scenario) {
   st.system_share_next = st.staff.system_share;
   st.mindset_next = st.staff.mindset;
   st.influencer.assign(staff, kNone);
+  st.adopter_ties.assign(staff, 0);
   st.leaving.assign(staff, 0);
   DailyTallies& t = st.today;
   t.demand_by_org.assign(orgs, 0);

@@ -5,7 +5,7 @@
 namespace caresim::detail {
 
 inline constexpr RealRange kProbability{0.0, 1.0};
-inline constexpr RealRange kAnyReal{-kNoRealLimit, kNoRealLimit};
+inline constexpr RealRange kAnyNumber{-kNoRealLimit, kNoRealLimit};
 inline constexpr RealRange kPositiveDays{0.0, 36500.0, true};
 
 template <class V>
@@ -114,7 +114,7 @@ void visit(V& v, HospitalSettings& h) {
 
 template <class V>
 void visit(V& v, CoordinationSettings& c) {
-  v.field("base", c.base, kAnyReal, "logit",
+  v.field("base", c.base, kAnyNumber, "logit",
           "log-odds of success with no tie, trust or joint work");
   v.field("tie_weight", c.tie_weight, kNonNegative, "logit per unit", "tie strength's weight");
   v.field("trust_weight", c.trust_weight, kNonNegative, "logit per unit", "trust's weight");
@@ -138,7 +138,7 @@ void visit(V& v, CoordinationSettings& c) {
 
 template <class V>
 void visit(V& v, EffortSettings& e) {
-  v.field("baseline", e.baseline, kAnyReal, "logit", "log-odds of system work with no pulls");
+  v.field("baseline", e.baseline, kAnyNumber, "logit", "log-odds of system work with no pulls");
   v.field("mindset_weight", e.mindset_weight, kNonNegative, "logit", "pull of the mindset");
   v.field("vision_weight", e.vision_weight, kNonNegative, "logit per unit",
           "pull of shared purpose");
@@ -232,7 +232,7 @@ void visit(V& v, TargetSpec& t) {
   v.choice("org_kind", t.org_kind, kOrgKindNames, "kind of organisation held to the target",
            Need::required);
   v.choice("metric", t.metric, kTargetMetricNames, "what the target measures", Need::required);
-  v.field("threshold", t.threshold, kAnyReal, "metric units", "the target's threshold",
+  v.field("threshold", t.threshold, kAnyNumber, "metric units", "the target's threshold",
           Need::required);
   v.choice("direction", t.direction, kTargetDirectionNames,
            "whether the metric must be at least or at most the threshold");

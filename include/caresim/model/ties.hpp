@@ -30,10 +30,10 @@ struct TieChanges {
 /// fixed-capacity block of `max_degree` entries (the cap on ties a person can keep up), so a
 /// merge costs O(changes x degree), not O(ties).
 ///
-/// Memory: 14 bytes per edge slot + 4 x max_degree + 8 bytes per person (row block, length,
-/// organisation). Iteration over slots is in slot order, which depends only on the history of
-/// merges: deterministic. Not thread-safe for apply(); strengths may be written concurrently by
-/// tasks owning disjoint slots.
+/// Memory: 14 bytes per edge slot + 8 x max_degree + 8 bytes per person (row blocks of edge
+/// slots and of neighbours, length, organisation). Iteration over slots is in slot order, which
+/// depends only on the history of merges: deterministic. Not thread-safe for apply(); strengths may
+/// be written concurrently by tasks owning disjoint slots.
 class TieNetwork {
  public:
   TieNetwork() = default;
@@ -67,6 +67,11 @@ class TieNetwork {
   std::span<const std::uint32_t> edges_of(std::uint32_t node) const {
     return {rows_.data() + static_cast<std::size_t>(node) * cap_, degree_[node]};
   }
+  /// The neighbours at the other end of edges_of(node), in the same order (saves a lookup of
+  /// the edge's endpoints in loops over a person's ties).
+  std::span<const std::uint32_t> neighbours_of(std::uint32_t node) const {
+    return {neighbours_.data() + static_cast<std::size_t>(node) * cap_, degree_[node]};
+  }
   std::uint32_t degree(std::uint32_t node) const { return degree_[node]; }
   /// The edge between u and v, or kNone; O(log degree).
   std::uint32_t find(std::uint32_t u, std::uint32_t v) const;
@@ -96,7 +101,8 @@ class TieNetwork {
   std::vector<std::uint8_t> alive_;
   std::vector<std::uint32_t> free_slots_;  ///< dead slots, reused last-freed first
   std::vector<std::uint32_t> degree_;
-  std::vector<std::uint32_t> rows_;  ///< node v's row: rows_[v*cap_ .. v*cap_ + degree_[v])
+  std::vector<std::uint32_t> rows_;        ///< node v's row: rows_[v*cap_ .. v*cap_ + degree_[v])
+  std::vector<std::uint32_t> neighbours_;  ///< the other endpoint of each row entry
 };
 
 }  // namespace caresim

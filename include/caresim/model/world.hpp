@@ -169,6 +169,7 @@ struct State {
   std::vector<float> system_share_next;         ///< double buffer of Staff::system_share
   std::vector<std::uint8_t> mindset_next;       ///< double buffer of Staff::mindset
   std::vector<std::uint32_t> influencer;        ///< who influenced today's adopters, per staff
+  std::vector<std::uint16_t> adopter_ties;      ///< adopters among each person's ties, today
   std::vector<std::uint8_t> leaving;            ///< drawn by turnover, per staff
 };
 
