@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace caresim::test {
 
@@ -107,6 +109,47 @@ inline Scenario tiny_city(int citizens = 20000, int days = 60) {
                      {"Charity", OrgKind::third_sector, 100, 5}};
   s.hospital.beds = std::max(10, citizens * 45 / 20000);
   return s;
+}
+
+}  // namespace caresim::test
+
+#include <stdexcept>
+#include <string_view>
+
+#include "caresim/engine/simulation.hpp"
+
+namespace caresim::test {
+
+/// The phase of a simulation with this name, to run it on its own.
+inline const Phase& phase_named(const Simulation& sim, std::string_view name) {
+  for (const auto& p : sim.phases()) {
+    if (p->name() == name) return *p;
+  }
+  throw std::logic_error("no such phase");
+}
+
+/// Mean and 95% confidence half-width of paired differences (Student t).
+struct PairedDifference {
+  double mean = 0.0;
+  double half_width = 0.0;
+  double low() const { return mean - half_width; }
+  double high() const { return mean + half_width; }
+};
+
+inline PairedDifference paired_difference(const std::vector<double>& a,
+                                          const std::vector<double>& b) {
+  // t quantiles (0.975) for 1..12 degrees of freedom.
+  static constexpr double kT[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447,
+                                  2.365,  2.306, 2.262, 2.228, 2.201, 2.179};
+  const std::size_t n = a.size();
+  double mean = 0.0;
+  for (std::size_t i = 0; i < n; ++i)
+    mean += (b[i] - a[i]) / static_cast<double>(n);
+  double var = 0.0;
+  for (std::size_t i = 0; i < n; ++i)
+    var += (b[i] - a[i] - mean) * (b[i] - a[i] - mean);
+  var /= static_cast<double>(n - 1);
+  return {mean, kT[std::min<std::size_t>(n - 2, 11)] * std::sqrt(var / static_cast<double>(n))};
 }
 
 }  // namespace caresim::test

@@ -5,6 +5,7 @@
 
 #include "caresim/core/random.hpp"
 #include "caresim/engine/phase.hpp"
+#include "caresim/model/coordination.hpp"
 
 namespace caresim::detail {
 
@@ -21,13 +22,6 @@ std::unique_ptr<Phase> make_targets_phase();
 std::unique_ptr<Phase> make_staff_effort_phase();
 std::unique_ptr<Phase> make_mindset_phase();
 std::unique_ptr<Phase> make_turnover_phase();
-
-/// Attempts a cross-organisation episode in `locality`: a member of `from` kind's staff there
-/// asks the colleague of `to` kind they are most strongly tied to (or, if none, someone there).
-/// Success has probability logistic(base + tie w + trust + joint work - bias). The outcome is
-/// appended to state.coordination for the coordination phase. Serial use only.
-bool attempt_coordination(const Model& model, State& state, Episode episode, OrgKind from,
-                          OrgKind to, std::uint32_t locality, Stream& rng);
 
 /// Where a citizen goes next: files it in the calendar at its next candidate time.
 void file_in_calendar(State& state, std::uint32_t citizen);

@@ -4,7 +4,7 @@
 
 #include "care_detail.hpp"
 
-namespace caresim::detail {
+namespace caresim {
 
 bool attempt_coordination(const Model& model, State& state, Episode episode, OrgKind from,
                           OrgKind to, std::uint32_t locality, Stream& rng) {
@@ -42,6 +42,7 @@ bool attempt_coordination(const Model& model, State& state, Episode episode, Org
   return success;
 }
 
+namespace detail {
 namespace {
 
 /// Applies the day's coordination outcomes in the order they happened: success reinforces the
@@ -85,4 +86,5 @@ std::unique_ptr<Phase> make_coordination_phase() {
   return std::make_unique<Coordination>();
 }
 
-}  // namespace caresim::detail
+}  // namespace detail
+}  // namespace caresim

@@ -5,6 +5,7 @@
 
 #include "care_detail.hpp"
 #include "caresim/core/parallel.hpp"
+#include "caresim/model/targets.hpp"
 
 namespace caresim::detail {
 namespace {
@@ -216,13 +217,8 @@ class Targets final : public Phase {
         if (target.org_kind != model.organisations.kind[o]) continue;
         const double value = m[static_cast<std::size_t>(target.metric)];
         if (std::isnan(value)) continue;
-        const double gap = target.direction == TargetDirection::at_least ? target.threshold - value
-                                                                         : value - target.threshold;
-        const double sigma = logistic(gap / target.width);
-        pressure += target.inspection * sigma;
-        if (target.metric == TargetMetric::a_and_e_4h) {
-          gaming += target.inspection * 4.0 * sigma * (1.0 - sigma);
-        }
+        pressure += target_pressure(target, value);
+        if (target.metric == TargetMetric::a_and_e_4h) gaming += target_gaming(target, value);
       }
       state.pressure[o] = pressure;
       state.gaming[o] = std::min(1.0, gaming);
@@ -246,3 +242,22 @@ std::unique_ptr<Phase> make_targets_phase() {
 }
 
 }  // namespace caresim::detail
+
+namespace caresim {
+
+double target_gap(const TargetSpec& target, double value) {
+  const double gap = target.direction == TargetDirection::at_least ? target.threshold - value
+                                                                   : value - target.threshold;
+  return gap / target.width;
+}
+
+double target_pressure(const TargetSpec& target, double value) {
+  return target.inspection * logistic(target_gap(target, value));
+}
+
+double target_gaming(const TargetSpec& target, double value) {
+  const double sigma = logistic(target_gap(target, value));
+  return target.inspection * 4.0 * sigma * (1.0 - sigma);
+}
+
+}  // namespace caresim

@@ -8,14 +8,7 @@
 
 using namespace caresim;
 
-namespace {
-const Phase& phase_named(const Simulation& sim, std::string_view name) {
-  for (const auto& p : sim.phases()) {
-    if (p->name() == name) return *p;
-  }
-  throw std::logic_error("no such phase");
-}
-}  // namespace
+using test::phase_named;
 
 TEST_CASE("citizen_health: GP requests follow each citizen's Poisson rate", "[phases][health]") {
   Scenario s = test::tiny_city(40000, 60);
