@@ -18,7 +18,9 @@ namespace {
 /// that colleague, with probability triadic_closure_per_day, they meet one of the colleague's ties
 /// (triadic closure); otherwise, with probability random_tie_per_day, a random member of their own
 /// organisation, or with probability locality_tie_per_day x system share someone working in their
-/// locality (focal closure). Proposals are staged for tie_merge.
+/// locality (focal closure). With probability introduction_per_day x system share, they introduce
+/// a colleague from their own organisation to one of their contacts elsewhere (brokerage: closes
+/// a triangle across the boundary). Proposals are staged for tie_merge.
 class StaffContact final : public Phase {
  public:
   std::string_view name() const override { return "staff_contact"; }
@@ -32,6 +34,7 @@ class StaffContact final : public Phase {
     const auto day = static_cast<std::uint32_t>(state.day);
     const double system_bias = model.scenario.effort.system_contact_bias;
     const double locality_tie = model.scenario.effort.locality_tie_per_day;
+    const double introduction = model.scenario.effort.introduction_per_day;
     parallel_chunks(staff.size(), kGrain, [&](std::size_t begin, std::size_t end) {
       for (std::size_t i = begin; i < end; ++i) {
         const auto u = static_cast<std::uint32_t>(i);
@@ -57,13 +60,45 @@ class StaffContact final : public Phase {
           proposed = local[rng.below(local.size())];
           if (proposed == u) proposed = kNone;
         }
+        // Brokerage: someone doing system work introduces a colleague from their own
+        // organisation to a contact in another ("let me introduce you to...").
+        std::uint32_t introduced_a = kNone, introduced_b = kNone;
+        if (net.degree(u) > 1 && rng.bernoulli(introduction * staff.system_share[u])) {
+          const std::uint32_t inside = weighted_edge_of_kind(net, u, rng.uniform(), false);
+          const std::uint32_t outside = weighted_edge_of_kind(net, u, rng.uniform(), true);
+          if (inside != kNone && outside != kNone) {
+            introduced_a = net.other(inside, u);
+            introduced_b = net.other(outside, u);
+          }
+        }
         state.chosen_edge[u] = chosen;
         state.proposed_partner[u] = proposed;
+        state.introduction[u] = {introduced_a, introduced_b};
       }
     });
   }
 
  private:
+  /// A tie of u chosen in proportion to strength among its cross-organisation ties (or among
+  /// its own organisation's), or kNone if it has none of that kind.
+  static std::uint32_t weighted_edge_of_kind(const TieNetwork& net, std::uint32_t u, double uniform,
+                                             bool cross) {
+    double total = 0.0;
+    for (std::uint32_t e : net.edges_of(u)) {
+      if ((net.cross_org(e) != 0) == cross) total += net.strength(e);
+    }
+    if (total <= 0.0) return kNone;
+    double target = uniform * total;
+    std::uint32_t last = kNone;
+    for (std::uint32_t e : net.edges_of(u)) {
+      if ((net.cross_org(e) != 0) != cross) continue;
+      last = e;
+      target -= net.strength(e);
+      if (target < 0.0) return e;
+    }
+    return last;
+  }
+
   static std::uint32_t weighted_edge(const TieNetwork& net, std::uint32_t u, double uniform,
                                      double cross_weight) {
     const auto row = net.edges_of(u);
@@ -136,6 +171,10 @@ class TieMerge final : public Phase {
       const std::uint32_t v = state.proposed_partner[u];
       if (v != kNone && state.ties.find(u, v) == kNone) {
         changes.added.push_back({u, v, static_cast<float>(ts.new_tie_strength)});
+      }
+      const auto [a, b] = state.introduction[u];
+      if (a != kNone && state.ties.find(a, b) == kNone) {
+        changes.added.push_back({a, b, static_cast<float>(ts.new_tie_strength)});
       }
     }
     std::size_t lost = 0;

@@ -435,6 +435,7 @@ World build_world(const Scenario& scenario) {
   const std::size_t hoods = m.neighbourhoods.size();
   st.chosen_edge.assign(staff, kNone);
   st.proposed_partner.assign(staff, kNone);
+  st.introduction.assign(staff, {kNone, kNone});
   st.system_share_next = st.staff.system_share;
   st.mindset_next = st.staff.mindset;
   st.influencer.assign(staff, kNone);

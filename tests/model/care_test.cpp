@@ -322,3 +322,31 @@ TEST_CASE("shared-purpose campaign: vision rises among the staff it reaches",
   }
   CHECK(raised / static_cast<double>(a.state().staff.size()) == Approx(0.5).margin(0.06));
 }
+
+TEST_CASE("staff_contact: brokers introduce colleagues to contacts in other organisations",
+          "[care]") {
+  Scenario s = test::tiny_city(1000, 3);
+  s.ties.contact_probability_per_day = 0.0;
+  s.ties.random_tie_per_day = 0.0;
+  s.effort.locality_tie_per_day = 0.0;
+  s.effort.introduction_per_day = 1.0;
+  Simulation sim(s);
+  State& st = sim.mutable_state();
+  std::fill(st.staff.system_share.begin(), st.staff.system_share.end(), 1.0f);
+  const TieNetwork before = st.ties;
+  for (const char* phase : {"staff_contact", "tie_update", "tie_merge"}) {
+    phase_named(sim, phase).run(sim.model(), st);
+  }
+  std::size_t introduced = 0;
+  for (std::uint32_t e = 0; e < st.ties.slot_count(); ++e) {
+    if (!st.ties.alive(e) || before.find(st.ties.a(e), st.ties.b(e)) != kNone) continue;
+    ++introduced;
+    CHECK(st.ties.cross_org(e) == 1);  // an introduction crosses the boundary
+    bool broker = false;               // through someone tied to both
+    for (std::uint32_t v : before.neighbours_of(st.ties.a(e))) {
+      broker |= before.find(v, st.ties.b(e)) != kNone;
+    }
+    CHECK(broker);
+  }
+  CHECK(introduced > 20);
+}

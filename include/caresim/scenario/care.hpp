@@ -60,7 +60,7 @@ struct HospitalSettings {
   int beds = 1850;  ///< general and acute beds for emergency admissions
   std::array<double, kChronicStateCount> admission_probability = {0.12, 0.22, 0.40};
   std::array<double, kChronicStateCount> length_of_stay_days = {4.0, 6.0, 9.0};
-  std::array<double, kChronicStateCount> package_probability = {0.02, 0.12, 0.45};
+  std::array<double, kChronicStateCount> package_probability = {0.02, 0.14, 0.5};
   double care_home_share = 0.05;  ///< of package discharges that go into care
   /// A&E: share seen within 4 h = max_within_4h / (1 + (utilisation / half)^power).
   double max_within_4h = 0.97;
@@ -114,6 +114,7 @@ struct EffortSettings {
   double adjustment_per_day = 0.05;    ///< share of the gap to the target closed each day
   double system_contact_bias = 3.0;    ///< system work multiplies the choice of cross-org ties
   double locality_tie_per_day = 0.01;  ///< chance of a new tie in the locality, x system share
+  double introduction_per_day = 0.05;  ///< chance of introducing two contacts, x system share
 
   bool operator==(const EffortSettings&) const = default;
 };

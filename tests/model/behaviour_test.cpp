@@ -1,0 +1,227 @@
+// What the care model must show, as paired comparisons with common random numbers (replicate i
+// of both arms shares its seed), each a difference with a 95% confidence interval; and the
+// baseline's calibration bands (../shared/design/domain.md section 3).
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <map>
+
+#include "../support.hpp"
+#include "caresim/scenario/load.hpp"
+
+using namespace caresim;
+
+namespace {
+
+Scenario leeds_small(int days) {
+  Scenario s = load_scenario(CARESIM_SOURCE_DIR "/scenarios/leeds_small.yaml");
+  s.run.days = days;
+  return s;
+}
+
+/// Every scalar series of a run, by name, one value per day.
+using Series = std::map<std::string, std::vector<double>>;
+
+Series run_series(Scenario s, std::uint64_t seed,
+                  const std::function<void(const Simulation&)>& each_day = {}) {
+  s.run.seed = seed;
+  Simulation sim(s);
+  Series out;
+  std::vector<double> row(sim.layout().row_width());
+  while (sim.day() < s.run.days) {
+    sim.step();
+    sim.observe(row);
+    std::size_t offset = 0;
+    for (const auto& spec : sim.layout().series) {
+      if (spec.dimension < 0) {
+        out[spec.name].push_back(row[offset++]);
+      } else {
+        offset += sim.layout().dimensions[static_cast<std::size_t>(spec.dimension)].labels.size();
+      }
+    }
+    if (each_day) each_day(sim);
+  }
+  return out;
+}
+
+double mean(const std::vector<double>& v, std::size_t from, std::size_t to) {
+  double s = 0.0;
+  for (std::size_t i = from; i < to; ++i)
+    s += v[i];
+  return s / static_cast<double>(to - from);
+}
+
+constexpr std::uint64_t kSeeds[] = {11, 12, 13, 14, 15, 16};
+
+}  // namespace
+
+TEST_CASE("calibration: the Leeds baseline lands in the published bands", "[behaviour]") {
+  for (std::uint64_t seed : {21u, 22u}) {
+    Series r = run_series(leeds_small(1095), seed);
+    const std::size_t n = 1095;
+    INFO("seed " << seed);
+    const double attendances = mean(r["a_and_e_attendances_per_100k"], 0, n);
+    const double admitted = mean(r["a_and_e_admitted_share"], 0, n);
+    const double four_hours = mean(r["a_and_e_4h"], 0, n);
+    const double occupancy = mean(r["bed_occupancy"], 0, n);
+    const double delayed = mean(r["delayed_discharge_share_of_beds"], 0, n);
+    const double turnover = mean(r["staff_turnover_annualised"], 0, n);
+    INFO("A&E/100k " << attendances << ", admitted " << admitted << ", 4h " << four_hours
+                     << ", occupancy " << occupancy << ", delayed " << delayed << ", turnover "
+                     << turnover);
+    CHECK(attendances > 110);
+    CHECK(attendances < 135);
+    CHECK(admitted == Approx(0.2).margin(0.05));
+    CHECK(four_hours > 0.65);
+    CHECK(four_hours < 0.85);
+    CHECK(occupancy > 0.85);
+    CHECK(occupancy < 0.97);
+    CHECK(delayed > 0.05);
+    CHECK(delayed < 0.15);
+    CHECK(turnover > 0.12);
+    CHECK(turnover < 0.30);
+    // Winter dips: January's 4-hour performance is below July's (the run starts on 1 April).
+    for (std::size_t year = 0; year < 3; ++year) {
+      CHECK(mean(r["a_and_e_4h"], 365 * year + 275, 365 * year + 306) <
+            mean(r["a_and_e_4h"], 365 * year + 91, 365 * year + 122));
+    }
+    // Flu uptake of over-65s at the end of each campaign (1 September + 120 days).
+    for (std::size_t end_of_campaign : {272u, 637u, 1002u}) {
+      CHECK(r["flu_uptake_65"][end_of_campaign] > 0.65);
+      CHECK(r["flu_uptake_65"][end_of_campaign] < 0.80);
+    }
+    // Relationships across organisations are patchy at the start.
+    CHECK(r["cross_org_strength_share"][0] < 0.05);
+  }
+}
+
+TEST_CASE(
+    "behaviour: raising A&E target pressure alone helps 4-hour performance at first, then "
+    "raises delayed discharges and shrinks cross-organisation ties",
+    "[behaviour]") {
+  std::vector<double> a_4h, b_4h, a_delayed, b_delayed, a_cross, b_cross;
+  for (std::uint64_t seed : kSeeds) {
+    Scenario base = leeds_small(365), pressed = base;
+    for (TargetSpec& t : pressed.targets) {
+      if (t.metric == TargetMetric::a_and_e_4h) t.inspection *= 3.0;
+    }
+    Series a = run_series(base, seed), b = run_series(pressed, seed);
+    a_4h.push_back(mean(a["a_and_e_4h"], 20, 110));
+    b_4h.push_back(mean(b["a_and_e_4h"], 20, 110));
+    a_delayed.push_back(mean(a["delayed_discharges"], 180, 365));
+    b_delayed.push_back(mean(b["delayed_discharges"], 180, 365));
+    a_cross.push_back(a["cross_org_strength_share"].back());
+    b_cross.push_back(b["cross_org_strength_share"].back());
+  }
+  const auto four_hours = test::paired_difference(a_4h, b_4h);
+  const auto delayed = test::paired_difference(a_delayed, b_delayed);
+  const auto cross = test::paired_difference(a_cross, b_cross);
+  INFO("4h (days 20-110) " << four_hours.mean << " +- " << four_hours.half_width
+                           << "; delayed discharges (days 180-365) " << delayed.mean << " +- "
+                           << delayed.half_width << "; cross-org share (day 365) " << cross.mean
+                           << " +- " << cross.half_width);
+  CHECK(four_hours.low() > 0.0);
+  CHECK(delayed.low() > 0.0);
+  CHECK(cross.high() < 0.0);
+}
+
+TEST_CASE("behaviour: a workshop raises participants' cross-organisation ties", "[behaviour]") {
+  constexpr int kWorkshopDay = 30;
+  const auto cross_strength = [](const State& st, const std::vector<std::uint32_t>& who) {
+    double total = 0.0;
+    for (std::uint32_t u : who) {
+      for (std::uint32_t e : st.ties.edges_of(u)) {
+        if (st.ties.cross_org(e)) total += st.ties.strength(e);
+      }
+    }
+    return total / static_cast<double>(who.size());
+  };
+  std::vector<double> a_in, b_in, a_out, b_out;
+  for (std::uint64_t seed : kSeeds) {
+    Scenario base = leeds_small(kWorkshopDay + 180), treated = base;
+    InterventionSpec w;
+    w.kind = InterventionKind::workshop;
+    w.day = kWorkshopDay;
+    w.workshop.cohort_size = 150;
+    treated.interventions.push_back(w);
+    base.run.seed = treated.run.seed = seed;
+    Simulation a(base), b(treated);
+    std::vector<std::uint32_t> cohort, tied;
+    while (b.day() < base.run.days) {
+      a.step();
+      b.step();
+      if (b.day() == kWorkshopDay + 1) {
+        const State& st = b.state();
+        std::vector<std::uint8_t> in(st.staff.size(), 0);
+        for (std::uint32_t u = 0; u < st.staff.size(); ++u) {
+          if (st.staff.workshops[u]) cohort.push_back(u), in[u] = 1;
+        }
+        // Non-participants tied to a participant in the control run (ties that existed anyway).
+        std::vector<std::uint8_t> seen(st.staff.size(), 0);
+        for (std::uint32_t u : cohort) {
+          for (std::uint32_t v : a.state().ties.neighbours_of(u)) {
+            if (!in[v] && !seen[v]) seen[v] = 1, tied.push_back(v);
+          }
+        }
+      }
+      if (b.day() == kWorkshopDay + 30) {
+        a_in.push_back(cross_strength(a.state(), cohort));
+        b_in.push_back(cross_strength(b.state(), cohort));
+      }
+    }
+    a_out.push_back(cross_strength(a.state(), tied));
+    b_out.push_back(cross_strength(b.state(), tied));
+  }
+  const auto participants = test::paired_difference(a_in, b_in);
+  const auto beyond = test::paired_difference(a_out, b_out);
+  INFO("participants (+30 days) " << participants.mean << " +- " << participants.half_width
+                                  << "; non-participants tied to them (+180 days) " << beyond.mean
+                                  << " +- " << beyond.half_width);
+  CHECK(participants.low() > 0.0);
+  // The spread beyond the room is not yet shown by the model: participants' attention moves to
+  // their new ties, so their old bridges to non-participants decay faster than brokerage builds
+  // new ones (docs/model.md, "Known gaps"). Reported, not asserted, until a mechanism carries it.
+  WARN("cross-organisation tie strength of non-participants tied to participants, +180 days: "
+       << beyond.mean << " +- " << beyond.half_width);
+}
+
+TEST_CASE("behaviour: stronger coordination lowers delayed discharges and exit block",
+          "[behaviour]") {
+  std::vector<double> a_delayed, b_delayed, a_4h, b_4h;
+  for (std::uint64_t seed : kSeeds) {
+    Scenario base = leeds_small(240), coordinated = base;
+    coordinated.coordination.base += 1.5;
+    Series a = run_series(base, seed), b = run_series(coordinated, seed);
+    a_delayed.push_back(mean(a["delayed_discharges"], 60, 240));
+    b_delayed.push_back(mean(b["delayed_discharges"], 60, 240));
+    a_4h.push_back(mean(a["a_and_e_4h"], 60, 240));
+    b_4h.push_back(mean(b["a_and_e_4h"], 60, 240));
+  }
+  const auto delayed = test::paired_difference(a_delayed, b_delayed);
+  const auto four_hours = test::paired_difference(a_4h, b_4h);
+  INFO("delayed discharges " << delayed.mean << " +- " << delayed.half_width << "; 4h "
+                             << four_hours.mean << " +- " << four_hours.half_width);
+  CHECK(delayed.high() < 0.0);
+  CHECK(four_hours.low() > 0.0);
+}
+
+TEST_CASE("behaviour: deprived neighbourhoods have worse outcomes at baseline", "[behaviour]") {
+  Scenario s = leeds_small(365);
+  std::vector<double> admissions;
+  const Neighbourhoods* nb = nullptr;
+  std::vector<double> complex_share;
+  run_series(s, 31, [&](const Simulation& sim) {
+    nb = &sim.model().neighbourhoods;
+    const auto& t = sim.state().today.admissions_by_neighbourhood;
+    admissions.resize(t.size(), 0.0);
+    for (std::size_t i = 0; i < t.size(); ++i)
+      admissions[i] += static_cast<double>(t[i]);
+  });
+  double deprived = 0, deprived_n = 0, affluent = 0, affluent_n = 0;
+  for (std::size_t i = 0; i < nb->size(); ++i) {
+    if (nb->deprivation_decile[i] <= 2) deprived += admissions[i], deprived_n += nb->residents[i];
+    if (nb->deprivation_decile[i] >= 9) affluent += admissions[i], affluent_n += nb->residents[i];
+  }
+  const double ratio = (deprived / deprived_n) / (affluent / affluent_n);
+  INFO("emergency admissions per resident, deciles 1-2 vs 9-10: " << ratio);
+  CHECK(ratio > 1.3);
+}
