@@ -88,6 +88,8 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   const auto loop_start = clock::now();
   double observe_seconds = 0.0, write_seconds = 0.0;
   try {
+    for (const io::Table& table : sim.tables(false))
+      file->write_table(table);
     while (sim.day() < days) {
       if (options.stop != nullptr && options.stop->load() != 0) {
         result.signal = options.stop->load();
@@ -98,6 +100,8 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
       sim.observe(row);
       const auto write_start = clock::now();
       file->append(sim.day() - 1, row);
+      for (const io::Table& table : sim.tables(false))
+        file->write_table(table);
       if (options.on_row) options.on_row(sim.layout(), sim.day() - 1, row);
       for (std::size_t h = 0; h < headline_offsets.size(); ++h) {
         HeadlineSummary& s = result.headline[h];
@@ -122,6 +126,8 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
     result.phase_seconds.emplace_back("observe", observe_seconds);
     result.phase_seconds.emplace_back("write", write_seconds);
     result.status = result.steps == days ? io::RunStatus::finished : io::RunStatus::interrupted;
+    for (const io::Table& table : sim.tables(true))
+      file->write_table(table);
     file->set_attributes({io::Attribute::of("end_time", utc_now()),
                           io::Attribute::of("wall_seconds", result.seconds)});
     file->close(result.status);

@@ -1,5 +1,7 @@
 #include "caresim/engine/simulation.hpp"
 
+#include <fmt/format.h>
+
 #include <chrono>
 
 #include "caresim/core/parallel.hpp"
@@ -36,6 +38,54 @@ std::vector<std::pair<std::string, double>> Simulation::phase_seconds() const {
   for (std::size_t p = 0; p < phases_.size(); ++p) {
     out.emplace_back(std::string(phases_[p]->name()), phase_seconds_[p]);
   }
+  return out;
+}
+
+std::vector<io::Table> Simulation::tables(bool at_end) const {
+  const State& st = world_.state;
+  const Model& m = world_.model;
+  std::vector<io::Table> out;
+  if (at_end) {
+    io::Table t{"adoptions",
+                "adoption",
+                "who adopted the system-leadership mindset, when, and who influenced them "
+                "(the adopter's most strongly tied colleague who had adopted; -1 if none)",
+                {}};
+    io::TableColumn day{"day", "day", "run day of the adoption (0 = the first day)", {}, {}};
+    io::TableColumn who{"staff_id", "1", "stable id of the adopter", {}, {}};
+    io::TableColumn from{"influencer_id", "1", "stable id of the influencer, -1 if none", {}, {}};
+    for (const Adoption& a : st.adoptions) {
+      day.integers.push_back(a.day);
+      who.integers.push_back(a.staff_id);
+      from.integers.push_back(
+          a.influencer_id == kNone ? -1 : static_cast<std::int64_t>(a.influencer_id));
+    }
+    t.columns = {std::move(day), std::move(who), std::move(from)};
+    out.push_back(std::move(t));
+    return out;
+  }
+  const int every = m.scenario.outputs.network_snapshot_every_days;
+  if (every <= 0 || st.day % every != 0) return out;
+  io::Table t{fmt::format("network/day_{:04d}", st.day),
+              "tie",
+              fmt::format("the staff tie network at the end of day {}", st.day),
+              {}};
+  io::TableColumn a{"staff_a", "1", "stable id of one end", {}, {}};
+  io::TableColumn b{"staff_b", "1", "stable id of the other end", {}, {}};
+  io::TableColumn org_a{"org_a", "1", "organisation index of staff_a", {}, {}};
+  io::TableColumn org_b{"org_b", "1", "organisation index of staff_b", {}, {}};
+  io::TableColumn strength{"strength", "1", "tie strength, 0..1", {}, {}};
+  const TieNetwork& net = st.ties;
+  for (std::uint32_t e = 0; e < net.slot_count(); ++e) {
+    if (!net.alive(e)) continue;
+    a.integers.push_back(st.staff.id[net.a(e)]);
+    b.integers.push_back(st.staff.id[net.b(e)]);
+    org_a.integers.push_back(st.staff.org[net.a(e)]);
+    org_b.integers.push_back(st.staff.org[net.b(e)]);
+    strength.reals.push_back(net.strength(e));
+  }
+  t.columns = {std::move(a), std::move(b), std::move(org_a), std::move(org_b), std::move(strength)};
+  out.push_back(std::move(t));
   return out;
 }
 

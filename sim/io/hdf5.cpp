@@ -207,6 +207,18 @@ Handle create_group(hid_t parent, std::string_view name) {
                 "create group", path);
 }
 
+Handle open_group(hid_t parent, std::string_view name) {
+  silence_error_printing();
+  return Handle(H5Gopen2(parent, std::string(name).c_str(), H5P_DEFAULT), "open group",
+                child_path(parent, name));
+}
+
+void delete_link(hid_t parent, std::string_view name) {
+  silence_error_printing();
+  check(H5Ldelete(parent, std::string(name).c_str(), H5P_DEFAULT), "delete",
+        child_path(parent, name));
+}
+
 Handle open_dataset(hid_t parent, std::string_view name) {
   silence_error_printing();
   return Handle(H5Dopen2(parent, std::string(name).c_str(), H5P_DEFAULT), "open dataset",

@@ -368,6 +368,72 @@ void RunFile::append(std::int32_t day, std::span<const double> row) {
   }
 }
 
+void RunFile::write_table(const Table& table) {
+  impl_->require_open("write_table");
+  std::size_t rows = table.columns.empty() ? 0 : table.columns.front().size();
+  for (const TableColumn& column : table.columns) {
+    if (column.size() != rows || !is_plain_name(column.name)) {
+      throw std::invalid_argument("RunFile::write_table: column '" + column.name + "' of " +
+                                  table.group + " has a bad name or length");
+    }
+  }
+  impl_->on_file([&] {
+    // Groups along the path, created as needed; an old table of the same name is replaced.
+    hdf5::Handle parent = hdf5::open_group(impl_->file.get(), "/");
+    std::string path;
+    std::size_t start = 0;
+    while (start <= table.group.size()) {
+      const std::size_t slash = std::min(table.group.find('/', start), table.group.size());
+      const std::string part = table.group.substr(start, slash - start);
+      path += "/" + part;
+      if (slash == table.group.size() && hdf5::has_link(parent.get(), part)) {
+        hdf5::delete_link(parent.get(), part);
+      }
+      parent = hdf5::has_link(parent.get(), part) ? hdf5::open_group(parent.get(), part)
+                                                  : hdf5::create_group(parent.get(), part);
+      start = slash + 1;
+    }
+    hdf5::write_attribute(parent.get(), "description", table.description);
+    const hsize_t n = rows;
+    const hsize_t chunk = std::max<hsize_t>(1, std::min<hsize_t>(n, 65536));
+    hdf5::DatasetOptions options;
+    if (n > 0) {
+      options.chunk = {chunk};
+      options.shuffle = true;
+      options.deflate_level = 4;
+    }
+    hdf5::Handle scale =
+        hdf5::create_dataset(parent.get(), table.dimension, hdf5::file_type<std::int64_t>(),
+                             std::span(&n, 1), std::span(&n, 1), options);
+    std::vector<std::int64_t> index(rows);
+    for (std::size_t i = 0; i < rows; ++i)
+      index[i] = static_cast<std::int64_t>(i);
+    if (n > 0) hdf5::write_all(scale.get(), hdf5::native_type<std::int64_t>(), index.data());
+    hdf5::set_dimension_scale(scale.get(), table.dimension);
+    hdf5::write_attribute(scale.get(), "_Netcdf4Dimid", std::int32_t{0});
+    const hid_t scales[1] = {scale.get()};
+    for (const TableColumn& column : table.columns) {
+      const bool real = !column.reals.empty() || column.integers.empty();
+      hdf5::Handle data =
+          hdf5::create_dataset(parent.get(), column.name,
+                               real ? hdf5::file_type<double>() : hdf5::file_type<std::int64_t>(),
+                               std::span(&n, 1), std::span(&n, 1), options);
+      if (n > 0) {
+        if (real) {
+          hdf5::write_all(data.get(), hdf5::native_type<double>(), column.reals.data());
+        } else {
+          hdf5::write_all(data.get(), hdf5::native_type<std::int64_t>(), column.integers.data());
+        }
+      }
+      hdf5::write_attribute(data.get(), "units", column.units);
+      hdf5::write_attribute(data.get(), "description", column.description);
+      hdf5::write_attribute(data.get(), "long_name", column.description);
+      hdf5::attach_dimension_scales(data.get(), scales);
+      hdf5::write_attribute(data.get(), "_Netcdf4Dimid", std::int32_t{0});
+    }
+  });
+}
+
 void RunFile::flush() {
   impl_->require_open("flush");
   impl_->on_file([&] { impl_->record_progress(); });

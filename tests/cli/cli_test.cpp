@@ -73,6 +73,9 @@ TEST_CASE("cli: a run writes a finished file that xarray opens, and prints a sum
   INFO(r.output);
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.output, Catch::Contains("'time': 45"));
+  CHECK_THAT(r.output, Catch::Contains("group network/day_0000"));
+  CHECK_THAT(r.output, Catch::Contains("columns ['staff_a', 'staff_b', 'org_a', 'org_b', 'strength']"));
+  CHECK_THAT(r.output, Catch::Contains("columns ['day', 'staff_id', 'influencer_id']"));
 }
 
 TEST_CASE("cli: --quiet prints nothing, and --seed, --steps and --set override the scenario",

@@ -68,6 +68,18 @@ def open_all(path):
     print(f"xarray: {dict(ds.sizes)}, {len(ds.data_vars)} variables, "
           f"{str(ds.time.values[0])[:10]}..{str(ds.time.values[-1])[:10]}")
     ds.close()
+    # Tables in groups (network snapshots, adoptions) open as datasets of their own.
+    groups = []
+    with h5py.File(path, "r") as f:
+        f.visititems(lambda name, obj: groups.append(name)
+                     if isinstance(obj, h5py.Group) and any(isinstance(v, h5py.Dataset) for v in obj.values())
+                     else None)
+    for group in groups:
+        table = xr.open_dataset(path, group=group, engine="h5netcdf")
+        for name, var in table.data_vars.items():
+            assert "units" in var.attrs and "description" in var.attrs, (group, name)
+        print(f"group {group}: {dict(table.sizes)}, columns {list(table.data_vars)}")
+        table.close()
     return 0
 
 

@@ -1,8 +1,8 @@
 #pragma once
 
 #include <atomic>
-#include <filesystem>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <span>
 #include <string>

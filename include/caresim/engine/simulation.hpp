@@ -83,6 +83,10 @@ class Simulation final : public Simulator {
   /// Seconds spent in each phase so far, in phase order.
   std::vector<std::pair<std::string, double>> phase_seconds() const override;
   std::vector<io::Attribute> describe() const override;
+  /// Snapshots of the tie network every outputs.network_snapshot_every_days (group
+  /// network/day_NNNN), and the who-influenced-whom record of mindset adoptions at the end
+  /// (group adoptions).
+  std::vector<io::Table> tables(bool at_end) const override;
 
  private:
   World world_;

@@ -34,6 +34,12 @@ class Simulator {
 
   /// Seconds spent in each named phase so far.
   virtual std::vector<std::pair<std::string, double>> phase_seconds() const = 0;
+  /// Tables to write now: called before the first step and after each step (at_end false), and
+  /// once when the run ends (at_end true). Default: none.
+  virtual std::vector<io::Table> tables(bool at_end) const {
+    (void)at_end;
+    return {};
+  }
   /// Extra root attributes describing the built model (population sizes and the like).
   virtual std::vector<io::Attribute> describe() const = 0;
 

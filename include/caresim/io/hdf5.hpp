@@ -68,6 +68,9 @@ Handle open_file(const std::filesystem::path& path);
 void flush_file(hid_t object);
 
 Handle create_group(hid_t parent, std::string_view name);
+Handle open_group(hid_t parent, std::string_view name);
+/// Removes a link (and, when nothing else refers to it, the object).
+void delete_link(hid_t parent, std::string_view name);
 Handle open_dataset(hid_t parent, std::string_view name);
 bool has_link(hid_t parent, std::string_view name);
 

@@ -34,6 +34,26 @@ struct RunLayout {
   std::size_t row_width() const;
 };
 
+/// One column of a table: 64-bit integers or doubles, with units and a one-line description.
+struct TableColumn {
+  std::string name;
+  std::string units;
+  std::string description;
+  std::vector<std::int64_t> integers;  ///< used when `reals` is empty
+  std::vector<double> reals;
+  std::size_t size() const { return reals.empty() ? integers.size() : reals.size(); }
+};
+
+/// A table written once into its own group (e.g. a snapshot of the tie network): equal-length
+/// columns sharing one dimension, so that xarray.open_dataset(path, group=..., engine="h5netcdf")
+/// opens it. Replaces a group of the same name.
+struct Table {
+  std::string group;      ///< e.g. "network/day_0365"
+  std::string dimension;  ///< e.g. "tie"
+  std::string description;
+  std::vector<TableColumn> columns;
+};
+
 /// How a run ended, stored as the root attributes `status` and `finished`.
 enum class RunStatus { running, finished, interrupted, failed };
 
@@ -91,6 +111,8 @@ class RunFile {
   /// values in series order. Throws std::invalid_argument, leaving the file as it was, if the
   /// width is wrong or `day` does not exceed the previous day.
   void append(std::int32_t day, std::span<const double> row);
+  /// Writes a table into its own group (see Table); compressed, written at once.
+  void write_table(const Table& table);
   /// Writes buffered rows, updates `steps_completed`, and flushes the file to disk.
   void flush();
   /// Flushes, records `status`/`finished`, and closes. Further calls to append, flush, close or
