@@ -94,10 +94,12 @@ std::vector<Observable> standard_observables(const Model& model) {
                      }));
   v.push_back(scalar("a_and_e_gamed", "day-1", "breaches pulled inside 4 hours by gaming", false,
                      [](const Observation& o) { return count(o.state.today.a_and_e_gamed); }));
-  v.push_back(scalar("bed_occupancy", "1", "occupied share of general and acute beds", true,
-                     [](const Observation& o) {
-                       return ratio(o.state.in_hospital, o.model.scenario.hospital.beds);
-                     }));
+  v.push_back(
+      scalar("bed_occupancy", "1",
+             "occupied share of general and acute beds (over 1 when escalation beds are open)",
+             true, [](const Observation& o) {
+               return ratio(o.state.in_hospital, o.model.scenario.hospital.beds);
+             }));
   v.push_back(scalar(
       "delayed_discharges", "1",
       "medically fit patients waiting for a care package to leave hospital", true,
@@ -174,9 +176,9 @@ std::vector<Observable> standard_observables(const Model& model) {
        [](const DailyTallies& t) { return t.deaths; });
   flow("vaccinations", "flu vaccinations of over-65s",
        [](const DailyTallies& t) { return t.vaccinations; });
-  flow("adoptions", "staff adopting the system-leadership mindset",
+  flow("mindset_adoptions", "staff adopting the system-leadership mindset",
        [](const DailyTallies& t) { return t.adoptions; });
-  flow("abandonments", "staff abandoning the mindset",
+  flow("mindset_abandonments", "staff abandoning the mindset",
        [](const DailyTallies& t) { return t.abandonments; });
   flow("leavers", "staff leaving (each replaced by a new hire)",
        [](const DailyTallies& t) { return t.leavers; });

@@ -68,7 +68,8 @@ std::vector<io::Table> Simulation::tables(bool at_end) const {
   if (every <= 0 || st.day % every != 0) return out;
   io::Table t{fmt::format("network/day_{:04d}", st.day),
               "tie",
-              fmt::format("the staff tie network at the end of day {}", st.day),
+              st.day == 0 ? std::string("the staff tie network as generated, before the first day")
+                          : fmt::format("the staff tie network after {} simulated days", st.day),
               {}};
   io::TableColumn a{"staff_a", "1", "stable id of one end", {}, {}};
   io::TableColumn b{"staff_b", "1", "stable id of the other end", {}, {}};

@@ -74,8 +74,15 @@ TEST_CASE("cli: a run writes a finished file that xarray opens, and prints a sum
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.output, Catch::Contains("'time': 45"));
   CHECK_THAT(r.output, Catch::Contains("group network/day_0000"));
-  CHECK_THAT(r.output, Catch::Contains("columns ['staff_a', 'staff_b', 'org_a', 'org_b', 'strength']"));
+  CHECK_THAT(r.output,
+             Catch::Contains("columns ['staff_a', 'staff_b', 'org_a', 'org_b', 'strength']"));
   CHECK_THAT(r.output, Catch::Contains("columns ['day', 'staff_id', 'influencer_id']"));
+  // The daily series and the adoption record live side by side (they once shared a path).
+  r = run_command(std::string(CARESIM_PYTHON) +
+                  " -c \"import xarray as x,sys; d=x.open_dataset(sys.argv[1],engine='h5netcdf'); "
+                  "print('mindset_adoptions' in d, 'mindset_abandonments' in d)\" " +
+                  quoted(out));
+  CHECK_THAT(r.output, Catch::Contains("True True"));
 }
 
 TEST_CASE("cli: --quiet prints nothing, and --seed, --steps and --set override the scenario",
