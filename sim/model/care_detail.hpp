@@ -26,6 +26,10 @@ std::unique_ptr<Phase> make_turnover_phase();
 /// Where a citizen goes next: files it in the calendar at its next candidate time.
 void file_in_calendar(State& state, std::uint32_t citizen);
 
+/// Draws staff member u's attitudes (mindset, vision, efficacy, resistance, trust, bias, energy,
+/// system share) as for the starting workforce (docs/model.md 3.1).
+void draw_staff_attitudes(const Scenario& s, Staff& staff, std::size_t u, Stream& rng);
+
 /// Steady-state system share for a staff member with no peers and no pressure.
 float baseline_system_share(const Scenario& s, const Staff& staff, std::size_t u);
 

@@ -7,6 +7,24 @@
 
 namespace caresim::detail {
 
+void draw_staff_attitudes(const Scenario& s, Staff& staff, std::size_t u, Stream& rng) {
+  const MindsetSettings& ms = s.mindset;
+  staff.mindset[u] = rng.bernoulli(ms.initial_adopters) ? 1 : 0;
+  staff.vision[u] =
+      static_cast<float>(std::clamp(ms.initial_vision + 0.1 * rng.normal(), 0.0, 1.0));
+  staff.efficacy[u] =
+      static_cast<float>(std::clamp(ms.initial_efficacy + 0.1 * rng.normal(), 0.0, 1.0));
+  staff.resistance[u] = static_cast<float>(ms.resistance_min +
+                                           (ms.resistance_max - ms.resistance_min) * rng.uniform());
+  staff.trust[u] = static_cast<float>(ms.initial_trust);
+  staff.bias[u] = static_cast<float>(ms.initial_bias);
+  staff.energy[u] = 1.0f;
+  staff.dissatisfaction[u] = 0.0f;
+  staff.committed[u] = 0;
+  staff.workshops[u] = 0;
+  staff.system_share[u] = baseline_system_share(s, staff, u);
+}
+
 float baseline_system_share(const Scenario& s, const Staff& staff, std::size_t u) {
   const EffortSettings& ef = s.effort;
   return static_cast<float>(logistic(
@@ -144,8 +162,8 @@ class Mindset final : public Phase {
 };
 
 /// Turnover: staff leave with the sector's annual rate, raised by burnout (energy below the
-/// threshold). A leaver takes their ties; the new hire in the post (new id) starts with default
-/// attitudes and ties to their team only.
+/// threshold). A leaver takes their ties; the new hire in the post (new id) has attitudes drawn
+/// as the starting workforce's and ties to their team only.
 class Turnover final : public Phase {
  public:
   std::string_view name() const override { return "turnover"; }
@@ -170,7 +188,6 @@ class Turnover final : public Phase {
         state.leaving[u] = rng.bernoulli(p) ? 1 : 0;
       }
     });
-    const MindsetSettings& ms = s.mindset;
     const auto team_strength = static_cast<float>(0.5 * s.ties.within_team_strength);
     for (std::uint32_t u = 0; u < staff.size(); ++u) {
       if (!state.leaving[u]) continue;
@@ -178,18 +195,7 @@ class Turnover final : public Phase {
         state.staged_ties.removed.push_back(edge);
       staff.id[u] = state.next_staff_id++;
       Stream rng(seed, Purpose::turnover, day, staff.id[u]);
-      staff.mindset[u] = 0;
-      staff.vision[u] = static_cast<float>(ms.initial_vision);
-      staff.efficacy[u] = static_cast<float>(ms.initial_efficacy);
-      staff.resistance[u] = static_cast<float>(
-          ms.resistance_min + (ms.resistance_max - ms.resistance_min) * rng.uniform());
-      staff.trust[u] = static_cast<float>(ms.initial_trust);
-      staff.bias[u] = static_cast<float>(ms.initial_bias);
-      staff.energy[u] = 1.0f;
-      staff.dissatisfaction[u] = 0.0f;
-      staff.committed[u] = 0;
-      staff.workshops[u] = 0;
-      staff.system_share[u] = baseline_system_share(s, staff, u);
+      draw_staff_attitudes(s, staff, u, rng);  // as the starting workforce's
       // Teams are contiguous slot ranges.
       for (std::uint32_t v = u; v-- > 0 && staff.team[v] == staff.team[u];) {
         state.staged_ties.added.push_back({u, v, team_strength});

@@ -9,6 +9,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "care_detail.hpp"
 #include "caresim/core/parallel.hpp"
 #include "caresim/core/random.hpp"
 
@@ -190,25 +191,10 @@ void build_staff(const Scenario& s, Model& m, State& st) {
     team += (o.staff_count[i] + team_size - 1) / team_size;
   }
   st.next_staff_id = total;
-  const MindsetSettings& ms = s.mindset;
-  const EffortSettings& ef = s.effort;
   parallel_chunks(total, kGrain, [&](std::size_t begin, std::size_t end) {
     for (std::size_t u = begin; u < end; ++u) {
       Stream rng(s.run.seed, Purpose::staff_layout, 0, staff.id[u]);
-      staff.mindset[u] = rng.bernoulli(ms.initial_adopters) ? 1 : 0;
-      staff.vision[u] =
-          static_cast<float>(std::clamp(ms.initial_vision + 0.1 * rng.normal(), 0.0, 1.0));
-      staff.efficacy[u] =
-          static_cast<float>(std::clamp(ms.initial_efficacy + 0.1 * rng.normal(), 0.0, 1.0));
-      staff.resistance[u] = static_cast<float>(
-          ms.resistance_min + (ms.resistance_max - ms.resistance_min) * rng.uniform());
-      staff.trust[u] = static_cast<float>(ms.initial_trust);
-      staff.bias[u] = static_cast<float>(ms.initial_bias);
-      staff.energy[u] = 1.0f;
-      staff.dissatisfaction[u] = 0.0f;
-      staff.system_share[u] = static_cast<float>(logistic(
-          ef.baseline + ef.mindset_weight * staff.mindset[u] + ef.vision_weight * staff.vision[u] +
-          ef.efficacy_weight * staff.efficacy[u] - ef.bias_weight * staff.bias[u]));
+      detail::draw_staff_attitudes(s, staff, u, rng);
     }
   });
   for (std::size_t k = 0; k < kOrgKindCount; ++k) {

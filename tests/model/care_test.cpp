@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <numeric>
+#include <map>
 #include <set>
 
 #include "../support.hpp"
@@ -285,6 +286,14 @@ TEST_CASE("workshop: a referral-chain cohort, re-mixed groups, new cross-organis
   for (std::uint32_t u : cohort)
     kinds.insert(sim.model().organisations.kind[st.staff.org[u]]);
   CHECK(kinds.size() >= 4);  // a diagonal slice, not one organisation
+  // With an even mix, the 7 kinds of the tiny city each fill 45/7 places: 6 or 7.
+  std::map<OrgKind, int> per_kind;
+  for (std::uint32_t u : cohort) ++per_kind[sim.model().organisations.kind[st.staff.org[u]]];
+  CHECK(per_kind.size() == 7);
+  for (const auto& [kind, n] : per_kind) {
+    CHECK(n >= 6);
+    CHECK(n <= 7);
+  }
   int new_cross = 0;
   for (std::size_t i = 0; i < cohort.size(); ++i) {
     for (std::size_t j = i + 1; j < cohort.size(); ++j) {
