@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   std::vector<Command> commands;
-  for (Registrar add : {add_run_command, add_keys_command, add_sweep_command, add_analyse_command})
+  for (Registrar add : {add_run_command, add_keys_command, add_sweep_command, add_analyse_command,
+                        add_chaos_command})
     add(app, commands);
 
   try {

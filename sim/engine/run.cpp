@@ -103,6 +103,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
       for (const io::Table& table : sim.tables(false))
         file->write_table(table);
       if (options.on_row) options.on_row(sim.layout(), sim.day() - 1, row);
+      if (options.on_step) options.on_step(sim);
       for (std::size_t h = 0; h < headline_offsets.size(); ++h) {
         HeadlineSummary& s = result.headline[h];
         const double x = row[headline_offsets[h]];

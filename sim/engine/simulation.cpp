@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cmath>
+#include <stdexcept>
 
 #include "caresim/core/parallel.hpp"
 
@@ -23,6 +25,90 @@ Simulation::Simulation(const Scenario& scenario)
       {"neighbourhood", "neighbourhood (MSOA-sized area) of the city", m.neighbourhoods.name});
   for (const Observable& o : observables_)
     layout_.series.push_back(o.spec);
+}
+
+Simulation::Simulation(const Simulation& other)
+    : Simulator(other),
+      world_(other.world_),
+      phases_(default_phases()),
+      // Rebuilt rather than copied so that nothing in them refers to the original's Model.
+      observables_(standard_observables(world_.model)),
+      layout_(other.layout_),
+      phase_seconds_(other.phase_seconds_),
+      perturbation_(other.perturbation_) {}
+
+std::unique_ptr<Simulator> Simulation::clone() const {
+  return std::unique_ptr<Simulator>(new Simulation(*this));
+}
+
+std::uint64_t Simulation::perturbation_sites() const {
+  return world_.state.staff.size();
+}
+
+void Simulation::perturb(std::uint64_t site) {
+  Staff& staff = world_.state.staff;
+  if (site >= staff.size()) {
+    throw std::out_of_range(
+        fmt::format("Simulation::perturb: site {} of {} staff slots", site, staff.size()));
+  }
+  const auto i = static_cast<std::uint32_t>(site);
+  switch (perturbation_) {
+    case CarePerturbation::mindset:
+      staff.mindset[i] = staff.mindset[i] != 0 ? 0 : 1;
+      break;
+    case CarePerturbation::system_share: {
+      float& s = staff.system_share[i];
+      s = s > 0.99f ? s - 0.01f : s + 0.01f;
+      break;
+    }
+    case CarePerturbation::tie: {
+      TieNetwork& net = world_.state.ties;
+      std::uint32_t strongest = kNone;
+      for (const std::uint32_t e : net.edges_of(i)) {
+        if (strongest == kNone || net.strength(e) > net.strength(strongest) ||
+            (net.strength(e) == net.strength(strongest) && e < strongest)) {
+          strongest = e;
+        }
+      }
+      if (strongest != kNone) net.apply(TieChanges{{strongest}, {}});
+      break;
+    }
+  }
+}
+
+namespace {
+
+// Summed strength of each person's ties.
+std::vector<double> strength_by_staff(const TieNetwork& net, std::size_t staff) {
+  std::vector<double> w(staff, 0.0);
+  for (std::size_t i = 0; i < staff && i < net.node_count(); ++i) {
+    for (const std::uint32_t e : net.edges_of(static_cast<std::uint32_t>(i)))
+      w[i] += net.strength(e);
+  }
+  return w;
+}
+
+}  // namespace
+
+double Simulation::distance(const Simulator& other_simulator) const {
+  const auto* other = dynamic_cast<const Simulation*>(&other_simulator);
+  if (other == nullptr || other->world_.state.staff.size() != world_.state.staff.size()) {
+    throw std::invalid_argument("Simulation::distance: not a care model of the same city");
+  }
+  const Staff& a = world_.state.staff;
+  const Staff& b = other->world_.state.staff;
+  const std::size_t n = a.size();
+  if (n == 0) return 0.0;
+  const std::vector<double> wa = strength_by_staff(world_.state.ties, n);
+  const std::vector<double> wb = strength_by_staff(other->world_.state.ties, n);
+  double sum = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    sum +=
+        std::abs(static_cast<double>(a.mindset[i]) - static_cast<double>(b.mindset[i])) +
+        std::abs(static_cast<double>(a.system_share[i]) - static_cast<double>(b.system_share[i])) +
+        std::abs(wa[i] - wb[i]);
+  }
+  return sum / static_cast<double>(n);
 }
 
 std::vector<std::size_t> Simulation::headline_series() const {

@@ -57,14 +57,23 @@ RunOutcome execute_run(const BaseScenario& base, const PlannedRun& run,
       if (!accumulator.bound()) accumulator.bind(layout);
       accumulator.add(day, row);
     };
+    std::vector<double> extra;
+    if (options.on_step) {
+      run_options.on_step = [&](const Simulator& sim) { options.on_step(run, sim, extra); };
+    }
     const RunResult result = run_scenario(scenario, run_options);
     outcome.status = result.status;
     outcome.sim_seconds = result.seconds;
     outcome.metrics = accumulator.values();
+    if (options.on_step) {
+      extra.resize(options.extra_metrics, std::numeric_limits<double>::quiet_NaN());
+      outcome.metrics.insert(outcome.metrics.end(), extra.begin(), extra.end());
+    }
   } catch (const std::exception& e) {
     outcome.status = io::RunStatus::failed;
     outcome.error = e.what();
-    outcome.metrics.assign(metrics.size(), std::numeric_limits<double>::quiet_NaN());
+    outcome.metrics.assign(metrics.size() + (options.on_step ? options.extra_metrics : 0),
+                           std::numeric_limits<double>::quiet_NaN());
   }
   outcome.seconds = std::chrono::duration<double>(clock::now() - start).count();
   return outcome;
@@ -87,7 +96,9 @@ std::vector<RunOutcome> run_local(const BaseScenario& base, std::span<const Plan
           if (options.stop != nullptr && options.stop->load() != 0) {
             outcomes[i].id = runs[i].id;
             outcomes[i].status = io::RunStatus::interrupted;
-            outcomes[i].metrics.assign(metrics.size(), std::numeric_limits<double>::quiet_NaN());
+            outcomes[i].metrics.assign(
+                metrics.size() + (options.on_step ? options.extra_metrics : 0),
+                std::numeric_limits<double>::quiet_NaN());
             continue;
           }
           outcomes[i] = execute_run(base, runs[i], metrics, options);

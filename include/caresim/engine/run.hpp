@@ -13,6 +13,8 @@
 
 namespace caresim {
 
+class Simulator;
+
 /// How to carry out one run (what to run is the Scenario).
 struct RunOptions {
   std::filesystem::path output;  ///< final HDF5 path; written as <output>.part until the end
@@ -31,6 +33,9 @@ struct RunOptions {
   /// Called after every step with the output layout, the day just written and its row, so an
   /// ensemble can reduce a run to summary metrics without reading the file back.
   std::function<void(const io::RunLayout&, std::int32_t, std::span<const double>)> on_row;
+  /// Called after every step (after on_row) with the simulator itself, so an analysis can read
+  /// its state or branch twin runs off it (analysis/phase_diagram.hpp). Must not change it.
+  std::function<void(const Simulator&)> on_step;
 };
 
 /// A headline metric summarised over the run.

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -53,11 +55,36 @@ struct Observable {
   std::function<void(const Observation&, std::span<double>)> fill;
 };
 
+/// What Simulation::perturb does to its site (one staff slot) in a twin run.
+enum class CarePerturbation : std::uint8_t {
+  mindset,       ///< flips the person's system-leadership mindset (0 <-> 1)
+  tie,           ///< removes the person's strongest tie (lowest slot on equal strength); none if
+                 ///< they have no tie
+  system_share,  ///< adds 0.01 to the person's share of system work (subtracts above 0.99)
+};
+
 /// The care model in progress: the immutable Model, the mutable State, the ordered phases and
 /// the observables. One step simulates one day. Not thread-safe itself; its phases use TBB inside.
 class Simulation final : public Simulator {
  public:
   explicit Simulation(const Scenario& scenario);
+
+  // Twin runs (analysis/damage.hpp). The runs' days are fixed by the scenario (the demand
+  // calendar holds run.days days), so a twin run must branch at least `horizon` days before the
+  // end.
+
+  /// A deep copy of Model and State (and fresh phases and observables bound to the copy).
+  std::unique_ptr<Simulator> clone() const override;
+  /// One site per staff slot.
+  std::uint64_t perturbation_sites() const override;
+  /// Perturbs staff slot `site` as set_perturbation says (default: flips the mindset).
+  void perturb(std::uint64_t site) override;
+  /// Mean over staff slots i of |m_A - m_B| + |s_A - s_B| + |w_A - w_B|, with m the mindset
+  /// (0/1), s the share of system work (0..1) and w the summed strength of i's ties. Throws
+  /// std::invalid_argument if `other` is not a Simulation with the same number of staff.
+  double distance(const Simulator& other) const override;
+  void set_perturbation(CarePerturbation kind) { perturbation_ = kind; }
+  CarePerturbation perturbation() const { return perturbation_; }
 
   const Model& model() const { return world_.model; }
   const State& state() const { return world_.state; }
@@ -94,6 +121,9 @@ class Simulation final : public Simulator {
   std::vector<Observable> observables_;
   io::RunLayout layout_;
   std::vector<double> phase_seconds_;
+  CarePerturbation perturbation_ = CarePerturbation::mindset;
+
+  Simulation(const Simulation& other);
 };
 
 }  // namespace caresim

@@ -14,6 +14,10 @@
 #include "caresim/ensemble/metrics.hpp"
 #include "caresim/io/run_file.hpp"
 
+namespace caresim {
+class Simulator;
+}
+
 namespace caresim::ensemble {
 
 /// The scenario every run of a plan starts from: its YAML text, read once, and the name its
@@ -50,6 +54,13 @@ struct RunnerOptions {
   std::string command_line;  ///< provenance of each run file
   /// Called once per run as it ends, from one thread at a time, in completion order.
   std::function<void(const RunOutcome&)> on_done;
+  /// Optional metrics read from the simulator itself rather than its rows (twin runs, network
+  /// measures): called after every step of a run, from the thread running it, with the run and
+  /// a vector (empty at the start of each run) that it fills; what it holds at the end of the
+  /// run is appended to the run's metrics (`extra_metrics` NaNs if the run failed). Must be
+  /// deterministic for the results not to depend on the thread count.
+  std::function<void(const PlannedRun&, const Simulator&, std::vector<double>&)> on_step;
+  std::size_t extra_metrics = 0;  ///< how many values on_step leaves
 };
 
 /// Carries out one run in the calling thread (its phases use the current TBB arena): parses the

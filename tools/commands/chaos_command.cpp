@@ -1,0 +1,160 @@
+// caresim chaos: the care model's phase diagram over one or two keys (Lyapunov exponent from
+// twin runs, order parameters, susceptibility). The work is in caresim/analysis/phase_diagram.
+#include <fmt/format.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "caresim/analysis/phase_diagram.hpp"
+#include "caresim/scenario/load.hpp"
+#include "command.hpp"
+
+namespace caresim::cli {
+namespace {
+
+std::atomic<int> g_stop{0};
+
+extern "C" void on_chaos_stop(int signo) {
+  g_stop.store(signo);
+  std::signal(signo, SIG_DFL);
+}
+
+struct ChaosArgs {
+  std::string scenario_path;
+  std::vector<std::string> vary;
+  std::vector<std::string> overrides;
+  std::string output;
+  int replicates = 4;
+  int horizon = 10;
+  int sites = 16;
+  std::string perturb = "mindset";
+  int threads = 0;
+  bool quiet = false;
+};
+
+int execute(const ChaosArgs& a) {
+  using namespace caresim::analysis;
+  ensemble::BaseScenario base;
+  base.source_name = a.scenario_path;
+  {
+    std::ifstream in(a.scenario_path);
+    if (!in) {
+      fmt::print(stderr, "caresim: error: {}: cannot read the scenario file\n", a.scenario_path);
+      return kExitUsage;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    base.yaml_text = text.str();
+  }
+  PhaseDiagramOptions options;
+  options.replicates = a.replicates;
+  options.horizon = a.horizon;
+  options.sites = a.sites;
+  options.threads = a.threads;
+  options.overrides = a.overrides;
+  options.command_line = g_command_line;
+  options.stop = &g_stop;
+  std::filesystem::path out;
+  try {
+    if (a.perturb == "mindset") {
+      options.perturbation = CarePerturbation::mindset;
+    } else if (a.perturb == "tie") {
+      options.perturbation = CarePerturbation::tie;
+    } else if (a.perturb == "system_share") {
+      options.perturbation = CarePerturbation::system_share;
+    } else {
+      throw ScenarioError(
+          fmt::format("--perturb: expected mindset, tie or system_share, got '{}'", a.perturb));
+    }
+    for (const std::string& v : a.vary)
+      options.axes.push_back(parse_phase_axis(v, a.scenario_path));
+    check_phase_axes(base, options);
+    const Scenario scenario = parse_scenario(base.yaml_text, base.source_name, a.overrides);
+    out = a.output.empty() ? std::filesystem::path(scenario.name + "_chaos.h5")
+                           : std::filesystem::path(a.output);
+  } catch (const ScenarioError& e) {
+    fmt::print(stderr, "caresim: error: {}\n", e.what());
+    return kExitUsage;
+  }
+  const std::filesystem::path parent =
+      out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
+  if (!std::filesystem::is_directory(parent)) {
+    fmt::print(stderr, "caresim: error: {}: output directory does not exist\n", parent.string());
+    return kExitUsage;
+  }
+  options.scratch = out;
+  options.scratch += ".runs";
+
+  std::signal(SIGINT, on_chaos_stop);
+  std::signal(SIGTERM, on_chaos_stop);
+  const auto start = std::chrono::steady_clock::now();
+  PhaseDiagram diagram;
+  try {
+    diagram = phase_diagram(base, options);
+    if (g_stop.load() != 0) {
+      fmt::print(stderr, "caresim: stopped by signal {}; nothing written\n", g_stop.load());
+      return 128 + g_stop.load();
+    }
+    write_phase_diagram(diagram, out);
+  } catch (const ScenarioError& e) {
+    fmt::print(stderr, "caresim: error: {}\n", e.what());
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "caresim: error: the phase diagram failed: {}\n", e.what());
+    return kExitFailure;
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!a.quiet) {
+    fmt::print("{}", format_phase_diagram(diagram));
+    fmt::print("output: {} ({} runs in {})\n", out.string(),
+               diagram.points() * static_cast<std::size_t>(diagram.replicates),
+               format_duration(seconds));
+  }
+  double failed = 0.0;
+  for (const double f : diagram.failed_runs)
+    failed += f;
+  if (failed > 0) {
+    fmt::print(stderr, "caresim: {} runs failed (their values are NaN)\n", failed);
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_chaos_command(CLI::App& root, std::vector<Command>& commands) {
+  auto args = std::make_shared<ChaosArgs>();
+  CLI::App* chaos = root.add_subcommand(
+      "chaos",
+      "Phase diagram of the care model over one or two keys: Lyapunov exponent from twin runs, "
+      "order parameters, susceptibility");
+  chaos->add_option("scenario", args->scenario_path, "Scenario YAML file (model: care)")
+      ->required();
+  chaos->add_option("--vary", args->vary, "A key and its range, e.g. mindset.steepness=5:40:6")
+      ->type_name("KEY.PATH=LO:HI:N")
+      ->required();
+  chaos->add_option("--replicates", args->replicates, "Runs per point (seeds run.seed + r)");
+  chaos->add_option("--horizon", args->horizon,
+                    "Twin-run horizon in days, branching that many days before the end");
+  chaos->add_option("--sites", args->sites, "Perturbation sites per replicate");
+  chaos->add_option("--perturb", args->perturb,
+                    "What a twin run perturbs: mindset (default), tie or system_share");
+  chaos->add_option("--set", args->overrides, "Override a scenario key for every run")
+      ->type_name("KEY.PATH=VALUE");
+  chaos->add_option("-o,--output", args->output,
+                    "Output HDF5 file (default: <scenario name>_chaos.h5)");
+  chaos
+      ->add_option("--threads", args->threads,
+                   "Worker threads; 0 = all cores (results do not depend on it)")
+      ->check(CLI::NonNegativeNumber);
+  chaos->add_flag("-q,--quiet", args->quiet, "Print nothing but errors");
+  commands.push_back({chaos, [args] { return execute(*args); }});
+}
+
+}  // namespace caresim::cli
