@@ -100,8 +100,19 @@ void check_phase_axes(const ensemble::BaseScenario& base, const PhaseDiagramOpti
         fmt::format("{}/--horizon: expected >= 1, got {}", base.source_name, options.horizon));
   const Scenario scenario = parse_scenario(base.yaml_text, base.source_name, options.overrides);
   if (scenario.model != ModelKind::care) {
-    throw ScenarioError(
-        fmt::format("{}: model: expected care (chaos needs the care model)", base.source_name));
+    // Teaching models are cheap to build: ask one whether it supports twin runs.
+    bool twin_runs = true;
+    try {
+      (void)make_simulator(scenario)->perturbation_sites();
+    } catch (const std::logic_error&) {
+      twin_runs = false;
+    }
+    if (!twin_runs) {
+      throw ScenarioError(
+          fmt::format("{}: model: expected a model with twin runs (care, boolean_network, "
+                      "threshold_cascade, sandpile, fold)",
+                      base.source_name));
+    }
   }
   if (scenario.run.days <= options.horizon) {
     throw ScenarioError(fmt::format("{}: run.days: expected more than the horizon ({}), got {}",
@@ -172,10 +183,13 @@ PhaseDiagram phase_diagram(const ensemble::BaseScenario& base, const PhaseDiagra
   runner.threads = options.threads;
   runner.stop = options.stop;
   runner.command_line = options.command_line;
-  runner.extra_metrics = extra_count;
+  // The extra metrics: the named values, then <D(t)>, t = 0..horizon.
+  const std::size_t curve = static_cast<std::size_t>(options.horizon) + 1;
+  const std::size_t width = extra_count + curve;
+  runner.extra_metrics = width;
   runner.on_step = [&](const ensemble::PlannedRun& run, const Simulator& sim,
                        std::vector<double>& extra) {
-    if (extra.empty()) extra.assign(extra_count, kNaN);
+    if (extra.empty()) extra.assign(width, kNaN);
     if (sim.day() == days - options.horizon) {
       const std::unique_ptr<Simulator> branch = sim.clone();
       if (auto* care = dynamic_cast<Simulation*>(branch.get())) {
@@ -188,9 +202,14 @@ PhaseDiagram phase_diagram(const ensemble::BaseScenario& base, const PhaseDiagra
       const LyapunovEstimate est = lyapunov_exponent(*branch, lo);
       extra[lambda_value] = est.lambda;
       extra[lambda_se] = est.standard_error;
+      for (std::size_t t = 0; t < curve && t < est.mean_damage.size(); ++t)
+        extra[extra_count + t] = est.mean_damage[t];
     }
     if (sim.day() == days) {
-      const auto& care = dynamic_cast<const Simulation&>(sim);
+      extra[staff_slots] = static_cast<double>(sim.perturbation_sites());
+      const auto* care_model = dynamic_cast<const Simulation*>(&sim);
+      if (care_model == nullptr) return;  // order parameters are the care model's
+      const Simulation& care = *care_model;
       const CareOrderParameters op = care_order_parameters(care.state());
       extra[minded] = op.system_minded_share;
       extra[cross_share] = op.cross_org_strength_share;
@@ -211,7 +230,7 @@ PhaseDiagram phase_diagram(const ensemble::BaseScenario& base, const PhaseDiagra
   std::filesystem::remove_all(options.scratch, ec);
 
   for (const ensemble::RunOutcome& o : outcomes) {
-    const bool ok = o.status == io::RunStatus::finished && o.metrics.size() == extra_count;
+    const bool ok = o.status == io::RunStatus::finished && o.metrics.size() == width;
     const auto value = [&](std::size_t k) { return ok ? o.metrics[k] : kNaN; };
     d.run_lambda.push_back(value(lambda_value));
     d.run_system_minded_share.push_back(value(minded));
@@ -228,13 +247,13 @@ PhaseDiagram phase_diagram(const ensemble::BaseScenario& base, const PhaseDiagra
   };
   std::vector<double> cascade_sizes;
   for (const ensemble::RunOutcome& o : outcomes)
-    cascade_sizes.push_back(o.metrics.size() == extra_count ? o.metrics[cascade_size] : kNaN);
+    cascade_sizes.push_back(o.metrics.size() == width ? o.metrics[cascade_size] : kNaN);
   for (std::size_t p = 0; p < points; ++p) {
     double failed = 0.0, se2 = 0.0;
     for (std::size_t r = 0; r < R; ++r) {
       const ensemble::RunOutcome& o = outcomes[p * R + r];
       if (o.status != io::RunStatus::finished) failed += 1.0;
-      const double se = o.metrics.size() == extra_count ? o.metrics[lambda_se] : kNaN;
+      const double se = o.metrics.size() == width ? o.metrics[lambda_se] : kNaN;
       se2 += se * se;
     }
     const double lambda = mean_of(d.run_lambda, p);
@@ -254,6 +273,14 @@ PhaseDiagram phase_diagram(const ensemble::BaseScenario& base, const PhaseDiagra
     d.branching_ratio.push_back(mean_of(d.run_branching_ratio, p));
     d.mean_cascade_size.push_back(mean_of(cascade_sizes, p));
     d.failed_runs.push_back(failed);
+    for (std::size_t t = 0; t < curve; ++t) {
+      double sum = 0.0;
+      for (std::size_t r = 0; r < R; ++r) {
+        const ensemble::RunOutcome& o = outcomes[p * R + r];
+        sum += o.metrics.size() == width ? o.metrics[extra_count + t] : kNaN;
+      }
+      d.mean_damage.push_back(sum / static_cast<double>(R));
+    }
   }
   return d;
 }
@@ -348,6 +375,24 @@ void write_phase_diagram(const PhaseDiagram& d, const std::filesystem::path& pat
     point("mean_cascade_size", d.mean_cascade_size, "adoptions per cascade, mean over replicates",
           "1");
     point("failed_runs", d.failed_runs, "replicates that did not finish", "1");
+    {
+      std::vector<double> t_values(static_cast<std::size_t>(d.horizon) + 1);
+      for (std::size_t t = 0; t < t_values.size(); ++t)
+        t_values[t] = static_cast<double>(t);
+      const std::vector<hsize_t> tshape{static_cast<hsize_t>(t_values.size())};
+      h5::Handle t_axis = h5::create_dataset(root, "step_after_perturbation",
+                                             h5::file_type<double>(), tshape, tshape);
+      h5::write_all(t_axis.get(), h5::native_type<double>(), t_values.data());
+      h5::write_attribute(t_axis.get(), "description",
+                          std::string_view("steps (days) after the twin run's perturbation"));
+      h5::set_dimension_scale(t_axis.get(), "step_after_perturbation");
+      std::vector<hid_t> curve_scales = point_scales;
+      curve_scales.push_back(t_axis.get());
+      std::vector<hsize_t> curve_shape = point_shape;
+      curve_shape.push_back(tshape[0]);
+      write_array(root, "mean_damage", d.mean_damage, curve_shape,
+                  "twin-run damage <D(t)>, mean over sites and replicates", "1", curve_scales);
+    }
     const auto run = [&](const char* name, const std::vector<double>& v, std::string_view what,
                          std::string_view units) {
       write_array(root, name, v, run_shape, what, units, run_scales);

@@ -1,5 +1,6 @@
 #pragma once
-// The care model's phase diagram over one or two scenario keys (`caresim chaos`): at each grid
+// The phase diagram over one or two scenario keys (`caresim chaos`), for the care model (or any
+// model with twin runs, giving lambda and the damage curve only): at each grid
 // point, replicates run through the ensemble runner; each gives a finite-time Lyapunov exponent
 // from twin runs branching `horizon` days before its end, and the order parameters and adoption
 // cascades at its end.
@@ -43,8 +44,10 @@ struct PhaseDiagramOptions {
 };
 
 /// Throws ScenarioError naming `source_name`/--vary and the key if an axis's key is not a
-/// numeric scenario key (each end of the range is tried as an override), if the scenario is not
-/// the care model, or if run.days <= horizon; checks replicates >= 1, sites >= 2, horizon >= 1.
+/// numeric scenario key (each end of the range is tried as an override), if the scenario's model
+/// has no twin runs, or if run.days <= horizon; checks replicates >= 1, sites >= 2, horizon >= 1.
+/// Models other than the care model give lambda and the damage curve; their order parameters,
+/// susceptibilities and cascades are NaN.
 void check_phase_axes(const ensemble::BaseScenario& base, const PhaseDiagramOptions& options);
 
 /// The diagram. Arrays over points are row-major over the axes (the first axis outermost);
@@ -70,6 +73,8 @@ struct PhaseDiagram {
   std::vector<double> branching_ratio;           ///< mean over replicates
   std::vector<double> mean_cascade_size;         ///< adoptions per cascade, mean over replicates
   std::vector<double> failed_runs;
+  /// <D(t)>, t = 0..horizon, mean over sites and replicates: [point][t].
+  std::vector<double> mean_damage;
 
   // Per run.
   std::vector<double> run_lambda, run_system_minded_share, run_cross_org_strength_share,
