@@ -2,9 +2,11 @@
 // Helpers shared by the tests: temporary folders, running commands, tiny scenarios.
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -57,6 +59,28 @@ inline CommandResult run_command(const std::string& command) {
 inline std::string quoted(const std::filesystem::path& p) {
   return "'" + p.string() + "'";
 }
+
+/// A path under the temporary directory for an HDF5 file, unique to this process and call;
+/// removed on scope exit.
+class TempPath {
+ public:
+  explicit TempPath(const std::string& stem) {
+    static std::atomic<int> counter{0};
+    path_ = std::filesystem::temp_directory_path() /
+            ("caresim_" + stem + "_" + std::to_string(::getpid()) + "_" +
+             std::to_string(counter++) + ".h5");
+  }
+  ~TempPath() {
+    std::error_code ignored;
+    std::filesystem::remove(path_, ignored);
+  }
+  TempPath(const TempPath&) = delete;
+  TempPath& operator=(const TempPath&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
 
 inline std::filesystem::path scenario_path(const std::string& name) {
   return std::filesystem::path(CARESIM_SOURCE_DIR) / "scenarios" / name;

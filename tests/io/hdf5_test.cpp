@@ -8,30 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "../support.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 namespace hdf5 = caresim::io::hdf5;
 
-/// A path under the temporary directory, unique to this process and call; removed on scope exit.
-class TempPath {
- public:
-  explicit TempPath(const std::string& stem) {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() / ("caresim_" + stem + "_" + std::to_string(::getpid()) +
-                                         "_" + std::to_string(counter++) + ".h5");
-  }
-  ~TempPath() {
-    std::error_code ignored;
-    fs::remove(path_, ignored);
-  }
-  TempPath(const TempPath&) = delete;
-  TempPath& operator=(const TempPath&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using caresim::test::TempPath;
 
 bool is_open(hid_t id) {
   return H5Iis_valid(id) > 0;

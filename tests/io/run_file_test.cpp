@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "../support.hpp"
 #include "caresim/io/hdf5.hpp"
 
 namespace {
@@ -26,25 +27,7 @@ using caresim::io::RunLayout;
 using caresim::io::RunStatus;
 using caresim::io::SeriesSpec;
 
-/// A path under the temporary directory, unique to this process and call; removed on scope exit.
-class TempPath {
- public:
-  explicit TempPath(const std::string& stem) {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() / ("caresim_" + stem + "_" + std::to_string(::getpid()) +
-                                         "_" + std::to_string(counter++) + ".h5");
-  }
-  ~TempPath() {
-    std::error_code ignored;
-    fs::remove(path_, ignored);
-  }
-  TempPath(const TempPath&) = delete;
-  TempPath& operator=(const TempPath&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using caresim::test::TempPath;
 
 // The layout and value formula below are mirrored in check_run_file.py: change both together.
 constexpr std::size_t ward_count = 300;
