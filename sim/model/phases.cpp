@@ -18,9 +18,10 @@ namespace {
 /// that colleague, with probability triadic_closure_per_day, they meet one of the colleague's ties
 /// (triadic closure); otherwise, with probability random_tie_per_day, a random member of their own
 /// organisation, or with probability locality_tie_per_day x system share someone working in their
-/// locality (focal closure). With probability introduction_per_day x system share, they introduce
-/// a colleague from their own organisation to one of their contacts elsewhere (brokerage: closes
-/// a triangle across the boundary). Proposals are staged for tie_merge.
+/// locality (focal closure). When today's tie crosses organisations, with probability brokerage x
+/// system share they bring a colleague from their own organisation (a tie chosen by strength)
+/// into the joint work: the colleague and the other organisation's person meet (brokerage: a new
+/// tie, or joint work along their existing one). Proposals are staged for tie_merge.
 class StaffContact final : public Phase {
  public:
   std::string_view name() const override { return "staff_contact"; }
@@ -34,7 +35,7 @@ class StaffContact final : public Phase {
     const auto day = static_cast<std::uint32_t>(state.day);
     const double system_bias = model.scenario.effort.system_contact_bias;
     const double locality_tie = model.scenario.effort.locality_tie_per_day;
-    const double introduction = model.scenario.effort.introduction_per_day;
+    const double brokerage = model.scenario.effort.brokerage;
     parallel_chunks(staff.size(), kGrain, [&](std::size_t begin, std::size_t end) {
       for (std::size_t i = begin; i < end; ++i) {
         const auto u = static_cast<std::uint32_t>(i);
@@ -60,15 +61,16 @@ class StaffContact final : public Phase {
           proposed = local[rng.below(local.size())];
           if (proposed == u) proposed = kNone;
         }
-        // Brokerage: someone doing system work introduces a colleague from their own
-        // organisation to a contact in another ("let me introduce you to...").
+        // Bringing a colleague along: someone working with another organisation today brings a
+        // colleague from their own organisation into the joint work (brokerage that costs the
+        // colleague none of their own contacts; Burt 2005, Kumpula et al. 2007's focal closure).
         std::uint32_t introduced_a = kNone, introduced_b = kNone;
-        if (net.degree(u) > 1 && rng.bernoulli(introduction * staff.system_share[u])) {
+        if (chosen != kNone && net.cross_org(chosen) &&
+            rng.bernoulli(brokerage * staff.system_share[u])) {
           const std::uint32_t inside = weighted_edge_of_kind(net, u, rng.uniform(), false);
-          const std::uint32_t outside = weighted_edge_of_kind(net, u, rng.uniform(), true);
-          if (inside != kNone && outside != kNone) {
+          if (inside != kNone) {
             introduced_a = net.other(inside, u);
-            introduced_b = net.other(outside, u);
+            introduced_b = net.other(chosen, u);
           }
         }
         state.chosen_edge[u] = chosen;
@@ -162,6 +164,8 @@ class TieMerge final : public Phase {
 
   void run(const Model& model, State& state) const override {
     const TieSettings& ts = model.scenario.ties;
+    const auto delta = static_cast<float>(ts.reinforcement);
+    auto strengths = state.ties.strengths();
     TieChanges changes = std::move(state.staged_ties);
     state.staged_ties = {};
     for (std::uint32_t e = 0; e < state.edge_below_floor.size(); ++e) {
@@ -172,9 +176,14 @@ class TieMerge final : public Phase {
       if (v != kNone && state.ties.find(u, v) == kNone) {
         changes.added.push_back({u, v, static_cast<float>(ts.new_tie_strength)});
       }
+      // A colleague brought into joint work meets the other organisation's person: a new tie,
+      // or joint work along the existing one (reinforced as a contact is in tie_update).
       const auto [a, b] = state.introduction[u];
-      if (a != kNone && state.ties.find(a, b) == kNone) {
+      if (a == kNone) continue;
+      if (const std::uint32_t e = state.ties.find(a, b); e == kNone) {
         changes.added.push_back({a, b, static_cast<float>(ts.new_tie_strength)});
+      } else if (!state.edge_below_floor[e]) {
+        strengths[e] += delta * (1.0f - strengths[e]);
       }
     }
     std::size_t lost = 0;

@@ -156,9 +156,9 @@ void visit(V& v, EffortSettings& e) {
           "system work makes cross-organisation ties this much likelier to be worked along");
   v.field("locality_tie_per_day", e.locality_tie_per_day, kProbability, "per day",
           "chance of a new tie with someone in the locality, times the system share");
-  v.field("introduction_per_day", e.introduction_per_day, kProbability, "per day",
-          "chance of introducing a colleague to a contact in another organisation, times the "
-          "system share (brokerage)");
+  v.field("brokerage", e.brokerage, kProbability, "per cross-organisation contact",
+          "chance, times the system share, that someone working with another organisation "
+          "brings a colleague from their own organisation along (brokerage)");
 }
 
 template <class V>

@@ -124,7 +124,10 @@ TEST_CASE(
   CHECK(cross.high() < 0.0);
 }
 
-TEST_CASE("behaviour: a workshop raises participants' cross-organisation ties", "[behaviour]") {
+TEST_CASE(
+    "behaviour: a workshop raises the cross-organisation ties of participants and later of their "
+    "colleagues",
+    "[behaviour]") {
   constexpr int kWorkshopDay = 30;
   const auto cross_strength = [](const State& st, const std::vector<std::uint32_t>& who) {
     double total = 0.0;
@@ -177,11 +180,10 @@ TEST_CASE("behaviour: a workshop raises participants' cross-organisation ties", 
                                   << "; non-participants tied to them (+180 days) " << beyond.mean
                                   << " +- " << beyond.half_width);
   CHECK(participants.low() > 0.0);
-  // The spread beyond the room is not yet shown by the model: participants' attention moves to
-  // their new ties, so their old bridges to non-participants decay faster than brokerage builds
-  // new ones (docs/model.md, "Known gaps"). Reported, not asserted, until a mechanism carries it.
-  WARN("cross-organisation tie strength of non-participants tied to participants, +180 days: "
-       << beyond.mean << " +- " << beyond.half_width);
+  // Beyond the room: participants bring colleagues into the joint work their new ties carry
+  // (brokerage, docs/model.md 3.15), so colleagues who were not there gain ties across the
+  // boundary later.
+  CHECK(beyond.low() > 0.0);
 }
 
 TEST_CASE("behaviour: stronger coordination lowers delayed discharges and exit block",

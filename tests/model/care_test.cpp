@@ -1,8 +1,8 @@
 // Direct effects of each care-model mechanism, one at a time.
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <numeric>
 #include <map>
+#include <numeric>
 #include <set>
 
 #include "../support.hpp"
@@ -288,7 +288,8 @@ TEST_CASE("workshop: a referral-chain cohort, re-mixed groups, new cross-organis
   CHECK(kinds.size() >= 4);  // a diagonal slice, not one organisation
   // With an even mix, the 7 kinds of the tiny city each fill 45/7 places: 6 or 7.
   std::map<OrgKind, int> per_kind;
-  for (std::uint32_t u : cohort) ++per_kind[sim.model().organisations.kind[st.staff.org[u]]];
+  for (std::uint32_t u : cohort)
+    ++per_kind[sim.model().organisations.kind[st.staff.org[u]]];
   CHECK(per_kind.size() == 7);
   for (const auto& [kind, n] : per_kind) {
     CHECK(n >= 6);
@@ -332,30 +333,55 @@ TEST_CASE("shared-purpose campaign: vision rises among the staff it reaches",
   CHECK(raised / static_cast<double>(a.state().staff.size()) == Approx(0.5).margin(0.06));
 }
 
-TEST_CASE("staff_contact: brokers introduce colleagues to contacts in other organisations",
-          "[care]") {
-  Scenario s = test::tiny_city(1000, 3);
-  s.ties.contact_probability_per_day = 0.0;
-  s.ties.random_tie_per_day = 0.0;
-  s.effort.locality_tie_per_day = 0.0;
-  s.effort.introduction_per_day = 1.0;
-  Simulation sim(s);
-  State& st = sim.mutable_state();
-  std::fill(st.staff.system_share.begin(), st.staff.system_share.end(), 1.0f);
-  const TieNetwork before = st.ties;
-  for (const char* phase : {"staff_contact", "tie_update", "tie_merge"}) {
-    phase_named(sim, phase).run(sim.model(), st);
-  }
-  std::size_t introduced = 0;
-  for (std::uint32_t e = 0; e < st.ties.slot_count(); ++e) {
-    if (!st.ties.alive(e) || before.find(st.ties.a(e), st.ties.b(e)) != kNone) continue;
-    ++introduced;
-    CHECK(st.ties.cross_org(e) == 1);  // an introduction crosses the boundary
-    bool broker = false;               // through someone tied to both
-    for (std::uint32_t v : before.neighbours_of(st.ties.a(e))) {
-      broker |= before.find(v, st.ties.b(e)) != kNone;
+TEST_CASE("staff_contact: people working across organisations bring colleagues along", "[care]") {
+  // Everyone works along a tie every day, always across the boundary when they have such a tie;
+  // no other closure. New ties then come from brokerage only, and none without it.
+  const auto new_ties = [](double brokerage, std::size_t& reinforced) {
+    Scenario s = test::tiny_city(1000, 3);
+    s.ties.contact_probability_per_day = 1.0;
+    s.ties.triadic_closure_per_day = 0.0;
+    s.ties.random_tie_per_day = 0.0;
+    s.effort.locality_tie_per_day = 0.0;
+    s.effort.system_contact_bias = 1e6;
+    s.effort.brokerage = brokerage;
+    Simulation sim(s);
+    State& st = sim.mutable_state();
+    std::fill(st.staff.system_share.begin(), st.staff.system_share.end(), 1.0f);
+    const TieNetwork before = st.ties;
+    for (const char* phase : {"staff_contact", "tie_update", "tie_merge"}) {
+      phase_named(sim, phase).run(sim.model(), st);
     }
-    CHECK(broker);
-  }
-  CHECK(introduced > 20);
+    // Introduced pairs: a colleague of the broker (same organisation) and the broker's partner
+    // across the boundary today.
+    std::size_t introduced = 0;
+    reinforced = 0;
+    for (std::uint32_t u = 0; u < st.staff.size(); ++u) {
+      const auto [a, b] = st.introduction[u];
+      if (a == kNone) continue;
+      CHECK(st.staff.org[a] == st.staff.org[u]);
+      CHECK(st.staff.org[b] != st.staff.org[u]);
+      CHECK(before.find(u, a) != kNone);
+      CHECK(before.find(u, b) != kNone);
+      CHECK(st.ties.find(a, b) != kNone);  // they now know each other
+      if (const std::uint32_t e = before.find(a, b); e == kNone) {
+        ++introduced;
+      } else {  // joint work along an existing tie: reinforced beyond its decay
+        ++reinforced;
+        const float decayed =
+            before.strength(e) * static_cast<float>(sim.model().cross_org_daily_retention);
+        const auto delta = static_cast<float>(s.ties.reinforcement);
+        CHECK(st.ties.strength(st.ties.find(a, b)) >= decayed + delta * (1.0f - decayed) - 1e-6f);
+      }
+    }
+    for (std::uint32_t e = 0; e < st.ties.slot_count(); ++e) {
+      if (st.ties.alive(e) && before.find(st.ties.a(e), st.ties.b(e)) == kNone) {
+        CHECK(st.ties.cross_org(e) == 1);  // every new tie crosses the boundary
+      }
+    }
+    return introduced;
+  };
+  std::size_t reinforced = 0;
+  CHECK(new_ties(0.0, reinforced) == 0);
+  CHECK(reinforced == 0);
+  CHECK(new_ties(1.0, reinforced) > 20);
 }

@@ -114,7 +114,8 @@ struct EffortSettings {
   double adjustment_per_day = 0.05;    ///< share of the gap to the target closed each day
   double system_contact_bias = 3.0;    ///< system work multiplies the choice of cross-org ties
   double locality_tie_per_day = 0.01;  ///< chance of a new tie in the locality, x system share
-  double introduction_per_day = 0.05;  ///< chance of introducing two contacts, x system share
+  /// P(bringing a colleague along | a contact across organisations) = brokerage x system share.
+  double brokerage = 1.0;
 
   bool operator==(const EffortSettings&) const = default;
 };
