@@ -69,7 +69,8 @@ class AandE final : public Phase {
 /// package and the patient leaves (into care with probability care_home_share); a failed hand-off
 /// wastes half a package's effort and the patient stays another day: a delayed discharge.
 /// Social care rations packages when its spend runs over budget. Over full occupancy, the trust
-/// escalates: delayed patients move to interim care beds.
+/// escalates: delayed patients move to interim care beds. Up to one package of capacity left at
+/// the end of the day carries over to the next (package_credit).
 class Discharge final : public Phase {
  public:
   std::string_view name() const override { return "discharge"; }
@@ -86,6 +87,7 @@ class Discharge final : public Phase {
             ? state.social_care_spend_per_day / state.social_care_budget_per_day - 1.0
             : 0.0;
     packages *= 1.0 - std::clamp(overspend * h.rationing_slope, 0.0, 0.3);
+    packages += state.package_credit;
     const double occupancy = static_cast<double>(state.in_hospital) / h.beds;
     const double escalate = std::min(0.5, h.escalation * std::max(0.0, occupancy - 1.0));
     std::vector<std::uint32_t> still_waiting;
@@ -127,6 +129,7 @@ class Discharge final : public Phase {
       file_in_calendar(state, i);
     }
     state.delayed_discharges = std::move(still_waiting);
+    state.package_credit = std::min(packages, 1.0);
   }
 };
 

@@ -54,43 +54,66 @@ constexpr std::uint64_t kSeeds[] = {11, 12, 13, 14, 15, 16};
 
 }  // namespace
 
-TEST_CASE("calibration: the Leeds baseline lands in the published bands", "[behaviour]") {
+namespace {
+
+/// The baseline's calibration bands (domain.md section 3), on a three-year run from 1 April.
+void check_calibration_bands(Series& r) {
+  const std::size_t n = 1095;
+  REQUIRE(r["a_and_e_4h"].size() == n);
+  const double attendances = mean(r["a_and_e_attendances_per_100k"], 0, n);
+  const double admitted = mean(r["a_and_e_admitted_share"], 0, n);
+  const double four_hours = mean(r["a_and_e_4h"], 0, n);
+  const double occupancy = mean(r["bed_occupancy"], 0, n);
+  const double delayed = mean(r["delayed_discharge_share_of_beds"], 0, n);
+  const double turnover = mean(r["staff_turnover_annualised"], 0, n);
+  INFO("A&E/100k " << attendances << ", admitted " << admitted << ", 4h " << four_hours
+                   << ", occupancy " << occupancy << ", delayed " << delayed << ", turnover "
+                   << turnover);
+  CHECK(attendances > 110);
+  CHECK(attendances < 135);
+  CHECK(admitted == Approx(0.2).margin(0.05));
+  CHECK(four_hours > 0.65);
+  CHECK(four_hours < 0.85);
+  CHECK(occupancy > 0.85);
+  CHECK(occupancy < 0.97);
+  CHECK(delayed > 0.05);
+  CHECK(delayed < 0.15);
+  CHECK(turnover > 0.12);
+  CHECK(turnover < 0.30);
+  // Winter dips: January's 4-hour performance is below July's (the run starts on 1 April).
+  for (std::size_t year = 0; year < 3; ++year) {
+    CHECK(mean(r["a_and_e_4h"], 365 * year + 275, 365 * year + 306) <
+          mean(r["a_and_e_4h"], 365 * year + 91, 365 * year + 122));
+  }
+  // Flu uptake of over-65s at the end of each campaign (1 September + 120 days).
+  for (std::size_t end_of_campaign : {272u, 637u, 1002u}) {
+    CHECK(r["flu_uptake_65"][end_of_campaign] > 0.65);
+    CHECK(r["flu_uptake_65"][end_of_campaign] < 0.80);
+  }
+  // Relationships across organisations are patchy at the start.
+  CHECK(r["cross_org_strength_share"][0] < 0.05);
+}
+
+}  // namespace
+
+TEST_CASE("calibration: the Leeds baseline at one tenth scale lands in the published bands",
+          "[behaviour]") {
   for (std::uint64_t seed : {21u, 22u}) {
-    Series r = run_series(leeds_small(1095), seed);
-    const std::size_t n = 1095;
     INFO("seed " << seed);
-    const double attendances = mean(r["a_and_e_attendances_per_100k"], 0, n);
-    const double admitted = mean(r["a_and_e_admitted_share"], 0, n);
-    const double four_hours = mean(r["a_and_e_4h"], 0, n);
-    const double occupancy = mean(r["bed_occupancy"], 0, n);
-    const double delayed = mean(r["delayed_discharge_share_of_beds"], 0, n);
-    const double turnover = mean(r["staff_turnover_annualised"], 0, n);
-    INFO("A&E/100k " << attendances << ", admitted " << admitted << ", 4h " << four_hours
-                     << ", occupancy " << occupancy << ", delayed " << delayed << ", turnover "
-                     << turnover);
-    CHECK(attendances > 110);
-    CHECK(attendances < 135);
-    CHECK(admitted == Approx(0.2).margin(0.05));
-    CHECK(four_hours > 0.65);
-    CHECK(four_hours < 0.85);
-    CHECK(occupancy > 0.85);
-    CHECK(occupancy < 0.97);
-    CHECK(delayed > 0.05);
-    CHECK(delayed < 0.15);
-    CHECK(turnover > 0.12);
-    CHECK(turnover < 0.30);
-    // Winter dips: January's 4-hour performance is below July's (the run starts on 1 April).
-    for (std::size_t year = 0; year < 3; ++year) {
-      CHECK(mean(r["a_and_e_4h"], 365 * year + 275, 365 * year + 306) <
-            mean(r["a_and_e_4h"], 365 * year + 91, 365 * year + 122));
-    }
-    // Flu uptake of over-65s at the end of each campaign (1 September + 120 days).
-    for (std::size_t end_of_campaign : {272u, 637u, 1002u}) {
-      CHECK(r["flu_uptake_65"][end_of_campaign] > 0.65);
-      CHECK(r["flu_uptake_65"][end_of_campaign] < 0.80);
-    }
-    // Relationships across organisations are patchy at the start.
-    CHECK(r["cross_org_strength_share"][0] < 0.05);
+    Series r = run_series(leeds_small(1095), seed);
+    check_calibration_bands(r);
+  }
+}
+
+TEST_CASE("calibration: the Leeds baseline at full city scale lands in the published bands",
+          "[behaviour][full_scale]") {
+  // The default scenario: 812,000 residents and 57,000 staff for three years (about 30 s a seed).
+  for (std::uint64_t seed : {21u, 22u}) {
+    INFO("seed " << seed);
+    Scenario s = load_scenario(CARESIM_SOURCE_DIR "/scenarios/leeds.yaml");
+    REQUIRE(s.run.days == 1095);
+    Series r = run_series(s, seed);
+    check_calibration_bands(r);
   }
 }
 

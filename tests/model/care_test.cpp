@@ -385,3 +385,37 @@ TEST_CASE("staff_contact: people working across organisations bring colleagues a
   CHECK(reinforced == 0);
   CHECK(new_ties(1.0, reinforced) > 20);
 }
+
+TEST_CASE("discharge: package capacity below one a day still discharges at its rate", "[care]") {
+  // A fraction of a package left at the end of a day is carried to the next, so a small city
+  // discharges at the same rate per package as a large one (a scale artefact otherwise: each day
+  // lost its fraction, 10% of capacity at a tenth of Leeds, 1% at full scale).
+  Scenario s = test::tiny_city(5000, 5);
+  s.coordination.base = 50.0;  // every hand-off works: only capacity limits discharges
+  s.hospital.beds = 1000;      // no escalation to interim beds
+  Simulation sim(s);
+  State& st = sim.mutable_state();
+  const Model& m = sim.model();
+  const auto& social = m.orgs_of_kind[static_cast<std::size_t>(OrgKind::social_care)];
+  REQUIRE(!social.empty());
+  constexpr double kPackagesPerDay = 0.25;
+  for (std::uint32_t o = 0; o < st.capacity.size(); ++o) st.capacity[o] = 0.0;
+  st.capacity[social[0]] = kPackagesPerDay / s.services.social_care_package_share;
+  st.social_care_spend_per_day = 0.0;
+  std::uint32_t waiting = 0;
+  for (std::uint32_t i = 0; i < st.citizens.size() && waiting < 40; ++i) {
+    if (st.citizens.health[i] != static_cast<std::uint8_t>(Health::well)) continue;
+    st.citizens.health[i] = static_cast<std::uint8_t>(Health::hospital);
+    st.delayed_discharges.push_back(i);
+    ++waiting;
+  }
+  st.in_hospital = waiting;  // below the beds: no escalation
+  REQUIRE(st.in_hospital < static_cast<std::uint32_t>(s.hospital.beds));
+  const std::uint64_t before = st.today.discharges;
+  for (int day = 0; day < 40; ++day) {
+    st.day = day;
+    phase_named(sim, "discharge").run(m, st);
+  }
+  CHECK(st.today.discharges - before == 10);  // 0.25 a day for 40 days
+  CHECK(st.delayed_discharges.size() == 30);
+}

@@ -133,6 +133,9 @@ struct State {
   // Medically fit patients who need a care package, oldest first.
   std::vector<std::uint32_t> delayed_discharges;
   std::uint32_t in_hospital = 0;
+  /// Package capacity (packages, 0..1) left over from earlier days: a fraction of a package is
+  /// not lost at midnight, so small and large cities discharge at the same rate per package.
+  double package_credit = 0.0;
   std::uint32_t in_care = 0;
 
   // Organisations: capacity today (episodes), demand and backlog of their own service.
