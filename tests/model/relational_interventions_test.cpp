@@ -7,6 +7,7 @@
 #include <set>
 
 #include "../support.hpp"
+#include "caresim/scenario/load.hpp"
 
 using namespace caresim;
 using test::phase_named;
@@ -156,21 +157,28 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("day_two_workshop: matches are likelier across organisations", "[care][interventions]") {
-  const auto solved = [](double cross_bonus) {
+TEST_CASE(
+    "day_two_workshop: matches are likelier across organisations and between people not yet "
+    "tied",
+    "[care][interventions]") {
+  const auto solved = [](double cross_bonus, double distance_bonus) {
     Scenario s = test::tiny_city(3000, 4);
     s.interventions.push_back(day_one(1, 60));
     InterventionSpec d = follow_on(InterventionKind::day_two_workshop, 2);
     d.day_two.match_probability = 0.1;
     d.day_two.cross_org_bonus = cross_bonus;
+    d.day_two.distance_bonus = distance_bonus;
     s.interventions.push_back(d);
     Simulation sim(s);
     run_to(sim, 3);
     return sim.state().problems_solved;
   };
-  const std::uint64_t flat = solved(0.0), bonus = solved(2.0);
-  INFO("solved without / with the cross-organisation bonus: " << flat << " / " << bonus);
+  const std::uint64_t flat = solved(0.0, 0.0), bonus = solved(2.0, 0.0);
+  const std::uint64_t distant = solved(0.0, 2.0);
+  INFO("solved with no bonus " << flat << ", a cross-organisation bonus " << bonus
+                               << ", a tie-distance bonus " << distant);
   CHECK(bonus > flat + 10);
+  CHECK(distant > flat + 10);
 }
 
 TEST_CASE(
@@ -386,4 +394,43 @@ TEST_CASE("online_community: joining friction, low engagement and weak ties amon
   CHECK(few < 10);
   CHECK(many > few + 30);
   CHECK(mean_of(lively.staff.vision, cohort) > mean_of(control.staff.vision, cohort) + 0.01);
+}
+
+TEST_CASE("relational programme: the what-if schedule runs every kind together on a small city",
+          "[care][interventions]") {
+  // scenarios/what-if/leeds_programme_relational.yaml's interventions, moved 360 days earlier,
+  // on the tiny city.
+  const Scenario programme =
+      load_scenario(test::scenario_path("what-if") / "leeds_programme_relational.yaml");
+  Scenario s = test::tiny_city(4000, 200);
+  for (InterventionSpec i : programme.interventions) {
+    i.day -= 360;
+    s.interventions.push_back(i);
+  }
+  Scenario base = test::tiny_city(4000, 200);
+  Simulation a(base), b(s);
+  run_to(a, 200);
+  run_to(b, 200);
+  const State& st = b.state();
+  std::set<std::size_t> formed;
+  for (std::size_t k = 0; k < st.cohorts.size(); ++k) {
+    if (!st.cohorts[k].empty()) formed.insert(k);
+  }
+  // The five spring and autumn 2018 cohorts (days 5 to 188) have met.
+  CHECK(formed.size() == 5);
+  CHECK(st.problems_solved > 20);
+  int acted = 0;
+  for (std::uint8_t c : st.staff.committed)
+    acted += c == 2 ? 1 : 0;
+  CHECK(acted > 50);
+  CHECK(st.relational_gain == Approx(1.25));
+  const auto cross_ties = [](const TieNetwork& net) {
+    int n = 0;
+    for (std::uint32_t e = 0; e < net.slot_count(); ++e)
+      n += net.alive(e) && net.cross_org(e) ? 1 : 0;
+    return n;
+  };
+  INFO("cross-organisation ties on day 200: baseline " << cross_ties(a.state().ties)
+                                                       << ", programme " << cross_ties(st.ties));
+  CHECK(cross_ties(st.ties) > cross_ties(a.state().ties));
 }
