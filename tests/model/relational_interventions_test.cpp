@@ -434,3 +434,31 @@ TEST_CASE("relational programme: the what-if schedule runs every kind together o
                                                        << ", programme " << cross_ties(st.ties));
   CHECK(cross_ties(st.ties) > cross_ties(a.state().ties));
 }
+
+TEST_CASE("acts_of_courage: without cohort_of, every committed person acts and nobody else",
+          "[care][interventions]") {
+  Scenario s = test::tiny_city(3000, 12);
+  InterventionSpec w = day_one(1);
+  w.name.clear();
+  s.interventions.push_back(w);
+  InterventionSpec c;
+  c.kind = InterventionKind::acts_of_courage;
+  c.day = 2;
+  c.courage.days = 10;
+  c.courage.share_acting = 0.999;
+  s.interventions.push_back(c);
+  Simulation sim(s);
+  run_to(sim, 12);
+  const State& st = sim.state();
+  int acted = 0, participants = 0;
+  for (std::uint32_t u = 0; u < st.staff.size(); ++u) {
+    if (!st.staff.workshops[u]) {
+      CHECK(st.staff.committed[u] == 0);
+      continue;
+    }
+    ++participants;
+    acted += st.staff.committed[u] == 2 ? 1 : 0;
+  }
+  CHECK(participants >= 44);
+  CHECK(acted >= participants - 3);
+}
