@@ -145,6 +145,9 @@ std::vector<Observable> standard_observables(const Model& model) {
                        return ratio(o.state.social_care_spend_per_day,
                                     o.state.social_care_budget_per_day);
                      }));
+  v.push_back(scalar("problems_solved", "1",
+                     "wants met by offers at day-two workshops since the start (cumulative)", true,
+                     [](const Observation& o) { return count(o.state.problems_solved); }));
   // Flows.
   for (std::size_t k = 0; k < kEpisodeCount; ++k) {
     v.push_back(scalar(std::string("coordination_success_") + kEpisodeNames[k], "1",

@@ -20,6 +20,7 @@ std::size_t kind_of(const Model& m, std::uint32_t org) {
 /// x episodes_per_staff_day(kind) x (1 - funding cut). System work (energy x system share) goes
 /// to the staff member's locality, half as prevention and half as joint work, each a stock that
 /// follows the day's work with its lag; their effects saturate: level = 1 - exp(-stock / sat).
+/// Extra prevention and joint work staged by interventions today is added to the day's work.
 class Capacity final : public Phase {
  public:
   std::string_view name() const override { return "capacity"; }
@@ -70,10 +71,18 @@ class Capacity final : public Phase {
                                   ? 1000.0 * sums.system_work[l] / model.residents_in_locality[l]
                                   : 0.0;
       const double half = 0.5 * per_1000;
+      // Extra work interventions staged for today (day-two ABCD focus, Open Space groups).
+      const double per_resident =
+          model.residents_in_locality[l] > 0 ? 1000.0 / model.residents_in_locality[l] : 0.0;
+      const double prevention_in = half + per_resident * state.prevention_extra[l];
+      const double joint_in = half + per_resident * state.joint_work_extra[l];
+      state.prevention_extra[l] = 0.0;
+      state.joint_work_extra[l] = 0.0;
       auto& prevention = state.prevention_work[l];
       auto& joint = state.joint_work[l];
-      prevention = first ? half : prevention + (half - prevention) / s.health.prevention_lag_days;
-      joint = first ? half : joint + (half - joint) / s.coordination.joint_work_lag_days;
+      prevention = first ? prevention_in
+                         : prevention + (prevention_in - prevention) / s.health.prevention_lag_days;
+      joint = first ? joint_in : joint + (joint_in - joint) / s.coordination.joint_work_lag_days;
       state.prevention_coverage[l] = 1.0 - std::exp(-prevention / s.health.prevention_saturation);
       state.joint_work_level[l] = 1.0 - std::exp(-joint / s.coordination.joint_work_saturation);
     }

@@ -95,7 +95,8 @@ class StaffEffort final : public Phase {
             logistic(ef.baseline + ef.mindset_weight * staff.mindset[u] +
                      ef.vision_weight * staff.vision[u] + ef.peer_weight * peers +
                      ef.efficacy_weight * staff.efficacy[u] -
-                     ef.pressure_weight * state.pressure[org] - ef.bias_weight * staff.bias[u]);
+                     ef.pressure_weight * state.pressure_pull * state.pressure[org] -
+                     ef.bias_weight * staff.bias[u]);
         const float s = staff.system_share[u];
         state.system_share_next[u] = static_cast<float>(s + ef.adjustment_per_day * (target - s));
         float& d = staff.dissatisfaction[u];
@@ -112,7 +113,8 @@ class StaffEffort final : public Phase {
 /// R = resistance + bias_resistance x bias. Each day a non-adopter adopts with probability
 /// adoption_rate x logistic(steepness (D V F - R)); an adopter abandons with probability
 /// abandon_rate x logistic(steepness (R - D V F)). Adoptions record the most strongly tied adopter
-/// as the influencer. Vision drifts back towards its starting level. The adopters among one's
+/// as the influencer. Vision drifts back towards its starting level (workshop participants'
+/// drift scaled by leaders' congruence, State::participant_vision_decay). The adopters among one's
 /// ties are counted by staff_effort earlier in the same step (nothing changes mindsets between).
 class Mindset final : public Phase {
  public:
@@ -122,6 +124,9 @@ class Mindset final : public Phase {
     const MindsetSettings& ms = model.scenario.mindset;
     Staff& staff = state.staff;
     const auto retention = static_cast<float>(model.vision_daily_retention);
+    // Leaders' congruence changes how fast workshop participants' vision decays.
+    const auto participant_retention = static_cast<float>(
+        1.0 - (1.0 - model.vision_daily_retention) * state.participant_vision_decay);
     const auto start_vision = static_cast<float>(ms.initial_vision);
     const std::uint64_t seed = model.scenario.run.seed;
     const auto day = static_cast<std::uint32_t>(state.day);
@@ -146,7 +151,8 @@ class Mindset final : public Phase {
           next = 0;
         }
         state.mindset_next[u] = next;
-        staff.vision[u] = start_vision + (staff.vision[u] - start_vision) * retention;
+        const float kept = staff.workshops[u] ? participant_retention : retention;
+        staff.vision[u] = start_vision + (staff.vision[u] - start_vision) * kept;
       }
     });
     for (std::size_t u = 0; u < staff.size(); ++u) {

@@ -444,6 +444,9 @@ World build_world(const Scenario& scenario) {
   st.prevention_work.assign(m.pcn_count, 0.0);
   st.joint_work.assign(m.pcn_count, 0.0);
   st.prevention_coverage.assign(m.pcn_count, 0.0);
+  st.prevention_extra.assign(m.pcn_count, 0.0);
+  st.joint_work_extra.assign(m.pcn_count, 0.0);
+  st.cohorts.assign(scenario.interventions.size(), {});
   st.joint_work_level.assign(m.pcn_count, 0.0);
   st.vaccinated_65.assign(hoods, 0.0);
 

@@ -161,13 +161,12 @@ void visit(V& v, TieSettings& ties) {
           });
 }
 
-
 }  // namespace caresim::detail
 
 // The teaching models' and care mechanisms' schemas need the range types above.
+#include "schema_analytic.hpp"  // IWYU pragma: export
 #include "schema_care.hpp"      // IWYU pragma: export
 #include "schema_teaching.hpp"  // IWYU pragma: export
-#include "schema_analytic.hpp"  // IWYU pragma: export
 
 namespace caresim::detail {
 
@@ -227,6 +226,82 @@ void visit(V& v, Scenario& scenario) {
       }
     }
   });
+  v.check("interventions", "Intervention `name`s, where given, are unique.", [&](auto&& fail) {
+    const auto& list = scenario.interventions;
+    for (std::size_t later = 1; later < list.size(); ++later) {
+      if (list[later].name.empty()) continue;
+      for (std::size_t earlier = 0; earlier < later; ++earlier) {
+        if (list[later].name == list[earlier].name) {
+          const std::string at = "interventions[" + std::to_string(earlier) + "]";
+          fail("interventions[" + std::to_string(later) + "].name", at + ".name",
+               "a name no other intervention has",
+               "'" + list[later].name + "', already the name of " + at);
+        }
+      }
+    }
+  });
+  v.check("interventions",
+          "`cohort_of` names an earlier intervention that forms a cohort (a `workshop`, or an "
+          "`open_space` without `cohort_of`); a `day_two_workshop` needs one.",
+          [&](auto&& fail) {
+            const auto& list = scenario.interventions;
+            for (std::size_t i = 0; i < list.size(); ++i) {
+              const std::string at = "interventions[" + std::to_string(i) + "]";
+              const std::string& wanted = list[i].cohort_of;
+              if (wanted.empty()) {
+                if (list[i].kind == InterventionKind::day_two_workshop) {
+                  fail(at + ".cohort_of", at + ".kind",
+                       "the name of an earlier workshop whose cohort meets again (a "
+                       "day_two_workshop needs a cohort)",
+                       "none: the cohort would be empty");
+                }
+                continue;
+              }
+              std::size_t found = i;
+              for (std::size_t j = 0; j < i; ++j) {
+                if (list[j].name == wanted) found = j;
+              }
+              if (found == i) {
+                bool later = false;
+                for (std::size_t j = i; j < list.size(); ++j)
+                  later = later || list[j].name == wanted;
+                fail(at + ".cohort_of", at + ".cohort_of",
+                     "the name of an earlier intervention that forms a cohort",
+                     "'" + wanted + "', " +
+                         (later ? std::string("which is not earlier in the list")
+                                : std::string("which no earlier intervention is named: the "
+                                              "cohort would be empty")));
+              } else if (!forms_cohort(list[found])) {
+                const std::string other = "interventions[" + std::to_string(found) + "]";
+                fail(at + ".cohort_of", other + ".kind",
+                     "the name of an earlier intervention that forms a cohort (a workshop, or an "
+                     "open_space without cohort_of)",
+                     "'" + wanted + "', a " +
+                         kInterventionKindNames[static_cast<std::size_t>(list[found].kind)] +
+                         " that forms none");
+              }
+            }
+          });
+  v.check("interventions",
+          "A workshop's `mix` gives weight to at least one kind of organisation the scenario has, "
+          "so its cohort is not empty.",
+          [&](auto&& fail) {
+            if (scenario.model != ModelKind::care || scenario.organisations.empty()) return;
+            const auto& list = scenario.interventions;
+            for (std::size_t i = 0; i < list.size(); ++i) {
+              if (list[i].kind != InterventionKind::workshop) continue;
+              double weight = 0.0;
+              for (const auto& org : scenario.organisations) {
+                if (org.staff > 0)
+                  weight += list[i].workshop.mix[static_cast<std::size_t>(org.kind)];
+              }
+              if (weight <= 0.0) {
+                fail("interventions[" + std::to_string(i) + "].workshop.mix", "organisations",
+                     "a positive weight for at least one kind of organisation in `organisations`",
+                     "weights that select nobody: the cohort would be empty");
+              }
+            }
+          });
 }
 
 }  // namespace caresim::detail

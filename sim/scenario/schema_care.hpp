@@ -276,11 +276,125 @@ void visit(V& v, CampaignSpec& c) {
 }
 
 template <class V>
+void visit(V& v, DayTwoSpec& d) {
+  v.field("reconnect", d.reconnect, kProbability, "fraction",
+          "existing ties among the cohort gain this times (1 - w): people reconnect");
+  v.field("vision_gain", d.vision_gain, kProbability, "fraction",
+          "shared vision gained, times (1 - vision)");
+  v.field("dissatisfaction_gain", d.dissatisfaction_gain, kProbability, "fraction",
+          "dissatisfaction with the present gained from the data on deprived areas, times (1 - d)");
+  v.field("wants_per_person", d.wants_per_person, IntRange{0, 100}, "wants",
+          "wants each participant posts in the marketplace");
+  v.field("offers_per_person", d.offers_per_person, IntRange{0, 100}, "offers",
+          "offers each participant posts; each offer meets at most one want");
+  v.field("approaches_per_want", d.approaches_per_want, IntRange{0, 100}, "people",
+          "participants approached about each want (at random) until it is met");
+  v.field("match_probability", d.match_probability, kProbability, "fraction",
+          "chance an approach meets an offer, between tied people of the same kind of "
+          "organisation");
+  v.field("cross_org_bonus", d.cross_org_bonus, kNonNegative, "factor",
+          "the chance is multiplied by (1 + this) between different kinds of organisation");
+  v.field("distance_bonus", d.distance_bonus, kNonNegative, "factor",
+          "the chance is multiplied by (1 + this) between people not yet tied");
+  v.field("new_tie_strength", d.new_tie_strength, RealRange{0.0, 1.0, true}, "0..1",
+          "strength of the tie a match forms between people not yet tied");
+  v.field("strengthen", d.strengthen, kProbability, "fraction",
+          "a match between tied people strengthens the tie by this times (1 - w)");
+  v.field("abcd_ties", d.abcd_ties, IntRange{0, 100}, "ties",
+          "new ties per participant to third-sector staff working in priority localities");
+  v.field("abcd_prevention_share", d.abcd_prevention_share, kProbability, "fraction",
+          "extra share of their effort each participant gives prevention in the priority "
+          "localities");
+  v.field("abcd_days", d.abcd_days, IntRange{0, 36500}, "days",
+          "how long that extra prevention effort lasts");
+}
+
+template <class V>
+void visit(V& v, OpenSpaceSpec& o) {
+  v.field("invited", o.invited, IntRange{2, 100000}, "people",
+          "staff invited at random when `cohort_of` is not given");
+  v.field("topics", o.topics, kAtLeastOne, "topics", "topics the participants put forward");
+  v.field("sessions", o.sessions, kAtLeastOne, "sessions", "rounds of group work");
+  v.field("two_feet", o.two_feet, kProbability, "fraction",
+          "chance a participant moves to their next-favourite topic in each later session");
+  v.field("tie_probability", o.tie_probability, kProbability, "fraction",
+          "chance two members of a group form (or renew) a tie in a session");
+  v.field("new_tie_strength", o.new_tie_strength, RealRange{0.0, 1.0, true}, "0..1",
+          "strength of a tie formed in a group");
+  v.field("strengthen", o.strengthen, kProbability, "fraction",
+          "an existing tie between group members gains this times (1 - w)");
+  v.field("joint_work_days", o.joint_work_days, kNonNegative, "staff-days",
+          "follow-up joint work by each member of a group that mixes organisations, in their "
+          "locality");
+}
+
+template <class V>
+void visit(V& v, CourageSpec& c) {
+  v.field("days", c.days, kAtLeastOne, "days", "period over which the acts are carried out");
+  v.field("share_acting", c.share_acting, RealRange{0.0, 1.0, false, true}, "fraction",
+          "share of the committed who act within `days` (sets a constant daily hazard)");
+  v.field("success_probability", c.success_probability, kProbability, "fraction",
+          "chance the contact goes well, at efficacy 0.5");
+  v.field("efficacy_effect", c.efficacy_effect, kNonNegative, "per unit",
+          "the chance rises by this per unit of the actor's efficacy above 0.5");
+  v.field("new_tie_strength", c.new_tie_strength, RealRange{0.0, 1.0, true}, "0..1",
+          "strength of the tie a success forms with someone not yet tied");
+  v.field("strengthen", c.strengthen, kProbability, "fraction",
+          "a success strengthens an existing tie by this times (1 - w)");
+  v.field("bias_reduction", c.bias_reduction, kProbability, "fraction",
+          "on success, both lose this times their out-group bias");
+  v.field("bias_gain", c.bias_gain, kProbability, "fraction",
+          "on failure, the actor gains this times (1 - bias)");
+  v.field("efficacy_gain", c.efficacy_gain, kProbability, "fraction",
+          "on success, the actor gains this times (1 - efficacy)");
+}
+
+template <class V>
+void visit(V& v, LeadersSpec& l) {
+  v.field("congruence", l.congruence, RealRange{-1.0, 1.0}, "-1..1",
+          "leaders role-model the work (> 0) or demand their own targets above all (< 0)");
+  v.field("gain_effect", l.gain_effect, kProbability, "factor",
+          "later relational interventions' gains are multiplied by (1 + this x congruence)");
+  v.field("decay_effect", l.decay_effect, kProbability, "factor",
+          "workshop participants' vision decays (1 - this x congruence) times as fast");
+  v.field("pressure_effect", l.pressure_effect, kNonNegative, "factor",
+          "target pressure's pull on effort is multiplied by (1 + this x max(0, -congruence))");
+  v.field("meeting_probability", l.meeting_probability, kProbability, "fraction",
+          "chance a participant meets their leader after the workshops");
+  v.field("meeting_vision_gain", l.meeting_vision_gain, kProbability, "fraction",
+          "a meeting moves vision by this x congruence (towards 1, or towards 0 if negative)");
+}
+
+template <class V>
+void visit(V& v, OnlineSpec& o) {
+  v.field("days", o.days, kAtLeastOne, "days", "how long the site is kept going");
+  v.field("join_probability", o.join_probability, kProbability, "fraction",
+          "chance an invited person gets through the steps to join");
+  v.field("activity", o.activity, kProbability, "per day", "chance a member is active on a day");
+  v.field("connect_probability", o.connect_probability, kProbability, "fraction",
+          "chance an active member ties to another member at random");
+  v.field("new_tie_strength", o.new_tie_strength, RealRange{0.0, 1.0, true}, "0..1",
+          "strength of such a (weak) tie");
+  v.field("vision_gain", o.vision_gain, kProbability, "fraction",
+          "vision an active member gains from others' stories, times (1 - vision)");
+}
+
+template <class V>
 void visit(V& v, InterventionSpec& i) {
   v.choice("kind", i.kind, kInterventionKindNames, "kind of intervention", Need::required);
   v.field("day", i.day, IntRange{0, 36500}, "day", "day of the run it starts", Need::required);
+  v.field("name", i.name, TextForm::any, "",
+          "optional label, unique among the interventions; names its cohort for `cohort_of`");
+  v.field("cohort_of", i.cohort_of, TextForm::any, "",
+          "`name` of an earlier cohort-forming intervention (a `workshop`, or an `open_space` "
+          "that invites its own group) whose cohort takes part; staff who have left drop out");
   v.section("workshop", i.workshop, "Parameters when `kind` is `workshop`.");
   v.section("campaign", i.campaign, "Parameters when `kind` is `shared_purpose_campaign`.");
+  v.section("day_two_workshop", i.day_two, "Parameters when `kind` is `day_two_workshop`.");
+  v.section("open_space", i.open_space, "Parameters when `kind` is `open_space`.");
+  v.section("acts_of_courage", i.courage, "Parameters when `kind` is `acts_of_courage`.");
+  v.section("leaders_congruence", i.leaders, "Parameters when `kind` is `leaders_congruence`.");
+  v.section("online_community", i.online, "Parameters when `kind` is `online_community`.");
 }
 
 template <class V>

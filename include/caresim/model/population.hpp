@@ -48,7 +48,8 @@ struct Staff {
   std::vector<float> trust;             ///< trust in other organisations, 0..1
   std::vector<float> bias;              ///< out-group bias ("they"), 0..1
   std::vector<float> dissatisfaction;   ///< with the status quo, 0..1
-  std::vector<std::uint8_t> committed;  ///< made an act-of-courage commitment
+  /// Act of courage: 0 none, 1 committed to one (at a workshop), 2 carried it out.
+  std::vector<std::uint8_t> committed;
   std::vector<std::uint8_t> workshops;  ///< workshops attended
 
   std::size_t size() const { return id.size(); }

@@ -93,6 +93,15 @@ struct Adoption {
   std::uint32_t influencer_id;
 };
 
+/// A member of an intervention's cohort: the staff slot and the id of the person who attended.
+/// A leaver's slot gets a new id, so they drop out of the cohort.
+struct CohortMember {
+  std::uint32_t slot;
+  std::uint32_t id;
+
+  bool operator==(const CohortMember&) const = default;
+};
+
 /// Counts of what happened on the current day, reset at the start of each step.
 struct DailyTallies {
   std::array<std::uint64_t, kServiceCount> demand{};
@@ -163,6 +172,22 @@ struct State {
 
   std::vector<CoordinationOutcome> coordination;
   std::vector<Adoption> adoptions;  ///< every adoption so far, in order
+
+  // Interventions (docs/model.md 7): what relational interventions leave behind.
+  /// Cohort of each cohort-forming intervention, indexed like scenario.interventions (empty for
+  /// the others, and until it happens).
+  std::vector<std::vector<CohortMember>> cohorts;
+  std::uint64_t problems_solved = 0;  ///< wants met by offers at day-two workshops, cumulative
+  /// Extra prevention and joint work (staff-days) that interventions stage today in each
+  /// locality; the capacity phase adds them to the day's system work and clears them.
+  std::vector<double> prevention_extra;
+  std::vector<double> joint_work_extra;
+  /// Leaders' congruence (leaders_congruence): multiplier of later relational interventions'
+  /// gains; multiplier of workshop participants' vision decay; multiplier of target pressure's
+  /// pull on effort. All 1 without the intervention.
+  double relational_gain = 1.0;
+  double participant_vision_decay = 1.0;
+  double pressure_pull = 1.0;
 
   // Staged per-staff choices, written by staff_contact and read by tie_update / tie_merge.
   std::vector<std::uint32_t> chosen_edge;                  ///< edge worked along today, or kNone

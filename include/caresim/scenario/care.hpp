@@ -212,15 +212,107 @@ struct CampaignSpec {
   bool operator==(const CampaignSpec&) const = default;
 };
 
+/// A day-two workshop (seed 004): a day-one cohort meets again two months later. Reconnecting,
+/// a wants-and-offers marketplace, and Asset Based Community Development (ABCD) in the priority
+/// neighbourhoods.
+struct DayTwoSpec {
+  double reconnect = 0.3;              ///< ties among the cohort gain this x (1 - w)
+  double vision_gain = 0.15;           ///< times (1 - vision)
+  double dissatisfaction_gain = 0.15;  ///< data on deprived areas: times (1 - dissatisfaction)
+  int wants_per_person = 2;
+  int offers_per_person = 2;
+  int approaches_per_want = 3;          ///< people a participant approaches about each want
+  double match_probability = 0.2;       ///< an approach meets an offer: same org kind, already tied
+  double cross_org_bonus = 1.0;         ///< x (1 + this) when the two work in different kinds
+  double distance_bonus = 0.5;          ///< x (1 + this) when the two were not tied
+  double new_tie_strength = 0.3;        ///< a match between people not yet tied
+  double strengthen = 0.3;              ///< a match between tied people: w gains this x (1 - w)
+  int abcd_ties = 1;                    ///< new ties per participant to third-sector priority staff
+  double abcd_prevention_share = 0.05;  ///< extra effort each participant gives prevention there
+  int abcd_days = 180;                  ///< how long that extra prevention effort lasts
+
+  bool operator==(const DayTwoSpec&) const = default;
+};
+
+/// Open Space (Owen 2008; seed 004): participants choose topics by interest and self-organise;
+/// the law of two feet lets them move between groups.
+struct OpenSpaceSpec {
+  int invited = 45;  ///< when `cohort_of` is not given: staff invited at random
+  int topics = 6;
+  int sessions = 2;
+  double two_feet = 0.3;         ///< chance to move to one's next topic in each later session
+  double tie_probability = 0.3;  ///< chance two members of a group form (or renew) a tie
+  double new_tie_strength = 0.25;
+  double strengthen = 0.2;
+  double joint_work_days = 2.0;  ///< follow-up joint work per member of a mixed group, staff-days
+
+  bool operator==(const OpenSpaceSpec&) const = default;
+};
+
+/// Acts of courage (seed 004): committed people contact someone in another organisation whom
+/// they had avoided, over a period.
+struct CourageSpec {
+  int days = 90;
+  double share_acting = 0.7;         ///< share of the committed who act within `days`
+  double success_probability = 0.6;  ///< at efficacy 0.5
+  double efficacy_effect = 0.6;      ///< success probability gained per unit of efficacy
+  double new_tie_strength = 0.3;     ///< success with someone not tied
+  double strengthen = 0.3;           ///< success with a tie: w gains this x (1 - w)
+  double bias_reduction = 0.2;       ///< success: both lose this x bias
+  double bias_gain = 0.05;           ///< failure: the actor gains this x (1 - bias)
+  double efficacy_gain = 0.1;        ///< success: the actor gains this x (1 - efficacy)
+
+  bool operator==(const CourageSpec&) const = default;
+};
+
+/// Leaders' congruence (seed 004): chief executives role-model the work (congruence > 0) or
+/// demand their own targets above all (congruence < 0).
+struct LeadersSpec {
+  double congruence = 0.5;           ///< -1..1
+  double gain_effect = 0.5;          ///< later relational gains x (1 + this x congruence)
+  double decay_effect = 0.5;         ///< participants' vision decay x (1 - this x congruence)
+  double pressure_effect = 0.5;      ///< pressure's pull x (1 + this x max(0, -congruence))
+  double meeting_probability = 0.5;  ///< a participant meets their leader afterwards
+  double meeting_vision_gain = 0.1;  ///< a meeting moves vision by this x congruence
+
+  bool operator==(const LeadersSpec&) const = default;
+};
+
+/// An online community (the Leading Leeds Google+ site, seed 004): hard to join, little used.
+struct OnlineSpec {
+  int days = 365;
+  double join_probability = 0.15;    ///< per invited person
+  double activity = 0.03;            ///< chance a member is active on a day
+  double connect_probability = 0.2;  ///< an active member ties to another member
+  double new_tie_strength = 0.1;     ///< weak ties
+  double vision_gain = 0.01;         ///< an active member's vision gain, times (1 - vision)
+
+  bool operator==(const OnlineSpec&) const = default;
+};
+
 /// A scheduled intervention.
 struct InterventionSpec {
   InterventionKind kind = InterventionKind::workshop;
-  int day = 0;  ///< day of the run it starts
+  int day = 0;            ///< day of the run it starts
+  std::string name;       ///< optional label, unique; names a cohort for `cohort_of`
+  std::string cohort_of;  ///< an earlier cohort-forming intervention whose cohort takes part
   WorkshopSpec workshop;
   CampaignSpec campaign;
+  DayTwoSpec day_two;
+  OpenSpaceSpec open_space;
+  CourageSpec courage;
+  LeadersSpec leaders;
+  OnlineSpec online;
 
   bool operator==(const InterventionSpec&) const = default;
 };
+
+/// Whether an intervention forms a cohort that later ones can name with `cohort_of`: a day-one
+/// workshop, and an Open Space that invites its own group.
+inline bool forms_cohort(const InterventionSpec& i) {
+  return i.kind == InterventionKind::workshop ||
+         (i.kind == InterventionKind::open_space && i.cohort_of.empty());
+}
 
 /// A shock: a flu wave (acute episodes up) or a funding cut (an organisation kind's capacity).
 struct ShockSpec {

@@ -65,9 +65,18 @@ enum class TargetDirection : std::uint8_t { at_least, at_most };
 inline constexpr std::array<const char*, 2> kTargetDirectionNames = {"at_least", "at_most"};
 
 /// Kinds of scheduled intervention (the library grows one file per kind).
-enum class InterventionKind : std::uint8_t { workshop, shared_purpose_campaign };
-inline constexpr std::array<const char*, 2> kInterventionKindNames = {"workshop",
-                                                                      "shared_purpose_campaign"};
+enum class InterventionKind : std::uint8_t {
+  workshop,
+  shared_purpose_campaign,
+  day_two_workshop,
+  open_space,
+  acts_of_courage,
+  leaders_congruence,
+  online_community,
+};
+inline constexpr std::array<const char*, 7> kInterventionKindNames = {
+    "workshop",        "shared_purpose_campaign", "day_two_workshop", "open_space",
+    "acts_of_courage", "leaders_congruence",      "online_community"};
 
 enum class ShockKind : std::uint8_t { flu_wave, funding_cut };
 inline constexpr std::array<const char*, 2> kShockKindNames = {"flu_wave", "funding_cut"};

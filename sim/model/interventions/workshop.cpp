@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "cohort.hpp"
 #include "registry.hpp"
 
 namespace caresim::detail {
@@ -17,6 +18,13 @@ class Workshop final : public InterventionModule {
   void apply(const InterventionSpec& spec, const Model& model, State& state) const override {
     const WorkshopSpec& w = spec.workshop;
     const std::vector<std::uint32_t> cohort = invite(w, model, state);
+    record_cohort(model, state, spec, cohort);
+    // Leaders' congruence scales every gain (1 without a leaders_congruence intervention).
+    const float strengthen = relational(w.strengthen, state);
+    const float new_tie = relational(w.new_tie_strength, state);
+    const float vision_gain = relational(w.vision_gain, state);
+    const float efficacy_gain = relational(w.efficacy_gain, state);
+    const float bias_reduction = relational(w.bias_reduction, state);
     Staff& staff = state.staff;
     auto strengths = state.ties.strengths();
     Stream rng(model.scenario.run.seed, Purpose::intervention,
@@ -33,19 +41,18 @@ class Workshop final : public InterventionModule {
           for (std::size_t y = x + 1; y < end; ++y) {
             const std::uint32_t edge = state.ties.find(order[x], order[y]);
             if (edge != kNone) {
-              strengths[edge] += static_cast<float>(w.strengthen) * (1.0f - strengths[edge]);
+              strengths[edge] += strengthen * (1.0f - strengths[edge]);
             } else {
-              state.staged_ties.added.push_back(
-                  {order[x], order[y], static_cast<float>(w.new_tie_strength)});
+              state.staged_ties.added.push_back({order[x], order[y], new_tie});
             }
           }
         }
       }
     }
     for (std::uint32_t u : cohort) {
-      staff.vision[u] += static_cast<float>(w.vision_gain) * (1.0f - staff.vision[u]);
-      staff.efficacy[u] += static_cast<float>(w.efficacy_gain) * (1.0f - staff.efficacy[u]);
-      staff.bias[u] -= static_cast<float>(w.bias_reduction) * staff.bias[u];
+      staff.vision[u] += vision_gain * (1.0f - staff.vision[u]);
+      staff.efficacy[u] += efficacy_gain * (1.0f - staff.efficacy[u]);
+      staff.bias[u] -= bias_reduction * staff.bias[u];
       staff.committed[u] = 1;  // each names an act of courage
       if (staff.workshops[u] < 255) ++staff.workshops[u];
     }
