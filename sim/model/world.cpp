@@ -186,7 +186,9 @@ void build_staff(const Scenario& s, Model& m, State& st) {
       staff.id[slot] = slot;
       staff.org[slot] = i;
       staff.team[slot] = team + team_in_org;
-      staff.locality[slot] = o.pcn[i] != kNone ? o.pcn[i] : team_in_org % m.pcn_count;
+      // Teams go round the localities in city-wide team order, so many small organisations of
+      // a kind together cover every locality (each continues where the previous one stopped).
+      staff.locality[slot] = o.pcn[i] != kNone ? o.pcn[i] : (team + team_in_org) % m.pcn_count;
     }
     team += (o.staff_count[i] + team_size - 1) / team_size;
   }

@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "../support.hpp"
+#include "caresim/scenario/load.hpp"
 
 using namespace caresim;
 
@@ -128,4 +129,28 @@ TEST_CASE("world: day_of_year reads ISO dates and refuses bad ones", "[world]") 
   CHECK(day_of_year("2020-12-31") == 366);
   CHECK_THROWS_AS(day_of_year("2017-02-29"), std::invalid_argument);
   CHECK_THROWS_AS(day_of_year("2017/04/01"), std::invalid_argument);
+}
+
+TEST_CASE("world: every kind of organisation works in every locality when it has the teams to",
+          "[world]") {
+  // Many small organisations of a kind (care providers, third sector) together cover the city:
+  // each one's teams continue round the localities where the previous one's stopped.
+  const Scenario s = load_scenario(CARESIM_SOURCE_DIR "/scenarios/leeds_small.yaml");
+  const World w = build_world(s);
+  const Model& m = w.model;
+  for (std::size_t k = 0; k < kOrgKindCount; ++k) {
+    std::uint32_t teams = 0;
+    for (std::uint32_t o : m.orgs_of_kind[k]) {
+      if (m.organisations.pcn[o] != kNone) teams = 0xFFFFFFFFu;  // placed by practice instead
+      if (teams != 0xFFFFFFFFu) {
+        teams += (m.organisations.staff_count[o] + s.ties.team_size - 1) / s.ties.team_size;
+      }
+    }
+    if (teams < m.pcn_count) continue;
+    INFO(kOrgKindNames[k]);
+    for (std::uint32_t locality = 0; locality < m.pcn_count; ++locality) {
+      INFO("locality " << locality);
+      CHECK(!m.staff_by_kind_locality[k][locality].empty());
+    }
+  }
 }
