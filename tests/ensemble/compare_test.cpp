@@ -218,7 +218,7 @@ TEST_CASE("compare: bad arms are refused before anything runs", "[compare]") {
   CHECK_FALSE(std::filesystem::exists(dir / "runs"));
 }
 
-TEST_CASE("caresim compare: prints the table, writes one file xarray opens; bad input exits 2",
+TEST_CASE("caresim compare: prints the table and writes one file xarray opens, bad input exits 2",
           "[compare][cli]") {
   test::TempDir dir;
   const std::string bin = CARESIM_BINARY;
@@ -264,4 +264,68 @@ TEST_CASE("caresim compare: prints the table, writes one file xarray opens; bad 
   CHECK(py.exit_code == 0);
   CHECK(py.output.find("{'metric': 15, 'arm': 2} {'replicate': 2, 'time': 30} 2017-04-01 "
                        "['baseline', 'target_pressure_up']") != std::string::npos);
+}
+
+TEST_CASE("caresim compare: SIGTERM stops it with exit 143, writing nothing", "[compare][cli]") {
+  test::TempDir dir;
+  const auto base = test::scenario_path("what-if/baseline.yaml");
+  const auto out = dir / "stopped.h5";
+  const std::string script = std::string(CARESIM_BINARY) + " compare " + test::quoted(base) + " " +
+                             test::quoted(base) + " --replicates 2 --threads 2 -o " +
+                             test::quoted(out) +
+                             " > /dev/null 2>&1 & pid=$!; sleep 2; kill -TERM $pid; wait $pid; "
+                             "echo exit=$?";
+  const auto r = test::run_command(script);
+  INFO(r.output);
+  CHECK_THAT(r.output, Catch::Contains("exit=143"));
+  CHECK_FALSE(std::filesystem::exists(out));
+  CHECK_FALSE(std::filesystem::exists(out.string() + ".part"));
+  CHECK_FALSE(std::filesystem::exists(out.string() + ".runs"));
+}
+
+TEST_CASE("compare: the what-if scenarios differ from the baseline only where they say",
+          "[compare][scenario]") {
+  const Scenario base = load_scenario(test::scenario_path("what-if/baseline.yaml"));
+  const Scenario pressure = load_scenario(test::scenario_path("what-if/target_pressure_up.yaml"));
+  const Scenario programme = load_scenario(test::scenario_path("what-if/leeds_programme.yaml"));
+  const Scenario small = load_scenario(test::scenario_path("leeds_small.yaml"));
+  // The baseline is leeds_small under another name.
+  Scenario renamed = small;
+  renamed.name = base.name;
+  renamed.description = base.description;
+  CHECK(to_yaml(renamed) == to_yaml(base));
+  // Target pressure: the acute trust's 4-hour target inspected three times harder.
+  REQUIRE(pressure.targets.size() == base.targets.size());
+  CHECK(pressure.targets[0].inspection == 3.0 * base.targets[0].inspection);
+  Scenario undone = pressure;
+  undone.targets[0].inspection = base.targets[0].inspection;
+  undone.name = base.name;
+  undone.description = base.description;
+  CHECK(to_yaml(undone) == to_yaml(base));
+  // The programme: four waves of three workshops of 45, two waves a year from spring 2018.
+  CHECK(base.interventions.empty());
+  REQUIRE(programme.interventions.size() == 12);
+  int people = 0;
+  for (const auto& i : programme.interventions) {
+    CHECK(i.kind == InterventionKind::workshop);
+    CHECK(i.workshop.cohort_size == 45);
+    people += i.workshop.cohort_size;
+  }
+  CHECK(people == 540);
+  CHECK(programme.interventions.front().day == 340);  // 2018-03-07
+  Scenario no_programme = programme;
+  no_programme.interventions.clear();
+  no_programme.name = base.name;
+  no_programme.description = base.description;
+  CHECK(to_yaml(no_programme) == to_yaml(base));
+}
+
+TEST_CASE("ensemble runner: a plan over several base scenarios refuses a missing base",
+          "[compare][sweep]") {
+  const std::vector<BaseScenario> bases{{"name: a\n", "a.yaml"}};
+  std::vector<PlannedRun> runs(1);
+  runs[0].base = 1;
+  CHECK_THROWS_AS(run_local(std::span<const BaseScenario>(bases), runs, {}, RunnerOptions{}),
+                  std::out_of_range);
+  CHECK_THROWS_AS(run_local(bases[0], runs, {}, RunnerOptions{}), std::out_of_range);
 }

@@ -31,6 +31,7 @@ struct CompareArgs {
   int replicates = 8;
   std::optional<int> days;
   int window = 28;
+  double confidence = 0.95;
   int threads = 0;
   bool keep_runs = false;
   bool quiet = false;
@@ -55,6 +56,7 @@ int execute(const CompareArgs& a) {
   options.replicates = a.replicates;
   options.days = a.days;
   options.window = a.window;
+  options.confidence = a.confidence;
   options.threads = a.threads;
   options.command_line = g_command_line;
   options.stop = &g_stop;
@@ -143,6 +145,8 @@ void add_compare_command(CLI::App& root, std::vector<Command>& commands) {
   app->add_option("--days", args->days, "Run every arm for this many days (run.days)");
   app->add_option("--window", args->window,
                   "Days of the trailing mean whose difference gives the time to effect")
+      ->capture_default_str();
+  app->add_option("--confidence", args->confidence, "Confidence level of every interval")
       ->capture_default_str();
   app->add_option("--set", args->overrides, "Override a scenario key in every arm")
       ->type_name("KEY.PATH=VALUE");
