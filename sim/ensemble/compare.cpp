@@ -4,8 +4,10 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <set>
 #include <stdexcept>
@@ -432,6 +434,7 @@ Comparison run_comparison(std::span<const CompareArm> arms, const CompareOptions
   runner.stop = options.stop;
   runner.command_line = options.command_line;
   runner.on_done = options.on_done;
+  runner.keep_layout = true;
   c.outcomes =
       run_local(std::span<const BaseScenario>(bases), runs, std::span<const MetricSpec>{}, runner);
   c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

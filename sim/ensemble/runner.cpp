@@ -55,7 +55,7 @@ RunOutcome execute_run(const BaseScenario& base, const PlannedRun& run,
     run_options.on_row = [&](const io::RunLayout& layout, std::int32_t day,
                              std::span<const double> row) {
       if (!accumulator.bound()) accumulator.bind(layout);
-      if (outcome.layout.series.empty()) outcome.layout = layout;
+      if (options.keep_layout && outcome.layout.series.empty()) outcome.layout = layout;
       accumulator.add(day, row);
     };
     std::vector<double> extra;
@@ -66,8 +66,10 @@ RunOutcome execute_run(const BaseScenario& base, const PlannedRun& run,
     outcome.status = result.status;
     outcome.sim_seconds = result.seconds;
     outcome.metrics = accumulator.values();
-    for (const HeadlineSummary& h : result.headline)
-      outcome.headline.push_back(h.name);
+    if (options.keep_layout) {
+      for (const HeadlineSummary& h : result.headline)
+        outcome.headline.push_back(h.name);
+    }
     if (options.on_step) {
       extra.resize(options.extra_metrics, std::numeric_limits<double>::quiet_NaN());
       outcome.metrics.insert(outcome.metrics.end(), extra.begin(), extra.end());

@@ -135,6 +135,20 @@ TEST_CASE("compare: a big cut in beds shows a significant rise in occupancy and 
   // Occupancy responds within weeks and stays up: a time to effect, well before the end.
   REQUIRE_FALSE(std::isnan(c.time_to_effect[occ * 2 + 1]));
   CHECK(c.time_to_effect[occ * 2 + 1] < kDays / 2);
+  // Common random numbers at work: the same people arrive at A&E in both arms, so the paired
+  // interval of the attendances is far narrower than the replicates' spread would give two
+  // independent samples of the same runs.
+  const std::size_t att = metric_index(c, "a_and_e_attendances"), M = c.metric_count();
+  std::vector<double> a, b;
+  for (std::size_t r = 0; r < kReplicates; ++r) {
+    a.push_back(c.run_mean[r * M + att]);
+    b.push_back(c.run_mean[(kReplicates + r) * M + att]);
+  }
+  const double unpaired =
+      std::hypot(analysis::mean_interval(a).half_width, analysis::mean_interval(b).half_width);
+  const double paired = (c.diff_high[att * 2 + 1] - c.diff_low[att * 2 + 1]) / 2.0;
+  INFO("paired half-width " << paired << ", unpaired " << unpaired);
+  CHECK(paired < 0.5 * unpaired);
   // From that day on, every rolling interval lies above 0.
   const auto t0 = static_cast<std::size_t>(c.time_to_effect[occ * 2 + 1]);
   for (std::size_t t = t0; t < static_cast<std::size_t>(kDays); ++t)

@@ -46,9 +46,10 @@ struct RunOutcome {
   double seconds = 0.0;      ///< wall time of the whole run: parse, build, simulate, write
   double sim_seconds = 0.0;  ///< of which the simulation loop
   std::string error;         ///< why it failed (status failed)
-  /// The run's output layout (series, units, dimensions), set once the run has written a row.
+  /// With RunnerOptions::keep_layout: the run's output layout (series, units, dimensions, labels),
+  /// set once the run has written a row, and the names of the model's headline series
+  /// (Simulator::headline_series) in its order. Empty otherwise.
   io::RunLayout layout;
-  /// Names of the model's headline series (Simulator::headline_series), in its order.
   std::vector<std::string> headline;
 };
 
@@ -67,6 +68,10 @@ struct RunnerOptions {
   /// deterministic for the results not to depend on the thread count.
   std::function<void(const PlannedRun&, const Simulator&, std::vector<double>&)> on_step;
   std::size_t extra_metrics = 0;  ///< how many values on_step leaves
+  /// Whether each outcome keeps its run's layout and headline names (what `compare` reads the
+  /// run files with). Off by default: a layout holds every organisation's and neighbourhood's
+  /// name, too much to keep for each of a large sweep's runs.
+  bool keep_layout = false;
 };
 
 /// Carries out one run in the calling thread (its phases use the current TBB arena): parses the
