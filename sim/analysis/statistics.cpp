@@ -380,6 +380,13 @@ double student_t_quantile(double p, double dof) {
 }
 
 MeanInterval mean_interval(std::span<const double> x, double confidence) {
+  const double t = x.size() < 2 ? std::numeric_limits<double>::quiet_NaN()
+                                : student_t_quantile(1.0 - (1.0 - confidence) / 2.0,
+                                                     static_cast<double>(x.size()) - 1.0);
+  return mean_interval_given_t(x, t);
+}
+
+MeanInterval mean_interval_given_t(std::span<const double> x, double t) {
   MeanInterval r;
   const auto n = static_cast<double>(x.size());
   if (x.empty()) {
@@ -397,7 +404,6 @@ MeanInterval mean_interval(std::span<const double> x, double confidence) {
   double ss = 0.0;
   for (const double v : x)
     ss += (v - r.mean) * (v - r.mean);
-  const double t = student_t_quantile(1.0 - (1.0 - confidence) / 2.0, n - 1.0);
   r.half_width = t * std::sqrt(ss / (n - 1.0) / n);
   r.low = r.mean - r.half_width;
   r.high = r.mean + r.half_width;

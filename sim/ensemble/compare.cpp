@@ -105,10 +105,12 @@ void compute_statistics(Comparison& c, const std::vector<double>& daily) {
     v->assign(series, kNaN);
 
   std::vector<double> sample(s.replicates);
+  const double t_quantile = analysis::student_t_quantile(1.0 - (1.0 - c.confidence) / 2.0,
+                                                         static_cast<double>(s.replicates) - 1.0);
   const auto interval = [&](auto&& of) {
     for (std::size_t r = 0; r < s.replicates; ++r)
       sample[r] = of(r);
-    return analysis::mean_interval(sample, c.confidence);
+    return analysis::mean_interval_given_t(sample, t_quantile);
   };
   const auto excludes_zero = [](const analysis::MeanInterval& i) {
     return i.low > 0.0 ? 1 : (i.high < 0.0 ? -1 : 0);

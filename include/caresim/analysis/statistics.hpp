@@ -100,5 +100,7 @@ struct MeanInterval {
   double half_width = 0.0;
 };
 MeanInterval mean_interval(std::span<const double> x, double confidence = 0.95);
+/// The same with the t quantile given (t(1 - alpha/2, n-1)), for many samples of one size.
+MeanInterval mean_interval_given_t(std::span<const double> x, double t);
 
 }  // namespace caresim::analysis
