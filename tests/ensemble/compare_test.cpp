@@ -172,6 +172,14 @@ TEST_CASE("compare: three arms, one file, identical bytes at 1 and 2 threads", "
     REQUIRE(complete(c));
     CHECK(c.arm_count() == 3);
     CHECK(c.mean.size() == c.metric_count() * 3);
+    // Three times the inspection pressure on the 4-hour target pulls acute staff's effort from
+    // system work to target work at once (docs/model.md, targets and effort): significant from
+    // the first days even with two replicates, and the 4-hour share goes up.
+    const std::size_t share = metric_index(c, "mean_system_share");
+    const std::size_t a4h = metric_index(c, "a_and_e_4h");
+    CHECK(c.diff_high[share * 3 + 1] < 0.0);
+    CHECK(c.time_to_effect[share * 3 + 1] < 10.0);
+    CHECK(c.diff[a4h * 3 + 1] > 0.0);
     const auto out = dir / ("three_" + std::to_string(threads) + ".h5");
     write_comparison(c, out);
     CHECK_FALSE(std::filesystem::exists(out.string() + ".part"));
@@ -273,11 +281,16 @@ TEST_CASE("caresim compare: prints the table and writes one file xarray opens, b
       "'; c = xr.open_dataset(p, group='comparison', engine='h5netcdf'); "
       "r = xr.open_dataset(p, group='runs/target_pressure_up', engine='h5netcdf'); "
       "print(dict(c['diff'].sizes), dict(r.a_and_e_4h.sizes), str(c.time.values[0])[:10], "
-      "list(c.arm_name.values))\"");
+      "list(c.arm_name.values)); "
+      "t = c[['mean', 'diff', 'diff_low', 'diff_high', 'time_to_effect_day']].to_dataframe(); "
+      "import h5py; f = h5py.File(p); "
+      "print('rows', len(t), f['runs/baseline/org_backlog'].dims[2][0].name, f.attrs['arms'])\"");
   INFO(py.output);
   CHECK(py.exit_code == 0);
   CHECK(py.output.find("{'metric': 15, 'arm': 2} {'replicate': 2, 'time': 30} 2017-04-01 "
                        "['baseline', 'target_pressure_up']") != std::string::npos);
+  CHECK(py.output.find("rows 30 /runs/baseline/organisation baseline\ntarget_pressure_up") !=
+        std::string::npos);
 }
 
 TEST_CASE("caresim compare: SIGTERM stops it with exit 143, writing nothing", "[compare][cli]") {
