@@ -301,4 +301,113 @@ EarlyWarning early_warning(std::span<const double> series, std::size_t window, d
   return ew;
 }
 
+namespace {
+
+// Continued fraction of the incomplete beta function (modified Lentz; Press et al. 2007, 6.4).
+double beta_fraction(double a, double b, double x) {
+  constexpr double kTiny = 1e-300;
+  constexpr double kEps = 1e-15;
+  const double qab = a + b, qap = a + 1.0, qam = a - 1.0;
+  double c = 1.0;
+  double d = 1.0 - qab * x / qap;
+  if (std::fabs(d) < kTiny) d = kTiny;
+  d = 1.0 / d;
+  double h = d;
+  for (int m = 1; m <= 10000; ++m) {
+    const double m2 = 2.0 * m;
+    double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+    d = 1.0 + aa * d;
+    if (std::fabs(d) < kTiny) d = kTiny;
+    c = 1.0 + aa / c;
+    if (std::fabs(c) < kTiny) c = kTiny;
+    d = 1.0 / d;
+    h *= d * c;
+    aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+    d = 1.0 + aa * d;
+    if (std::fabs(d) < kTiny) d = kTiny;
+    c = 1.0 + aa / c;
+    if (std::fabs(c) < kTiny) c = kTiny;
+    d = 1.0 / d;
+    const double del = d * c;
+    h *= del;
+    if (std::fabs(del - 1.0) < kEps) break;
+  }
+  return h;
+}
+
+}  // namespace
+
+double incomplete_beta(double a, double b, double x) {
+  if (!(a > 0.0) || !(b > 0.0) || !(x >= 0.0 && x <= 1.0)) {
+    throw std::invalid_argument("incomplete_beta: expected a, b > 0 and x in [0, 1]");
+  }
+  if (x == 0.0 || x == 1.0) return x;
+  const double log_front =
+      std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x);
+  const double front = std::exp(log_front);
+  // The fraction converges fast for x < (a + 1) / (a + b + 2); use the symmetry otherwise.
+  if (x < (a + 1.0) / (a + b + 2.0)) return front * beta_fraction(a, b, x) / a;
+  return 1.0 - front * beta_fraction(b, a, 1.0 - x) / b;
+}
+
+double student_t_cdf(double t, double dof) {
+  if (!(dof > 0.0)) throw std::invalid_argument("student_t_cdf: expected dof > 0");
+  if (std::isnan(t)) return t;
+  if (std::isinf(t)) return t > 0 ? 1.0 : 0.0;
+  const double tail = 0.5 * incomplete_beta(0.5 * dof, 0.5, dof / (dof + t * t));
+  return t > 0.0 ? 1.0 - tail : tail;
+}
+
+double student_t_quantile(double p, double dof) {
+  if (!(p > 0.0 && p < 1.0) || !(dof > 0.0)) {
+    throw std::invalid_argument("student_t_quantile: expected p in (0, 1) and dof > 0");
+  }
+  if (p == 0.5) return 0.0;
+  if (p < 0.5) return -student_t_quantile(1.0 - p, dof);
+  // Bracket [0, hi] with the CDF at hi above p, then bisect: deterministic and monotone.
+  double lo = 0.0, hi = 1.0;
+  while (student_t_cdf(hi, dof) < p && hi < 1e300)
+    hi *= 2.0;
+  for (int i = 0; i < 200 && hi - lo > 1e-13 * std::max(1.0, hi); ++i) {
+    const double mid = 0.5 * (lo + hi);
+    if (student_t_cdf(mid, dof) < p) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  return 0.5 * (lo + hi);
+}
+
+MeanInterval mean_interval(std::span<const double> x, double confidence) {
+  const double t = x.size() < 2 ? std::numeric_limits<double>::quiet_NaN()
+                                : student_t_quantile(1.0 - (1.0 - confidence) / 2.0,
+                                                     static_cast<double>(x.size()) - 1.0);
+  return mean_interval_given_t(x, t);
+}
+
+MeanInterval mean_interval_given_t(std::span<const double> x, double t) {
+  MeanInterval r;
+  const auto n = static_cast<double>(x.size());
+  if (x.empty()) {
+    r.mean = r.low = r.high = r.half_width = std::numeric_limits<double>::quiet_NaN();
+    return r;
+  }
+  double sum = 0.0;
+  for (const double v : x)
+    sum += v;
+  r.mean = sum / n;
+  if (x.size() < 2) {
+    r.low = r.high = r.half_width = std::numeric_limits<double>::quiet_NaN();
+    return r;
+  }
+  double ss = 0.0;
+  for (const double v : x)
+    ss += (v - r.mean) * (v - r.mean);
+  r.half_width = t * std::sqrt(ss / (n - 1.0) / n);
+  r.low = r.mean - r.half_width;
+  r.high = r.mean + r.half_width;
+  return r;
+}
+
 }  // namespace caresim::analysis

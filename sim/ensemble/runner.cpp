@@ -55,6 +55,7 @@ RunOutcome execute_run(const BaseScenario& base, const PlannedRun& run,
     run_options.on_row = [&](const io::RunLayout& layout, std::int32_t day,
                              std::span<const double> row) {
       if (!accumulator.bound()) accumulator.bind(layout);
+      if (options.keep_layout && outcome.layout.series.empty()) outcome.layout = layout;
       accumulator.add(day, row);
     };
     std::vector<double> extra;
@@ -65,6 +66,10 @@ RunOutcome execute_run(const BaseScenario& base, const PlannedRun& run,
     outcome.status = result.status;
     outcome.sim_seconds = result.seconds;
     outcome.metrics = accumulator.values();
+    if (options.keep_layout) {
+      for (const HeadlineSummary& h : result.headline)
+        outcome.headline.push_back(h.name);
+    }
     if (options.on_step) {
       extra.resize(options.extra_metrics, std::numeric_limits<double>::quiet_NaN());
       outcome.metrics.insert(outcome.metrics.end(), extra.begin(), extra.end());
@@ -82,6 +87,22 @@ RunOutcome execute_run(const BaseScenario& base, const PlannedRun& run,
 std::vector<RunOutcome> run_local(const BaseScenario& base, std::span<const PlannedRun> runs,
                                   std::span<const MetricSpec> metrics,
                                   const RunnerOptions& options) {
+  for (const PlannedRun& run : runs) {
+    if (run.base != 0) throw std::out_of_range("run_local: a run names a base other than 0");
+  }
+  return run_local(std::span<const BaseScenario>(&base, 1), runs, metrics, options);
+}
+
+std::vector<RunOutcome> run_local(std::span<const BaseScenario> bases,
+                                  std::span<const PlannedRun> runs,
+                                  std::span<const MetricSpec> metrics,
+                                  const RunnerOptions& options) {
+  for (const PlannedRun& run : runs) {
+    if (run.base >= bases.size()) {
+      throw std::out_of_range("run_local: run " + std::to_string(run.id) + " names base " +
+                              std::to_string(run.base) + " of " + std::to_string(bases.size()));
+    }
+  }
   const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
   tbb::global_control control(tbb::global_control::max_allowed_parallelism,
                               static_cast<std::size_t>(threads));
@@ -101,7 +122,7 @@ std::vector<RunOutcome> run_local(const BaseScenario& base, std::span<const Plan
                 std::numeric_limits<double>::quiet_NaN());
             continue;
           }
-          outcomes[i] = execute_run(base, runs[i], metrics, options);
+          outcomes[i] = execute_run(bases[runs[i].base], runs[i], metrics, options);
           if (options.on_done) {
             const std::lock_guard lock(done_mutex);
             options.on_done(outcomes[i]);

@@ -81,4 +81,26 @@ struct EarlyWarning {
 EarlyWarning early_warning(std::span<const double> series, std::size_t window = 0,
                            double bandwidth = 0.0);
 
+/// Regularized incomplete beta function I_x(a, b), a, b > 0, x in [0, 1] (continued fraction,
+/// modified Lentz; relative error ~1e-14). Throws std::invalid_argument outside the domain.
+double incomplete_beta(double a, double b, double x);
+/// Student's t distribution with `dof` > 0 degrees of freedom: P(T <= t).
+double student_t_cdf(double t, double dof);
+/// Its quantile: the t with P(T <= t) = p, p in (0, 1) (bisection on the CDF to ~1e-13;
+/// 0.975 with 1 dof gives 12.7062047..., with 30 gives 2.0422724...).
+double student_t_quantile(double p, double dof);
+
+/// Mean and two-sided confidence interval of a sample from Student's t: mean -+ t(1 - alpha/2,
+/// n-1) s / sqrt(n), s the sample standard deviation (divisor n - 1). With n < 2 the interval
+/// is NaN; with every value equal it is exactly [mean, mean].
+struct MeanInterval {
+  double mean = 0.0;
+  double low = 0.0;
+  double high = 0.0;
+  double half_width = 0.0;
+};
+MeanInterval mean_interval(std::span<const double> x, double confidence = 0.95);
+/// The same with the t quantile given (t(1 - alpha/2, n-1)), for many samples of one size.
+MeanInterval mean_interval_given_t(std::span<const double> x, double t);
+
 }  // namespace caresim::analysis

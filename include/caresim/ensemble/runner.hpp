@@ -1,7 +1,8 @@
 #pragma once
 // The ensemble runner: a plan of runs (scenario, overrides, seed, output file) executed in
-// parallel, each reduced to summary metrics. `caresim sweep` uses it; `compare` and `chaos` are
-// meant to use the same runner (only a plan and metrics differ), not their own loops.
+// parallel, each reduced to summary metrics. `caresim sweep`, `chaos` and `compare` all use it
+// (only a plan and metrics differ), not their own loops. A plan may start from several base
+// scenarios (the arms of a comparison): each run names its base by index.
 
 #include <atomic>
 #include <cstdint>
@@ -34,6 +35,7 @@ struct PlannedRun {
   std::vector<std::string> overrides;  ///< "key.path=value", applied in order, as --set takes them
   std::uint64_t seed = 0;              ///< the run's seed (also in overrides), for the table
   std::filesystem::path output;        ///< the run's HDF5 file, written as `caresim run` does
+  std::size_t base = 0;  ///< which base scenario it starts from (index into run_local's `bases`)
 };
 
 /// How one run ended. `metrics` are bitwise the same whichever process or thread ran it.
@@ -44,6 +46,11 @@ struct RunOutcome {
   double seconds = 0.0;      ///< wall time of the whole run: parse, build, simulate, write
   double sim_seconds = 0.0;  ///< of which the simulation loop
   std::string error;         ///< why it failed (status failed)
+  /// With RunnerOptions::keep_layout: the run's output layout (series, units, dimensions, labels),
+  /// set once the run has written a row, and the names of the model's headline series
+  /// (Simulator::headline_series) in its order. Empty otherwise.
+  io::RunLayout layout;
+  std::vector<std::string> headline;
 };
 
 struct RunnerOptions {
@@ -61,6 +68,10 @@ struct RunnerOptions {
   /// deterministic for the results not to depend on the thread count.
   std::function<void(const PlannedRun&, const Simulator&, std::vector<double>&)> on_step;
   std::size_t extra_metrics = 0;  ///< how many values on_step leaves
+  /// Whether each outcome keeps its run's layout and headline names (what `compare` reads the
+  /// run files with). Off by default: a layout holds every organisation's and neighbourhood's
+  /// name, too much to keep for each of a large sweep's runs.
+  bool keep_layout = false;
 };
 
 /// Carries out one run in the calling thread (its phases use the current TBB arena): parses the
@@ -74,6 +85,12 @@ RunOutcome execute_run(const BaseScenario& base, const PlannedRun& run,
 /// for the duration (process-wide: do not run two ensembles at once in one process). Returns
 /// the outcomes in the order of `runs`. Results do not depend on the thread count.
 std::vector<RunOutcome> run_local(const BaseScenario& base, std::span<const PlannedRun> runs,
+                                  std::span<const MetricSpec> metrics,
+                                  const RunnerOptions& options);
+/// The same for a plan over several base scenarios: run i starts from bases[runs[i].base].
+/// Throws std::out_of_range, before running anything, if a run names a base that is not there.
+std::vector<RunOutcome> run_local(std::span<const BaseScenario> bases,
+                                  std::span<const PlannedRun> runs,
                                   std::span<const MetricSpec> metrics,
                                   const RunnerOptions& options);
 

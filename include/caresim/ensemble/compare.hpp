@@ -1,0 +1,118 @@
+#pragma once
+// Paired what-if comparisons (`caresim compare`, docs/compare.md): two or more arms (scenario
+// files), each run for the same replicates; replicate r of every arm uses the same seed (common
+// random numbers), so the arms differ only by what their scenarios change. The first arm is the
+// reference; every other arm is compared with it replicate by replicate. The runs go through the
+// ensemble runner (ensemble/runner.hpp) as one plan over several base scenarios.
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "caresim/ensemble/runner.hpp"
+
+namespace caresim::ensemble {
+
+/// One arm: a scenario file's text and the name it goes by in tables and in the output file.
+struct CompareArm {
+  std::string name;   ///< a plain name (letters, digits, '_'), unique among the arms
+  BaseScenario base;  ///< the scenario text and its file name
+};
+
+/// The arm names for these scenario files: each file's stem made a plain name (other characters
+/// become '_'), with "_2", "_3", ... added to a name already taken ("a.yaml a.yaml" gives a, a_2).
+std::vector<std::string> arm_names(std::span<const std::string> files);
+
+struct CompareOptions {
+  std::vector<std::string> overrides;  ///< --set, applied to every arm after its file
+  int replicates = 8;                  ///< paired replicates per arm (>= 2)
+  std::optional<int> days;             ///< run.days for every arm (--days); else the arms' own
+  int window = 28;                ///< days of the trailing rolling mean used for the time to effect
+  double confidence = 0.95;       ///< of every interval
+  int threads = 0;                ///< 0 = all cores; results do not depend on it
+  std::filesystem::path scratch;  ///< folder for the runs' own files while they run
+  std::string command_line;       ///< provenance
+  const std::atomic<int>* stop = nullptr;
+  /// Called as each run ends (completion order, one thread at a time).
+  std::function<void(const RunOutcome&)> on_done;
+};
+
+/// Checks the arms before anything runs: at least two arms with distinct plain names; every
+/// file parses with the overrides (and --days); all arms have the same run.days and
+/// run.start_date; replicates >= 2; 1 <= window; confidence in (0, 1). Throws ScenarioError naming
+/// the file and key (or the option) on the first problem.
+void check_comparison(std::span<const CompareArm> arms, const CompareOptions& options);
+
+/// The comparison, in memory. Arrays are row-major with the dimensions named in their comment.
+struct Comparison {
+  std::vector<std::string> arms;           ///< arm names, reference first
+  std::vector<std::string> arm_files;      ///< their scenario files
+  std::vector<std::string> arm_scenarios;  ///< each arm's resolved scenario (to_yaml)
+  std::vector<std::string> arm_texts;      ///< each arm's file as read
+  std::vector<std::string> overrides;
+  std::string command_line;
+  int replicates = 0;
+  int days = 0;
+  int window = 0;
+  double confidence = 0.95;
+  std::string start_date;
+  std::uint64_t base_seed = 0;
+  std::vector<std::uint64_t> seeds;  ///< [replicate]: mix_seed(base_seed, replicate)
+
+  /// The compared series: the model's headline series, in its order.
+  std::vector<std::string> metrics, metric_units, metric_descriptions;
+
+  /// [arm][replicate][metric]: the run's time mean of the series over all its days.
+  std::vector<double> run_mean;
+  /// [metric][arm]: mean over replicates of run_mean.
+  std::vector<double> mean;
+  /// [metric][arm]: paired difference arm - reference (mean over replicates) and its t interval;
+  /// 0 and [0, 0] for the reference itself.
+  std::vector<double> diff, diff_low, diff_high;
+  /// [metric][arm]: first day from which the interval of the paired difference of the
+  /// `window`-day trailing mean excludes 0 (same sign) on every day to the end; NaN: never (and
+  /// for the reference).
+  std::vector<double> time_to_effect;
+
+  /// [arm][metric][day]: daily mean over replicates and its t interval.
+  std::vector<double> daily_mean, daily_low, daily_high;
+  /// [arm][metric][day]: paired difference arm - reference of the daily values, with interval.
+  std::vector<double> daily_diff, daily_diff_low, daily_diff_high;
+  /// [arm][metric][day]: paired difference of the trailing `window`-day means (fewer days at the
+  /// start: the mean of days 0..d while d < window), with interval: what time_to_effect reads.
+  std::vector<double> rolling_diff, rolling_diff_low, rolling_diff_high;
+
+  /// The runs, [arm][replicate]: their outcome and their own files (in `scratch`).
+  std::vector<RunOutcome> outcomes;
+  std::vector<std::filesystem::path> run_files;
+
+  std::size_t arm_count() const { return arms.size(); }
+  std::size_t metric_count() const { return metrics.size(); }
+  double seconds = 0.0;  ///< wall time of all runs (for the summary line; not written)
+};
+
+/// Runs every arm's replicates through the runner and computes the comparison. Calls
+/// check_comparison first. If a run fails, throws std::runtime_error naming the arm, replicate
+/// and reason; if `stop` is raised, returns what there is with some outcomes not finished (see
+/// Comparison::complete). The runs' files stay in options.scratch (write_comparison reads them).
+Comparison run_comparison(std::span<const CompareArm> arms, const CompareOptions& options);
+
+/// True when every run finished.
+bool complete(const Comparison& comparison);
+
+/// Writes the comparison file (layout in docs/outputs.md): /runs/<arm> holds every series of
+/// every replicate, copied from the run files; /comparison holds the table and the daily means,
+/// intervals and differences. One self-contained file, written as <path>.part and renamed. The
+/// same comparison gives the same bytes (no times, hosts or thread counts are stored).
+void write_comparison(const Comparison& comparison, const std::filesystem::path& path);
+
+/// The table printed by `caresim compare`: one block per arm other than the reference, one row
+/// per metric: mean of the reference, mean of the arm, difference, interval, time to effect.
+std::string format_comparison(const Comparison& comparison);
+
+}  // namespace caresim::ensemble

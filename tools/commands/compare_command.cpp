@@ -1,0 +1,164 @@
+// caresim compare: paired what-if comparisons of two or more scenarios (common random numbers).
+// The work is in caresim/ensemble/compare.
+#include <fmt/format.h>
+
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+#include "caresim/ensemble/compare.hpp"
+#include "caresim/scenario/load.hpp"
+#include "command.hpp"
+
+namespace caresim::cli {
+namespace {
+
+std::atomic<int> g_stop{0};
+
+extern "C" void on_compare_stop(int signo) {
+  g_stop.store(signo);
+  std::signal(signo, SIG_DFL);
+}
+
+struct CompareArgs {
+  std::vector<std::string> scenarios;
+  std::vector<std::string> overrides;
+  std::string output;
+  int replicates = 8;
+  std::optional<int> days;
+  int window = 28;
+  double confidence = 0.95;
+  int threads = 0;
+  bool keep_runs = false;
+  bool quiet = false;
+};
+
+int execute(const CompareArgs& a) {
+  using namespace caresim::ensemble;
+  std::vector<CompareArm> arms;
+  const std::vector<std::string> names = arm_names(a.scenarios);
+  for (std::size_t i = 0; i < a.scenarios.size(); ++i) {
+    std::ifstream in(a.scenarios[i]);
+    if (!in || std::filesystem::is_directory(a.scenarios[i])) {
+      fmt::print(stderr, "caresim: error: {}: cannot read the scenario file\n", a.scenarios[i]);
+      return kExitUsage;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    arms.push_back({names[i], {text.str(), a.scenarios[i]}});
+  }
+  CompareOptions options;
+  options.overrides = a.overrides;
+  options.replicates = a.replicates;
+  options.days = a.days;
+  options.window = a.window;
+  options.confidence = a.confidence;
+  options.threads = a.threads;
+  options.command_line = g_command_line;
+  options.stop = &g_stop;
+  try {
+    check_comparison(arms, options);
+  } catch (const ScenarioError& e) {
+    fmt::print(stderr, "caresim: error: {}\n", e.what());
+    return kExitUsage;
+  }
+  const std::filesystem::path out =
+      a.output.empty() ? std::filesystem::path(fmt::format("{}_vs_{}.h5", names[0], names[1]))
+                       : std::filesystem::path(a.output);
+  const std::filesystem::path parent =
+      out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
+  if (!std::filesystem::is_directory(parent)) {
+    fmt::print(stderr, "caresim: error: {}: output directory does not exist\n", parent.string());
+    return kExitUsage;
+  }
+  options.scratch = out;
+  options.scratch += ".runs";
+  const auto drop_scratch = [&] {
+    if (a.keep_runs) return;
+    std::error_code ec;
+    std::filesystem::remove_all(options.scratch, ec);
+  };
+
+  const std::size_t total = arms.size() * static_cast<std::size_t>(a.replicates);
+  if (!a.quiet) {
+    fmt::print(stderr, "caresim: compare {} arms x {} paired replicates = {} runs\n", arms.size(),
+               a.replicates, total);
+  }
+  Progress progress(!a.quiet, "runs");
+  std::size_t done = 0;
+  options.on_done = [&](const RunOutcome& o) {
+    (void)o;
+    progress(static_cast<int>(++done), static_cast<int>(total));
+  };
+  std::signal(SIGINT, on_compare_stop);
+  std::signal(SIGTERM, on_compare_stop);
+  Comparison comparison;
+  try {
+    comparison = run_comparison(arms, options);
+    if (g_stop.load() != 0 || !complete(comparison)) {
+      progress.finish_line();
+      fmt::print(stderr, "caresim: stopped by signal {}; nothing written\n", g_stop.load());
+      drop_scratch();
+      return 128 + g_stop.load();
+    }
+    write_comparison(comparison, out);
+  } catch (const ScenarioError& e) {
+    progress.finish_line();
+    fmt::print(stderr, "caresim: error: {}\n", e.what());
+    drop_scratch();
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    progress.finish_line();
+    fmt::print(stderr, "caresim: error: the comparison failed: {}\n", e.what());
+    drop_scratch();
+    return kExitFailure;
+  }
+  drop_scratch();
+  if (!a.quiet) {
+    fmt::print("{}", format_comparison(comparison));
+    fmt::print("output: {} ({} runs in {}){}\n", out.string(), total,
+               format_duration(comparison.seconds),
+               a.keep_runs ? fmt::format("; run files kept in {}", options.scratch.string())
+                           : std::string());
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_compare_command(CLI::App& root, std::vector<Command>& commands) {
+  auto args = std::make_shared<CompareArgs>();
+  CLI::App* app = root.add_subcommand(
+      "compare",
+      "Paired what-if comparison (docs/compare.md): run each scenario for the same replicates "
+      "(replicate r of every arm has the same seed), compare every arm with the first");
+  app->add_option("scenarios", args->scenarios,
+                  "Two or more scenario files; the first is the reference")
+      ->required();
+  app->add_option("--replicates", args->replicates,
+                  "Paired replicates per arm (>= 2; seeds mix_seed(run.seed of the first arm, r))")
+      ->capture_default_str();
+  app->add_option("--days", args->days, "Run every arm for this many days (run.days)");
+  app->add_option("--window", args->window,
+                  "Days of the trailing mean whose difference gives the time to effect")
+      ->capture_default_str();
+  app->add_option("--confidence", args->confidence, "Confidence level of every interval")
+      ->capture_default_str();
+  app->add_option("--set", args->overrides, "Override a scenario key in every arm")
+      ->type_name("KEY.PATH=VALUE");
+  app->add_option("-o,--output", args->output,
+                  "Output HDF5 file (default: <first>_vs_<second>.h5)");
+  app->add_option("--threads", args->threads,
+                  "Worker threads; 0 = all cores (results do not depend on it)")
+      ->check(CLI::NonNegativeNumber);
+  app->add_flag("--keep-runs", args->keep_runs,
+                "Keep each run's own file (with its tables) in OUTPUT.runs/");
+  app->add_flag("-q,--quiet", args->quiet, "Print nothing but errors");
+  commands.push_back({app, [args] { return execute(*args); }});
+}
+
+}  // namespace caresim::cli
