@@ -276,6 +276,7 @@ TEST_CASE("flu_campaign: extra outreach episodes; uptake rises with their succes
   f.kind = InterventionKind::flu_campaign;
   f.day = 0;
   f.flu_campaign.days = 30;
+  f.flu_campaign.uptake_gain = 1.0;
   Scenario with = s, no_gain = s;
   with.interventions.push_back(f);
   f.flu_campaign.uptake_gain = 0.0;

@@ -270,7 +270,7 @@ struct FluCampaignSpec {
   int days = 120;
   int episodes_per_day = 1;           ///< extra outreach episodes per neighbourhood per day
   int priority_episodes_per_day = 3;  ///< in each priority neighbourhood instead
-  double uptake_gain = 1.0;  ///< vaccination-rate multiplier gained at full outreach success
+  double uptake_gain = 0.1;  ///< vaccination-rate multiplier gained at full outreach success
 
   bool operator==(const FluCampaignSpec&) const = default;
 };
