@@ -1,8 +1,11 @@
 // Direct effects of the structural and system interventions (coaching, resource_shift,
 // target_regime, restructure, flu_campaign): each run against the same seed without it (common
 // random numbers) on the tiny city.
+#include <oneapi/tbb/global_control.h>
+
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 
 #include "../support.hpp"
@@ -301,4 +304,54 @@ TEST_CASE("flu_campaign: extra outreach episodes; uptake rises with their succes
   CHECK(jabs_b > 1.1 * jabs_a);
   CHECK(jabs_b > 1.1 * jabs_c);  // the uptake gain, not the episodes' side effects
   CHECK(jabs_c == Approx(jabs_a).epsilon(0.05));
+}
+
+TEST_CASE("structural and system interventions are bitwise identical at 1 and 2 threads",
+          "[interventions][determinism]") {
+  // Enough staff that every parallel loop has several chunks.
+  Scenario s = test::tiny_city(20000, 30);
+  s.run.start_date = "2017-08-20";
+  s.organisations[0].staff = 9000;
+  s.targets = {
+      {OrgKind::acute, TargetMetric::a_and_e_4h, 0.95, TargetDirection::at_least, 1.0, 0.03}};
+  InterventionSpec x;
+  x.day = 2;
+  x.kind = InterventionKind::coaching;
+  x.coaching.days = 20;
+  x.coaching.sessions_per_month = 10;
+  s.interventions.push_back(x);
+  x.kind = InterventionKind::resource_shift;
+  x.resource_shift.days = 20;
+  s.interventions.push_back(x);
+  x.kind = InterventionKind::target_regime;
+  x.target_regime.mode = TargetRegimeMode::shared;
+  x.org_kinds = {OrgKind::community, OrgKind::social_care};
+  s.interventions.push_back(x);
+  x.kind = InterventionKind::flu_campaign;
+  x.flu_campaign.days = 20;
+  s.interventions.push_back(x);
+  x.kind = InterventionKind::restructure;
+  x.day = 5;
+  x.org_kinds = {};
+  x.organisations = {"Hospital"};
+  x.restructure.into = "Second hospital";
+  x.restructure.share = 0.3;
+  s.organisations.push_back({"Second hospital", OrgKind::acute, 20, 1});
+  s.interventions.push_back(x);
+  const auto run_rows = [&](std::size_t threads) {
+    tbb::global_control c(tbb::global_control::max_allowed_parallelism, threads);
+    Simulation sim(s);
+    std::vector<double> rows, row(sim.layout().row_width());
+    while (sim.day() < s.run.days) {
+      sim.step();
+      sim.observe(row);
+      rows.insert(rows.end(), row.begin(), row.end());
+    }
+    for (std::uint32_t e = 0; e < sim.state().ties.slot_count(); ++e)
+      rows.push_back(sim.state().ties.strength(e));
+    return rows;
+  };
+  const std::vector<double> one = run_rows(1), two = run_rows(2);
+  REQUIRE(one.size() == two.size());
+  CHECK(std::memcmp(one.data(), two.data(), one.size() * sizeof(double)) == 0);
 }
