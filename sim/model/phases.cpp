@@ -54,7 +54,8 @@ class StaffContact final : public Phase {
         if (proposed == kNone && rng.bernoulli(ts.random_tie_per_day)) {
           const std::uint32_t org = staff.org[u];
           proposed = static_cast<std::uint32_t>(o.first_staff[org] + rng.below(o.staff_count[org]));
-          if (proposed == u) proposed = kNone;
+          // After a restructure, the organisation's original slots may hold staff moved away.
+          if (proposed == u || staff.org[proposed] != org) proposed = kNone;
         }
         if (proposed == kNone && rng.bernoulli(locality_tie * staff.system_share[u])) {
           const auto& local = model.staff_in_locality[staff.locality[u]];

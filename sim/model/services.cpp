@@ -41,16 +41,19 @@ class Capacity final : public Phase {
     const std::size_t orgs = model.organisations.size();
     const std::size_t localities = model.pcn_count;
     struct Sums {
-      std::vector<double> capacity, system_work;
+      std::vector<double> capacity, system_work, shifted;
     };
-    const Sums identity{std::vector<double>(orgs, 0.0), std::vector<double>(localities, 0.0)};
-    const Sums sums = deterministic_reduce(
+    const auto& shift = state.levers.priority_shift;
+    const Sums identity{std::vector<double>(orgs, 0.0), std::vector<double>(localities, 0.0),
+                        std::vector<double>(localities, 0.0)};
+    Sums sums = deterministic_reduce(
         staff.size(), kGrain, identity,
         [&](std::size_t begin, std::size_t end, Sums& out) {
           for (std::size_t u = begin; u < end; ++u) {
             const double e = staff.energy[u], share = staff.system_share[u];
             out.capacity[staff.org[u]] += e * (1.0 - share);
             out.system_work[staff.locality[u]] += e * share;
+            out.shifted[staff.locality[u]] += e * share * shift[kind_of(model, staff.org[u])];
           }
         },
         [](Sums& total, const Sums& part) {
@@ -58,8 +61,10 @@ class Capacity final : public Phase {
             total.capacity[i] += part.capacity[i];
           for (std::size_t i = 0; i < total.system_work.size(); ++i) {
             total.system_work[i] += part.system_work[i];
+            total.shifted[i] += part.shifted[i];
           }
         });
+    shift_to_priority_localities(model, sums.system_work, sums.shifted);
     for (std::uint32_t o = 0; o < orgs; ++o) {
       const std::size_t k = kind_of(model, o);
       state.capacity[o] =
@@ -93,6 +98,32 @@ class Capacity final : public Phase {
     state.social_care_spend_per_day = (social_staff * s.budget.staff_cost_per_year +
                                        state.in_care * s.budget.care_cost_per_year) /
                                       365.25;
+  }
+
+ private:
+  /// Resource shift (resource_shift interventions): the `shifted` system work of localities with
+  /// no priority neighbourhood leaves them and is shared among the localities that have some, in
+  /// proportion to their priority residents. The total is unchanged.
+  static void shift_to_priority_localities(const Model& model, std::vector<double>& system_work,
+                                           const std::vector<double>& shifted) {
+    const Neighbourhoods& nb = model.neighbourhoods;
+    std::vector<double> priority_residents(system_work.size(), 0.0);
+    double weight = 0.0;
+    for (std::size_t n = 0; n < nb.size(); ++n) {
+      if (!nb.priority[n]) continue;
+      priority_residents[nb.pcn[n]] += nb.residents[n];
+      weight += nb.residents[n];
+    }
+    if (weight <= 0.0) return;
+    double moved = 0.0;
+    for (std::size_t l = 0; l < system_work.size(); ++l) {
+      if (priority_residents[l] > 0.0) continue;
+      moved += shifted[l];
+      system_work[l] -= shifted[l];
+    }
+    if (moved <= 0.0) return;
+    for (std::size_t l = 0; l < system_work.size(); ++l)
+      system_work[l] += moved * priority_residents[l] / weight;
   }
 };
 
@@ -133,7 +164,8 @@ class Services final : public Phase {
 
 /// The autumn flu campaign for over-65s: in each neighbourhood, each campaign day, an outreach
 /// episode (public health <-> GP practices of the locality); unvaccinated over-65s are vaccinated
-/// with probability base x (1 + outreach_effect if the outreach worked), drawn as a binomial.
+/// with probability base x (1 + outreach_effect if the outreach worked) x (1 + the flu_campaign
+/// intervention's gain from today's outreach successes, State::levers), drawn as a binomial.
 class Vaccination final : public Phase {
  public:
   std::string_view name() const override { return "vaccination"; }
@@ -150,7 +182,8 @@ class Vaccination final : public Phase {
       const bool reached =
           attempt_coordination(model, state, Episode::outreach, OrgKind::public_health,
                                OrgKind::gp_practice, model.neighbourhoods.pcn[n], rng);
-      const double rate = v.base_daily_rate * (1.0 + (reached ? v.outreach_effect : 0.0));
+      const double rate = v.base_daily_rate * (1.0 + (reached ? v.outreach_effect : 0.0)) *
+                          (1.0 + state.levers.flu_outreach_gain[n]);
       const auto unvaccinated = static_cast<std::uint64_t>(
           std::max(0.0, model.over_65_in_neighbourhood[n] - state.vaccinated_65[n]));
       const std::uint64_t jabs = rng.binomial(unvaccinated, std::min(1.0, rate));
@@ -222,15 +255,44 @@ class Targets final : public Phase {
           break;
       }
       double pressure = 0.0, gaming = 0.0;
+      const auto& scale = state.levers.inspection_scale[o];
       for (const TargetSpec& target : model.scenario.targets) {
         if (target.org_kind != model.organisations.kind[o]) continue;
-        const double value = m[static_cast<std::size_t>(target.metric)];
+        const auto metric = static_cast<std::size_t>(target.metric);
+        const double value = m[metric];
         if (std::isnan(value)) continue;
-        pressure += target_pressure(target, value);
-        if (target.metric == TargetMetric::a_and_e_4h) gaming += target_gaming(target, value);
+        pressure += scale[metric] * target_pressure(target, value);
+        if (target.metric == TargetMetric::a_and_e_4h) {
+          gaming += scale[metric] * target_gaming(target, value);
+        }
       }
       state.pressure[o] = pressure;
       state.gaming[o] = std::min(1.0, gaming);
+    }
+    judge_shared_targets(model, state);
+  }
+
+ private:
+  /// Shared system targets (target_regime, mode shared): the system's value of the metric is the
+  /// mean over the organisations that measure it; each judged organisation feels
+  /// inspection x logistic(gap / width) as shared pressure, which staff_effort reads as a pull
+  /// towards system work.
+  static void judge_shared_targets(const Model& model, State& state) {
+    std::fill(state.shared_pressure.begin(), state.shared_pressure.end(), 0.0);
+    for (const SharedTarget& shared : state.levers.shared_targets) {
+      const auto metric = static_cast<std::size_t>(shared.target.metric);
+      double total = 0.0, measured = 0.0;
+      for (std::uint32_t o = 0; o < model.organisations.size(); ++o) {
+        const double value = state.metric[o][metric];
+        if (std::isnan(value)) continue;
+        total += value;
+        measured += 1.0;
+      }
+      if (measured == 0.0) continue;
+      const double pressure = target_pressure(shared.target, total / measured);
+      for (std::uint32_t o = 0; o < model.organisations.size(); ++o) {
+        if (shared.judged[o]) state.shared_pressure[o] += pressure;
+      }
     }
   }
 };

@@ -39,10 +39,12 @@ constexpr float kAdopterTie = 0.1f;
 
 /// Effort under conflicting targets. Energy: e <- e + r(1 - e) - d max(0, demand/capacity - 1).
 /// System share s moves a fraction of the way each day towards
-///   s* = logistic(b0 + b_m mindset + b_v vision + b_n peers + b_e efficacy - b_p pressure - b_b
-///   bias)
+///   s* = logistic(b0 + b_m mindset + b_v vision + b_n peers + b_e efficacy - b_p pressure
+///   + b_p shared pressure - b_b bias)
 /// where peers is the tie-weighted mean system share of one's ties (read from yesterday's values:
-/// double-buffered). Dissatisfaction follows the organisation's target pressure with a lag.
+/// double-buffered). Shared system targets (target_regime) pull towards the system work that moves
+/// them, with the weight silo targets push away from it. Dissatisfaction follows the
+/// organisation's target pressure (silo plus shared) with a lag.
 class StaffEffort final : public Phase {
  public:
   std::string_view name() const override { return "staff_effort"; }
@@ -91,16 +93,17 @@ class StaffEffort final : public Phase {
         state.adopter_ties[u] = adopters;
         state.influencer[u] = influencer;
         peers = weight > 0 ? peers / weight : 0.0;
-        const double target =
-            logistic(ef.baseline + ef.mindset_weight * staff.mindset[u] +
-                     ef.vision_weight * staff.vision[u] + ef.peer_weight * peers +
-                     ef.efficacy_weight * staff.efficacy[u] -
-                     ef.pressure_weight * state.pressure_pull * state.pressure[org] -
-                     ef.bias_weight * staff.bias[u]);
+        const double target = logistic(
+            ef.baseline + ef.mindset_weight * staff.mindset[u] +
+            ef.vision_weight * staff.vision[u] + ef.peer_weight * peers +
+            ef.efficacy_weight * staff.efficacy[u] -
+            ef.pressure_weight * state.pressure_pull * state.pressure[org] +
+            ef.pressure_weight * state.shared_pressure[org] - ef.bias_weight * staff.bias[u]);
         const float s = staff.system_share[u];
         state.system_share_next[u] = static_cast<float>(s + ef.adjustment_per_day * (target - s));
         float& d = staff.dissatisfaction[u];
-        d = static_cast<float>(d + (std::min(1.0, state.pressure[org]) - d) / lag);
+        d = static_cast<float>(
+            d + (std::min(1.0, state.pressure[org] + state.shared_pressure[org]) - d) / lag);
       }
     });
     staff.system_share.swap(state.system_share_next);

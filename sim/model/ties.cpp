@@ -45,6 +45,14 @@ void TieNetwork::erase_from_row(std::uint32_t node, std::uint32_t edge) {
   --degree_[node];
 }
 
+void TieNetwork::set_org(std::uint32_t node, std::uint32_t org) {
+  org_.at(node) = org;
+  const auto edges = edges_of(node);
+  const auto neighbours = neighbours_of(node);
+  for (std::size_t k = 0; k < edges.size(); ++k)
+    cross_[edges[k]] = org_[neighbours[k]] != org ? 1 : 0;
+}
+
 std::size_t TieNetwork::apply(TieChanges changes) {
   const std::size_t n = org_.size();
   std::sort(changes.removed.begin(), changes.removed.end());

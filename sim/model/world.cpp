@@ -442,6 +442,8 @@ World build_world(const Scenario& scenario) {
   for (auto& row : st.metric)
     row.fill(std::numeric_limits<double>::quiet_NaN());
   st.pressure.assign(orgs, 0.0);
+  st.shared_pressure.assign(orgs, 0.0);
+  st.levers.reset(orgs, hoods);
   st.gaming.assign(orgs, 0.0);
   st.prevention_work.assign(m.pcn_count, 0.0);
   st.joint_work.assign(m.pcn_count, 0.0);

@@ -407,6 +407,14 @@ struct KeyLister {
     keys.push_back(key);
   }
   template <class... Rest>
+  void strings(std::string_view key, Rest&&...) {
+    keys.push_back(key);
+  }
+  template <class... Rest>
+  void choices(std::string_view key, Rest&&...) {
+    keys.push_back(key);
+  }
+  template <class... Rest>
   void check(Rest&&...) {}
 };
 
@@ -596,6 +604,52 @@ class Reader {
     std::vector<Struct> read(node.size());
     for (std::size_t i = 0; i < node.size(); ++i) {
       read_struct(origin_, node[i], node[i].Mark(), index_path(path, i), read[i]);
+    }
+    items = std::move(read);
+  }
+
+  void strings(std::string_view key, std::vector<std::string>& items, std::string_view) {
+    const std::string expected = "a sequence of non-empty names";
+    const auto entry = lookup(key, expected, Need::optional);
+    if (!entry || entry->value.IsNull()) return;
+    const auto& node = entry->value;
+    if (!node.IsSequence()) fail_value(key, *entry, expected);
+    const std::string path = join_path(path_, key);
+    std::vector<std::string> read;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      if (!node[i].IsScalar() || node[i].Scalar().empty()) {
+        raise(origin_, index_path(path, i), node[i].Mark(),
+              "expected a non-empty name, got " + describe(node[i]));
+      }
+      read.push_back(node[i].Scalar());
+    }
+    items = std::move(read);
+  }
+
+  template <class Enum, std::size_t N>
+  void choices(std::string_view key, std::vector<Enum>& items,
+               const std::array<const char*, N>& names, std::string_view) {
+    const std::vector<std::string_view> spellings(names.begin(), names.end());
+    const std::string expected = "a sequence of {" + join_list(spellings) + "}";
+    const auto entry = lookup(key, expected, Need::optional);
+    if (!entry || entry->value.IsNull()) return;
+    const auto& node = entry->value;
+    if (!node.IsSequence()) fail_value(key, *entry, expected);
+    const std::string path = join_path(path_, key);
+    std::vector<Enum> read;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const std::string text = node[i].IsScalar() ? node[i].Scalar() : std::string();
+      const auto it = std::find(spellings.begin(), spellings.end(), text);
+      if (node[i].IsScalar() && it != spellings.end()) {
+        read.push_back(static_cast<Enum>(it - spellings.begin()));
+        continue;
+      }
+      std::string message =
+          "expected one of {" + join_list(spellings) + "}, got " + describe(node[i]);
+      if (const auto suggestion = closest_match(text, spellings)) {
+        message += "; did you mean '" + std::string(*suggestion) + "'?";
+      }
+      raise(origin_, index_path(path, i), node[i].Mark(), message);
     }
     items = std::move(read);
   }
@@ -815,6 +869,20 @@ class Writer {
       visit(inner, item);
     }
   }
+  void strings(std::string_view key, std::vector<std::string>& items, std::string_view) {
+    std::string flow;
+    for (const auto& item : items)
+      flow += (flow.empty() ? "" : ", ") + quote_yaml(item);
+    line(key, "[" + flow + "]");
+  }
+  template <class Enum, std::size_t N>
+  void choices(std::string_view key, std::vector<Enum>& items,
+               const std::array<const char*, N>& names, std::string_view) {
+    std::string flow;
+    for (const Enum item : items)
+      flow += (flow.empty() ? "" : ", ") + std::string(names[static_cast<std::size_t>(item)]);
+    line(key, "[" + flow + "]");
+  }
   template <class Rule>
   void check(std::string_view, std::string_view, Rule&&) {}
 
@@ -926,6 +994,17 @@ class Documenter {
     Struct item{};
     visit(inner, item);
   }
+  void strings(std::string_view key, std::vector<std::string>&, std::string_view meaning) {
+    row(key, "sequence of strings", code("[]"), "", "names", meaning);
+  }
+  template <class Enum, std::size_t N>
+  void choices(std::string_view key, std::vector<Enum>&, const std::array<const char*, N>& names,
+               std::string_view meaning) {
+    std::string allowed;
+    for (const char* name : names)
+      allowed += (allowed.empty() ? "" : ", ") + code(name);
+    row(key, "sequence of enums", code("[]"), "", allowed, meaning);
+  }
   template <class Rule>
   void check(std::string_view anchor, std::string_view doc, Rule&&) {
     const std::string anchor_path = join_path(prefix_, anchor);
@@ -966,6 +1045,15 @@ std::string escape_cell(std::string_view text) {
 }
 
 }  // namespace
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  const std::vector<std::string_view> views(candidates.begin(), candidates.end());
+  if (const auto suggestion = closest_match(word, views)) {
+    return "; did you mean '" + std::string(*suggestion) + "'?";
+  }
+  return "";
+}
+
 }  // namespace detail
 
 // -----------------------------------------------------------------------------------------------

@@ -14,12 +14,14 @@
 //                                   fail(relative_path, related_relative_path, expected, got)
 //                                   where the related path is the other key compared with
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <numeric>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "caresim/scenario/scenario.hpp"
 
@@ -59,6 +61,9 @@ inline constexpr double kAgeShareTolerance = 1e-6;
 
 /// Shortest text that reads back as exactly `value` (std::to_chars round-trip guarantee).
 std::string format_real(double value);
+
+/// "; did you mean 'x'?" for the candidate closest to `word` if it is a likely typo, else "".
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
 template <class V>
 void visit(V& v, RunSettings& run) {
@@ -210,6 +215,73 @@ void visit(V& v, Scenario& scenario) {
             if (scenario.model == ModelKind::care && scenario.organisations.empty()) {
               fail("organisations", "model", "at least one organisation when model is care",
                    "none");
+            }
+          });
+  v.check("interventions",
+          "Every intervention starts in [0, `run.days`) and ends by the end of the run "
+          "(`day` + its `days` <= `run.days`).",
+          [&](auto&& fail) {
+            const int days = scenario.run.days;
+            for (std::size_t i = 0; i < scenario.interventions.size(); ++i) {
+              const InterventionSpec& x = scenario.interventions[i];
+              const std::string at = "interventions[" + std::to_string(i) + "]";
+              const std::string run = " (run.days is " + std::to_string(days) + ")";
+              if (x.day < 0 || x.day >= days) {
+                fail(at + ".day", "run.days", "a day in [0, " + std::to_string(days) + ")" + run,
+                     std::to_string(x.day));
+              }
+              const int length = intervention_days(x);
+              if (x.day + length > days) {
+                fail(at + ".day", "run.days",
+                     "an intervention that ends by the end of the run" + run,
+                     "day " + std::to_string(x.day) + " + " + std::to_string(length) +
+                         " days = " + std::to_string(x.day + length));
+              }
+            }
+          });
+  v.check("interventions",
+          "Organisations an intervention names (`organisations`, `restructure.into`) exist; a "
+          "restructure names a receiving organisation of the same kind as its sources.",
+          [&](auto&& fail) {
+            const std::vector<std::string> names = organisation_names(scenario.organisations);
+            std::vector<OrgKind> kinds;
+            for (const OrganisationSpec& o : scenario.organisations) {
+              for (int k = 0; k < o.count; ++k)
+                kinds.push_back(o.kind);
+            }
+            const auto index_of = [&](const std::string& name) {
+              return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) -
+                                              names.begin());
+            };
+            const auto check_name = [&](const std::string& path, const std::string& name) {
+              if (index_of(name) == names.size()) {
+                fail(path, path, "the name of an organisation in the scenario",
+                     "'" + name + "'" + did_you_mean(name, names));
+              }
+            };
+            for (std::size_t i = 0; i < scenario.interventions.size(); ++i) {
+              const InterventionSpec& x = scenario.interventions[i];
+              const std::string at = "interventions[" + std::to_string(i) + "]";
+              for (std::size_t k = 0; k < x.organisations.size(); ++k) {
+                check_name(at + ".organisations[" + std::to_string(k) + "]", x.organisations[k]);
+              }
+              if (x.kind != InterventionKind::restructure) continue;
+              if (x.organisations.empty()) {
+                fail(at + ".organisations", at + ".kind",
+                     "at least one organisation whose staff move", "none");
+              }
+              check_name(at + ".restructure.into", x.restructure.into);
+              const OrgKind into = kinds[index_of(x.restructure.into)];
+              for (std::size_t k = 0; k < x.organisations.size(); ++k) {
+                const OrgKind from = kinds[index_of(x.organisations[k])];
+                if (from != into) {
+                  fail(at + ".organisations[" + std::to_string(k) + "]", at + ".restructure.into",
+                       std::string("an organisation of the same kind as restructure.into (") +
+                           kOrgKindNames[static_cast<std::size_t>(into)] + ")",
+                       "'" + x.organisations[k] + "', of kind " +
+                           kOrgKindNames[static_cast<std::size_t>(from)]);
+                }
+              }
             }
           });
   v.check("organisations", "Organisation `name`s are unique.", [&](auto&& fail) {

@@ -380,14 +380,97 @@ void visit(V& v, OnlineSpec& o) {
 }
 
 template <class V>
+void visit(V& v, CoachingSpec& c) {
+  v.field("days", c.days, kAtLeastOne, "days", "how long the pairs meet");
+  v.field("share", c.share, kProbability, "fraction",
+          "share of the targeted staff paired with a coach or peer partner in another "
+          "organisation");
+  v.field("sessions_per_month", c.sessions_per_month, RealRange{0.0, 30.0}, "per 30 days",
+          "coaching / peer-support sessions of a pair");
+  v.field("efficacy_gain", c.efficacy_gain, kProbability, "fraction",
+          "self-efficacy gained by the coachee per session, times (1 - efficacy)");
+  v.field("energy_gain", c.energy_gain, kProbability, "fraction",
+          "energy recovered by the coachee per session, times (1 - energy)");
+  v.field("strengthen", c.strengthen, kProbability, "fraction",
+          "the pair's tie gains this times (1 - w) per session");
+  v.field("new_tie_strength", c.new_tie_strength, RealRange{0.0, 1.0, true}, "0..1",
+          "strength of the pair's tie formed at their first session if they had none");
+}
+
+template <class V>
+void visit(V& v, ResourceShiftSpec& r) {
+  v.field("days", r.days, kAtLeastOne, "days", "how long the shift lasts");
+  v.field("share", r.share, kProbability, "fraction",
+          "share of the targeted kinds' system work (prevention, community capacity) in localities "
+          "without priority neighbourhoods that goes to the priority localities instead");
+}
+
+template <class V>
+void visit(V& v, TargetRegimeSpec& t) {
+  v.choice("mode", t.mode, kTargetRegimeModeNames,
+           "`scale`: scale the inspection of existing targets; `shared`: add a shared system "
+           "target the targeted organisations are judged on together");
+  v.field("days", t.days, IntRange{0, 36500}, "days",
+          "how long the regime lasts (0 = to the end of the run)");
+  v.choices("metrics", t.metrics, kTargetMetricNames,
+            "scale: the targets whose metric is listed (none listed = every target)");
+  v.field("inspection_scale", t.inspection_scale, kNonNegative, "factor",
+          "scale: multiplier of those targets' inspection (0 = dropped, 2 = twice as hard)");
+  v.choice("metric", t.metric, kTargetMetricNames,
+           "shared: what the shared target measures, at system level");
+  v.field("threshold", t.threshold, kAnyNumber, "metric units", "shared: the threshold");
+  v.choice("direction", t.direction, kTargetDirectionNames,
+           "shared: whether the metric must be at least or at most the threshold");
+  v.field("inspection", t.inspection, kNonNegative, "0..", "shared: how hard inspection presses");
+  v.field("width", t.width, kPositive, "metric units",
+          "shared: scale over which pressure rises around the threshold");
+}
+
+template <class V>
+void visit(V& v, RestructureSpec& r) {
+  v.field("into", r.into, TextForm::any, "",
+          "the receiving organisation (required for a restructure): an organisation of the same "
+          "kind as the intervention's `organisations`");
+  v.field("share", r.share, RealRange{0.0, 1.0, true}, "fraction",
+          "share of each source organisation's staff moved (1 = merger)");
+  v.field("tie_loss", r.tie_loss, kProbability, "fraction", "share of a moved person's ties lost");
+  v.field("energy_loss", r.energy_loss, kProbability, "fraction",
+          "energy lost by everyone in the organisations involved, times energy");
+  v.field("trust_loss", r.trust_loss, kProbability, "fraction",
+          "trust in other organisations lost by everyone involved, times trust");
+  v.field("dissatisfaction_gain", r.dissatisfaction_gain, kProbability, "fraction",
+          "dissatisfaction gained by everyone involved, times (1 - dissatisfaction)");
+}
+
+template <class V>
+void visit(V& v, FluCampaignSpec& f) {
+  v.field("days", f.days, kAtLeastOne, "days", "how long the campaign runs");
+  v.field("episodes_per_day", f.episodes_per_day, IntRange{0, 100}, "episodes per day",
+          "extra outreach episodes (public health, GPs, community, third sector) per "
+          "neighbourhood per day");
+  v.field("priority_episodes_per_day", f.priority_episodes_per_day, IntRange{0, 100},
+          "episodes per day", "extra outreach episodes per priority neighbourhood per day");
+  v.field("uptake_gain", f.uptake_gain, kNonNegative, "factor",
+          "vaccination-rate multiplier gained at full success of the day's outreach: rate x (1 + "
+          "gain x successes / episodes)");
+}
+
+template <class V>
 void visit(V& v, InterventionSpec& i) {
   v.choice("kind", i.kind, kInterventionKindNames, "kind of intervention", Need::required);
-  v.field("day", i.day, IntRange{0, 36500}, "day", "day of the run it starts", Need::required);
+  v.field("day", i.day, IntRange{-36500, 36500}, "day",
+          "day of the run it starts, in [0, run.days)", Need::required);
   v.field("name", i.name, TextForm::any, "",
           "optional label, unique among the interventions; names its cohort for `cohort_of`");
   v.field("cohort_of", i.cohort_of, TextForm::any, "",
           "`name` of an earlier cohort-forming intervention (a `workshop`, or an `open_space` "
           "that invites its own group) whose cohort takes part; staff who have left drop out");
+  v.strings("organisations", i.organisations,
+            "organisations it targets, by name (numbered \"GP practice 12\" for `count` "
+            "entries); for coaching, resource_shift, target_regime and restructure");
+  v.choices("org_kinds", i.org_kinds, kOrgKindNames,
+            "kinds of organisation it targets (all of their organisations); for coaching, "
+            "resource_shift and target_regime");
   v.section("workshop", i.workshop, "Parameters when `kind` is `workshop`.");
   v.section("campaign", i.campaign, "Parameters when `kind` is `shared_purpose_campaign`.");
   v.section("day_two_workshop", i.day_two, "Parameters when `kind` is `day_two_workshop`.");
@@ -395,6 +478,44 @@ void visit(V& v, InterventionSpec& i) {
   v.section("acts_of_courage", i.courage, "Parameters when `kind` is `acts_of_courage`.");
   v.section("leaders_congruence", i.leaders, "Parameters when `kind` is `leaders_congruence`.");
   v.section("online_community", i.online, "Parameters when `kind` is `online_community`.");
+  v.section("coaching", i.coaching, "Parameters when `kind` is `coaching`.");
+  v.section("resource_shift", i.resource_shift, "Parameters when `kind` is `resource_shift`.");
+  v.section("target_regime", i.target_regime, "Parameters when `kind` is `target_regime`.");
+  v.section("restructure", i.restructure, "Parameters when `kind` is `restructure`.");
+  v.section("flu_campaign", i.flu_campaign, "Parameters when `kind` is `flu_campaign`.");
+}
+
+/// Days an intervention acts for, counting its start day (0 for "to the end of the run").
+inline int intervention_days(const InterventionSpec& i) {
+  switch (i.kind) {
+    case InterventionKind::shared_purpose_campaign:
+      return i.campaign.days;
+    case InterventionKind::coaching:
+      return i.coaching.days;
+    case InterventionKind::resource_shift:
+      return i.resource_shift.days;
+    case InterventionKind::target_regime:
+      return i.target_regime.days;
+    case InterventionKind::flu_campaign:
+      return i.flu_campaign.days;
+    case InterventionKind::acts_of_courage:
+      return i.courage.days;
+    case InterventionKind::online_community:
+      return i.online.days;
+    default:
+      return 1;
+  }
+}
+
+/// The names organisations get when the city is built: an entry's own name, or "name k"
+/// (k = 1..count) for an entry standing for several (sim/model/world.cpp).
+inline std::vector<std::string> organisation_names(const std::vector<OrganisationSpec>& orgs) {
+  std::vector<std::string> names;
+  for (const OrganisationSpec& o : orgs) {
+    for (int k = 1; k <= o.count; ++k)
+      names.push_back(o.count == 1 ? o.name : o.name + " " + std::to_string(k));
+  }
+  return names;
 }
 
 template <class V>

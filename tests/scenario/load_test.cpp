@@ -496,3 +496,102 @@ TEST_CASE("the shipped scenarios load and round-trip", "[scenario]") {
     CHECK(parse(caresim::to_yaml(s)) == s);
   }
 }
+
+namespace {
+/// A care scenario of `days` days with GP practices and one intervention (YAML flow map).
+std::string with_intervention(const std::string& intervention, int days = 100) {
+  return "run: {days: " + std::to_string(days) +
+         "}\n"
+         "organisations:\n"
+         "  - {name: Hospital, kind: acute, staff: 10}\n"
+         "  - {name: GP practice, kind: gp_practice, staff: 40, count: 20}\n"
+         "interventions:\n"
+         "  - " +
+         intervention + "\n";
+}
+}  // namespace
+
+TEST_CASE("an intervention dated outside the run is rejected, naming the run length",
+          "[scenario]") {
+  CHECK(error_of(with_intervention("{kind: workshop, day: 100}")) ==
+        "test.yaml:6:27: interventions[0].day: expected a day in [0, 100) (run.days is 100), got "
+        "100");
+  CHECK(error_of(with_intervention("{kind: workshop, day: -3}")) ==
+        "test.yaml:6:27: interventions[0].day: expected a day in [0, 100) (run.days is 100), got "
+        "-3");
+  CHECK(error_of(with_intervention("{kind: coaching, day: 50, coaching: {days: 60}}")) ==
+        "test.yaml:6:27: interventions[0].day: expected an intervention that ends by the end of "
+        "the run (run.days is 100), got day 50 + 60 days = 110");
+  CHECK(error_of(with_intervention("{kind: coaching, day: 40, coaching: {days: 60}}")) ==
+        "no error");
+  // A target regime with days 0 lasts to the end of the run.
+  CHECK(error_of(with_intervention("{kind: target_regime, day: 99}")) == "no error");
+}
+
+TEST_CASE("an intervention naming an unknown organisation is rejected with a suggestion",
+          "[scenario]") {
+  CHECK(error_of(with_intervention(
+            "{kind: target_regime, day: 0, organisations: [Hospital, GP practise 12]}")) ==
+        "test.yaml:6:61: interventions[0].organisations[1]: expected the name of an organisation "
+        "in the scenario, got 'GP practise 12'; did you mean 'GP practice 12'?");
+  // Numbered members exist only up to `count`.
+  CHECK(error_of(
+            with_intervention("{kind: target_regime, day: 0, organisations: [GP practice 21]}")) ==
+        "test.yaml:6:51: interventions[0].organisations[0]: expected the name of an organisation "
+        "in the scenario, got 'GP practice 21'; did you mean 'GP practice 1'?");
+  CHECK(error_of(with_intervention("{kind: restructure, day: 0, organisations: [GP practice 2], "
+                                   "restructure: {into: Hospitle}}")) ==
+        "test.yaml:6:85: interventions[0].restructure.into: expected the name of an organisation "
+        "in the scenario, got 'Hospitle'; did you mean 'Hospital'?");
+  CHECK(error_of(with_intervention("{kind: restructure, day: 0, organisations: [GP practice 2], "
+                                   "restructure: {into: Hospital}}")) ==
+        "test.yaml:6:49: interventions[0].organisations[0]: expected an organisation of the same "
+        "kind as restructure.into (acute), got 'GP practice 2', of kind gp_practice");
+  CHECK(error_of(with_intervention("{kind: restructure, day: 0, restructure: {into: Hospital}}")) ==
+        "test.yaml:6:5: interventions[0].organisations: expected at least one organisation whose "
+        "staff move, got none");
+  CHECK(error_of(
+            with_intervention("{kind: target_regime, day: 0, org_kinds: [acute, gp_practise]}")) ==
+        "test.yaml:6:54: interventions[0].org_kinds[1]: expected one of {acute, community, "
+        "mental_health, gp_practice, social_care, public_health, third_sector, commissioner, "
+        "care_home}, got 'gp_practise'; did you mean 'gp_practice'?");
+}
+
+TEST_CASE("an unknown intervention kind is rejected with the list of kinds", "[scenario]") {
+  std::string kinds;
+  for (const char* name : caresim::kInterventionKindNames)
+    kinds += (kinds.empty() ? "" : ", ") + std::string(name);
+  CHECK(error_of(with_intervention("{kind: reorganisation, day: 0}")) ==
+        "test.yaml:6:12: interventions[0].kind: expected one of {" + kinds +
+            "}, got 'reorganisation'");
+  CHECK(error_of(with_intervention("{kind: coachng, day: 0}")) ==
+        "test.yaml:6:12: interventions[0].kind: expected one of {" + kinds +
+            "}, got 'coachng'; did you mean 'coaching'?");
+  CHECK(kinds.find("restructure") != std::string::npos);
+}
+
+TEST_CASE("interventions with targets and lists round-trip", "[scenario]") {
+  const Scenario s = parse(with_intervention(
+      "{kind: target_regime, day: 3, organisations: [GP practice 3, \"Hospital\"], org_kinds: "
+      "[gp_practice], target_regime: {mode: shared, metrics: [a_and_e_4h, gp_wait_days], "
+      "metric: bed_occupancy, days: 20}}"));
+  const auto& x = s.interventions.at(0);
+  CHECK(x.organisations == std::vector<std::string>{"GP practice 3", "Hospital"});
+  CHECK(x.org_kinds == std::vector<OrgKind>{OrgKind::gp_practice});
+  CHECK(x.target_regime.mode == caresim::TargetRegimeMode::shared);
+  CHECK(x.target_regime.metrics.size() == 2);
+  CHECK(parse(caresim::to_yaml(s)) == s);
+}
+
+TEST_CASE("every what-if scenario loads and round-trips", "[scenario]") {
+  const std::filesystem::path dir(CARESIM_SOURCE_DIR "/scenarios/what-if");
+  std::size_t found = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".yaml") continue;
+    INFO(entry.path().string());
+    ++found;
+    const Scenario s = caresim::load_scenario(entry.path());
+    CHECK(parse(caresim::to_yaml(s)) == s);
+  }
+  CHECK(found >= 3);
+}

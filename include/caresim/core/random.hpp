@@ -38,6 +38,10 @@ enum class Purpose : std::uint32_t {
   branching_offspring = 2040,
   fold_noise = 2050,
   twin_run_sites = 2060,
+  // Interventions with draws of their own (docs/model.md, interventions).
+  coaching = 3000,      ///< who is paired with whom, and when they meet
+  restructure = 3001,   ///< who moves, which ties they lose, their new teams
+  flu_campaign = 3002,  ///< the campaign's extra outreach episodes
 };
 
 /// Philox4x32-10 (Salmon, Moraes, Dror & Shaw, SC'11): a counter-based generator. The output

@@ -83,6 +83,10 @@ class TieNetwork {
   /// on their order. Returns how many ties were actually added.
   std::size_t apply(TieChanges changes);
 
+  /// Moves `node` to organisation `org` (a restructure), updating the cross-organisation flag of
+  /// its ties.
+  void set_org(std::uint32_t node, std::uint32_t org);
+
   /// The organisation of each person (used for the cross-organisation flag).
   std::span<const std::uint32_t> org_of_node() const { return org_; }
   /// Bytes held, for the memory report.

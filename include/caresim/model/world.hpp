@@ -126,6 +126,37 @@ struct DailyTallies {
   std::vector<std::uint64_t> leavers_by_org;
 };
 
+/// A shared system target in force: judged on the system's value of its metric, for the
+/// organisations marked in `judged` (target_regime interventions, docs/model.md).
+struct SharedTarget {
+  TargetSpec target;
+  std::vector<std::uint8_t> judged;  ///< per organisation
+};
+
+/// What the interventions in force set for the day, read by the phases. The interventions phase
+/// resets it to "no intervention" every day before applying the active ones, so an intervention
+/// acts exactly on its active days.
+struct Levers {
+  /// target_regime (scale): multiplier of the inspection of each organisation's targets, by
+  /// metric, indexed [org][metric].
+  std::vector<std::array<double, 8>> inspection_scale;
+  /// target_regime (shared): shared system targets in force.
+  std::vector<SharedTarget> shared_targets;
+  /// resource_shift: share of each kind's system work in localities without priority
+  /// neighbourhoods moved to the priority localities.
+  std::array<double, kOrgKindCount> priority_shift{};
+  /// flu_campaign: vaccination-rate gain in each neighbourhood from today's outreach successes.
+  std::vector<double> flu_outreach_gain;
+
+  /// Back to no intervention, for a city of `orgs` organisations and `hoods` neighbourhoods.
+  void reset(std::size_t orgs, std::size_t hoods) {
+    inspection_scale.assign(orgs, {1, 1, 1, 1, 1, 1, 1, 1});
+    shared_targets.clear();
+    priority_shift.fill(0.0);
+    flu_outreach_gain.assign(hoods, 0.0);
+  }
+};
+
 /// Everything that changes during a run. Only phases (and interventions) write it.
 struct State {
   int day = 0;  ///< the day the next step simulates (days since start)
@@ -154,7 +185,10 @@ struct State {
   /// Each organisation's target metrics, smoothed over a month, indexed [org][metric].
   std::vector<std::array<double, 8>> metric;
   std::vector<double> pressure;  ///< target pressure on the organisation, 0..
-  std::vector<double> gaming;    ///< gaming intensity, 0..1
+  /// Pressure of shared system targets on the organisation, 0..; pulls towards system work.
+  std::vector<double> shared_pressure;
+  Levers levers;               ///< what interventions in force set for the day
+  std::vector<double> gaming;  ///< gaming intensity, 0..1
   double social_care_budget_per_day = 0;
   double social_care_spend_per_day = 0;
   double capacity_cut[kOrgKindCount] = {};  ///< funding cuts in force, share of capacity

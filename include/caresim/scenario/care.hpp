@@ -290,12 +290,80 @@ struct OnlineSpec {
   bool operator==(const OnlineSpec&) const = default;
 };
 
+/// A coaching and peer-support network: a share of the targeted staff are each paired with a
+/// coach or peer partner in another organisation for a while; sessions raise self-efficacy and
+/// energy and build the cross-organisation tie.
+struct CoachingSpec {
+  int days = 180;                 ///< how long the pairs meet
+  double share = 0.1;             ///< share of targeted staff paired
+  double sessions_per_month = 2;  ///< per pair
+  double efficacy_gain = 0.05;    ///< per session, times (1 - efficacy)
+  double energy_gain = 0.1;       ///< per session, times (1 - energy)
+  double strengthen = 0.15;       ///< the pair's tie gains this x (1 - w) per session
+  double new_tie_strength = 0.2;  ///< the pair's tie if they had none
+
+  bool operator==(const CoachingSpec&) const = default;
+};
+
+/// A shift of system work (prevention, community capacity) from the other localities to those of
+/// the priority neighbourhoods, for a while. Conserves the total.
+struct ResourceShiftSpec {
+  int days = 365;
+  double share = 0.2;  ///< of the targeted kinds' system work outside the priority localities
+
+  bool operator==(const ResourceShiftSpec&) const = default;
+};
+
+/// A change of target regime: scale the inspection of targets, or add a shared system target.
+struct TargetRegimeSpec {
+  TargetRegimeMode mode = TargetRegimeMode::scale;
+  int days = 0;                       ///< how long it lasts; 0 = to the end of the run
+  std::vector<TargetMetric> metrics;  ///< scale: targets on these metrics (none listed = all)
+  double inspection_scale = 0.5;      ///< scale: multiplier of their inspection
+  // The shared target (mode shared), judged on the system's value of the metric.
+  TargetMetric metric = TargetMetric::a_and_e_4h;
+  double threshold = 0.95;
+  TargetDirection direction = TargetDirection::at_least;
+  double inspection = 1.0;
+  double width = 0.03;
+
+  bool operator==(const TargetRegimeSpec&) const = default;
+};
+
+/// A top-down restructure: a share of the staff of the organisations named by the intervention
+/// move into `into` (a merger when share is 1), losing ties; disruption for everyone involved.
+struct RestructureSpec {
+  std::string into;                   ///< the receiving organisation (same kind as the sources)
+  double share = 1.0;                 ///< share of each source's staff moved
+  double tie_loss = 0.3;              ///< share of a moved person's ties lost
+  double energy_loss = 0.2;           ///< energy lost by everyone involved, times energy
+  double trust_loss = 0.3;            ///< trust lost, times trust
+  double dissatisfaction_gain = 0.5;  ///< dissatisfaction gained, times (1 - dissatisfaction)
+
+  bool operator==(const RestructureSpec&) const = default;
+};
+
+/// A system-wide flu-vaccination outreach campaign (seed 004, case study 2): extra outreach
+/// episodes through the coordination mechanism; uptake rises where they succeed.
+struct FluCampaignSpec {
+  int days = 120;
+  int episodes_per_day = 1;           ///< extra outreach episodes per neighbourhood per day
+  int priority_episodes_per_day = 3;  ///< in each priority neighbourhood instead
+  double uptake_gain = 0.1;  ///< vaccination-rate multiplier gained at full outreach success
+
+  bool operator==(const FluCampaignSpec&) const = default;
+};
+
 /// A scheduled intervention.
 struct InterventionSpec {
   InterventionKind kind = InterventionKind::workshop;
-  int day = 0;            ///< day of the run it starts
+  int day = 0;  ///< day of the run it starts
   std::string name;       ///< optional label, unique; names a cohort for `cohort_of`
   std::string cohort_of;  ///< an earlier cohort-forming intervention whose cohort takes part
+  /// Whom it targets, for the kinds that target organisations: these organisations (scenario
+  /// names, numbered "GP practice 12" for `count` entries) and every organisation of these kinds.
+  std::vector<std::string> organisations;
+  std::vector<OrgKind> org_kinds;
   WorkshopSpec workshop;
   CampaignSpec campaign;
   DayTwoSpec day_two;
@@ -303,6 +371,11 @@ struct InterventionSpec {
   CourageSpec courage;
   LeadersSpec leaders;
   OnlineSpec online;
+  CoachingSpec coaching;
+  ResourceShiftSpec resource_shift;
+  TargetRegimeSpec target_regime;
+  RestructureSpec restructure;
+  FluCampaignSpec flu_campaign;
 
   bool operator==(const InterventionSpec&) const = default;
 };
