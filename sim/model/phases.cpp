@@ -135,20 +135,27 @@ class TieUpdate final : public Phase {
     auto strengths = net.strengths();
     const auto cross = net.cross_org_flags();
     const auto alive = net.alive_flags();
-    state.edge_below_floor.assign(net.slot_count(), 0);
-    parallel_chunks(net.slot_count(), kGrain * 4, [&](std::size_t begin, std::size_t end) {
+    // Each chunk lists its own slots below the floor; concatenated in chunk order the list is
+    // in ascending slot order, so tie_merge need not scan every slot again.
+    constexpr std::size_t grain = kGrain * 4;
+    std::vector<std::vector<std::uint32_t>> below(chunk_count(net.slot_count(), grain));
+    const std::uint32_t* chosen = state.chosen_edge.data();
+    parallel_chunks(net.slot_count(), grain, [&](std::size_t begin, std::size_t end) {
+      std::vector<std::uint32_t>& mine = below[begin / grain];
       for (std::size_t k = begin; k < end; ++k) {
         if (!alive[k]) continue;
         const auto e = static_cast<std::uint32_t>(k);
         float w = strengths[k] * retention[cross[k]];
-        const int contacts =
-            (state.chosen_edge[net.a(e)] == e) + (state.chosen_edge[net.b(e)] == e);
+        const int contacts = (chosen[net.a(e)] == e) + (chosen[net.b(e)] == e);
         for (int c = 0; c < contacts; ++c)
           w += delta * (1.0f - w);
         strengths[k] = w;
-        state.edge_below_floor[k] = w < floor ? 1 : 0;
+        if (w < floor) mine.push_back(e);
       }
     });
+    state.edges_below_floor.clear();
+    for (const auto& part : below)
+      state.edges_below_floor.insert(state.edges_below_floor.end(), part.begin(), part.end());
   }
 };
 
@@ -164,9 +171,9 @@ class TieMerge final : public Phase {
     const TieSettings& ts = model.scenario.ties;
     TieChanges changes = std::move(state.staged_ties);
     state.staged_ties = {};
-    for (std::uint32_t e = 0; e < state.edge_below_floor.size(); ++e) {
-      if (state.edge_below_floor[e]) changes.removed.push_back(e);
-    }
+    changes.removed.insert(changes.removed.end(), state.edges_below_floor.begin(),
+                           state.edges_below_floor.end());
+    state.edges_below_floor.clear();
     for (std::uint32_t u = 0; u < state.proposed_partner.size(); ++u) {
       const std::uint32_t v = state.proposed_partner[u];
       if (v != kNone && state.ties.find(u, v) == kNone) {
