@@ -159,6 +159,9 @@ void visit(V& v, EffortSettings& e) {
   v.field("introduction_per_day", e.introduction_per_day, kProbability, "per day",
           "chance of introducing a colleague to a contact in another organisation, times the "
           "system share (brokerage)");
+  v.field("peer_review_days", e.peer_review_days, kAtLeastOne, "days",
+          "days between a person's reviews of their tied colleagues' system work (in staggered "
+          "turns; 1 = daily)");
 }
 
 template <class V>

@@ -114,6 +114,9 @@ struct EffortSettings {
   double adjustment_per_day = 0.05;    ///< share of the gap to the target closed each day
   double system_contact_bias = 3.0;    ///< system work multiplies the choice of cross-org ties
   double locality_tie_per_day = 0.01;  ///< chance of a new tie in the locality, x system share
+  /// Days between a person's reviews of their tied colleagues' system work (the peers term),
+  /// taken in staggered turns; 1 = every day.
+  int peer_review_days = 1;
   double introduction_per_day = 0.05;  ///< chance of introducing two contacts, x system share
 
   bool operator==(const EffortSettings&) const = default;
