@@ -307,15 +307,31 @@ StaffStats staff_stats(const Model& model, const State& state) {
   return deterministic_reduce(
       st.size(), kGrain, identity,
       [&](std::size_t begin, std::size_t end, StaffStats& s) {
-        for (std::size_t u = begin; u < end; ++u) {
+        // Staff slots are grouped by organisation: each run of one organisation is summed in
+        // registers, starting from (and written back to) its partial sums, so every sum sees
+        // the same additions in the same order as adding slot by slot into the partials.
+        std::size_t u = begin;
+        while (u < end) {
           const std::uint32_t o = st.org[u];
-          s.system_share[o] += st.system_share[u];
-          s.mindset[o] += st.mindset[u];
-          s.energy[o] += st.energy[u];
-          s.trust[o] += st.trust[u];
-          s.bias[o] += st.bias[u];
-          s.vision[o] += st.vision[u];
-          s.staff[o] += 1.0;
+          double share = s.system_share[o], mindset = s.mindset[o], energy = s.energy[o];
+          double trust = s.trust[o], bias = s.bias[o], vision = s.vision[o];
+          double count = s.staff[o];
+          for (; u < end && st.org[u] == o; ++u) {
+            share += st.system_share[u];
+            mindset += st.mindset[u];
+            energy += st.energy[u];
+            trust += st.trust[u];
+            bias += st.bias[u];
+            vision += st.vision[u];
+            count += 1.0;
+          }
+          s.system_share[o] = share;
+          s.mindset[o] = mindset;
+          s.energy[o] = energy;
+          s.trust[o] = trust;
+          s.bias[o] = bias;
+          s.vision[o] = vision;
+          s.staff[o] = count;
         }
       },
       [](StaffStats& total, const StaffStats& part) {
