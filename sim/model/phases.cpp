@@ -102,16 +102,20 @@ class StaffContact final : public Phase {
   static std::uint32_t weighted_edge(const TieNetwork& net, std::uint32_t u, double uniform,
                                      double cross_weight) {
     const auto row = net.edges_of(u);
-    const auto weight = [&](std::uint32_t e) {
-      return net.strength(e) * (net.cross_org(e) ? cross_weight : 1.0);
-    };
+    // The weights are looked up once (the edge slots are scattered in memory) and kept for the
+    // second pass; rows hold at most max_ties entries.
+    thread_local std::vector<double> weights;
+    weights.resize(row.size());
     double total = 0.0;
-    for (std::uint32_t e : row)
-      total += weight(e);
+    for (std::size_t k = 0; k < row.size(); ++k) {
+      const std::uint32_t e = row[k];
+      weights[k] = net.strength(e) * (net.cross_org(e) ? cross_weight : 1.0);
+      total += weights[k];
+    }
     double target = uniform * total;
-    for (std::uint32_t e : row) {
-      target -= weight(e);
-      if (target < 0.0) return e;
+    for (std::size_t k = 0; k < row.size(); ++k) {
+      target -= weights[k];
+      if (target < 0.0) return row[k];
     }
     return row.back();
   }
@@ -135,27 +139,31 @@ class TieUpdate final : public Phase {
     auto strengths = net.strengths();
     const auto cross = net.cross_org_flags();
     const auto alive = net.alive_flags();
-    // Each chunk lists its own slots below the floor; concatenated in chunk order the list is
-    // in ascending slot order, so tie_merge need not scan every slot again.
+    // Decay every tie (one task per slot), then reinforce the few worked along today (in
+    // person order; a tie worked along by both ends is reinforced twice, as w <- w + delta(1-w)
+    // applied twice). Each chunk lists its slots that decayed below the floor; reinforcement
+    // only raises w, so the final list keeps those still below it. Concatenated in chunk order
+    // the list is in ascending slot order, so tie_merge need not scan every slot again.
     constexpr std::size_t grain = kGrain * 4;
     std::vector<std::vector<std::uint32_t>> below(chunk_count(net.slot_count(), grain));
-    const std::uint32_t* chosen = state.chosen_edge.data();
     parallel_chunks(net.slot_count(), grain, [&](std::size_t begin, std::size_t end) {
       std::vector<std::uint32_t>& mine = below[begin / grain];
       for (std::size_t k = begin; k < end; ++k) {
         if (!alive[k]) continue;
-        const auto e = static_cast<std::uint32_t>(k);
-        float w = strengths[k] * retention[cross[k]];
-        const int contacts = (chosen[net.a(e)] == e) + (chosen[net.b(e)] == e);
-        for (int c = 0; c < contacts; ++c)
-          w += delta * (1.0f - w);
+        const float w = strengths[k] * retention[cross[k]];
         strengths[k] = w;
-        if (w < floor) mine.push_back(e);
+        if (w < floor) mine.push_back(static_cast<std::uint32_t>(k));
       }
     });
+    for (const std::uint32_t e : state.chosen_edge) {
+      if (e != kNone) strengths[e] += delta * (1.0f - strengths[e]);
+    }
     state.edges_below_floor.clear();
-    for (const auto& part : below)
-      state.edges_below_floor.insert(state.edges_below_floor.end(), part.begin(), part.end());
+    for (const auto& part : below) {
+      for (const std::uint32_t e : part) {
+        if (strengths[e] < floor) state.edges_below_floor.push_back(e);
+      }
+    }
   }
 };
 

@@ -92,14 +92,15 @@ class StaffEffort final : public Phase {
       overload[o] = capacity > 0 ? std::max(0.0, load / capacity - 1.0) : 0.0;
     }
     parallel_chunks(staff.size(), kGrain, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t u = begin; u < end; ++u) {
+      std::size_t turn = (day + begin) % review_days;  // (day + u) mod k, kept by counting
+      for (std::size_t u = begin; u < end; ++u, turn = turn + 1 == review_days ? 0 : turn + 1) {
         const std::uint32_t org = staff.org[u];
         float& e = staff.energy[u];
         e = std::clamp(static_cast<float>(e + wf.energy_recovery * (1.0 - e) -
                                           wf.overload_drain * std::min(1.0, overload[org])),
                        0.0f, 1.0f);
         double peers = state.peer_share[u];
-        if (review_days == 1 || std::isnan(peers) || (day + u) % review_days == 0) {
+        if (turn == 0 || std::isnan(peers)) {
           double weight = 0.0;
           peers = 0.0;
           const auto edges = net.edges_of(static_cast<std::uint32_t>(u));
