@@ -61,6 +61,10 @@ void schedule_staff_reviews(const Model& m, State& st, std::size_t u, std::int32
 
 namespace {
 
+/// Staff review their peers in blocks of this many consecutive slots (neighbouring teams of one
+/// organisation), so that each day's reviewers' tie rows lie together in memory.
+constexpr std::size_t kReviewBlock = 64;
+
 /// Ties weaker than this do not count as colleagues who model the mindset.
 constexpr float kAdopterTie = 0.1f;
 
@@ -69,9 +73,9 @@ constexpr float kAdopterTie = 0.1f;
 ///   s* = logistic(b0 + b_m mindset + b_v vision + b_n peers + b_e efficacy - b_p pressure - b_b
 ///   bias)
 /// where peers is the tie-weighted mean system share of one's ties (read from yesterday's values:
-/// double-buffered), as reviewed every peer_review_days days in staggered turns (person u on
-/// days with (day + u) mod k = 0, and on their first day). Dissatisfaction follows the
-/// organisation's target pressure with a lag.
+/// double-buffered), as reviewed every peer_review_days days in staggered turns (the person in
+/// slot u on days with (day + floor(u / 64)) mod k = 0, and on their first day). Dissatisfaction
+/// follows the organisation's target pressure with a lag.
 class StaffEffort final : public Phase {
  public:
   std::string_view name() const override { return "staff_effort"; }
@@ -92,15 +96,18 @@ class StaffEffort final : public Phase {
       overload[o] = capacity > 0 ? std::max(0.0, load / capacity - 1.0) : 0.0;
     }
     parallel_chunks(staff.size(), kGrain, [&](std::size_t begin, std::size_t end) {
-      std::size_t turn = (day + begin) % review_days;  // (day + u) mod k, kept by counting
-      for (std::size_t u = begin; u < end; ++u, turn = turn + 1 == review_days ? 0 : turn + 1) {
+      bool due = false;
+      for (std::size_t u = begin; u < end; ++u) {
+        if (u == begin || u % kReviewBlock == 0) {
+          due = (day + u / kReviewBlock) % review_days == 0;
+        }
         const std::uint32_t org = staff.org[u];
         float& e = staff.energy[u];
         e = std::clamp(static_cast<float>(e + wf.energy_recovery * (1.0 - e) -
                                           wf.overload_drain * std::min(1.0, overload[org])),
                        0.0f, 1.0f);
         double peers = state.peer_share[u];
-        if (turn == 0 || std::isnan(peers)) {
+        if (due || std::isnan(peers)) {
           double weight = 0.0;
           peers = 0.0;
           const auto edges = net.edges_of(static_cast<std::uint32_t>(u));
