@@ -7,13 +7,6 @@ namespace caresim {
 
 namespace {
 
-// Philox4x32 constants from Salmon et al. (SC'11): round multipliers and the Weyl sequence
-// (golden ratio and sqrt(3) - 1 in 32-bit fixed point) that bumps the key between rounds.
-constexpr std::uint32_t kPhiloxM0 = 0xD2511F53u;
-constexpr std::uint32_t kPhiloxM1 = 0xCD9E8D57u;
-constexpr std::uint32_t kPhiloxW0 = 0x9E3779B9u;
-constexpr std::uint32_t kPhiloxW1 = 0xBB67AE85u;
-
 // __extension__ keeps -Wpedantic quiet about the GCC/Clang 128-bit integer.
 __extension__ typedef unsigned __int128 UInt128;
 
@@ -57,41 +50,6 @@ double log_factorial(std::uint64_t k) noexcept {
 
 }  // namespace detail
 
-std::array<std::uint32_t, 4> philox4x32_10(std::array<std::uint32_t, 4> counter,
-                                           std::array<std::uint32_t, 2> key) noexcept {
-  for (int round = 0; round < 10; ++round) {
-    if (round > 0) {
-      key[0] += kPhiloxW0;
-      key[1] += kPhiloxW1;
-    }
-    const std::uint64_t product0 = std::uint64_t{kPhiloxM0} * counter[0];
-    const std::uint64_t product1 = std::uint64_t{kPhiloxM1} * counter[2];
-    const auto hi0 = static_cast<std::uint32_t>(product0 >> 32);
-    const auto lo0 = static_cast<std::uint32_t>(product0);
-    const auto hi1 = static_cast<std::uint32_t>(product1 >> 32);
-    const auto lo1 = static_cast<std::uint32_t>(product1);
-    counter = {hi1 ^ counter[1] ^ key[0], lo1, hi0 ^ counter[3] ^ key[1], lo0};
-  }
-  return counter;
-}
-
-std::uint64_t Stream::next_u64() noexcept {
-  // Each Philox block yields two 64-bit values, so a block is computed on every even index and
-  // its second half is served from the cache on the following odd one.
-  const bool first_half = (index_ & 1u) == 0;
-  if (first_half) {
-    block_ =
-        philox4x32_10({purpose_, step_, agent_, static_cast<std::uint32_t>(index_ >> 1)}, key_);
-  }
-  ++index_;
-  return first_half ? (std::uint64_t{block_[0]} | (std::uint64_t{block_[1]} << 32))
-                    : (std::uint64_t{block_[2]} | (std::uint64_t{block_[3]} << 32));
-}
-
-double Stream::uniform() noexcept {
-  return static_cast<double>(next_u64() >> 11) * kTwoPow53Inverse;
-}
-
 double Stream::uniform_open0() noexcept {
   return static_cast<double>((next_u64() >> 11) + 1) * kTwoPow53Inverse;
 }
@@ -110,12 +68,6 @@ std::uint64_t Stream::below(std::uint64_t n) noexcept {
     }
   }
   return static_cast<std::uint64_t>(product >> 64);
-}
-
-bool Stream::bernoulli(double p) noexcept {
-  // Always one draw, even for p <= 0 or p >= 1, so that scenarios differing only in p keep the
-  // rest of the stream aligned (common random numbers). NaN p gives false.
-  return uniform() < p;
 }
 
 double Stream::normal() noexcept {

@@ -217,26 +217,56 @@ TieStats tie_stats(const Model& model, const State& state) {
   identity.org_cross_strength.assign(orgs, 0.0);
   identity.org_ties.assign(orgs, 0.0);
   const auto org_of = net.org_of_node();
+  const auto strengths = net.strengths();
+  const auto alive = net.alive_flags();
+  const auto cross_flags = net.cross_org_flags();
   return deterministic_reduce(
       net.slot_count(), 1 << 15, identity,
       [&](std::size_t begin, std::size_t end, TieStats& s) {
+        // Each organisation's sums are added to in slot order, as a plain loop would, but the
+        // running sums of the organisation at hand are held in registers until the next tie
+        // belongs to another (consecutive slots mostly share one): same additions, same order,
+        // same bits. Counts are integers, exact in any order.
+        std::vector<std::uint32_t> ends(orgs, 0);
+        std::uint64_t ties = 0, cross_ties = 0;
+        std::uint32_t current = kNone;
+        double strength = 0.0, cross_strength = 0.0;
+        const auto hold = [&](std::uint32_t org) {
+          if (org == current) return;
+          if (current != kNone) {
+            s.org_strength[current] = strength;
+            s.org_cross_strength[current] = cross_strength;
+          }
+          current = org;
+          strength = s.org_strength[org];
+          cross_strength = s.org_cross_strength[org];
+        };
         for (std::size_t k = begin; k < end; ++k) {
-          if (!net.alive(static_cast<std::uint32_t>(k))) continue;
+          if (!alive[k]) continue;
           const auto e = static_cast<std::uint32_t>(k);
-          const double w = net.strength(e);
-          const bool cross = net.cross_org(e) != 0;
+          const double w = strengths[k];
+          const bool cross = cross_flags[k] != 0;
           s.strength += w;
-          s.ties += 1.0;
+          ++ties;
           for (std::uint32_t end_org : {org_of[net.a(e)], org_of[net.b(e)]}) {
-            s.org_strength[end_org] += w;
-            s.org_ties[end_org] += 1.0;
-            if (cross) s.org_cross_strength[end_org] += w;
+            hold(end_org);
+            strength += w;
+            ++ends[end_org];
+            if (cross) cross_strength += w;
           }
           if (cross) {
             s.cross_strength += w;
-            s.cross_ties += 1.0;
+            ++cross_ties;
           }
         }
+        if (current != kNone) {
+          s.org_strength[current] = strength;
+          s.org_cross_strength[current] = cross_strength;
+        }
+        s.ties += static_cast<double>(ties);
+        s.cross_ties += static_cast<double>(cross_ties);
+        for (std::size_t o = 0; o < orgs; ++o)
+          s.org_ties[o] += static_cast<double>(ends[o]);
       },
       [](TieStats& total, const TieStats& part) {
         total.strength += part.strength;
@@ -277,15 +307,31 @@ StaffStats staff_stats(const Model& model, const State& state) {
   return deterministic_reduce(
       st.size(), kGrain, identity,
       [&](std::size_t begin, std::size_t end, StaffStats& s) {
-        for (std::size_t u = begin; u < end; ++u) {
+        // Staff slots are grouped by organisation: each run of one organisation is summed in
+        // registers, starting from (and written back to) its partial sums, so every sum sees
+        // the same additions in the same order as adding slot by slot into the partials.
+        std::size_t u = begin;
+        while (u < end) {
           const std::uint32_t o = st.org[u];
-          s.system_share[o] += st.system_share[u];
-          s.mindset[o] += st.mindset[u];
-          s.energy[o] += st.energy[u];
-          s.trust[o] += st.trust[u];
-          s.bias[o] += st.bias[u];
-          s.vision[o] += st.vision[u];
-          s.staff[o] += 1.0;
+          double share = s.system_share[o], mindset = s.mindset[o], energy = s.energy[o];
+          double trust = s.trust[o], bias = s.bias[o], vision = s.vision[o];
+          double count = s.staff[o];
+          for (; u < end && st.org[u] == o; ++u) {
+            share += st.system_share[u];
+            mindset += st.mindset[u];
+            energy += st.energy[u];
+            trust += st.trust[u];
+            bias += st.bias[u];
+            vision += st.vision[u];
+            count += 1.0;
+          }
+          s.system_share[o] = share;
+          s.mindset[o] = mindset;
+          s.energy[o] = energy;
+          s.trust[o] = trust;
+          s.bias[o] = bias;
+          s.vision[o] = vision;
+          s.staff[o] = count;
         }
       },
       [](StaffStats& total, const StaffStats& part) {
@@ -305,21 +351,49 @@ StaffStats staff_stats(const Model& model, const State& state) {
 
 CitizenStats citizen_stats(const Model& model, const State& state) {
   const Citizens& c = state.citizens;
-  CitizenStats identity;
-  identity.by_neighbourhood.assign(model.neighbourhoods.size(), {});
-  CitizenStats out = deterministic_reduce(
-      c.size(), 1 << 16, identity,
-      [&](std::size_t begin, std::size_t end, CitizenStats& s) {
-        for (std::size_t i = begin; i < end; ++i)
-          s.by_neighbourhood[c.neighbourhood[i]][c.health[i]] += 1.0;
-      },
-      [](CitizenStats& total, const CitizenStats& part) {
-        for (std::size_t n = 0; n < total.by_neighbourhood.size(); ++n) {
-          for (std::size_t h = 0; h < kHealthStateCount; ++h) {
-            total.by_neighbourhood[n][h] += part.by_neighbourhood[n][h];
+  const std::size_t hoods = model.neighbourhoods.size();
+  using Counts = std::vector<std::array<std::uint32_t, kHealthStateCount>>;
+  // Integer counts (exact in any order, so the same as summing ones in doubles). Homes are
+  // laid out neighbourhood by neighbourhood, so each run of one neighbourhood is counted with
+  // four interleaved tallies (no store-to-load chain on one counter).
+  const Counts counts = deterministic_reduce(
+      c.size(), 1 << 16, Counts(hoods),
+      [&](std::size_t begin, std::size_t end, Counts& s) {
+        const std::uint16_t* where = c.neighbourhood.data();
+        const std::uint8_t* health = c.health.data();
+        std::size_t i = begin;
+        while (i < end) {
+          const std::uint16_t n = where[i];
+          std::size_t j = i + 1;
+          while (j < end && where[j] == n)
+            ++j;
+          std::array<std::array<std::uint32_t, kHealthStateCount>, 4> t{};
+          std::size_t k = i;
+          for (; k + 4 <= j; k += 4) {
+            ++t[0][health[k]];
+            ++t[1][health[k + 1]];
+            ++t[2][health[k + 2]];
+            ++t[3][health[k + 3]];
           }
+          for (; k < j; ++k)
+            ++t[0][health[k]];
+          for (std::size_t h = 0; h < kHealthStateCount; ++h)
+            s[n][h] += t[0][h] + t[1][h] + t[2][h] + t[3][h];
+          i = j;
+        }
+      },
+      [](Counts& total, const Counts& part) {
+        for (std::size_t n = 0; n < total.size(); ++n) {
+          for (std::size_t h = 0; h < kHealthStateCount; ++h)
+            total[n][h] += part[n][h];
         }
       });
+  CitizenStats out;
+  out.by_neighbourhood.assign(hoods, {});
+  for (std::size_t n = 0; n < hoods; ++n) {
+    for (std::size_t h = 0; h < kHealthStateCount; ++h)
+      out.by_neighbourhood[n][h] = static_cast<double>(counts[n][h]);
+  }
   for (const auto& row : out.by_neighbourhood) {
     for (std::size_t h = 0; h < kHealthStateCount; ++h)
       out.total[h] += row[h];

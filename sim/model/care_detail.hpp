@@ -35,4 +35,19 @@ float baseline_system_share(const Scenario& s, const Staff& staff, std::size_t u
 
 inline constexpr std::uint16_t kNoPractice = 0xFFFF;
 
+/// The first day d >= from on which a Bernoulli(p) trial made every day succeeds, drawn in one
+/// step as from + floor(log U / log(1 - p)) (geometric gap). p <= 0: never (INT32_MAX).
+std::int32_t next_review_day(std::int32_t from, double p, Stream& rng);
+
+/// Ceiling of the daily probability of a mindset change (the larger of adoption and
+/// abandonment rates), and of leaving for staff of organisation `org` (the sector's daily
+/// turnover at the full burnout multiplier).
+double mindset_ceiling(const Scenario& s);
+double turnover_ceiling(const Model& m, std::uint32_t org);
+
+/// Draws staff member u's first candidate days, on or after `from`, for a mindset change and
+/// for leaving, and clears their reviewed peers (new starters and new hires).
+void schedule_staff_reviews(const Model& m, State& st, std::size_t u, std::int32_t from,
+                            Stream& rng);
+
 }  // namespace caresim::detail

@@ -105,16 +105,20 @@ class StaffContact final : public Phase {
   static std::uint32_t weighted_edge(const TieNetwork& net, std::uint32_t u, double uniform,
                                      double cross_weight) {
     const auto row = net.edges_of(u);
-    const auto weight = [&](std::uint32_t e) {
-      return net.strength(e) * (net.cross_org(e) ? cross_weight : 1.0);
-    };
+    // The weights are looked up once (the edge slots are scattered in memory) and kept for the
+    // second pass; rows hold at most max_ties entries.
+    thread_local std::vector<double> weights;
+    weights.resize(row.size());
     double total = 0.0;
-    for (std::uint32_t e : row)
-      total += weight(e);
+    for (std::size_t k = 0; k < row.size(); ++k) {
+      const std::uint32_t e = row[k];
+      weights[k] = net.strength(e) * (net.cross_org(e) ? cross_weight : 1.0);
+      total += weights[k];
+    }
     double target = uniform * total;
-    for (std::uint32_t e : row) {
-      target -= weight(e);
-      if (target < 0.0) return e;
+    for (std::size_t k = 0; k < row.size(); ++k) {
+      target -= weights[k];
+      if (target < 0.0) return row[k];
     }
     return row.back();
   }
@@ -138,20 +142,31 @@ class TieUpdate final : public Phase {
     auto strengths = net.strengths();
     const auto cross = net.cross_org_flags();
     const auto alive = net.alive_flags();
-    state.edge_below_floor.assign(net.slot_count(), 0);
-    parallel_chunks(net.slot_count(), kGrain * 4, [&](std::size_t begin, std::size_t end) {
+    // Decay every tie (one task per slot), then reinforce the few worked along today (in
+    // person order; a tie worked along by both ends is reinforced twice, as w <- w + delta(1-w)
+    // applied twice). Each chunk lists its slots that decayed below the floor; reinforcement
+    // only raises w, so the final list keeps those still below it. Concatenated in chunk order
+    // the list is in ascending slot order, so tie_merge need not scan every slot again.
+    constexpr std::size_t grain = kGrain * 4;
+    std::vector<std::vector<std::uint32_t>> below(chunk_count(net.slot_count(), grain));
+    parallel_chunks(net.slot_count(), grain, [&](std::size_t begin, std::size_t end) {
+      std::vector<std::uint32_t>& mine = below[begin / grain];
       for (std::size_t k = begin; k < end; ++k) {
         if (!alive[k]) continue;
-        const auto e = static_cast<std::uint32_t>(k);
-        float w = strengths[k] * retention[cross[k]];
-        const int contacts =
-            (state.chosen_edge[net.a(e)] == e) + (state.chosen_edge[net.b(e)] == e);
-        for (int c = 0; c < contacts; ++c)
-          w += delta * (1.0f - w);
+        const float w = strengths[k] * retention[cross[k]];
         strengths[k] = w;
-        state.edge_below_floor[k] = w < floor ? 1 : 0;
+        if (w < floor) mine.push_back(static_cast<std::uint32_t>(k));
       }
     });
+    for (const std::uint32_t e : state.chosen_edge) {
+      if (e != kNone) strengths[e] += delta * (1.0f - strengths[e]);
+    }
+    state.edges_below_floor.clear();
+    for (const auto& part : below) {
+      for (const std::uint32_t e : part) {
+        if (strengths[e] < floor) state.edges_below_floor.push_back(e);
+      }
+    }
   }
 };
 
@@ -169,9 +184,9 @@ class TieMerge final : public Phase {
     auto strengths = state.ties.strengths();
     TieChanges changes = std::move(state.staged_ties);
     state.staged_ties = {};
-    for (std::uint32_t e = 0; e < state.edge_below_floor.size(); ++e) {
-      if (state.edge_below_floor[e]) changes.removed.push_back(e);
-    }
+    changes.removed.insert(changes.removed.end(), state.edges_below_floor.begin(),
+                           state.edges_below_floor.end());
+    state.edges_below_floor.clear();
     for (std::uint32_t u = 0; u < state.proposed_partner.size(); ++u) {
       const std::uint32_t v = state.proposed_partner[u];
       if (v != kNone && state.ties.find(u, v) == kNone) {
@@ -183,7 +198,7 @@ class TieMerge final : public Phase {
       if (a == kNone) continue;
       if (const std::uint32_t e = state.ties.find(a, b); e == kNone) {
         changes.added.push_back({a, b, static_cast<float>(ts.new_tie_strength)});
-      } else if (!state.edge_below_floor[e]) {
+      } else {  // (a tie dropped below the floor today is still removed below)
         strengths[e] += delta * (1.0f - strengths[e]);
       }
     }

@@ -1,6 +1,7 @@
 // staff_effort, mindset and turnover: what staff do, think, and whether they stay.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "care_detail.hpp"
 #include "caresim/core/parallel.hpp"
@@ -32,7 +33,37 @@ float baseline_system_share(const Scenario& s, const Staff& staff, std::size_t u
       ef.efficacy_weight * staff.efficacy[u] - ef.bias_weight * staff.bias[u]));
 }
 
+std::int32_t next_review_day(std::int32_t from, double p, Stream& rng) {
+  constexpr auto kNever = std::numeric_limits<std::int32_t>::max();
+  if (!(p > 0.0)) return kNever;
+  if (p >= 1.0) return from;
+  const double gap = std::floor(std::log(rng.uniform_open0()) / std::log1p(-p));
+  return gap < static_cast<double>(kNever - from) ? from + static_cast<std::int32_t>(gap) : kNever;
+}
+
+double mindset_ceiling(const Scenario& s) {
+  return std::min(1.0, std::max(s.mindset.adoption_rate, s.mindset.abandon_rate));
+}
+
+double turnover_ceiling(const Model& m, std::uint32_t org) {
+  const WorkforceSettings& wf = m.scenario.workforce;
+  const double annual = wf.annual_turnover[static_cast<std::size_t>(m.organisations.kind[org])];
+  const double daily = 1.0 - std::pow(1.0 - annual, 1.0 / 365.25);
+  return std::min(1.0, daily * std::max(1.0, wf.burnout_multiplier));
+}
+
+void schedule_staff_reviews(const Model& m, State& st, std::size_t u, std::int32_t from,
+                            Stream& rng) {
+  st.mindset_review_day[u] = next_review_day(from, mindset_ceiling(m.scenario), rng);
+  st.turnover_review_day[u] = next_review_day(from, turnover_ceiling(m, st.staff.org[u]), rng);
+  st.peer_share[u] = std::numeric_limits<float>::quiet_NaN();
+}
+
 namespace {
+
+/// Staff review their peers in blocks of this many consecutive slots (neighbouring teams of one
+/// organisation), so that each day's reviewers' tie rows lie together in memory.
+constexpr std::size_t kReviewBlock = 64;
 
 /// Ties weaker than this do not count as colleagues who model the mindset.
 constexpr float kAdopterTie = 0.1f;
@@ -42,9 +73,11 @@ constexpr float kAdopterTie = 0.1f;
 ///   s* = logistic(b0 + b_m mindset + b_v vision + b_n peers + b_e efficacy - b_p pressure
 ///   + b_p shared pressure - b_b bias)
 /// where peers is the tie-weighted mean system share of one's ties (read from yesterday's values:
-/// double-buffered). Shared system targets (target_regime) pull towards the system work that moves
-/// them, with the weight silo targets push away from it. Dissatisfaction follows the
-/// organisation's target pressure (silo plus shared) with a lag.
+/// double-buffered), as reviewed every peer_review_days days in staggered turns (the person in
+/// slot u on days with (day + floor(u / 64)) mod k = 0, and on their first day). Shared system
+/// targets (target_regime) pull towards the system work that moves them, with the weight silo
+/// targets push away from it; leaders' incongruence scales the silo pull (pressure_pull).
+/// Dissatisfaction follows the organisation's target pressure (silo plus shared) with a lag.
 class StaffEffort final : public Phase {
  public:
   std::string_view name() const override { return "staff_effort"; }
@@ -55,6 +88,8 @@ class StaffEffort final : public Phase {
     const double lag = model.scenario.mindset.dissatisfaction_lag_days;
     Staff& staff = state.staff;
     const TieNetwork& net = state.ties;
+    const auto review_days = static_cast<std::size_t>(std::max(1, ef.peer_review_days));
+    const auto day = static_cast<std::size_t>(state.day);
     std::vector<double> overload(model.organisations.size(), 0.0);
     for (std::uint32_t o = 0; o < overload.size(); ++o) {
       const double capacity = state.capacity[o];
@@ -63,36 +98,30 @@ class StaffEffort final : public Phase {
       overload[o] = capacity > 0 ? std::max(0.0, load / capacity - 1.0) : 0.0;
     }
     parallel_chunks(staff.size(), kGrain, [&](std::size_t begin, std::size_t end) {
+      bool due = false;
       for (std::size_t u = begin; u < end; ++u) {
+        if (u == begin || u % kReviewBlock == 0) {
+          due = (day + u / kReviewBlock) % review_days == 0;
+        }
         const std::uint32_t org = staff.org[u];
         float& e = staff.energy[u];
         e = std::clamp(static_cast<float>(e + wf.energy_recovery * (1.0 - e) -
                                           wf.overload_drain * std::min(1.0, overload[org])),
                        0.0f, 1.0f);
-        // One pass over the person's ties serves both this phase (peers' system work) and the
-        // mindset phase (adopters among the ties, and the strongest of them).
-        double weight = 0.0, peers = 0.0;
-        std::uint16_t adopters = 0;
-        float strongest = 0.0f;
-        std::uint32_t influencer = kNone;
-        const auto edges = net.edges_of(static_cast<std::uint32_t>(u));
-        const auto neighbours = net.neighbours_of(static_cast<std::uint32_t>(u));
-        for (std::size_t k = 0; k < edges.size(); ++k) {
-          const float w = net.strength(edges[k]);
-          const std::uint32_t v = neighbours[k];
-          weight += w;
-          peers += w * staff.system_share[v];
-          if (staff.mindset[v] && w >= kAdopterTie) {
-            ++adopters;
-            if (w > strongest) {
-              strongest = w;
-              influencer = staff.id[v];
-            }
+        double peers = state.peer_share[u];
+        if (due || std::isnan(peers)) {
+          double weight = 0.0;
+          peers = 0.0;
+          const auto edges = net.edges_of(static_cast<std::uint32_t>(u));
+          const auto neighbours = net.neighbours_of(static_cast<std::uint32_t>(u));
+          for (std::size_t k = 0; k < edges.size(); ++k) {
+            const float w = net.strength(edges[k]);
+            weight += w;
+            peers += w * staff.system_share[neighbours[k]];
           }
+          peers = weight > 0 ? peers / weight : 0.0;
+          state.peer_share[u] = static_cast<float>(peers);
         }
-        state.adopter_ties[u] = adopters;
-        state.influencer[u] = influencer;
-        peers = weight > 0 ? peers / weight : 0.0;
         const double target = logistic(
             ef.baseline + ef.mindset_weight * staff.mindset[u] +
             ef.vision_weight * staff.vision[u] + ef.peer_weight * peers +
@@ -117,8 +146,11 @@ class StaffEffort final : public Phase {
 /// adoption_rate x logistic(steepness (D V F - R)); an adopter abandons with probability
 /// abandon_rate x logistic(steepness (R - D V F)). Adoptions record the most strongly tied adopter
 /// as the influencer. Vision drifts back towards its starting level (workshop participants'
-/// drift scaled by leaders' congruence, State::participant_vision_decay). The adopters among one's
-/// ties are counted by staff_effort earlier in the same step (nothing changes mindsets between).
+/// drift scaled by leaders' congruence, State::participant_vision_decay).
+/// Most people have no mindset change on most days, so the daily trials are thinned (exact):
+/// candidate days come as a Bernoulli process at the ceiling c = max(adoption_rate,
+/// abandon_rate) (drawn as geometric gaps), and a candidate is a change with probability
+/// (rate / c) x logistic(...); only candidates count the adopters among their ties.
 class Mindset final : public Phase {
  public:
   std::string_view name() const override { return "mindset"; }
@@ -133,25 +165,47 @@ class Mindset final : public Phase {
     const auto start_vision = static_cast<float>(ms.initial_vision);
     const std::uint64_t seed = model.scenario.run.seed;
     const auto day = static_cast<std::uint32_t>(state.day);
+    const double ceiling = mindset_ceiling(model.scenario);
+    const TieNetwork& net = state.ties;
     parallel_chunks(staff.size(), kGrain, [&](std::size_t begin, std::size_t end) {
       for (std::size_t u = begin; u < end; ++u) {
-        Stream rng(seed, Purpose::mindset, day, staff.id[u]);
-        const int adopters = state.adopter_ties[u];  // counted by staff_effort, same day
-        const std::uint32_t influencer = state.influencer[u];
-        const double first_steps = staff.efficacy[u] * std::min(1.0, static_cast<double>(adopters) /
-                                                                         ms.reinforcement_needed);
-        const double change = staff.dissatisfaction[u] * staff.vision[u] * first_steps;
-        const double resistance = staff.resistance[u] + ms.bias_resistance * staff.bias[u];
         std::uint8_t next = staff.mindset[u];
         state.influencer[u] = kNone;
-        if (!next) {
-          if (rng.bernoulli(ms.adoption_rate * logistic(ms.steepness * (change - resistance)))) {
-            next = 1;
-            state.influencer[u] = influencer;
+        if (state.mindset_review_day[u] <= state.day) {
+          Stream rng(seed, Purpose::mindset, day, staff.id[u]);
+          // Adopters among the person's ties, and the most strongly tied of them.
+          int adopters = 0;
+          float strongest = 0.0f;
+          std::uint32_t influencer = kNone;
+          const auto edges = net.edges_of(static_cast<std::uint32_t>(u));
+          const auto neighbours = net.neighbours_of(static_cast<std::uint32_t>(u));
+          for (std::size_t k = 0; k < edges.size(); ++k) {
+            const float w = net.strength(edges[k]);
+            const std::uint32_t v = neighbours[k];
+            if (staff.mindset[v] && w >= kAdopterTie) {
+              ++adopters;
+              if (w > strongest) {
+                strongest = w;
+                influencer = staff.id[v];
+              }
+            }
           }
-        } else if (rng.bernoulli(ms.abandon_rate *
-                                 logistic(ms.steepness * (resistance - change)))) {
-          next = 0;
+          const double first_steps =
+              staff.efficacy[u] *
+              std::min(1.0, static_cast<double>(adopters) / ms.reinforcement_needed);
+          const double change = staff.dissatisfaction[u] * staff.vision[u] * first_steps;
+          const double resistance = staff.resistance[u] + ms.bias_resistance * staff.bias[u];
+          if (!next) {
+            if (rng.bernoulli(ms.adoption_rate / ceiling *
+                              logistic(ms.steepness * (change - resistance)))) {
+              next = 1;
+              state.influencer[u] = influencer;
+            }
+          } else if (rng.bernoulli(ms.abandon_rate / ceiling *
+                                   logistic(ms.steepness * (resistance - change)))) {
+            next = 0;
+          }
+          state.mindset_review_day[u] = next_review_day(state.day + 1, ceiling, rng);
         }
         state.mindset_next[u] = next;
         const float kept = staff.workshops[u] ? participant_retention : retention;
@@ -172,7 +226,9 @@ class Mindset final : public Phase {
 
 /// Turnover: staff leave with the sector's annual rate, raised by burnout (energy below the
 /// threshold). A leaver takes their ties; the new hire in the post (new id) has attitudes drawn
-/// as the starting workforce's and ties to their team only.
+/// as the starting workforce's and ties to their team only. The daily trials are thinned
+/// (exact): candidate days come at the ceiling c = daily rate x max(1, burnout_multiplier), and a
+/// candidate leaves with probability p / c.
 class Turnover final : public Phase {
  public:
   std::string_view name() const override { return "turnover"; }
@@ -185,16 +241,22 @@ class Turnover final : public Phase {
     for (std::size_t k = 0; k < kOrgKindCount; ++k) {
       daily[k] = 1.0 - std::pow(1.0 - wf.annual_turnover[k], 1.0 / 365.25);
     }
+    const double ceiling_factor = std::max(1.0, wf.burnout_multiplier);
     const std::uint64_t seed = s.run.seed;
     const auto day = static_cast<std::uint32_t>(state.day);
     parallel_chunks(staff.size(), kGrain, [&](std::size_t begin, std::size_t end) {
       for (std::size_t u = begin; u < end; ++u) {
+        state.leaving[u] = 0;
+        if (state.turnover_review_day[u] > state.day) continue;
         Stream rng(seed, Purpose::turnover, day, staff.id[u]);
         const double burnout =
             std::max(0.0, (wf.burnout_threshold - staff.energy[u]) / wf.burnout_threshold);
-        const double p = daily[static_cast<std::size_t>(model.organisations.kind[staff.org[u]])] *
-                         (1.0 + (wf.burnout_multiplier - 1.0) * burnout);
-        state.leaving[u] = rng.bernoulli(p) ? 1 : 0;
+        const double rate = daily[static_cast<std::size_t>(model.organisations.kind[staff.org[u]])];
+        const double p = rate * (1.0 + (wf.burnout_multiplier - 1.0) * burnout);
+        const double ceiling = std::min(1.0, rate * ceiling_factor);
+        state.leaving[u] = rng.bernoulli(p / ceiling) ? 1 : 0;
+        if (!state.leaving[u])
+          state.turnover_review_day[u] = next_review_day(state.day + 1, ceiling, rng);
       }
     });
     const auto team_strength = static_cast<float>(0.5 * s.ties.within_team_strength);
@@ -205,6 +267,7 @@ class Turnover final : public Phase {
       staff.id[u] = state.next_staff_id++;
       Stream rng(seed, Purpose::turnover, day, staff.id[u]);
       draw_staff_attitudes(s, staff, u, rng);  // as the starting workforce's
+      schedule_staff_reviews(model, state, u, state.day + 1, rng);
       // Teams are contiguous slot ranges.
       for (std::uint32_t v = u; v-- > 0 && staff.team[v] == staff.team[u];) {
         state.staged_ties.added.push_back({u, v, team_strength});

@@ -427,8 +427,16 @@ World build_world(const Scenario& scenario) {
   st.system_share_next = st.staff.system_share;
   st.mindset_next = st.staff.mindset;
   st.influencer.assign(staff, kNone);
-  st.adopter_ties.assign(staff, 0);
   st.leaving.assign(staff, 0);
+  st.peer_share.assign(staff, std::numeric_limits<float>::quiet_NaN());
+  st.mindset_review_day.assign(staff, 0);
+  st.turnover_review_day.assign(staff, 0);
+  parallel_chunks(staff, kGrain, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t u = begin; u < end; ++u) {
+      Stream rng(scenario.run.seed, Purpose::turnover, kSetupStep, st.staff.id[u]);
+      detail::schedule_staff_reviews(m, st, u, 0, rng);
+    }
+  });
   DailyTallies& t = st.today;
   t.demand_by_org.assign(orgs, 0);
   t.leavers_by_org.assign(orgs, 0);

@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -1059,10 +1060,31 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
 // -----------------------------------------------------------------------------------------------
 // Public API
 
-Scenario parse_scenario(std::string_view yaml_text, std::string_view source_name,
-                        const std::vector<std::string>& overrides) {
+namespace {
+
+constexpr int kMaxBaseDepth = 8;
+
+/// `child` laid over `base`: maps merge key by key (recursively); anything else in `child`
+/// (a scalar, a list such as `organisations` or `interventions`) replaces the base's whole value.
+YAML::Node overlay(const YAML::Node& base, const YAML::Node& child) {
+  if (!base.IsMap() || !child.IsMap()) return YAML::Clone(child);
+  YAML::Node out = YAML::Clone(base);
+  for (const auto& entry : child) {
+    const auto key = entry.first.as<std::string>();
+    out[key] = out[key] && out[key].IsMap() && entry.second.IsMap()
+                   ? overlay(out[key], entry.second)
+                   : YAML::Clone(entry.second);
+  }
+  return out;
+}
+
+std::string read_scenario_text(const std::filesystem::path& file);
+
+/// The top-level map of a scenario text, with any `base:` resolved: the base file (a path
+/// relative to this one's directory) is read and checked on its own first, so its problems name
+/// its own file and lines, then this file's keys are laid over it.
+YAML::Node scenario_root(std::string_view yaml_text, const detail::Origin& origin, int depth) {
   using namespace detail;
-  Origin origin{std::string(source_name), {}};
   std::vector<YAML::Node> documents;
   try {
     documents = YAML::LoadAll(std::string(yaml_text));
@@ -1082,16 +1104,78 @@ Scenario parse_scenario(std::string_view yaml_text, std::string_view source_name
     raise(origin, "", root.Mark(),
           "expected a map of scenario keys at the top level, got " + describe(root));
   }
+  const YAML::Node base_key = root["base"];
+  if (!base_key) return root;
+  if (!base_key.IsScalar() || base_key.Scalar().empty()) {
+    raise(origin, "base", base_key.Mark(),
+          "expected the path of a scenario file to start from, got " + describe(base_key));
+  }
+  if (depth >= kMaxBaseDepth) {
+    raise(origin, "base", base_key.Mark(),
+          "expected at most " + std::to_string(kMaxBaseDepth) +
+              " files in a chain of bases (is there a cycle?)");
+  }
+  const std::filesystem::path base_path =
+      std::filesystem::path(origin.source_name).parent_path() / base_key.Scalar();
+  std::string base_text;
+  try {
+    base_text = read_scenario_text(base_path);
+  } catch (const ScenarioError& error) {
+    raise(origin, "base", base_key.Mark(), error.what());
+  }
+  const Origin base_origin{base_path.string(), {}};
+  const YAML::Node base_root = scenario_root(base_text, base_origin, depth + 1);
+  Scenario checked;  // the base must be a valid scenario by itself
+  Reader::read_struct(base_origin, base_root, base_root.Mark(), "", checked);
+  root.remove("base");
+  return overlay(base_root, root);
+}
+
+/// A run shortened by an override of run.days (`--steps`, `--days`, `--set run.days=N`) leaves
+/// out the interventions that would start on or after its new end, so "the first N days of this
+/// scenario" works; the scenario as written is still checked whole when it is not shortened.
+void leave_out_interventions_after_a_shortened_run(YAML::Node& root, const detail::Origin& origin) {
+  const bool shortened = std::any_of(origin.overrides.begin(), origin.overrides.end(),
+                                     [](const auto& o) { return o.path == "run.days" || o.path == "run"; });
+  const YAML::Node run = root["run"];
+  const YAML::Node list = root["interventions"];
+  if (!shortened || !run || !run.IsMap() || !list || !list.IsSequence()) return;
+  int days = 0;
+  try {
+    days = run["days"].as<int>();
+  } catch (const YAML::Exception&) {
+    return;  // the reader reports it
+  }
+  YAML::Node kept(YAML::NodeType::Sequence);
+  for (const auto& entry : list) {
+    try {
+      if (entry.IsMap() && entry["day"] && entry["day"].as<int>() >= days) continue;
+    } catch (const YAML::Exception&) {  // not a number: the reader reports it
+    }
+    kept.push_back(entry);
+  }
+  root["interventions"] = kept;
+}
+
+}  // namespace
+
+Scenario parse_scenario(std::string_view yaml_text, std::string_view source_name,
+                        const std::vector<std::string>& overrides) {
+  using namespace detail;
+  Origin origin{std::string(source_name), {}};
+  YAML::Node root = scenario_root(yaml_text, origin, 0);
   for (const auto& text : overrides)
     apply_override(root, text, origin);
+  leave_out_interventions_after_a_shortened_run(root, origin);
 
   Scenario scenario;
   Reader::read_struct(origin, root, root.Mark(), "", scenario);
   return scenario;
 }
 
-Scenario load_scenario(const std::filesystem::path& file,
-                       const std::vector<std::string>& overrides) {
+namespace {
+
+std::string read_scenario_text(const std::filesystem::path& file) {
   const std::string name = file.string();
   const auto cannot_open = [&](std::errc reason) {
     throw ScenarioError(name + ": cannot open scenario file (" +
@@ -1113,7 +1197,14 @@ Scenario load_scenario(const std::filesystem::path& file,
     throw ScenarioError(name + ": cannot read scenario file (" +
                         std::make_error_code(static_cast<std::errc>(errno)).message() + ")");
   }
-  return parse_scenario(text, name, overrides);
+  return text;
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::filesystem::path& file,
+                       const std::vector<std::string>& overrides) {
+  return parse_scenario(read_scenario_text(file), file.string(), overrides);
 }
 
 std::string to_yaml(const Scenario& scenario) {
@@ -1127,7 +1218,16 @@ std::string to_yaml(const Scenario& scenario) {
 std::string scenario_reference_markdown() {
   using namespace detail;
   std::vector<DocTable> tables;
-  tables.push_back({"", "Top level", "Keys of the scenario file itself.", {}, {}});
+  tables.push_back(
+      {"",
+       "Top level",
+       "Keys of the scenario file itself. A file may also start from another: `base: "
+       "../leeds_small.yaml` (a path relative to the file) takes every key of that scenario, "
+       "checked on its own first, and the file then gives only what differs: maps merge key by "
+       "key, anything else (a number, a list such as `organisations`, `targets` or "
+       "`interventions`) replaces the base's value. Bases may chain (at most 8).",
+       {},
+       {}});
   Scenario defaults;
   Documenter documenter(tables, 0, "");
   visit(documenter, defaults);

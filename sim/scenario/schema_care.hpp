@@ -159,6 +159,9 @@ void visit(V& v, EffortSettings& e) {
   v.field("brokerage", e.brokerage, kProbability, "per cross-organisation contact",
           "chance, times the system share, that someone working with another organisation "
           "brings a colleague from their own organisation along (brokerage)");
+  v.field("peer_review_days", e.peer_review_days, kAtLeastOne, "days",
+          "days between a person's reviews of their tied colleagues' system work (in staggered "
+          "turns; 1 = daily)");
 }
 
 template <class V>

@@ -119,7 +119,7 @@ TEST_CASE("compare: a scenario compared with itself gives differences of exactly
 TEST_CASE("compare: a big cut in beds shows a significant rise in occupancy and fall in 4h",
           "[compare]") {
   test::TempDir dir;
-  const auto file = test::scenario_path("what-if/baseline.yaml");
+  const auto file = test::scenario_path("leeds_small.yaml");
   const std::string text = read_text(file);
   const std::string cut = replaced(text, "beds: 185", "beds: 120");
   const std::vector<CompareArm> arms{arm("baseline", text, file.string()),
@@ -162,7 +162,7 @@ TEST_CASE("compare: three arms, one file, identical bytes at 1 and 2 threads", "
   const std::string text = read_text(base);
   const std::vector<CompareArm> arms{
       arm("baseline", text, base.string()), arm("pressure", read_text(pressure), pressure.string()),
-      arm("beds_cut", replaced(text, "beds: 185", "beds: 150"), "beds_cut.yaml")};
+      arm("beds_cut", text + "\nhospital: {beds: 150}\n", base.string())};
   std::vector<std::string> bytes;
   for (const int threads : {1, 2}) {
     CompareOptions o = small_options(dir, threads);
@@ -212,7 +212,7 @@ TEST_CASE("compare: three arms, one file, identical bytes at 1 and 2 threads", "
 
 TEST_CASE("compare: bad arms are refused before anything runs", "[compare]") {
   test::TempDir dir;
-  const auto file = test::scenario_path("what-if/baseline.yaml");
+  const auto file = test::scenario_path("leeds_small.yaml");
   const std::string text = read_text(file);
   CompareOptions o = small_options(dir);
   o.days.reset();
@@ -248,7 +248,7 @@ TEST_CASE("caresim compare: prints the table and writes one file xarray opens, b
   const auto pressure = test::scenario_path("what-if/target_pressure_up.yaml");
   const auto out = dir / "c.h5";
   const auto shorter = dir / "shorter.yaml";
-  { std::ofstream(shorter) << replaced(read_text(base), "days: 1095", "days: 365"); }
+  { std::ofstream(shorter) << "base: " << base.string() << "\nrun: {days: 365}\n"; }
   struct Bad {
     std::string args, message;
   };
@@ -287,9 +287,9 @@ TEST_CASE("caresim compare: prints the table and writes one file xarray opens, b
       "print('rows', len(t), f['runs/baseline/org_backlog'].dims[2][0].name, f.attrs['arms'])\"");
   INFO(py.output);
   CHECK(py.exit_code == 0);
-  CHECK(py.output.find("{'metric': 15, 'arm': 2} {'replicate': 2, 'time': 30} 2017-04-01 "
+  CHECK(py.output.find("{'metric': 16, 'arm': 2} {'replicate': 2, 'time': 30} 2017-04-01 "
                        "['baseline', 'target_pressure_up']") != std::string::npos);
-  CHECK(py.output.find("rows 30 /runs/baseline/organisation baseline\ntarget_pressure_up") !=
+  CHECK(py.output.find("rows 32 /runs/baseline/organisation baseline\ntarget_pressure_up") !=
         std::string::npos);
 }
 
@@ -331,10 +331,14 @@ TEST_CASE("compare: the what-if scenarios differ from the baseline only where th
   CHECK(to_yaml(undone) == to_yaml(base));
   // The programme: four waves of three workshops of 45, two waves a year from spring 2018.
   CHECK(base.interventions.empty());
-  REQUIRE(programme.interventions.size() == 12);
+  // Each cohort: day one, Open Space and acts of courage for it, day two 61 days later.
+  REQUIRE(programme.interventions.size() == 48);
   int people = 0;
   for (const auto& i : programme.interventions) {
-    CHECK(i.kind == InterventionKind::workshop);
+    if (i.kind != InterventionKind::workshop) {
+      CHECK(!i.cohort_of.empty());
+      continue;
+    }
     CHECK(i.workshop.cohort_size == 45);
     people += i.workshop.cohort_size;
   }

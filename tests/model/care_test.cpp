@@ -419,3 +419,85 @@ TEST_CASE("discharge: package capacity below one a day still discharges at its r
   CHECK(st.today.discharges - before == 10);  // 0.25 a day for 40 days
   CHECK(st.delayed_discharges.size() == 30);
 }
+
+TEST_CASE("staff_effort: colleagues' system work is reviewed every peer_review_days, in turns",
+          "[care]") {
+  Scenario s = test::tiny_city(2000, 5);
+  s.effort.peer_review_days = 3;
+  Simulation sim(s);
+  State& st = sim.mutable_state();
+  const Model& m = sim.model();
+  const auto n = static_cast<std::uint32_t>(st.staff.size());
+  // Day 0: everyone reviews (first day) and sees colleagues at 0.2.
+  std::fill(st.staff.system_share.begin(), st.staff.system_share.end(), 0.2f);
+  phase_named(sim, "staff_effort").run(m, st);
+  // Day 1: colleagues now work at 0.8; only those whose turn it is ((1 + u / 64) mod 3 = 0,
+  // blocks of 64 slots) see it.
+  std::fill(st.staff.system_share.begin(), st.staff.system_share.end(), 0.8f);
+  st.day = 1;
+  phase_named(sim, "staff_effort").run(m, st);
+  std::size_t reviewed = 0, held = 0;
+  for (std::uint32_t u = 0; u < n; ++u) {
+    if (st.ties.degree(u) == 0) continue;
+    if ((1 + u / 64) % 3 == 0) {
+      CHECK(st.peer_share[u] == Approx(0.8).margin(1e-5));
+      ++reviewed;
+    } else {
+      CHECK(st.peer_share[u] == Approx(0.2).margin(1e-5));
+      ++held;
+    }
+  }
+  CHECK(reviewed > n / 4);
+  CHECK(held > n / 2);
+}
+
+TEST_CASE("mindset: thinned candidate days give each day's change exactly rate x logistic",
+          "[care]") {
+  Scenario s = test::tiny_city(2000, 5);
+  s.mindset.adoption_rate = 0.02;
+  s.mindset.abandon_rate = 0.04;  // the ceiling of the candidate days, above adoption's rate
+  Simulation sim(s);
+  State& st = sim.mutable_state();
+  const Model& m = sim.model();
+  Staff& staff = st.staff;
+  st.ties = TieNetwork(staff.org, 60);  // no adopters among anyone's ties: F = 0
+  std::fill(staff.resistance.begin(), staff.resistance.end(), 0.0f);
+  std::fill(staff.bias.begin(), staff.bias.end(), 0.0f);  // R = 0: logistic(0) = 1/2
+  const int days = 400;
+  double adoptions = 0;
+  for (int d = 0; d < days; ++d) {
+    std::fill(staff.mindset.begin(), staff.mindset.end(), 0);  // all non-adopters every day
+    st.day = d;
+    st.today.adoptions = 0;
+    phase_named(sim, "mindset").run(m, st);
+    adoptions += static_cast<double>(st.today.adoptions);
+  }
+  const double trials = static_cast<double>(staff.size()) * days;
+  const double expected = trials * 0.02 * 0.5;
+  INFO("adoptions " << adoptions << ", expected " << expected);
+  CHECK(std::abs(adoptions - expected) < 4.0 * std::sqrt(expected));
+}
+
+TEST_CASE("turnover: thinned candidate days give burnt-out staff the multiplied daily rate",
+          "[care]") {
+  Scenario s = test::tiny_city(2000, 5);
+  s.organisations[0].staff = 3000;  // acute
+  Simulation sim(s);
+  State& st = sim.mutable_state();
+  const Model& m = sim.model();
+  const std::uint32_t acute = first_of_kind(m, OrgKind::acute);
+  const double daily = 1.0 - std::pow(1.0 - s.workforce.annual_turnover[0], 1.0 / 365.25);
+  const int days = 365;
+  double leavers = 0;
+  for (int d = 0; d < days; ++d) {
+    std::fill(st.staff.energy.begin(), st.staff.energy.end(), 0.0f);  // full burnout
+    st.day = d;
+    st.today.leavers_by_org.assign(m.organisations.size(), 0);
+    phase_named(sim, "turnover").run(m, st);
+    leavers += static_cast<double>(st.today.leavers_by_org[acute]);
+    st.staged_ties = {};
+  }
+  const double expected = 3000.0 * days * daily * s.workforce.burnout_multiplier;
+  INFO("leavers " << leavers << ", expected " << expected);
+  CHECK(std::abs(leavers - expected) < 4.0 * std::sqrt(expected));
+}

@@ -94,8 +94,7 @@ TEST_CASE("tie_update: each contact adds delta(1-w) after decay, and weak ties a
   one += delta * (1.0f - one);
   CHECK(st.ties.strength(st.ties.find(0, 1)) == both);
   CHECK(st.ties.strength(st.ties.find(0, 2)) == one);
-  CHECK(st.edge_below_floor[st.ties.find(1, 2)] == 1);
-  CHECK(st.edge_below_floor[st.ties.find(0, 1)] == 0);
+  CHECK(st.edges_below_floor == std::vector<std::uint32_t>{st.ties.find(1, 2)});
   st.proposed_partner.assign(st.staff.size(), kNone);
   phase_named(sim, "tie_merge").run(sim.model(), st);
   CHECK(st.ties.edge_count() == 2);

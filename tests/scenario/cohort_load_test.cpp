@@ -128,7 +128,7 @@ TEST_CASE(
     INFO(entry.path());
     CHECK_NOTHROW(caresim::load_scenario(entry.path(), {}));
     ++files;
-    relational = relational || entry.path().filename() == "leeds_programme_relational.yaml";
+    relational = relational || entry.path().filename() == "combined.yaml";
   }
   CHECK(files >= 1);
   CHECK(relational);

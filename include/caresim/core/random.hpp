@@ -47,8 +47,28 @@ enum class Purpose : std::uint32_t {
 /// Philox4x32-10 (Salmon, Moraes, Dror & Shaw, SC'11): a counter-based generator. The output
 /// block is a pure function of a 64-bit key and a 128-bit counter; no state is carried between
 /// calls. Thread-safe (stateless).
-std::array<std::uint32_t, 4> philox4x32_10(std::array<std::uint32_t, 4> counter,
-                                           std::array<std::uint32_t, 2> key) noexcept;
+/// Inline: it is the innermost work of every agent's decision each day.
+inline std::array<std::uint32_t, 4> philox4x32_10(std::array<std::uint32_t, 4> counter,
+                                                  std::array<std::uint32_t, 2> key) noexcept {
+  // Round multipliers and the Weyl sequence (golden ratio and sqrt(3) - 1 in 32-bit fixed
+  // point) that bumps the key between rounds, from Salmon et al. (SC'11).
+  constexpr std::uint32_t kM0 = 0xD2511F53u, kM1 = 0xCD9E8D57u;
+  constexpr std::uint32_t kW0 = 0x9E3779B9u, kW1 = 0xBB67AE85u;
+  for (int round = 0; round < 10; ++round) {
+    if (round > 0) {
+      key[0] += kW0;
+      key[1] += kW1;
+    }
+    const std::uint64_t product0 = std::uint64_t{kM0} * counter[0];
+    const std::uint64_t product1 = std::uint64_t{kM1} * counter[2];
+    const auto hi0 = static_cast<std::uint32_t>(product0 >> 32);
+    const auto lo0 = static_cast<std::uint32_t>(product0);
+    const auto hi1 = static_cast<std::uint32_t>(product1 >> 32);
+    const auto lo1 = static_cast<std::uint32_t>(product1);
+    counter = {hi1 ^ counter[1] ^ key[0], lo1, hi0 ^ counter[3] ^ key[1], lo0};
+  }
+  return counter;
+}
 
 /// A stream of random numbers for one (seed, purpose, step, agent). The n-th value a stream
 /// yields is a pure function of (seed, purpose, step, agent, n), whatever thread or order asks:
@@ -66,16 +86,31 @@ class Stream {
         agent_(agent) {}
 
   /// The next 64 uniformly distributed bits (draw index advances by one).
-  std::uint64_t next_u64() noexcept;
+  std::uint64_t next_u64() noexcept {
+    // Each Philox block yields two 64-bit values, so a block is computed on every even index
+    // and its second half is served from the cache on the following odd one.
+    const bool first_half = (index_ & 1u) == 0;
+    if (first_half) {
+      block_ =
+          philox4x32_10({purpose_, step_, agent_, static_cast<std::uint32_t>(index_ >> 1)}, key_);
+    }
+    ++index_;
+    return first_half ? (std::uint64_t{block_[0]} | (std::uint64_t{block_[1]} << 32))
+                      : (std::uint64_t{block_[2]} | (std::uint64_t{block_[3]} << 32));
+  }
   /// Uniform on [0, 1), 53 bits of resolution.
-  double uniform() noexcept;
+  double uniform() noexcept { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
   /// Uniform on (0, 1]: never zero, safe for log().
   double uniform_open0() noexcept;
   /// Uniform integer on [0, n), n >= 1; unbiased (Lemire's multiply-and-reject).
   std::uint64_t below(std::uint64_t n) noexcept;
   /// Bernoulli(p): true with probability p (p outside [0,1] is clamped). Always one draw, so
   /// streams stay aligned across scenarios that differ only in p.
-  bool bernoulli(double p) noexcept;
+  bool bernoulli(double p) noexcept {
+    // Always one draw, even for p <= 0 or p >= 1, so that scenarios differing only in p keep the
+    // rest of the stream aligned (common random numbers). NaN p gives false.
+    return uniform() < p;
+  }
   /// Standard normal by the Box-Muller transform (uses two uniforms per call, radius first,
   /// and returns the cosine branch; no cached pair, so the n-th normal is a pure function of the
   /// draw index).

@@ -227,13 +227,19 @@ struct State {
   std::vector<std::uint32_t> chosen_edge;                  ///< edge worked along today, or kNone
   std::vector<std::uint32_t> proposed_partner;             ///< new tie proposed today, or kNone
   std::vector<std::array<std::uint32_t, 2>> introduction;  ///< pair introduced today, or kNone
-  std::vector<std::uint8_t> edge_below_floor;              ///< per edge slot: dropped at the merge
-  TieChanges staged_ties;                   ///< from coordination, workshops and hires
-  std::vector<float> system_share_next;     ///< double buffer of Staff::system_share
-  std::vector<std::uint8_t> mindset_next;   ///< double buffer of Staff::mindset
-  std::vector<std::uint32_t> influencer;    ///< who influenced today's adopters, per staff
-  std::vector<std::uint16_t> adopter_ties;  ///< adopters among each person's ties, today
-  std::vector<std::uint8_t> leaving;        ///< drawn by turnover, per staff
+  std::vector<std::uint32_t> edges_below_floor;  ///< slots below the floor, ascending: dropped
+                                                 ///< at the merge
+  TieChanges staged_ties;                        ///< from coordination, workshops and hires
+  std::vector<float> system_share_next;          ///< double buffer of Staff::system_share
+  std::vector<std::uint8_t> mindset_next;        ///< double buffer of Staff::mindset
+  std::vector<std::uint32_t> influencer;         ///< who influenced today's adopters, per staff
+  std::vector<std::uint8_t> leaving;             ///< drawn by turnover, per staff
+  /// Tie-weighted mean system share of each person's ties at their last review (NaN: never).
+  std::vector<float> peer_share;
+  /// Next day on which each person's mindset may change / they may leave (candidate days of
+  /// the daily Bernoulli processes thinned at their ceiling rates; docs/model.md).
+  std::vector<std::int32_t> mindset_review_day;
+  std::vector<std::int32_t> turnover_review_day;
 };
 
 /// Builds the synthetic city from a scenario: neighbourhoods, organisations, staff, citizens and

@@ -116,6 +116,9 @@ struct EffortSettings {
   double locality_tie_per_day = 0.01;  ///< chance of a new tie in the locality, x system share
   /// P(bringing a colleague along | a contact across organisations) = brokerage x system share.
   double brokerage = 1.0;
+  /// Days between a person's reviews of their tied colleagues' system work (the peers term),
+  /// taken in staggered turns; 1 = every day.
+  int peer_review_days = 1;
 
   bool operator==(const EffortSettings&) const = default;
 };
