@@ -1135,8 +1135,9 @@ YAML::Node scenario_root(std::string_view yaml_text, const detail::Origin& origi
 /// out the interventions that would start on or after its new end, so "the first N days of this
 /// scenario" works; the scenario as written is still checked whole when it is not shortened.
 void leave_out_interventions_after_a_shortened_run(YAML::Node& root, const detail::Origin& origin) {
-  const bool shortened = std::any_of(origin.overrides.begin(), origin.overrides.end(),
-                                     [](const auto& o) { return o.path == "run.days" || o.path == "run"; });
+  const bool shortened =
+      std::any_of(origin.overrides.begin(), origin.overrides.end(),
+                  [](const auto& o) { return o.path == "run.days" || o.path == "run"; });
   const YAML::Node run = root["run"];
   const YAML::Node list = root["interventions"];
   if (!shortened || !run || !run.IsMap() || !list || !list.IsSequence()) return;

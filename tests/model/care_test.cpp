@@ -399,7 +399,8 @@ TEST_CASE("discharge: package capacity below one a day still discharges at its r
   const auto& social = m.orgs_of_kind[static_cast<std::size_t>(OrgKind::social_care)];
   REQUIRE(!social.empty());
   constexpr double kPackagesPerDay = 0.25;
-  for (std::uint32_t o = 0; o < st.capacity.size(); ++o) st.capacity[o] = 0.0;
+  for (std::uint32_t o = 0; o < st.capacity.size(); ++o)
+    st.capacity[o] = 0.0;
   st.capacity[social[0]] = kPackagesPerDay / s.services.social_care_package_share;
   st.social_care_spend_per_day = 0.0;
   std::uint32_t waiting = 0;

@@ -625,10 +625,10 @@ TEST_CASE("a scenario can start from a base file and give only what differs", "[
              "organisations:\n  - {name: C, kind: acute, staff: 12}\n");
   const Scenario child = caresim::load_scenario(dir / "what-if" / "child.yaml");
   CHECK(child.name == "child");
-  CHECK(child.run.days == 200);          // from the base
-  CHECK(child.run.seed == 5);            // from the base
-  CHECK(child.ties.team_size == 8);      // maps merge key by key...
-  CHECK(child.ties.max_ties == 30);      // ...and the file's own keys win
+  CHECK(child.run.days == 200);              // from the base
+  CHECK(child.run.seed == 5);                // from the base
+  CHECK(child.ties.team_size == 8);          // maps merge key by key...
+  CHECK(child.ties.max_ties == 30);          // ...and the file's own keys win
   REQUIRE(child.organisations.size() == 1);  // lists are replaced, not merged
   CHECK(child.organisations[0].name == "C");
   // A chain: a grandchild of the city.

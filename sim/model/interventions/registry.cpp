@@ -12,12 +12,12 @@ namespace {
 using Factory = std::unique_ptr<InterventionModule> (*)();
 // One line per kind, in enum order.
 constexpr std::array<Factory, kInterventionKindNames.size()> kFactories = {
-    detail::make_workshop,          detail::make_shared_purpose_campaign,
-    detail::make_day_two_workshop,  detail::make_open_space,
-    detail::make_acts_of_courage,   detail::make_leaders_congruence,
-    detail::make_online_community,  detail::make_coaching,
-    detail::make_resource_shift,    detail::make_target_regime,
-    detail::make_restructure,       detail::make_flu_campaign,
+    detail::make_workshop,         detail::make_shared_purpose_campaign,
+    detail::make_day_two_workshop, detail::make_open_space,
+    detail::make_acts_of_courage,  detail::make_leaders_congruence,
+    detail::make_online_community, detail::make_coaching,
+    detail::make_resource_shift,   detail::make_target_regime,
+    detail::make_restructure,      detail::make_flu_campaign,
 };
 
 const std::array<std::unique_ptr<InterventionModule>, kFactories.size()>& modules() {
