@@ -100,7 +100,7 @@ TEST_CASE("coordination: success rises with tie strength, and outcomes feed back
     st.coordination.clear();
     return wins / 4000.0;
   };
-  const double untied = success_rate(0.0), tied = success_rate(0.9);
+  const double untied = success_rate(0.0f), tied = success_rate(0.9f);
   INFO("untied " << untied << ", tied " << tied);
   CHECK(tied > untied + 0.3);
 
