@@ -17,13 +17,6 @@
 namespace caresim::cli {
 namespace {
 
-std::atomic<int> g_stop{0};
-
-extern "C" void on_chaos_stop(int signo) {
-  g_stop.store(signo);
-  std::signal(signo, SIG_DFL);
-}
-
 struct ChaosArgs {
   std::string scenario_path;
   std::vector<std::string> vary;
@@ -58,7 +51,7 @@ int execute(const ChaosArgs& a) {
   options.threads = a.threads;
   options.overrides = a.overrides;
   options.command_line = g_command_line;
-  options.stop = &g_stop;
+  options.stop = &stop_signal();
   std::filesystem::path out;
   try {
     if (a.perturb == "mindset") {
@@ -90,15 +83,14 @@ int execute(const ChaosArgs& a) {
   options.scratch = out;
   options.scratch += ".runs";
 
-  std::signal(SIGINT, on_chaos_stop);
-  std::signal(SIGTERM, on_chaos_stop);
+  stop_on_signals();
   const auto start = std::chrono::steady_clock::now();
   PhaseDiagram diagram;
   try {
     diagram = phase_diagram(base, options);
-    if (g_stop.load() != 0) {
-      fmt::print(stderr, "caresim: stopped by signal {}; nothing written\n", g_stop.load());
-      return 128 + g_stop.load();
+    if (stop_signal().load() != 0) {
+      fmt::print(stderr, "caresim: stopped by signal {}; nothing written\n", stop_signal().load());
+      return 128 + stop_signal().load();
     }
     write_phase_diagram(diagram, out);
   } catch (const ScenarioError& e) {

@@ -3,9 +3,27 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 
 namespace caresim::cli {
+namespace {
+std::atomic<int> g_stop_signal{0};
+
+extern "C" void on_stop_signal(int signo) {
+  g_stop_signal.store(signo);
+  std::signal(signo, SIG_DFL);  // a second Ctrl-C kills at once
+}
+}  // namespace
+
+const std::atomic<int>& stop_signal() {
+  return g_stop_signal;
+}
+
+void stop_on_signals() {
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+}
 
 std::string g_command_line;
 

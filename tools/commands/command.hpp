@@ -2,6 +2,7 @@
 // The pieces every caresim subcommand shares: how it registers, exit codes, progress display.
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <string>
@@ -33,6 +34,12 @@ void add_compare_command(CLI::App& root, std::vector<Command>& commands);
 std::string joined_command_line(int argc, char** argv);
 /// Set once by main() for provenance.
 extern std::string g_command_line;
+
+/// After stop_on_signals(): the number of the SIGINT or SIGTERM received, 0 until then. Long
+/// commands pass it as their runner's stop flag, finish the step under way and exit 128 + it.
+const std::atomic<int>& stop_signal();
+/// Routes SIGINT and SIGTERM to stop_signal(); a second signal kills at once.
+void stop_on_signals();
 
 /// "m:ss" or "h:mm:ss".
 std::string format_duration(double seconds);

@@ -17,13 +17,6 @@
 namespace caresim::cli {
 namespace {
 
-std::atomic<int> g_stop{0};
-
-extern "C" void on_compare_stop(int signo) {
-  g_stop.store(signo);
-  std::signal(signo, SIG_DFL);
-}
-
 struct CompareArgs {
   std::vector<std::string> scenarios;
   std::vector<std::string> overrides;
@@ -59,7 +52,7 @@ int execute(const CompareArgs& a) {
   options.confidence = a.confidence;
   options.threads = a.threads;
   options.command_line = g_command_line;
-  options.stop = &g_stop;
+  options.stop = &stop_signal();
   try {
     check_comparison(arms, options);
   } catch (const ScenarioError& e) {
@@ -94,16 +87,15 @@ int execute(const CompareArgs& a) {
     (void)o;
     progress(static_cast<int>(++done), static_cast<int>(total));
   };
-  std::signal(SIGINT, on_compare_stop);
-  std::signal(SIGTERM, on_compare_stop);
+  stop_on_signals();
   Comparison comparison;
   try {
     comparison = run_comparison(arms, options);
-    if (g_stop.load() != 0 || !complete(comparison)) {
+    if (stop_signal().load() != 0 || !complete(comparison)) {
       progress.finish_line();
-      fmt::print(stderr, "caresim: stopped by signal {}; nothing written\n", g_stop.load());
+      fmt::print(stderr, "caresim: stopped by signal {}; nothing written\n", stop_signal().load());
       drop_scratch();
-      return 128 + g_stop.load();
+      return 128 + stop_signal().load();
     }
     write_comparison(comparison, out);
   } catch (const ScenarioError& e) {

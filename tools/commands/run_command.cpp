@@ -14,13 +14,6 @@
 namespace caresim::cli {
 namespace {
 
-std::atomic<int> g_stop{0};
-
-extern "C" void on_stop_signal(int signo) {
-  g_stop.store(signo);
-  std::signal(signo, SIG_DFL);  // a second Ctrl-C kills at once
-}
-
 struct RunArgs {
   std::string scenario_path;
   std::string output;
@@ -83,11 +76,10 @@ int execute(RunArgs& a) {
   options.threads = a.threads;
   options.scenario_file = a.scenario_path;
   options.command_line = g_command_line;
-  options.stop = &g_stop;
+  options.stop = &stop_signal();
   options.progress = [&](int done, int total) { progress(done, total); };
 
-  std::signal(SIGINT, on_stop_signal);
-  std::signal(SIGTERM, on_stop_signal);
+  stop_on_signals();
   RunResult result;
   try {
     result = run_scenario(scenario, options);

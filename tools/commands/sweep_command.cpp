@@ -17,13 +17,6 @@ namespace {
 
 using namespace caresim::ensemble;
 
-std::atomic<int> g_stop{0};
-
-extern "C" void on_sweep_stop(int signo) {
-  g_stop.store(signo);
-  std::signal(signo, SIG_DFL);
-}
-
 struct SweepArgs {
   std::string spec;
   std::string output;
@@ -161,11 +154,10 @@ int execute(const SweepArgs& a) {
   if (session) status = session->broadcast(status);
   if (status != kExitOk) return status;
 
-  std::signal(SIGINT, on_sweep_stop);
-  std::signal(SIGTERM, on_sweep_stop);
+  stop_on_signals();
   RunnerOptions options;
   options.threads = a.threads >= 0 ? a.threads : (session ? 1 : 0);
-  options.stop = &g_stop;
+  options.stop = &stop_signal();
   options.command_line = g_command_line;
   std::optional<ManifestWriter> manifest;
   std::size_t completed = 0;
@@ -201,10 +193,10 @@ int execute(const SweepArgs& a) {
   if (!root) return kExitOk;
   manifest.reset();
 
-  if (g_stop.load() != 0) {
+  if (stop_signal().load() != 0) {
     fmt::print(stderr, "caresim: sweep stopped by signal {}; re-run the same command to resume\n",
-               g_stop.load());
-    return 128 + g_stop.load();
+               stop_signal().load());
+    return 128 + stop_signal().load();
   }
   if (a.task) {
     std::size_t failed = 0;
