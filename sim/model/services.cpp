@@ -79,10 +79,8 @@ class Capacity final : public Phase {
       // Extra work interventions staged for today (day-two ABCD focus, Open Space groups).
       const double per_resident =
           model.residents_in_locality[l] > 0 ? 1000.0 / model.residents_in_locality[l] : 0.0;
-      const double prevention_in = half + per_resident * state.prevention_extra[l];
-      const double joint_in = half + per_resident * state.joint_work_extra[l];
-      state.prevention_extra[l] = 0.0;
-      state.joint_work_extra[l] = 0.0;
+      const double prevention_in = half + per_resident * state.levers.prevention_extra[l];
+      const double joint_in = half + per_resident * state.levers.joint_work_extra[l];
       auto& prevention = state.prevention_work[l];
       auto& joint = state.joint_work[l];
       prevention = first ? prevention_in

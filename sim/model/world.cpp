@@ -451,13 +451,11 @@ World build_world(const Scenario& scenario) {
     row.fill(std::numeric_limits<double>::quiet_NaN());
   st.pressure.assign(orgs, 0.0);
   st.shared_pressure.assign(orgs, 0.0);
-  st.levers.reset(orgs, hoods);
+  st.levers.reset(orgs, hoods, m.pcn_count);
   st.gaming.assign(orgs, 0.0);
   st.prevention_work.assign(m.pcn_count, 0.0);
   st.joint_work.assign(m.pcn_count, 0.0);
   st.prevention_coverage.assign(m.pcn_count, 0.0);
-  st.prevention_extra.assign(m.pcn_count, 0.0);
-  st.joint_work_extra.assign(m.pcn_count, 0.0);
   st.cohorts.assign(scenario.interventions.size(), {});
   st.joint_work_level.assign(m.pcn_count, 0.0);
   st.vaccinated_65.assign(hoods, 0.0);

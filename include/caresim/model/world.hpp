@@ -147,13 +147,20 @@ struct Levers {
   std::array<double, kOrgKindCount> priority_shift{};
   /// flu_campaign: vaccination-rate gain in each neighbourhood from today's outreach successes.
   std::vector<double> flu_outreach_gain;
+  /// day_two_workshop (ABCD), open_space: extra prevention and joint work (staff-days) in each
+  /// locality today, added by the capacity phase to the day's system work.
+  std::vector<double> prevention_extra;
+  std::vector<double> joint_work_extra;
 
-  /// Back to no intervention, for a city of `orgs` organisations and `hoods` neighbourhoods.
-  void reset(std::size_t orgs, std::size_t hoods) {
+  /// Back to no intervention, for a city of `orgs` organisations, `hoods` neighbourhoods and
+  /// `localities` localities.
+  void reset(std::size_t orgs, std::size_t hoods, std::size_t localities) {
     inspection_scale.assign(orgs, {1, 1, 1, 1, 1, 1, 1, 1});
     shared_targets.clear();
     priority_shift.fill(0.0);
     flu_outreach_gain.assign(hoods, 0.0);
+    prevention_extra.assign(localities, 0.0);
+    joint_work_extra.assign(localities, 0.0);
   }
 };
 
@@ -212,10 +219,6 @@ struct State {
   /// the others, and until it happens).
   std::vector<std::vector<CohortMember>> cohorts;
   std::uint64_t problems_solved = 0;  ///< wants met by offers at day-two workshops, cumulative
-  /// Extra prevention and joint work (staff-days) that interventions stage today in each
-  /// locality; the capacity phase adds them to the day's system work and clears them.
-  std::vector<double> prevention_extra;
-  std::vector<double> joint_work_extra;
   /// Leaders' congruence (leaders_congruence): multiplier of later relational interventions'
   /// gains; multiplier of workshop participants' vision decay; multiplier of target pressure's
   /// pull on effort. All 1 without the intervention.

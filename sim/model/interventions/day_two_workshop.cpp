@@ -38,7 +38,7 @@ class DayTwoWorkshop final : public InterventionModule {
         effort += state.staff.energy[u];
       effort *= std::min(1.0, d.abcd_prevention_share * state.relational_gain);
       for (std::uint32_t l : priority)
-        state.prevention_extra[l] += effort / static_cast<double>(priority.size());
+        state.levers.prevention_extra[l] += effort / static_cast<double>(priority.size());
     }
   }
 

@@ -75,7 +75,7 @@ class OpenSpace final : public InterventionModule {
     // locality, fed to the joint-work stock that coordination reads.
     const double days = o.joint_work_days * state.relational_gain;
     for (std::size_t i = 0; i < n; ++i) {
-      if (mixed[i]) state.joint_work_extra[state.staff.locality[people[i]]] += days;
+      if (mixed[i]) state.levers.joint_work_extra[state.staff.locality[people[i]]] += days;
     }
   }
 

@@ -41,7 +41,7 @@ class Interventions final : public Phase {
   std::string_view name() const override { return "interventions"; }
 
   void run(const Model& model, State& state) const override {
-    state.levers.reset(model.organisations.size(), model.neighbourhoods.size());
+    state.levers.reset(model.organisations.size(), model.neighbourhoods.size(), model.pcn_count);
     for (const InterventionSpec& spec : model.scenario.interventions) {
       const InterventionModule& module = intervention_module(spec.kind);
       if (module.active(spec, state.day)) module.apply(spec, model, state);
