@@ -232,19 +232,18 @@ TEST_CASE("behaviour: stronger coordination lowers delayed discharges and exit b
 TEST_CASE("behaviour: deprived neighbourhoods have worse outcomes at baseline", "[behaviour]") {
   Scenario s = leeds_small(365);
   std::vector<double> admissions;
-  const Neighbourhoods* nb = nullptr;
-  std::vector<double> complex_share;
+  Neighbourhoods nb;  // a copy: the simulation is gone when run_series returns
   run_series(s, 31, [&](const Simulation& sim) {
-    nb = &sim.model().neighbourhoods;
+    if (nb.size() == 0) nb = sim.model().neighbourhoods;
     const auto& t = sim.state().today.admissions_by_neighbourhood;
     admissions.resize(t.size(), 0.0);
     for (std::size_t i = 0; i < t.size(); ++i)
       admissions[i] += static_cast<double>(t[i]);
   });
   double deprived = 0, deprived_n = 0, affluent = 0, affluent_n = 0;
-  for (std::size_t i = 0; i < nb->size(); ++i) {
-    if (nb->deprivation_decile[i] <= 2) deprived += admissions[i], deprived_n += nb->residents[i];
-    if (nb->deprivation_decile[i] >= 9) affluent += admissions[i], affluent_n += nb->residents[i];
+  for (std::size_t i = 0; i < nb.size(); ++i) {
+    if (nb.deprivation_decile[i] <= 2) deprived += admissions[i], deprived_n += nb.residents[i];
+    if (nb.deprivation_decile[i] >= 9) affluent += admissions[i], affluent_n += nb.residents[i];
   }
   const double ratio = (deprived / deprived_n) / (affluent / affluent_n);
   INFO("emergency admissions per resident, deciles 1-2 vs 9-10: " << ratio);
