@@ -254,7 +254,7 @@ std::string joined(const std::vector<std::string>& v) {
 void write_arm_runs(const Comparison& c, std::size_t a, hid_t group) {
   const auto R = static_cast<std::size_t>(c.replicates);
   const RunOutcome& first = c.outcomes[a * R];
-  const io::RunLayout& layout = first.layout;
+  const RunLayout& layout = first.layout;
   h5::write_attribute(group, "scenario_file", c.arm_files[a]);
   h5::write_attribute(group, "scenario", c.arm_scenarios[a]);
   h5::write_attribute(group, "scenario_text", c.arm_texts[a]);
@@ -275,7 +275,7 @@ void write_arm_runs(const Comparison& c, std::size_t a, hid_t group) {
   }
   const h5::Handle time = time_scale(group, c.days, layout.start_date);
   std::vector<h5::Handle> dims;
-  for (const io::Dimension& d : layout.dimensions) {
+  for (const Dimension& d : layout.dimensions) {
     dims.push_back(index_scale(group, d.name, d.labels.size(), d.description));
     write_labels(group, d.name + "_name", d.labels, dims.back().get(), "name of each " + d.name);
   }
@@ -283,7 +283,7 @@ void write_arm_runs(const Comparison& c, std::size_t a, hid_t group) {
   for (std::size_t r = 0; r < R; ++r)
     files.push_back(h5::open_file(c.run_files[a * R + r]));
   const auto days = static_cast<std::size_t>(c.days);
-  for (const io::SeriesSpec& spec : layout.series) {
+  for (const SeriesSpec& spec : layout.series) {
     const std::size_t width =
         spec.dimension < 0
             ? 1
@@ -442,7 +442,7 @@ Comparison run_comparison(std::span<const CompareArm> arms, const CompareOptions
   c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!complete(c)) {
     for (std::size_t i = 0; i < c.outcomes.size(); ++i) {
-      if (c.outcomes[i].status == io::RunStatus::failed) {
+      if (c.outcomes[i].status == RunStatus::failed) {
         throw std::runtime_error(fmt::format("arm '{}' replicate {} (seed {}) failed: {}",
                                              c.arms[i / R], i % R, runs[i].seed,
                                              c.outcomes[i].error));
@@ -455,7 +455,7 @@ Comparison run_comparison(std::span<const CompareArm> arms, const CompareOptions
   const RunOutcome& first = c.outcomes.front();
   c.metrics = first.headline;
   for (const std::string& name : c.metrics) {
-    for (const io::SeriesSpec& spec : first.layout.series) {
+    for (const SeriesSpec& spec : first.layout.series) {
       if (spec.name == name) {
         c.metric_units.push_back(spec.units);
         c.metric_descriptions.push_back(spec.description);
@@ -488,7 +488,7 @@ Comparison run_comparison(std::span<const CompareArm> arms, const CompareOptions
 
 bool complete(const Comparison& c) {
   for (const RunOutcome& o : c.outcomes) {
-    if (o.status != io::RunStatus::finished) return false;
+    if (o.status != RunStatus::finished) return false;
   }
   return !c.outcomes.empty();
 }
