@@ -112,8 +112,7 @@ void require_count(hid_t dataset, std::size_t count) {
     expected *= static_cast<std::size_t>(extent);
   if (expected != count) {
     throw std::invalid_argument("netCDF variable " + hdf5::object_path(dataset) + " holds " +
-                                std::to_string(expected) + " values, not " +
-                                std::to_string(count));
+                                std::to_string(expected) + " values, not " + std::to_string(count));
   }
 }
 }  // namespace
@@ -236,8 +235,8 @@ void Group::define_dimension(std::string_view name, std::size_t length, bool unl
   hdf5::set_dimension_scale(scale.get(), marker);
   const std::int32_t id = file_->next_dimension_id++;
   write_dimension_id(scale.get(), id);
-  self.dimensions.emplace(std::string(name),
-                          State::Dimension{id, std::move(scale), unlimited ? 0 : length, unlimited});
+  self.dimensions.emplace(
+      std::string(name), State::Dimension{id, std::move(scale), unlimited ? 0 : length, unlimited});
 }
 
 namespace {
@@ -259,8 +258,8 @@ hdf5::DatasetOptions storage_options(const VariableSpec& spec, const std::vector
     std::size_t row_bytes = element_bytes(spec.type);
     for (std::size_t k = 1; k < shape.size(); ++k)
       row_bytes *= std::max<std::size_t>(1, shape[k]);
-    options.chunk.push_back(std::bit_ceil(std::max<std::size_t>(
-        1, (target_chunk_bytes + row_bytes - 1) / row_bytes)));
+    options.chunk.push_back(
+        std::bit_ceil(std::max<std::size_t>(1, (target_chunk_bytes + row_bytes - 1) / row_bytes)));
     for (std::size_t k = 1; k < shape.size(); ++k)
       options.chunk.push_back(std::max<hsize_t>(1, shape[k]));
   } else if (spec.storage.compress && !empty) {
@@ -315,9 +314,9 @@ Variable Group::define_coordinate(const VariableSpec& spec, std::size_t length, 
   const std::int32_t ids[1] = {id};
   hdf5::write_array_attribute<std::int32_t>(dataset.get(), "_Netcdf4Coordinates", ids);
   write_common_attributes(dataset.get(), spec);
-  self.dimensions.emplace(
-      spec.name, State::Dimension{id, hdf5::open_dataset(self.group.get(), spec.name),
-                                  unlimited ? 0 : length, unlimited});
+  self.dimensions.emplace(spec.name,
+                          State::Dimension{id, hdf5::open_dataset(self.group.get(), spec.name),
+                                           unlimited ? 0 : length, unlimited});
   Variable variable;
   variable.impl_ = std::make_unique<Variable::Impl>();
   variable.impl_->dataset = std::move(dataset);
