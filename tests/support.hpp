@@ -110,6 +110,7 @@ inline std::string tiny_city_yaml(int citizens = 20000, int days = 60) {
 }  // namespace caresim::test
 
 #include "caresim/scenario/scenario.hpp"
+#include "test_purposes.hpp"
 
 namespace caresim::test {
 
@@ -140,7 +141,7 @@ inline Scenario tiny_city(int citizens = 20000, int days = 60) {
 #include <stdexcept>
 #include <string_view>
 
-#include "caresim/engine/simulation.hpp"
+#include "caresim/care/simulation.hpp"
 
 namespace caresim::test {
 

@@ -9,7 +9,7 @@
 #include <cmath>
 #include <memory>
 
-#include "caresim/engine/simulation.hpp"
+#include "caresim/care/simulation.hpp"
 #include "caresim/scenario/load.hpp"
 
 namespace {

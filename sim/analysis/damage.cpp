@@ -46,7 +46,7 @@ LyapunovEstimate lyapunov_exponent(const Simulator& base, const LyapunovOptions&
   tbb::parallel_for(
       tbb::blocked_range<std::size_t>(0, m, 1), [&](const tbb::blocked_range<std::size_t>& r) {
         for (std::size_t i = r.begin(); i != r.end(); ++i) {
-          Stream pick(options.site_seed, Purpose::twin_run_sites, 0, static_cast<std::uint32_t>(i));
+          Stream pick(options.site_seed, purpose::twin_run_sites, 0, static_cast<std::uint32_t>(i));
           curves[i] = damage_curve(base, pick.below(site_count), options.horizon);
         }
       });

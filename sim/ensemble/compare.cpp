@@ -213,7 +213,7 @@ std::string joined(const std::vector<std::string>& v) {
 void write_arm_runs(const Comparison& c, std::size_t a, nc::Group& group) {
   const auto R = static_cast<std::size_t>(c.replicates);
   const RunOutcome& first = c.outcomes[a * R];
-  const io::RunLayout& layout = first.layout;
+  const RunLayout& layout = first.layout;
   group.set_attribute("scenario_file", c.arm_files[a]);
   group.set_attribute("scenario", c.arm_scenarios[a]);
   group.set_attribute("scenario_text", c.arm_texts[a]);
@@ -231,7 +231,7 @@ void write_arm_runs(const Comparison& c, std::size_t a, nc::Group& group) {
     seed.write(std::span<const std::uint64_t>(c.seeds));
   }
   define_time(group, c.days, layout.start_date);
-  for (const io::Dimension& d : layout.dimensions) {
+  for (const Dimension& d : layout.dimensions) {
     group.define_index(d.name, d.labels.size(), d.description);
     group.write_strings(d.name + "_name", d.name, d.labels, "name of each " + d.name);
   }
@@ -239,7 +239,7 @@ void write_arm_runs(const Comparison& c, std::size_t a, nc::Group& group) {
   for (std::size_t r = 0; r < R; ++r)
     files.emplace_back(c.run_files[a * R + r]);
   const auto days = static_cast<std::size_t>(c.days);
-  for (const io::SeriesSpec& spec : layout.series) {
+  for (const SeriesSpec& spec : layout.series) {
     const std::size_t width =
         spec.dimension < 0
             ? 1
@@ -395,7 +395,7 @@ Comparison run_comparison(std::span<const CompareArm> arms, const CompareOptions
   c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!complete(c)) {
     for (std::size_t i = 0; i < c.outcomes.size(); ++i) {
-      if (c.outcomes[i].status == io::RunStatus::failed) {
+      if (c.outcomes[i].status == RunStatus::failed) {
         throw std::runtime_error(fmt::format("arm '{}' replicate {} (seed {}) failed: {}",
                                              c.arms[i / R], i % R, runs[i].seed,
                                              c.outcomes[i].error));
@@ -408,7 +408,7 @@ Comparison run_comparison(std::span<const CompareArm> arms, const CompareOptions
   const RunOutcome& first = c.outcomes.front();
   c.metrics = first.headline;
   for (const std::string& name : c.metrics) {
-    for (const io::SeriesSpec& spec : first.layout.series) {
+    for (const SeriesSpec& spec : first.layout.series) {
       if (spec.name == name) {
         c.metric_units.push_back(spec.units);
         c.metric_descriptions.push_back(spec.description);
@@ -440,7 +440,7 @@ Comparison run_comparison(std::span<const CompareArm> arms, const CompareOptions
 
 bool complete(const Comparison& c) {
   for (const RunOutcome& o : c.outcomes) {
-    if (o.status != io::RunStatus::finished) return false;
+    if (o.status != RunStatus::finished) return false;
   }
   return !c.outcomes.empty();
 }

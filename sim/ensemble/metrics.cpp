@@ -11,10 +11,10 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Offset of `metric` in a row of `layout`, or an error message.
-std::pair<std::size_t, std::string> locate(const MetricSpec& metric, const io::RunLayout& layout) {
+std::pair<std::size_t, std::string> locate(const MetricSpec& metric, const RunLayout& layout) {
   std::size_t offset = 0;
   std::vector<std::string> names;
-  for (const io::SeriesSpec& s : layout.series) {
+  for (const SeriesSpec& s : layout.series) {
     const std::size_t width =
         s.dimension < 0 ? 1
                         : layout.dimensions[static_cast<std::size_t>(s.dimension)].labels.size();
@@ -38,7 +38,7 @@ std::pair<std::size_t, std::string> locate(const MetricSpec& metric, const io::R
 
 }  // namespace
 
-std::string check_metrics(std::span<const MetricSpec> metrics, const io::RunLayout& layout) {
+std::string check_metrics(std::span<const MetricSpec> metrics, const RunLayout& layout) {
   for (const MetricSpec& m : metrics) {
     auto [offset, error] = locate(m, layout);
     if (!error.empty()) return error;
@@ -58,7 +58,7 @@ MetricAccumulator::MetricAccumulator(std::span<const MetricSpec> metrics, int da
   }
 }
 
-void MetricAccumulator::bind(const io::RunLayout& layout) {
+void MetricAccumulator::bind(const RunLayout& layout) {
   offsets_.clear();
   for (const MetricSpec& m : specs_) {
     auto [offset, error] = locate(m, layout);

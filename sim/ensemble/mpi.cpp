@@ -98,7 +98,7 @@ std::vector<RunOutcome> unpack(const std::string& buffer) {
   while (at < end) {
     RunOutcome o;
     o.id = take<std::int64_t>(at);
-    o.status = static_cast<io::RunStatus>(take<std::int64_t>(at));
+    o.status = static_cast<RunStatus>(take<std::int64_t>(at));
     const auto metrics = static_cast<std::size_t>(take<std::int64_t>(at));
     const auto error = static_cast<std::size_t>(take<std::int64_t>(at));
     o.seconds = take<double>(at);
@@ -218,7 +218,7 @@ std::vector<RunOutcome> run_distributed(const Session& session, const BaseScenar
 
   std::vector<RunOutcome> outcomes;
   auto take_outcome = [&](RunOutcome o, int rank) {
-    if (o.status == io::RunStatus::failed) {
+    if (o.status == RunStatus::failed) {
       fmt::print(stderr, "caresim: run {} failed on MPI rank {}: {}\n", o.id, rank, o.error);
     }
     if (options.on_done) options.on_done(o);

@@ -11,7 +11,7 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "caresim/engine/run.hpp"
+#include "caresim/catalogue/run.hpp"
 #include "caresim/scenario/load.hpp"
 
 namespace caresim::ensemble {
@@ -52,7 +52,7 @@ RunOutcome execute_run(const BaseScenario& base, const PlannedRun& run,
     run_options.scenario_file = base.source_name;
     run_options.command_line = options.command_line;
     run_options.stop = options.stop;
-    run_options.on_row = [&](const io::RunLayout& layout, std::int32_t day,
+    run_options.on_row = [&](const RunLayout& layout, std::int32_t day,
                              std::span<const double> row) {
       if (!accumulator.bound()) accumulator.bind(layout);
       if (options.keep_layout && outcome.layout.series.empty()) outcome.layout = layout;
@@ -75,7 +75,7 @@ RunOutcome execute_run(const BaseScenario& base, const PlannedRun& run,
       outcome.metrics.insert(outcome.metrics.end(), extra.begin(), extra.end());
     }
   } catch (const std::exception& e) {
-    outcome.status = io::RunStatus::failed;
+    outcome.status = RunStatus::failed;
     outcome.error = e.what();
     outcome.metrics.assign(metrics.size() + (options.on_step ? options.extra_metrics : 0),
                            std::numeric_limits<double>::quiet_NaN());
@@ -116,7 +116,7 @@ std::vector<RunOutcome> run_local(std::span<const BaseScenario> bases,
         for (std::size_t i = range.begin(); i != range.end(); ++i) {
           if (options.stop != nullptr && options.stop->load() != 0) {
             outcomes[i].id = runs[i].id;
-            outcomes[i].status = io::RunStatus::interrupted;
+            outcomes[i].status = RunStatus::interrupted;
             outcomes[i].metrics.assign(
                 metrics.size() + (options.on_step ? options.extra_metrics : 0),
                 std::numeric_limits<double>::quiet_NaN());

@@ -97,7 +97,7 @@ void write_summary(const SweepPlan& plan, const std::vector<RunOutcome>& outcome
     for (std::size_t i = 0; i < runs; ++i) {
       run_id[i] = plan.runs[i].id;
       seeds[i] = plan.runs[i].seed;
-      status[i] = outcomes[i].status == io::RunStatus::finished ? 0 : 1;
+      status[i] = outcomes[i].status == RunStatus::finished ? 0 : 1;
     }
     for (std::size_t j = 0; j < d; ++j) {
       std::vector<double> column(points);

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "caresim/catalogue/catalogue.hpp"
 #include "caresim/core/random.hpp"
 #include "caresim/engine/simulator.hpp"
 #include "caresim/scenario/load.hpp"
@@ -254,9 +255,9 @@ ManifestWriter::~ManifestWriter() {
 }
 
 void ManifestWriter::record(const RunOutcome& outcome) {
-  if (outcome.status != io::RunStatus::finished && outcome.status != io::RunStatus::failed) return;
+  if (outcome.status != RunStatus::finished && outcome.status != RunStatus::failed) return;
   std::string line = fmt::format("{}\t{}\t{:.6f}\t{:.6f}", outcome.id,
-                                 outcome.status == io::RunStatus::finished ? "finished" : "failed",
+                                 outcome.status == RunStatus::finished ? "finished" : "failed",
                                  outcome.seconds, outcome.sim_seconds);
   for (double m : outcome.metrics)
     line += "\t" + format_exact(m);
@@ -301,14 +302,14 @@ std::vector<RunOutcome> read_manifests(const SweepPlan& plan) {
         if (id < 0 || static_cast<std::size_t>(id) >= done.size()) continue;
         RunOutcome outcome;
         outcome.id = id;
-        outcome.status = fields[1] == "finished" ? io::RunStatus::finished : io::RunStatus::failed;
+        outcome.status = fields[1] == "finished" ? RunStatus::finished : RunStatus::failed;
         outcome.seconds = parse_exact(fields[2]);
         outcome.sim_seconds = parse_exact(fields[3]);
         for (std::size_t k = 0; k < m; ++k)
           outcome.metrics.push_back(parse_exact(fields[4 + k]));
         RunOutcome& slot = done[static_cast<std::size_t>(id)];
         if (slot.id < 0 ||
-            (slot.status != io::RunStatus::finished && outcome.status == io::RunStatus::finished)) {
+            (slot.status != RunStatus::finished && outcome.status == RunStatus::finished)) {
           slot = std::move(outcome);
         }
       } catch (const std::exception&) {
@@ -322,8 +323,7 @@ std::vector<RunOutcome> read_manifests(const SweepPlan& plan) {
 std::vector<PlannedRun> pending_runs(const SweepPlan& plan, const std::vector<RunOutcome>& done) {
   std::vector<PlannedRun> pending;
   for (std::size_t i = 0; i < plan.runs.size(); ++i) {
-    if (done[i].id < 0 || done[i].status != io::RunStatus::finished)
-      pending.push_back(plan.runs[i]);
+    if (done[i].id < 0 || done[i].status != RunStatus::finished) pending.push_back(plan.runs[i]);
   }
   return pending;
 }

@@ -117,16 +117,6 @@ bool is_reserved_root_attribute(std::string_view name) {
 
 }  // namespace
 
-std::size_t RunLayout::row_width() const {
-  std::size_t width = 0;
-  for (const SeriesSpec& spec : series) {
-    width += spec.dimension < 0
-                 ? 1
-                 : dimensions.at(static_cast<std::size_t>(spec.dimension)).labels.size();
-  }
-  return width;
-}
-
 struct RunFile::Impl {
   struct Series {
     netcdf::Variable variable;

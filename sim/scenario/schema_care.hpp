@@ -511,7 +511,7 @@ inline int intervention_days(const InterventionSpec& i) {
 }
 
 /// The names organisations get when the city is built: an entry's own name, or "name k"
-/// (k = 1..count) for an entry standing for several (sim/model/world.cpp).
+/// (k = 1..count) for an entry standing for several (sim/care/world.cpp).
 inline std::vector<std::string> organisation_names(const std::vector<OrganisationSpec>& orgs) {
   std::vector<std::string> names;
   for (const OrganisationSpec& o : orgs) {

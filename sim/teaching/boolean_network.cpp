@@ -27,7 +27,7 @@ BooleanNetwork::BooleanNetwork(const Scenario& scenario)
   parallel_chunks(n, kGrain, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       const auto node = static_cast<std::uint32_t>(i);
-      Stream wiring(seed(), Purpose::boolean_network_wiring, 0, node);
+      Stream wiring(seed(), purpose::boolean_network_wiring, 0, node);
       std::uint32_t* row = inputs_.data() + i * k;
       for (std::size_t j = 0; j < k; ++j) {
         std::uint32_t input = 0;
@@ -36,14 +36,14 @@ BooleanNetwork::BooleanNetwork(const Scenario& scenario)
         } while (std::find(row, row + j, input) != row + j);
         row[j] = input;
       }
-      Stream table(seed(), Purpose::boolean_network_tables, 0, node);
+      Stream table(seed(), purpose::boolean_network_tables, 0, node);
       std::uint64_t bits = 0;
       for (std::size_t entry = 0; entry < (std::size_t{1} << k); ++entry) {
         if (table.bernoulli(s.bias)) bits |= std::uint64_t{1} << entry;
       }
       tables_[i] = bits;
       state_[i] =
-          Stream(seed(), Purpose::boolean_network_initial, 0, node).bernoulli(s.initial_on) ? 1 : 0;
+          Stream(seed(), purpose::boolean_network_initial, 0, node).bernoulli(s.initial_on) ? 1 : 0;
     }
   });
 }
@@ -73,9 +73,9 @@ void BooleanNetwork::observe(std::span<double> row) const {
   row[1] = static_cast<double>(changed_) / n;
 }
 
-std::vector<io::Attribute> BooleanNetwork::describe() const {
-  return {io::Attribute::of("nodes", static_cast<std::int64_t>(state_.size())),
-          io::Attribute::of("inputs_per_node", static_cast<std::int64_t>(k_))};
+std::vector<Attribute> BooleanNetwork::describe() const {
+  return {Attribute::of("nodes", static_cast<std::int64_t>(state_.size())),
+          Attribute::of("inputs_per_node", static_cast<std::int64_t>(k_))};
 }
 
 std::unique_ptr<Simulator> BooleanNetwork::clone() const {

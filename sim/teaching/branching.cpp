@@ -9,8 +9,8 @@
 namespace caresim::teaching {
 namespace {
 
-io::Dimension size_classes() {
-  io::Dimension d{"cascade_size", "cascade size class: 1 .. 20 individuals, then 21 or more", {}};
+Dimension size_classes() {
+  Dimension d{"cascade_size", "cascade size class: 1 .. 20 individuals, then 21 or more", {}};
   for (std::size_t s = 1; s < Branching::kSizeClasses; ++s)
     d.labels.push_back(std::to_string(s));
   d.labels.push_back(std::to_string(Branching::kSizeClasses) + "+");
@@ -35,7 +35,7 @@ void Branching::advance() {
   const auto step = static_cast<std::uint32_t>(day());
   parallel_chunks(last_.size(), 256, [&](std::size_t begin, std::size_t end) {
     for (std::size_t c = begin; c < end; ++c) {
-      Stream draw(seed(), Purpose::branching_offspring, step, static_cast<std::uint32_t>(c));
+      Stream draw(seed(), purpose::branching_offspring, step, static_cast<std::uint32_t>(c));
       Cascade cascade{1, 1, false};
       std::uint64_t generation = 1;
       while (generation > 0) {
@@ -71,8 +71,8 @@ void Branching::observe(std::span<double> row) const {
   row[2] = censored / n;
 }
 
-std::vector<io::Attribute> Branching::describe() const {
-  return {io::Attribute::of("cascades_per_step", static_cast<std::int64_t>(cascades_per_step_))};
+std::vector<Attribute> Branching::describe() const {
+  return {Attribute::of("cascades_per_step", static_cast<std::int64_t>(cascades_per_step_))};
 }
 
 }  // namespace caresim::teaching

@@ -29,7 +29,7 @@ void Fold::advance() {
   const double c = harvest_rate(day());
   const double dt = 1.0 / settings_.substeps;
   const double noise_scale = settings_.noise_sd * std::sqrt(dt);
-  Stream noise(seed(), Purpose::fold_noise, static_cast<std::uint32_t>(day()), 0);
+  Stream noise(seed(), purpose::fold_noise, static_cast<std::uint32_t>(day()), 0);
   for (int k = 0; k < settings_.substeps; ++k) {
     x_ = std::max(0.0, x_ + drift(x_, c) * dt + noise_scale * noise.normal());
   }
@@ -41,8 +41,8 @@ void Fold::observe(std::span<double> row) const {
   row[1] = last_c_;
 }
 
-std::vector<io::Attribute> Fold::describe() const {
-  return {io::Attribute::of("substeps", static_cast<std::int64_t>(settings_.substeps))};
+std::vector<Attribute> Fold::describe() const {
+  return {Attribute::of("substeps", static_cast<std::int64_t>(settings_.substeps))};
 }
 
 std::unique_ptr<Simulator> Fold::clone() const {

@@ -16,7 +16,7 @@ std::vector<double> draw_thresholds(const Scenario& scenario) {
     if (s.distribution == ThresholdLadder::ladder) {
       thresholds[i] = static_cast<double>(i);
     } else {
-      Stream draw(scenario.run.seed, Purpose::granovetter_thresholds, 0,
+      Stream draw(scenario.run.seed, purpose::granovetter_thresholds, 0,
                   static_cast<std::uint32_t>(i));
       thresholds[i] = static_cast<double>(n) * draw.normal(s.mean, s.sd);
     }
@@ -62,8 +62,8 @@ void Granovetter::observe(std::span<double> row) const {
   row[1] = static_cast<double>(rioters_) / static_cast<double>(rioting_.size());
 }
 
-std::vector<io::Attribute> Granovetter::describe() const {
-  return {io::Attribute::of("people", static_cast<std::int64_t>(rioting_.size()))};
+std::vector<Attribute> Granovetter::describe() const {
+  return {Attribute::of("people", static_cast<std::int64_t>(rioting_.size()))};
 }
 
 std::unique_ptr<Simulator> Granovetter::clone() const {

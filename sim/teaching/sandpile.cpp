@@ -71,7 +71,7 @@ void Sandpile::advance() {
   const auto sites = height_.size();
   const auto step = static_cast<std::uint32_t>(day());
   for (int g = 0; g < grains_per_step_; ++g) {
-    Stream draw(seed(), Purpose::sandpile_drop, step, static_cast<std::uint32_t>(g));
+    Stream draw(seed(), purpose::sandpile_drop, step, static_cast<std::uint32_t>(g));
     last_.push_back(drop(static_cast<std::uint32_t>(draw.below(sites))));
   }
 }
@@ -110,8 +110,8 @@ void Sandpile::observe(std::span<double> row) const {
   row[4] = static_cast<double>(total.lost);
 }
 
-std::vector<io::Attribute> Sandpile::describe() const {
-  return {io::Attribute::of("side", static_cast<std::int64_t>(side_))};
+std::vector<Attribute> Sandpile::describe() const {
+  return {Attribute::of("side", static_cast<std::int64_t>(side_))};
 }
 
 std::unique_ptr<Simulator> Sandpile::clone() const {

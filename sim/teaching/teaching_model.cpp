@@ -5,8 +5,7 @@
 namespace caresim::teaching {
 
 TeachingModel::TeachingModel(const Scenario& scenario, std::string phase_name,
-                             std::vector<io::SeriesSpec> series,
-                             std::vector<io::Dimension> dimensions)
+                             std::vector<SeriesSpec> series, std::vector<Dimension> dimensions)
     : seed_(scenario.run.seed), days_(scenario.run.days), phase_name_(std::move(phase_name)) {
   layout_.start_date = scenario.run.start_date;
   layout_.dimensions = std::move(dimensions);

@@ -45,7 +45,7 @@ ThresholdCascade::ThresholdCascade(const Scenario& scenario)
   changes.added.resize(m);
   parallel_chunks(m, kGrain, [&](std::size_t begin, std::size_t end) {
     for (std::size_t e = begin; e < end; ++e) {
-      Stream draw(seed(), Purpose::threshold_cascade_network, 0, static_cast<std::uint32_t>(e));
+      Stream draw(seed(), purpose::threshold_cascade_network, 0, static_cast<std::uint32_t>(e));
       const auto a = static_cast<std::uint32_t>(draw.below(n));
       const auto b = static_cast<std::uint32_t>(draw.below(n));
       changes.added[e] = {a, b, 1.0f};
@@ -55,7 +55,7 @@ ThresholdCascade::ThresholdCascade(const Scenario& scenario)
   active_.assign(n, 0);
   next_.assign(n, 0);
   seed_node_ =
-      static_cast<std::uint32_t>(Stream(seed(), Purpose::threshold_cascade_seed, 0, 0).below(n));
+      static_cast<std::uint32_t>(Stream(seed(), purpose::threshold_cascade_seed, 0, 0).below(n));
   active_[seed_node_] = 1;
   active_count_ = 1;
 }
@@ -95,10 +95,10 @@ void ThresholdCascade::observe(std::span<double> row) const {
   row[1] = static_cast<double>(newly_active_);
 }
 
-std::vector<io::Attribute> ThresholdCascade::describe() const {
-  return {io::Attribute::of("nodes", static_cast<std::int64_t>(active_.size())),
-          io::Attribute::of("edges", static_cast<std::int64_t>(network_.edge_count())),
-          io::Attribute::of("seed_node", static_cast<std::int64_t>(seed_node_))};
+std::vector<Attribute> ThresholdCascade::describe() const {
+  return {Attribute::of("nodes", static_cast<std::int64_t>(active_.size())),
+          Attribute::of("edges", static_cast<std::int64_t>(network_.edge_count())),
+          Attribute::of("seed_node", static_cast<std::int64_t>(seed_node_))};
 }
 
 std::unique_ptr<Simulator> ThresholdCascade::clone() const {

@@ -129,11 +129,11 @@ class Multiplier final : public Simulator {
       v *= rate_;
     ++day_;
   }
-  const io::RunLayout& layout() const override { return layout_; }
+  const RunLayout& layout() const override { return layout_; }
   void observe(std::span<double>) const override {}
   std::vector<std::size_t> headline_series() const override { return {}; }
   std::vector<std::pair<std::string, double>> phase_seconds() const override { return {}; }
-  std::vector<io::Attribute> describe() const override { return {}; }
+  std::vector<Attribute> describe() const override { return {}; }
   std::unique_ptr<Simulator> clone() const override { return std::make_unique<Multiplier>(*this); }
   std::uint64_t perturbation_sites() const override { return x_.size(); }
   void perturb(std::uint64_t site) override { x_[site] += 0.5 * static_cast<double>(site + 1); }
@@ -149,7 +149,7 @@ class Multiplier final : public Simulator {
   double rate_;
   std::vector<double> x_;
   int day_ = 0;
-  io::RunLayout layout_;
+  RunLayout layout_;
 };
 
 }  // namespace

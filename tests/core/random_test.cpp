@@ -10,6 +10,8 @@
 #include <numbers>
 #include <vector>
 
+#include "../test_purposes.hpp"
+
 namespace caresim {
 namespace {
 
@@ -21,7 +23,7 @@ constexpr std::uint64_t kSeed = 0x5EEDCA4E2024ull;
 // check is deterministic; kZ = 5 makes a false alarm on a correct generator about 1 in 2e6.
 constexpr double kZ = 5.0;
 
-Stream test_stream(std::uint32_t agent, Purpose purpose = Purpose::test_a, std::uint32_t step = 0) {
+Stream test_stream(std::uint32_t agent, Purpose purpose = purpose::test_a, std::uint32_t step = 0) {
   return Stream(kSeed, purpose, step, agent);
 }
 
@@ -175,7 +177,7 @@ TEST_CASE("philox4x32_10 matches the Random123 known-answer vectors", "[rng]") {
 
 TEST_CASE("Stream values are halves of the Philox block at {purpose, step, agent, n/2}", "[rng]") {
   const std::uint64_t seed = 0x0123456789ABCDEFull;
-  Stream stream(seed, Purpose::tie_formation, 17, 123456);
+  Stream stream(seed, Purpose{21}, 17, 123456);
   const std::array<std::uint32_t, 2> key{0x89ABCDEF, 0x01234567};
   for (std::uint32_t block_index = 0; block_index < 4; ++block_index) {
     const Block block = philox4x32_10({21, 17, 123456, block_index}, key);
@@ -187,14 +189,14 @@ TEST_CASE("Stream values are halves of the Philox block at {purpose, step, agent
 
 TEST_CASE("Stream value n is a pure function of (seed, purpose, step, agent, n)", "[rng]") {
   constexpr std::uint64_t kCount = 64;
-  Stream reference = test_stream(5, Purpose::test_a, 9);
+  Stream reference = test_stream(5, purpose::test_a, 9);
   std::vector<std::uint64_t> in_order;
   for (std::uint64_t n = 0; n < kCount; ++n)
     in_order.push_back(reference.next_u64());
 
   SECTION("fresh streams asked for values in reverse order") {
     for (std::uint64_t n = kCount; n-- > 0;) {
-      Stream fresh = test_stream(5, Purpose::test_a, 9);
+      Stream fresh = test_stream(5, purpose::test_a, 9);
       for (std::uint64_t skip = 0; skip < n; ++skip)
         fresh.next_u64();
       CHECK(fresh.draws() == n);
@@ -202,9 +204,9 @@ TEST_CASE("Stream value n is a pure function of (seed, purpose, step, agent, n)"
     }
   }
   SECTION("interleaving with other streams changes nothing") {
-    Stream same = test_stream(5, Purpose::test_a, 9);
-    Stream other_agent = test_stream(6, Purpose::test_a, 9);
-    Stream other_purpose = test_stream(5, Purpose::test_b, 9);
+    Stream same = test_stream(5, purpose::test_a, 9);
+    Stream other_agent = test_stream(6, purpose::test_a, 9);
+    Stream other_purpose = test_stream(5, purpose::test_b, 9);
     for (std::uint64_t n = 0; n < kCount; ++n) {
       other_agent.next_u64();
       if (n % 3 == 0) other_purpose.next_u64();
@@ -212,7 +214,7 @@ TEST_CASE("Stream value n is a pure function of (seed, purpose, step, agent, n)"
     }
   }
   SECTION("a copy taken mid-stream continues identically, including from an odd index") {
-    Stream original = test_stream(5, Purpose::test_a, 9);
+    Stream original = test_stream(5, purpose::test_a, 9);
     for (int i = 0; i < 7; ++i)
       original.next_u64();
     Stream copy = original;
@@ -222,22 +224,22 @@ TEST_CASE("Stream value n is a pure function of (seed, purpose, step, agent, n)"
     }
   }
   SECTION("every key component changes the values") {
-    CHECK(Stream(kSeed + 1, Purpose::test_a, 9, 5).next_u64() != in_order[0]);
-    CHECK(Stream(kSeed ^ (1ull << 63), Purpose::test_a, 9, 5).next_u64() != in_order[0]);
-    CHECK(test_stream(5, Purpose::test_b, 9).next_u64() != in_order[0]);
-    CHECK(test_stream(5, Purpose::test_a, 10).next_u64() != in_order[0]);
-    CHECK(test_stream(6, Purpose::test_a, 9).next_u64() != in_order[0]);
+    CHECK(Stream(kSeed + 1, purpose::test_a, 9, 5).next_u64() != in_order[0]);
+    CHECK(Stream(kSeed ^ (1ull << 63), purpose::test_a, 9, 5).next_u64() != in_order[0]);
+    CHECK(test_stream(5, purpose::test_b, 9).next_u64() != in_order[0]);
+    CHECK(test_stream(5, purpose::test_a, 10).next_u64() != in_order[0]);
+    CHECK(test_stream(6, purpose::test_a, 9).next_u64() != in_order[0]);
   }
 }
 
 TEST_CASE("Stream output is pinned (part of the output contract)", "[rng]") {
   // Changing any of these changes every scenario's numbers: do it only on purpose, and say so.
-  Stream bits(0x0123456789ABCDEFull, Purpose::test_a, 7, 42);
+  Stream bits(0x0123456789ABCDEFull, purpose::test_a, 7, 42);
   CHECK(bits.next_u64() == 0x028e58a12d99cc90ull);
   CHECK(bits.next_u64() == 0x674f3f099a6b44c3ull);
   CHECK(bits.next_u64() == 0xf7432c36bd3b8390ull);
 
-  Stream counts(0x0123456789ABCDEFull, Purpose::test_b, 7, 42);
+  Stream counts(0x0123456789ABCDEFull, purpose::test_b, 7, 42);
   std::vector<std::uint64_t> drawn;
   for (int i = 0; i < 4; ++i)
     drawn.push_back(counts.poisson(3.0));
@@ -394,7 +396,7 @@ TEST_CASE("below(n) is uniform on 0..n-1", "[rng]") {
 TEST_CASE("poisson has the right mean and variance at small and large means", "[rng]") {
   constexpr std::size_t kN = 500'000;
   for (const double mean : {0.5, 3.0, 9.9, 10.0, 25.0, 400.0}) {
-    Stream stream = test_stream(10, Purpose::test_a, static_cast<std::uint32_t>(mean * 10));
+    Stream stream = test_stream(10, purpose::test_a, static_cast<std::uint32_t>(mean * 10));
     std::vector<std::uint64_t> draws;
     draws.reserve(kN);
     for (std::size_t i = 0; i < kN; ++i)
@@ -407,7 +409,7 @@ TEST_CASE("poisson has the right mean and variance at small and large means", "[
 TEST_CASE("poisson matches the exact pmf by chi-square", "[rng]") {
   constexpr std::size_t kN = 500'000;
   for (const double mean : {3.0, 25.0, 400.0}) {
-    Stream stream = test_stream(11, Purpose::test_a, static_cast<std::uint32_t>(mean));
+    Stream stream = test_stream(11, purpose::test_a, static_cast<std::uint32_t>(mean));
     std::vector<std::uint64_t> draws;
     draws.reserve(kN);
     for (std::size_t i = 0; i < kN; ++i)
@@ -439,7 +441,7 @@ TEST_CASE("binomial has the right mean, variance and pmf", "[rng]") {
   };
   for (const Case c :
        {Case{10, 0.3}, Case{100, 0.05}, Case{1000, 0.3}, Case{1000, 0.7}, Case{50, 0.5}}) {
-    Stream stream = test_stream(13, Purpose::test_a, static_cast<std::uint32_t>(c.n));
+    Stream stream = test_stream(13, purpose::test_a, static_cast<std::uint32_t>(c.n));
     std::vector<std::uint64_t> draws;
     draws.reserve(kN);
     for (std::size_t i = 0; i < kN; ++i)
@@ -487,20 +489,20 @@ TEST_CASE("streams for different purposes, agents and steps are uncorrelated", "
   std::vector<double> b(kAgents);
 
   for (std::uint32_t i = 0; i < kAgents; ++i) {
-    a[i] = first_uniform(Purpose::test_a, 3, i);
-    b[i] = first_uniform(Purpose::test_b, 3, i);
+    a[i] = first_uniform(purpose::test_a, 3, i);
+    b[i] = first_uniform(purpose::test_b, 3, i);
   }
   const double purposes = correlation(a, b);
 
   for (std::uint32_t i = 0; i < kAgents; ++i)
-    b[i] = first_uniform(Purpose::test_a, 3, i + 1);
+    b[i] = first_uniform(purpose::test_a, 3, i + 1);
   const double agents = correlation(a, b);
 
   for (std::uint32_t i = 0; i < kAgents; ++i)
-    b[i] = first_uniform(Purpose::test_a, 4, i);
+    b[i] = first_uniform(purpose::test_a, 4, i);
   const double steps = correlation(a, b);
 
-  Stream within = test_stream(0, Purpose::test_a, 3);
+  Stream within = test_stream(0, purpose::test_a, 3);
   for (std::uint32_t i = 0; i < kAgents; ++i)
     a[i] = within.uniform();
   const double lag_one = correlation(std::vector<double>(a.begin(), a.end() - 1),

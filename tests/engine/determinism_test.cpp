@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "../support.hpp"
-#include "caresim/engine/simulation.hpp"
+#include "caresim/care/simulation.hpp"
 
 using namespace caresim;
 

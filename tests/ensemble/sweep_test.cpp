@@ -10,8 +10,8 @@
 #include <sstream>
 
 #include "../support.hpp"
-#include "caresim/ensemble/analysis.hpp"
-#include "caresim/ensemble/design.hpp"
+#include "caresim/analysis/design.hpp"
+#include "caresim/analysis/sensitivity.hpp"
 #include "caresim/io/hdf5.hpp"
 
 using caresim::test::quoted;
@@ -59,7 +59,9 @@ std::string lhs_spec(int samples, int replicates, int days = 1) {
 // Catch2 v2 has no skip: this prints a marker that ctest's SKIP_REGULAR_EXPRESSION
 // (tests/CMakeLists.txt) turns into "Skipped", so a test that cannot run never shows as passed.
 // The caller returns right after it.
-void skip_test(const std::string& reason) { WARN("CARESIM_TEST_SKIPPED: " << reason); }
+void skip_test(const std::string& reason) {
+  WARN("CARESIM_TEST_SKIPPED: " << reason);
+}
 
 std::vector<double> read_doubles(const std::filesystem::path& file, const std::string& name) {
   namespace h5 = caresim::io::hdf5;
@@ -258,7 +260,7 @@ TEST_CASE("sweep: the summary of 100000 runs is written fast and pandas and xarr
   std::vector<RunOutcome> outcomes(plan.runs.size());
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     outcomes[i].id = static_cast<std::int64_t>(i);
-    outcomes[i].status = caresim::io::RunStatus::finished;
+    outcomes[i].status = caresim::RunStatus::finished;
     outcomes[i].metrics = {static_cast<double>(i) * 0.5};
   }
   prepare_folder(plan);

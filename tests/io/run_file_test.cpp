@@ -20,12 +20,12 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace hdf5 = caresim::io::hdf5;
-using caresim::io::Attribute;
-using caresim::io::Dimension;
+using caresim::Attribute;
+using caresim::Dimension;
+using caresim::RunLayout;
+using caresim::RunStatus;
+using caresim::SeriesSpec;
 using caresim::io::RunFile;
-using caresim::io::RunLayout;
-using caresim::io::RunStatus;
-using caresim::io::SeriesSpec;
 
 using caresim::test::TempPath;
 

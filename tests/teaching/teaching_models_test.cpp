@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <numeric>
 
+#include "caresim/catalogue/catalogue.hpp"
 #include "caresim/engine/simulator.hpp"
 #include "caresim/scenario/load.hpp"
 #include "caresim/teaching/boolean_network.hpp"

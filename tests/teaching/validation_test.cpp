@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "../test_purposes.hpp"
 #include "caresim/analysis/damage.hpp"
 #include "caresim/analysis/statistics.hpp"
 #include "caresim/core/random.hpp"
@@ -31,7 +32,7 @@ Scenario teaching_scenario(ModelKind kind, int steps, std::uint64_t seed) {
 std::vector<std::uint64_t> distinct_sites(std::size_t n, std::size_t count, std::uint64_t seed) {
   std::vector<std::uint64_t> all(n);
   std::iota(all.begin(), all.end(), 0);
-  Stream pick(seed, Purpose::test_a, 0, 0);
+  Stream pick(seed, purpose::test_a, 0, 0);
   for (std::size_t i = 0; i < count; ++i)
     std::swap(all[i], all[i + pick.below(n - i)]);
   all.resize(count);

@@ -1,7 +1,8 @@
-// caresim analyse: sensitivity analysis of a sweep's summary file (caresim/ensemble/analysis.hpp).
+// caresim analyse: sensitivity analysis of a sweep's summary file
+// (caresim/analysis/sensitivity.hpp).
 #include <fmt/format.h>
 
-#include "caresim/ensemble/analysis.hpp"
+#include "caresim/analysis/sensitivity.hpp"
 #include "command.hpp"
 
 namespace caresim::cli {

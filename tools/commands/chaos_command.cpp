@@ -10,7 +10,7 @@
 #include <memory>
 #include <sstream>
 
-#include "caresim/analysis/phase_diagram.hpp"
+#include "caresim/ensemble/phase_diagram.hpp"
 #include "caresim/scenario/load.hpp"
 #include "command.hpp"
 

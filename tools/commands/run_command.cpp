@@ -7,7 +7,7 @@
 #include <memory>
 #include <optional>
 
-#include "caresim/engine/run.hpp"
+#include "caresim/catalogue/run.hpp"
 #include "caresim/scenario/load.hpp"
 #include "command.hpp"
 
@@ -25,7 +25,7 @@ struct RunArgs {
 };
 
 void print_summary(const RunResult& r, const Scenario& s) {
-  const char* status = r.status == io::RunStatus::finished ? "finished" : "interrupted";
+  const char* status = r.status == RunStatus::finished ? "finished" : "interrupted";
   fmt::print(
       "\ncaresim run of '{}': {} after {} of {} days ({:.2f} s, {:.1f} days/s; city built "
       "in {:.2f} s)\n",
@@ -93,7 +93,7 @@ int execute(RunArgs& a) {
                e.what(), out.string());
     return kExitFailure;
   }
-  if (result.status != io::RunStatus::finished) {
+  if (result.status != RunStatus::finished) {
     progress.finish_line();
     fmt::print(stderr,
                "caresim: stopped by signal {} after {} days; {} is kept, marked unfinished\n",

@@ -44,7 +44,7 @@ std::vector<RunOutcome> merged(const SweepPlan& plan, std::vector<RunOutcome> do
   for (const RunOutcome& o : fresh) {
     if (o.id < 0) continue;
     RunOutcome& slot = done[static_cast<std::size_t>(o.id)];
-    if (slot.id < 0 || slot.status != io::RunStatus::finished) slot = o;
+    if (slot.id < 0 || slot.status != RunStatus::finished) slot = o;
   }
   (void)plan;
   return done;
@@ -56,10 +56,10 @@ int finish(const SweepPlan& plan, const std::vector<RunOutcome>& all, bool quiet
   std::vector<std::int64_t> missing_ids;
   for (std::size_t i = 0; i < all.size(); ++i) {
     if (all[i].id < 0 ||
-        (all[i].status != io::RunStatus::finished && all[i].status != io::RunStatus::failed)) {
+        (all[i].status != RunStatus::finished && all[i].status != RunStatus::failed)) {
       ++missing;
       if (missing_ids.size() < 10) missing_ids.push_back(static_cast<std::int64_t>(i));
-    } else if (all[i].status == io::RunStatus::failed) {
+    } else if (all[i].status == RunStatus::failed) {
       ++failed;
     }
   }
@@ -143,7 +143,7 @@ int execute(const SweepArgs& a) {
       }
       if (!a.collect) {
         for (std::size_t i = first; i < end; ++i) {
-          if (done[i].id < 0 || done[i].status != io::RunStatus::finished) pending.push_back(i);
+          if (done[i].id < 0 || done[i].status != RunStatus::finished) pending.push_back(i);
         }
       }
     } catch (const SweepError& e) {
@@ -174,7 +174,7 @@ int execute(const SweepArgs& a) {
   }
   options.on_done = [&](const RunOutcome& o) {
     manifest->record(o);
-    if (o.status == io::RunStatus::failed && !session) {
+    if (o.status == RunStatus::failed && !session) {
       fmt::print(stderr, "caresim: run {} failed: {}\n", o.id, o.error);
     }
     progress(static_cast<int>(++completed), static_cast<int>(total));
@@ -201,7 +201,7 @@ int execute(const SweepArgs& a) {
   if (a.task) {
     std::size_t failed = 0;
     for (const RunOutcome& o : fresh)
-      failed += o.status == io::RunStatus::failed ? 1 : 0;
+      failed += o.status == RunStatus::failed ? 1 : 0;
     if (!a.quiet) {
       fmt::print("caresim sweep '{}': task {} ran {} runs ({} failed)\n", plan.spec.name, *a.task,
                  fresh.size(), failed);

@@ -3,7 +3,13 @@
 #include <cstdint>
 #include <vector>
 
+#include "caresim/core/random.hpp"
 #include "caresim/engine/simulator.hpp"
+
+namespace caresim::purpose {
+/// Which sites a twin run perturbs (core/random.hpp).
+inline constexpr Purpose twin_run_sites{2060};
+}  // namespace caresim::purpose
 
 namespace caresim::analysis {
 

@@ -5,43 +5,15 @@
 
 namespace caresim {
 
-/// Why a random number is drawn. Every stream is keyed by its purpose, so adding a new decision
-/// never shifts the numbers an existing decision sees. Values are part of the output contract:
-/// never renumber an existing purpose, only append.
-enum class Purpose : std::uint32_t {
-  city_generation = 1,
-  org_layout = 2,
-  staff_layout = 3,
-  initial_ties = 4,
-  citizen_demand = 10,  ///< the citizen health process (events and their outcomes)
-  a_and_e = 11,
-  discharge = 12,
-  coordination = 13,
-  vaccination = 14,
-  citizen_arrival = 15,  ///< a new resident replacing one who died
-  staff_contact = 20,
-  tie_formation = 21,
-  staff_effort = 22,
-  mindset = 23,
-  turnover = 24,
-  intervention = 30,
-  test_a = 1000,  // reserved for tests
-  test_b = 1001,
-  // Teaching models (docs/teaching.md) and twin-run analysis.
-  boolean_network_wiring = 2000,
-  boolean_network_tables = 2001,
-  boolean_network_initial = 2002,
-  threshold_cascade_network = 2010,
-  threshold_cascade_seed = 2011,
-  granovetter_thresholds = 2020,
-  sandpile_drop = 2030,
-  branching_offspring = 2040,
-  fold_noise = 2050,
-  twin_run_sites = 2060,
-  // Interventions with draws of their own (docs/model.md, interventions).
-  coaching = 3000,      ///< who is paired with whom, and when they meet
-  restructure = 3001,   ///< who moves, which ties they lose, their new teams
-  flu_campaign = 3002,  ///< the campaign's extra outreach episodes
+/// Why a random number is drawn: a number that keys the stream, so adding a new decision never
+/// shifts the numbers an existing decision sees. The core lists no purposes: each module declares
+/// the purposes it draws for as constants in namespace caresim::purpose (care/purposes.hpp,
+/// teaching/purposes.hpp, analysis/damage.hpp), and tests/core/purposes_test.cpp checks that no
+/// two are equal. Values are part of the output contract: never renumber one.
+struct Purpose {
+  std::uint32_t value;
+  constexpr explicit Purpose(std::uint32_t v) noexcept : value(v) {}
+  constexpr bool operator==(const Purpose&) const = default;
 };
 
 /// Philox4x32-10 (Salmon, Moraes, Dror & Shaw, SC'11): a counter-based generator. The output
@@ -81,7 +53,7 @@ class Stream {
  public:
   Stream(std::uint64_t seed, Purpose purpose, std::uint32_t step, std::uint32_t agent) noexcept
       : key_{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)},
-        purpose_(static_cast<std::uint32_t>(purpose)),
+        purpose_(purpose.value),
         step_(step),
         agent_(agent) {}
 

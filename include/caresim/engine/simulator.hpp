@@ -7,13 +7,13 @@
 #include <utility>
 #include <vector>
 
-#include "caresim/io/run_file.hpp"
-#include "caresim/scenario/scenario.hpp"
+#include "caresim/engine/output.hpp"
 
 namespace caresim {
 
-/// Anything a run can drive: the care model, or a teaching model. One step is one tick (a day in
-/// the care model). run_scenario, ensembles and twin runs use only this interface.
+/// Anything a run can drive (a model kind of the catalogue, catalogue/catalogue.hpp). One step is
+/// one tick (a day in the care model). run_scenario, ensembles and twin runs use only this
+/// interface.
 class Simulator {
  public:
   virtual ~Simulator() = default;
@@ -26,7 +26,7 @@ class Simulator {
   virtual void step() = 0;
 
   /// Output layout: dimensions and series, in row order.
-  virtual const io::RunLayout& layout() const = 0;
+  virtual const RunLayout& layout() const = 0;
   /// Fills `row` (layout().row_width() values) with the outputs of the step just done.
   virtual void observe(std::span<double> row) const = 0;
   /// Indices into layout().series of the series the end-of-run summary shows.
@@ -36,12 +36,12 @@ class Simulator {
   virtual std::vector<std::pair<std::string, double>> phase_seconds() const = 0;
   /// Tables to write now: called before the first step and after each step (at_end false), and
   /// once when the run ends (at_end true). Default: none.
-  virtual std::vector<io::Table> tables(bool at_end) const {
+  virtual std::vector<Table> tables(bool at_end) const {
     (void)at_end;
     return {};
   }
   /// Extra root attributes describing the built model (population sizes and the like).
-  virtual std::vector<io::Attribute> describe() const = 0;
+  virtual std::vector<Attribute> describe() const = 0;
 
   // Twin runs (damage spreading, analysis/damage.hpp). Optional: a model that does not support
   // them keeps these defaults, which throw std::logic_error("... not supported").
@@ -57,9 +57,5 @@ class Simulator {
   /// scenario (mean |x_A - x_B| over agents; std::invalid_argument otherwise).
   virtual double distance(const Simulator& other) const;
 };
-
-/// Builds the simulator the scenario's `model` names. Throws std::invalid_argument if the
-/// scenario cannot be built.
-std::unique_ptr<Simulator> make_simulator(const Scenario& scenario);
 
 }  // namespace caresim

@@ -46,7 +46,7 @@ class MetricAccumulator {
   MetricAccumulator(std::span<const MetricSpec> metrics, int days);
   /// Resolves series names against the run's layout. Throws std::invalid_argument naming an
   /// unknown series or a column out of range.
-  void bind(const io::RunLayout& layout);
+  void bind(const RunLayout& layout);
   bool bound() const { return !offsets_.empty() || specs_.empty(); }
   /// Feeds the row written for `day`.
   void add(std::int32_t day, std::span<const double> row);
@@ -62,6 +62,6 @@ class MetricAccumulator {
 
 /// Checks every metric's series and column against `layout` (what a sweep checks before it
 /// starts). Returns an empty string if all resolve, else one line naming the first problem.
-std::string check_metrics(std::span<const MetricSpec> metrics, const io::RunLayout& layout);
+std::string check_metrics(std::span<const MetricSpec> metrics, const RunLayout& layout);
 
 }  // namespace caresim::ensemble

@@ -41,7 +41,7 @@ struct PlannedRun {
 /// How one run ended. `metrics` are bitwise the same whichever process or thread ran it.
 struct RunOutcome {
   std::int64_t id = -1;
-  io::RunStatus status = io::RunStatus::running;
+  RunStatus status = RunStatus::running;
   std::vector<double> metrics;
   double seconds = 0.0;      ///< wall time of the whole run: parse, build, simulate, write
   double sim_seconds = 0.0;  ///< of which the simulation loop
@@ -49,7 +49,7 @@ struct RunOutcome {
   /// With RunnerOptions::keep_layout: the run's output layout (series, units, dimensions, labels),
   /// set once the run has written a row, and the names of the model's headline series
   /// (Simulator::headline_series) in its order. Empty otherwise.
-  io::RunLayout layout;
+  RunLayout layout;
   std::vector<std::string> headline;
 };
 

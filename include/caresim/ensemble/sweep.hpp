@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "caresim/ensemble/design.hpp"
+#include "caresim/analysis/design.hpp"
 #include "caresim/ensemble/metrics.hpp"
 #include "caresim/ensemble/runner.hpp"
 

@@ -34,7 +34,7 @@ class BooleanNetwork final : public TeachingModel {
   std::span<std::uint8_t> mutable_states() { return state_; }
 
   void observe(std::span<double> row) const override;
-  std::vector<io::Attribute> describe() const override;
+  std::vector<Attribute> describe() const override;
 
   std::unique_ptr<Simulator> clone() const override;
   std::uint64_t perturbation_sites() const override { return state_.size(); }

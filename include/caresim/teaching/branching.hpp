@@ -33,7 +33,7 @@ class Branching final : public TeachingModel {
   static constexpr std::size_t kSizeClasses = 21;
 
   void observe(std::span<double> row) const override;
-  std::vector<io::Attribute> describe() const override;
+  std::vector<Attribute> describe() const override;
 
  private:
   void advance() override;

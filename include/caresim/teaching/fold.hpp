@@ -22,7 +22,7 @@ class Fold final : public TeachingModel {
   static double drift(double x, double c);
 
   void observe(std::span<double> row) const override;
-  std::vector<io::Attribute> describe() const override;
+  std::vector<Attribute> describe() const override;
 
   std::unique_ptr<Simulator> clone() const override;
   std::uint64_t perturbation_sites() const override { return 1; }

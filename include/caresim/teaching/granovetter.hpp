@@ -22,7 +22,7 @@ class Granovetter final : public TeachingModel {
   std::span<const std::uint8_t> rioting() const { return rioting_; }
 
   void observe(std::span<double> row) const override;
-  std::vector<io::Attribute> describe() const override;
+  std::vector<Attribute> describe() const override;
 
   std::unique_ptr<Simulator> clone() const override;
   std::uint64_t perturbation_sites() const override { return rioting_.size(); }

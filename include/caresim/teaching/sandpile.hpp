@@ -38,7 +38,7 @@ class Sandpile final : public TeachingModel {
   double bulk_mean_height() const;
 
   void observe(std::span<double> row) const override;
-  std::vector<io::Attribute> describe() const override;
+  std::vector<Attribute> describe() const override;
 
   std::unique_ptr<Simulator> clone() const override;
   std::uint64_t perturbation_sites() const override { return height_.size(); }

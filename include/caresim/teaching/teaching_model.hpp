@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "caresim/engine/simulator.hpp"
+#include "caresim/scenario/scenario.hpp"
+#include "caresim/teaching/purposes.hpp"
 
 namespace caresim::teaching {
 
@@ -19,7 +21,7 @@ class TeachingModel : public Simulator {
   int days() const override { return days_; }
   /// Runs the model's update once and advances the step counter.
   void step() final;
-  const io::RunLayout& layout() const override { return layout_; }
+  const RunLayout& layout() const override { return layout_; }
   std::vector<std::size_t> headline_series() const override;
   std::vector<std::pair<std::string, double>> phase_seconds() const override {
     return {{phase_name_, seconds_}};
@@ -28,8 +30,8 @@ class TeachingModel : public Simulator {
  protected:
   /// `series` are the model's outputs in row order; the time axis starts at the scenario's
   /// run.start_date (its unit is "days" by convention, one per step).
-  TeachingModel(const Scenario& scenario, std::string phase_name,
-                std::vector<io::SeriesSpec> series, std::vector<io::Dimension> dimensions = {});
+  TeachingModel(const Scenario& scenario, std::string phase_name, std::vector<SeriesSpec> series,
+                std::vector<Dimension> dimensions = {});
   /// The model's update for step day() (0-based); day() advances after it returns.
   virtual void advance() = 0;
   std::uint64_t seed() const { return seed_; }
@@ -40,7 +42,7 @@ class TeachingModel : public Simulator {
   int days_;
   std::string phase_name_;
   double seconds_ = 0.0;
-  io::RunLayout layout_;
+  RunLayout layout_;
 };
 
 /// Throws std::invalid_argument unless `other` is a T (for distance()).

@@ -4,7 +4,7 @@
 #include <span>
 #include <vector>
 
-#include "caresim/model/ties.hpp"
+#include "caresim/core/ties.hpp"
 #include "caresim/teaching/teaching_model.hpp"
 
 namespace caresim::teaching {
@@ -24,7 +24,7 @@ class ThresholdCascade final : public TeachingModel {
   double active_fraction() const;
 
   void observe(std::span<double> row) const override;
-  std::vector<io::Attribute> describe() const override;
+  std::vector<Attribute> describe() const override;
 
   std::unique_ptr<Simulator> clone() const override;
   std::uint64_t perturbation_sites() const override { return active_.size(); }

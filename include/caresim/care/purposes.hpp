@@ -1,0 +1,31 @@
+#pragma once
+// The random-stream purposes the care model draws for (core/random.hpp). Values are part of the
+// output contract: never renumber one; a new one takes a number no module uses
+// (tests/core/purposes_test.cpp).
+
+#include "caresim/core/random.hpp"
+
+namespace caresim::purpose {
+
+inline constexpr Purpose city_generation{1};
+inline constexpr Purpose org_layout{2};
+inline constexpr Purpose staff_layout{3};
+inline constexpr Purpose initial_ties{4};
+inline constexpr Purpose citizen_demand{10};
+inline constexpr Purpose a_and_e{11};
+inline constexpr Purpose discharge{12};
+inline constexpr Purpose coordination{13};
+inline constexpr Purpose vaccination{14};
+inline constexpr Purpose citizen_arrival{15};
+inline constexpr Purpose staff_contact{20};
+inline constexpr Purpose tie_formation{21};
+inline constexpr Purpose staff_effort{22};
+inline constexpr Purpose mindset{23};
+inline constexpr Purpose turnover{24};
+/// Interventions' draws (cohorts and invitations)
+inline constexpr Purpose intervention{30};
+inline constexpr Purpose coaching{3000};
+inline constexpr Purpose restructure{3001};
+inline constexpr Purpose flu_campaign{3002};
+
+}  // namespace caresim::purpose

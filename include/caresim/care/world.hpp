@@ -1,0 +1,268 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "caresim/care/population.hpp"
+#include "caresim/care/purposes.hpp"
+#include "caresim/core/random.hpp"
+#include "caresim/core/ties.hpp"
+#include "caresim/scenario/scenario.hpp"
+
+namespace caresim {
+
+/// What can happen to a citizen, as drawn by the health process. Order fixes the rate tables.
+enum class CitizenEvent : std::uint8_t {
+  acute_episode,         ///< -> acute state, attends A&E today
+  gp_request,            ///< asks for a GP appointment
+  community_referral,    ///< GP refers to community health (cross-organisation)
+  social_care_request,   ///< asks for a social-care assessment
+  mental_health_crisis,  ///< crisis: mental health with acute / police (cross-organisation)
+  deterioration,         ///< well -> ltc, ltc -> complex, complex -> in care
+  death,                 ///< replaced by a new resident in the same home
+  medically_fit,         ///< in hospital: ready to leave
+};
+inline constexpr std::size_t kCitizenEventCount = 8;
+
+/// Cross-organisation episodes whose success depends on the staff involved.
+enum class Episode : std::uint8_t { discharge, referral, crisis, outreach };
+inline constexpr std::size_t kEpisodeCount = 4;
+inline constexpr std::array<const char*, kEpisodeCount> kEpisodeNames = {"discharge", "referral",
+                                                                         "crisis", "outreach"};
+
+/// What a run is: the scenario's parameters in the form the phases use, and the fixed structure
+/// of the city. Built once when a run starts and immutable after (FLAME GPU's description /
+/// runtime split): phases take it by const reference.
+struct Model {
+  Scenario scenario;
+  Organisations organisations;
+  Neighbourhoods neighbourhoods;
+  std::uint32_t pcn_count = 0;  ///< localities
+  int start_day_of_year = 1;    ///< day of year (1..366) of run.start_date
+
+  /// Ceiling rate (per day) of each event for a citizen in a health state, age band and
+  /// deprivation decile (index decile-1), at the winter peak and with no care effects. Candidate
+  /// events are drawn at the summed ceiling and thinned to the actual rates (exact).
+  std::array<std::array<std::array<std::array<double, kCitizenEventCount>, 10>, kAgeBandCount>,
+             kHealthStateCount>
+      event_ceiling{};
+  std::array<std::array<std::array<double, 10>, kAgeBandCount>, kHealthStateCount> ceiling_total{};
+  double acute_ceiling_factor = 1.0;  ///< (1 + winter amplitude)(1 + largest flu wave)
+
+  std::array<std::uint32_t, kOrgKindCount> first_org_of_kind{};  ///< kNone if absent
+  std::array<std::vector<std::uint32_t>, kOrgKindCount> orgs_of_kind;
+  /// Staff slots of each kind of organisation working in each locality (who can be asked).
+  std::array<std::vector<std::vector<std::uint32_t>>, kOrgKindCount> staff_by_kind_locality;
+  std::vector<std::vector<std::uint32_t>> staff_in_locality;  ///< staff of any kind, by locality
+  std::vector<double> residents_in_locality;
+  std::vector<double> over_65_in_neighbourhood;
+
+  double within_org_daily_retention = 1.0;
+  double cross_org_daily_retention = 1.0;
+  double vision_daily_retention = 1.0;
+  std::uint32_t total_staff = 0;
+
+  /// Seasonal multiplier of acute episodes on a run day, in [1-a, 1+a].
+  double season(int day) const;
+  /// Day of year (1..366) of a run day.
+  int day_of_year(int day) const;
+};
+
+/// The demand calendar: for each simulated day, the citizens whose next candidate event falls on
+/// it. Most citizens have no event on most days, so a step touches only today's bucket.
+struct DemandCalendar {
+  std::vector<std::vector<std::uint32_t>> day_bucket;
+};
+
+/// An attempted cross-organisation episode and its outcome, applied to trust, bias and ties by
+/// the coordination phase in the order attempted.
+struct CoordinationOutcome {
+  std::uint32_t from_staff;
+  std::uint32_t to_staff;
+  std::uint32_t edge;  ///< their tie, or kNone
+  Episode episode;
+  bool success;
+};
+
+/// A recorded mindset adoption: who adopted, on which day, and the tie partner who influenced
+/// them most (kNone if nobody they are tied to had adopted).
+struct Adoption {
+  std::int32_t day;
+  std::uint32_t staff_id;
+  std::uint32_t influencer_id;
+};
+
+/// A member of an intervention's cohort: the staff slot and the id of the person who attended.
+/// A leaver's slot gets a new id, so they drop out of the cohort.
+struct CohortMember {
+  std::uint32_t slot;
+  std::uint32_t id;
+
+  bool operator==(const CohortMember&) const = default;
+};
+
+/// Counts of what happened on the current day, reset at the start of each step.
+struct DailyTallies {
+  std::array<std::uint64_t, kServiceCount> demand{};
+  std::vector<std::uint64_t> demand_by_org;
+  std::vector<std::uint64_t> demand_by_neighbourhood;
+  std::vector<std::uint64_t> a_and_e_by_neighbourhood;
+  std::vector<std::uint64_t> admissions_by_neighbourhood;
+  std::uint64_t a_and_e_within_4h = 0;
+  std::uint64_t a_and_e_last_minute = 0;  ///< within 4 h, leaving in the last 20 minutes
+  std::uint64_t a_and_e_gamed = 0;        ///< breaches pulled inside 4 h by gaming
+  std::uint64_t admissions = 0;
+  std::uint64_t discharges = 0;
+  std::uint64_t deaths = 0;
+  std::uint64_t vaccinations = 0;
+  std::array<std::uint64_t, kEpisodeCount> episodes{};
+  std::array<std::uint64_t, kEpisodeCount> episode_successes{};
+  std::uint64_t ties_formed = 0;
+  std::uint64_t ties_lost = 0;
+  std::uint64_t leavers = 0;
+  std::uint64_t adoptions = 0;
+  std::uint64_t abandonments = 0;
+  std::vector<std::uint64_t> leavers_by_org;
+};
+
+/// A shared system target in force: judged on the system's value of its metric, for the
+/// organisations marked in `judged` (target_regime interventions, docs/model.md).
+struct SharedTarget {
+  TargetSpec target;
+  std::vector<std::uint8_t> judged;  ///< per organisation
+};
+
+/// What the interventions in force set for the day, read by the phases. The interventions phase
+/// resets it to "no intervention" every day before applying the active ones, so an intervention
+/// acts exactly on its active days.
+struct Levers {
+  /// target_regime (scale): multiplier of the inspection of each organisation's targets, by
+  /// metric, indexed [org][metric].
+  std::vector<std::array<double, 8>> inspection_scale;
+  /// target_regime (shared): shared system targets in force.
+  std::vector<SharedTarget> shared_targets;
+  /// resource_shift: share of each kind's system work in localities without priority
+  /// neighbourhoods moved to the priority localities.
+  std::array<double, kOrgKindCount> priority_shift{};
+  /// flu_campaign: vaccination-rate gain in each neighbourhood from today's outreach successes.
+  std::vector<double> flu_outreach_gain;
+  /// day_two_workshop (ABCD), open_space: extra prevention and joint work (staff-days) in each
+  /// locality today, added by the capacity phase to the day's system work.
+  std::vector<double> prevention_extra;
+  std::vector<double> joint_work_extra;
+
+  /// Back to no intervention, for a city of `orgs` organisations, `hoods` neighbourhoods and
+  /// `localities` localities.
+  void reset(std::size_t orgs, std::size_t hoods, std::size_t localities) {
+    inspection_scale.assign(orgs, {1, 1, 1, 1, 1, 1, 1, 1});
+    shared_targets.clear();
+    priority_shift.fill(0.0);
+    flu_outreach_gain.assign(hoods, 0.0);
+    prevention_extra.assign(localities, 0.0);
+    joint_work_extra.assign(localities, 0.0);
+  }
+};
+
+/// Everything that changes during a run. Only phases (and interventions) write it.
+struct State {
+  int day = 0;  ///< the day the next step simulates (days since start)
+  Staff staff;
+  Citizens citizens;
+  TieNetwork ties;
+  DemandCalendar calendar;
+  DailyTallies today;
+  std::uint32_t next_citizen_id = 0;
+  std::uint32_t next_staff_id = 0;
+
+  // Citizens in the acute state today, waiting for the A&E phase, in the order they arrived.
+  std::vector<std::uint32_t> attendances;
+  // Medically fit patients who need a care package, oldest first.
+  std::vector<std::uint32_t> delayed_discharges;
+  std::uint32_t in_hospital = 0;
+  /// Package capacity (packages, 0..1) left over from earlier days: a fraction of a package is
+  /// not lost at midnight, so small and large cities discharge at the same rate per package.
+  double package_credit = 0.0;
+  std::uint32_t in_care = 0;
+
+  // Organisations: capacity today (episodes), demand and backlog of their own service.
+  std::vector<double> capacity;
+  std::vector<double> backlog;
+  std::vector<double> served;
+  /// Each organisation's target metrics, smoothed over a month, indexed [org][metric].
+  std::vector<std::array<double, 8>> metric;
+  std::vector<double> pressure;  ///< target pressure on the organisation, 0..
+  /// Pressure of shared system targets on the organisation, 0..; pulls towards system work.
+  std::vector<double> shared_pressure;
+  Levers levers;               ///< what interventions in force set for the day
+  std::vector<double> gaming;  ///< gaming intensity, 0..1
+  double social_care_budget_per_day = 0;
+  double social_care_spend_per_day = 0;
+  double capacity_cut[kOrgKindCount] = {};  ///< funding cuts in force, share of capacity
+
+  // Localities: system work (staff-days per 1,000 residents per day), smoothed with a lag.
+  std::vector<double> prevention_work;
+  std::vector<double> joint_work;
+  std::vector<double> prevention_coverage;  ///< 0..1
+  std::vector<double> joint_work_level;     ///< 0..1
+  double community_service_level = 1.0;     ///< share of community demand met, smoothed
+
+  // Vaccination (this season), per neighbourhood.
+  std::vector<double> vaccinated_65;
+  double flu_wave = 0.0;  ///< extra share of acute episodes from a flu wave in force
+
+  std::vector<CoordinationOutcome> coordination;
+  std::vector<Adoption> adoptions;  ///< every adoption so far, in order
+
+  // Interventions (docs/model.md 7): what relational interventions leave behind.
+  /// Cohort of each cohort-forming intervention, indexed like scenario.interventions (empty for
+  /// the others, and until it happens).
+  std::vector<std::vector<CohortMember>> cohorts;
+  std::uint64_t problems_solved = 0;  ///< wants met by offers at day-two workshops, cumulative
+  /// Leaders' congruence (leaders_congruence): multiplier of later relational interventions'
+  /// gains; multiplier of workshop participants' vision decay; multiplier of target pressure's
+  /// pull on effort. All 1 without the intervention.
+  double relational_gain = 1.0;
+  double participant_vision_decay = 1.0;
+  double pressure_pull = 1.0;
+
+  // Staged per-staff choices, written by staff_contact and read by tie_update / tie_merge.
+  std::vector<std::uint32_t> chosen_edge;                  ///< edge worked along today, or kNone
+  std::vector<std::uint32_t> proposed_partner;             ///< new tie proposed today, or kNone
+  std::vector<std::array<std::uint32_t, 2>> introduction;  ///< pair introduced today, or kNone
+  std::vector<std::uint32_t> edges_below_floor;  ///< slots below the floor, ascending: dropped
+                                                 ///< at the merge
+  TieChanges staged_ties;                        ///< from coordination, workshops and hires
+  std::vector<float> system_share_next;          ///< double buffer of Staff::system_share
+  std::vector<std::uint8_t> mindset_next;        ///< double buffer of Staff::mindset
+  std::vector<std::uint32_t> influencer;         ///< who influenced today's adopters, per staff
+  std::vector<std::uint8_t> leaving;             ///< drawn by turnover, per staff
+  /// Tie-weighted mean system share of each person's ties at their last review (NaN: never).
+  std::vector<float> peer_share;
+  /// Next day on which each person's mindset may change / they may leave (candidate days of
+  /// the daily Bernoulli processes thinned at their ceiling rates; docs/model.md).
+  std::vector<std::int32_t> mindset_review_day;
+  std::vector<std::int32_t> turnover_review_day;
+};
+
+/// Builds the synthetic city from a scenario: neighbourhoods, organisations, staff, citizens and
+/// the initial tie network. Seeded (run.seed) and deterministic at any thread count.
+struct World {
+  Model model;
+  State state;
+};
+World build_world(const Scenario& scenario);
+
+/// Day of year (1..366) of an ISO date "yyyy-mm-dd"; throws std::invalid_argument if malformed.
+int day_of_year(const std::string& iso_date);
+
+/// Draws the time of citizen i's next candidate event after `now` from its state's ceiling rate
+/// (infinity if its state has no events).
+double next_candidate_time(const Model& model, const Citizens& c, std::uint32_t i, double now,
+                           Stream& rng);
+
+/// Logistic function 1 / (1 + e^-x).
+double logistic(double x);
+
+}  // namespace caresim

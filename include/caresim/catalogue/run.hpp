@@ -1,0 +1,71 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "caresim/io/run_file.hpp"
+#include "caresim/scenario/scenario.hpp"
+
+namespace caresim {
+
+class Simulator;
+
+/// How to carry out one run (what to run is the Scenario).
+struct RunOptions {
+  std::filesystem::path output;  ///< final HDF5 path; written as <output>.part until the end
+  int threads = 0;               ///< worker threads; 0 = all cores. Results do not depend on it.
+  std::string scenario_file;     ///< for provenance
+  std::string command_line;      ///< for provenance
+  /// Set non-zero (e.g. by a signal handler) to stop after the current step; the value is kept as
+  /// the signal number in the result.
+  const std::atomic<int>* stop = nullptr;
+  /// Called after every step with (steps done, steps in the run).
+  std::function<void(int, int)> progress;
+  /// Whether run_scenario caps TBB at `threads` with its own tbb::global_control. That control is
+  /// process-wide, so an ensemble running several runs at once sets false and holds one control
+  /// for the whole process (ensemble/runner.hpp).
+  bool limit_threads = true;
+  /// Called after every step with the output layout, the day just written and its row, so an
+  /// ensemble can reduce a run to summary metrics without reading the file back.
+  std::function<void(const RunLayout&, std::int32_t, std::span<const double>)> on_row;
+  /// Called after every step (after on_row) with the simulator itself, so an analysis can read
+  /// its state or branch twin runs off it (analysis/phase_diagram.hpp). Must not change it.
+  std::function<void(const Simulator&)> on_step;
+};
+
+/// A headline metric summarised over the run.
+struct HeadlineSummary {
+  std::string name;
+  std::string units;
+  double mean = 0.0;
+  double min = 0.0;
+  double max = 0.0;
+  double last = 0.0;
+};
+
+struct RunResult {
+  RunStatus status = RunStatus::running;
+  int steps = 0;         ///< steps simulated and written
+  double seconds = 0.0;  ///< wall time of the simulation loop (without building the city)
+  double build_seconds = 0.0;
+  int signal = 0;  ///< the stop value that interrupted the run, if any
+  std::filesystem::path output;
+  std::vector<HeadlineSummary> headline;
+  std::vector<std::pair<std::string, double>> phase_seconds;
+};
+
+/// Builds the city, runs every step, and writes the HDF5 file as it goes: to <output>.part,
+/// renamed to <output> when the run finishes or is stopped (marked status "interrupted",
+/// finished = 0). If the run fails, the partial file stays at <output>.part marked "failed" and
+/// the exception propagates; an existing <output> is never touched until the final rename.
+RunResult run_scenario(const Scenario& scenario, const RunOptions& options);
+
+/// ISO 8601 UTC timestamp of now, e.g. "2026-11-22T03:14:15Z".
+std::string utc_now();
+
+}  // namespace caresim

@@ -1,0 +1,145 @@
+// a_and_e and discharge: the acute trust's front door and back door.
+#include <algorithm>
+#include <cmath>
+
+#include "care_detail.hpp"
+
+namespace caresim::detail {
+namespace {
+
+/// A&E: today's attendances against today's capacity, and exit block from bed occupancy.
+///   within 4 h (not admitted) ~ Bernoulli(q), q = max / (1 + (N / C / half)^power)
+///   admitted: also needs a bed in time: blocked ~ Bernoulli(logistic((occ - mid) / width))
+///   gaming: a breach is pulled inside 4 h with probability gaming x strength (and counted as a
+///   last-minute departure), as target pressure near the threshold makes staff do.
+class AandE final : public Phase {
+ public:
+  std::string_view name() const override { return "a_and_e"; }
+
+  void run(const Model& model, State& state) const override {
+    const HospitalSettings& h = model.scenario.hospital;
+    const std::uint32_t acute = model.first_org_of_kind[static_cast<std::size_t>(OrgKind::acute)];
+    Citizens& c = state.citizens;
+    DailyTallies& tally = state.today;
+    const double n = static_cast<double>(state.attendances.size());
+    const double capacity = acute == kNone ? 0.0 : state.capacity[acute];
+    const double utilisation = capacity > 0 ? n / capacity : 10.0;
+    const double seen_in_time =
+        h.max_within_4h / (1.0 + std::pow(utilisation / h.utilisation_half, h.utilisation_power));
+    const double occupancy = static_cast<double>(state.in_hospital) / h.beds;
+    const double blocked = logistic((occupancy - h.exit_block_midpoint) / h.exit_block_width);
+    const double gaming = acute == kNone ? 0.0 : state.gaming[acute] * h.gaming_strength;
+    if (acute != kNone) {
+      tally.demand_by_org[acute] += state.attendances.size();
+      state.served[acute] = n;
+    }
+    for (std::uint32_t i : state.attendances) {
+      Stream rng(model.scenario.run.seed, purpose::a_and_e, static_cast<std::uint32_t>(state.day),
+                 c.id[i]);
+      const std::size_t chronic = c.chronic[i];
+      const bool admitted = rng.bernoulli(h.admission_probability[chronic]);
+      bool in_time = rng.bernoulli(seen_in_time);
+      const bool bed_in_time = !rng.bernoulli(blocked);
+      if (admitted) in_time = in_time && bed_in_time;
+      const bool gamed = rng.bernoulli(gaming) && !in_time;
+      const bool last_minute = rng.bernoulli(h.last_minute_share);
+      if (in_time || gamed) ++tally.a_and_e_within_4h;
+      if (gamed) ++tally.a_and_e_gamed;
+      if ((in_time && last_minute) || gamed) ++tally.a_and_e_last_minute;
+      const double now = state.day + 0.5;
+      if (admitted) {
+        c.health[i] = static_cast<std::uint8_t>(Health::hospital);
+        c.next_event_time[i] = now + rng.exponential(1.0 / h.length_of_stay_days[chronic]);
+        ++state.in_hospital;
+        ++tally.admissions;
+        ++tally.admissions_by_neighbourhood[c.neighbourhood[i]];
+      } else {
+        c.health[i] = c.chronic[i];
+        c.next_event_time[i] = next_candidate_time(model, c, i, now, rng);
+      }
+      file_in_calendar(state, i);
+    }
+    state.attendances.clear();
+  }
+};
+
+/// Discharge of medically fit patients who need a care package: in the order they became fit,
+/// while social care has package capacity today, each patient's discharge is a cross-
+/// organisation episode (acute <-> social care in the patient's locality). A success uses one
+/// package and the patient leaves (into care with probability care_home_share); a failed hand-off
+/// wastes half a package's effort and the patient stays another day: a delayed discharge.
+/// Social care rations packages when its spend runs over budget. Over full occupancy, the trust
+/// escalates: delayed patients move to interim care beds. Up to one package of capacity left at
+/// the end of the day carries over to the next (package_credit).
+class Discharge final : public Phase {
+ public:
+  std::string_view name() const override { return "discharge"; }
+
+  void run(const Model& model, State& state) const override {
+    const HospitalSettings& h = model.scenario.hospital;
+    Citizens& c = state.citizens;
+    double packages = 0.0;
+    for (std::uint32_t o : model.orgs_of_kind[static_cast<std::size_t>(OrgKind::social_care)]) {
+      packages += state.capacity[o] * model.scenario.services.social_care_package_share;
+    }
+    const double overspend =
+        state.social_care_budget_per_day > 0
+            ? state.social_care_spend_per_day / state.social_care_budget_per_day - 1.0
+            : 0.0;
+    packages *= 1.0 - std::clamp(overspend * h.rationing_slope, 0.0, 0.3);
+    packages += state.package_credit;
+    const double occupancy = static_cast<double>(state.in_hospital) / h.beds;
+    const double escalate = std::min(0.5, h.escalation * std::max(0.0, occupancy - 1.0));
+    std::vector<std::uint32_t> still_waiting;
+    still_waiting.reserve(state.delayed_discharges.size());
+    for (std::uint32_t i : state.delayed_discharges) {
+      Stream rng(model.scenario.run.seed, purpose::discharge, static_cast<std::uint32_t>(state.day),
+                 c.id[i]);
+      rng.next_u64();                 // the first value decided the need for a package
+      if (rng.bernoulli(escalate)) {  // an interim care bed, for want of a hospital bed
+        --state.in_hospital;
+        ++state.today.discharges;
+        c.health[i] = static_cast<std::uint8_t>(Health::in_care);
+        ++state.in_care;
+        c.next_event_time[i] = next_candidate_time(model, c, i, state.day + 0.5, rng);
+        file_in_calendar(state, i);
+        continue;
+      }
+      if (packages < 1.0) {
+        still_waiting.push_back(i);
+        continue;
+      }
+      const std::uint32_t locality = model.neighbourhoods.pcn[c.neighbourhood[i]];
+      if (!attempt_coordination(model, state, Episode::discharge, OrgKind::acute,
+                                OrgKind::social_care, locality, rng)) {
+        packages -= 0.5;
+        still_waiting.push_back(i);
+        continue;
+      }
+      packages -= 1.0;
+      --state.in_hospital;
+      ++state.today.discharges;
+      if (rng.bernoulli(h.care_home_share)) {
+        c.health[i] = static_cast<std::uint8_t>(Health::in_care);
+        ++state.in_care;
+      } else {
+        c.health[i] = c.chronic[i];
+      }
+      c.next_event_time[i] = next_candidate_time(model, c, i, state.day + 0.5, rng);
+      file_in_calendar(state, i);
+    }
+    state.delayed_discharges = std::move(still_waiting);
+    state.package_credit = std::min(packages, 1.0);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Phase> make_a_and_e_phase() {
+  return std::make_unique<AandE>();
+}
+std::unique_ptr<Phase> make_discharge_phase() {
+  return std::make_unique<Discharge>();
+}
+
+}  // namespace caresim::detail

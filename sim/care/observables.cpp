@@ -1,0 +1,296 @@
+// The standard output series of a care-model run. Adding a series is adding one entry here; the
+// HDF5 layout, the row order and the summary all follow from this list.
+#include <cstdint>
+
+#include "caresim/care/simulation.hpp"
+
+namespace caresim {
+namespace {
+
+constexpr int kOrganisationDim = 0;
+constexpr int kNeighbourhoodDim = 1;
+
+double ratio(double num, double den) {
+  return den > 0 ? num / den : 0.0;
+}
+double count(std::uint64_t x) {
+  return static_cast<double>(x);
+}
+double attendances(const State& st) {
+  return count(st.today.demand[static_cast<std::size_t>(Service::a_and_e)]);
+}
+double total_staff(const Observation& o) {
+  return static_cast<double>(o.state.staff.size());
+}
+double sum(const std::vector<double>& v) {
+  double s = 0.0;
+  for (double x : v)
+    s += x;
+  return s;
+}
+
+using Fill = std::function<void(const Observation&, std::span<double>)>;
+
+Observable scalar(std::string name, std::string units, std::string description, bool headline,
+                  std::function<double(const Observation&)> value) {
+  return {{std::move(name), std::move(units), std::move(description)},
+          headline,
+          [value = std::move(value)](const Observation& o, std::span<double> out) {
+            out[0] = value(o);
+          }};
+}
+
+Observable per_org(std::string name, std::string units, std::string description,
+                   std::function<double(const Observation&, std::size_t)> value) {
+  return {{std::move(name), std::move(units), std::move(description), kOrganisationDim},
+          false,
+          [value = std::move(value)](const Observation& o, std::span<double> out) {
+            for (std::size_t i = 0; i < out.size(); ++i)
+              out[i] = value(o, i);
+          }};
+}
+
+Observable per_neighbourhood(std::string name, std::string units, std::string description,
+                             std::function<double(const Observation&, std::size_t)> value) {
+  return {{std::move(name), std::move(units), std::move(description), kNeighbourhoodDim},
+          false,
+          [value = std::move(value)](const Observation& o, std::span<double> out) {
+            for (std::size_t i = 0; i < out.size(); ++i)
+              out[i] = value(o, i);
+          }};
+}
+
+double health_share(const Observation& o, Health h) {
+  return ratio(o.citizens.total[static_cast<std::size_t>(h)],
+               static_cast<double>(o.state.citizens.size()));
+}
+
+}  // namespace
+
+std::vector<Observable> standard_observables(const Model& model) {
+  (void)model;
+  std::vector<Observable> v;
+  // Headline: the acute trust's front door and back door.
+  v.push_back(scalar("a_and_e_4h", "1", "share of A&E attendances within 4 hours", true,
+                     [](const Observation& o) {
+                       return ratio(count(o.state.today.a_and_e_within_4h), attendances(o.state));
+                     }));
+  v.push_back(scalar("a_and_e_attendances", "day-1", "A&E attendances in the day", true,
+                     [](const Observation& o) { return attendances(o.state); }));
+  v.push_back(scalar(
+      "a_and_e_attendances_per_100k", "per 100000 residents per day",
+      "A&E attendances in the day per 100,000 residents", true, [](const Observation& o) {
+        return 1e5 * ratio(attendances(o.state), static_cast<double>(o.state.citizens.size()));
+      }));
+  v.push_back(scalar("a_and_e_admitted_share", "1", "share of A&E attendances admitted", true,
+                     [](const Observation& o) {
+                       return ratio(count(o.state.today.admissions), attendances(o.state));
+                     }));
+  v.push_back(scalar("a_and_e_last_minute_share", "1",
+                     "share of within-4h attendances leaving in the last 20 minutes (gaming)", true,
+                     [](const Observation& o) {
+                       return ratio(count(o.state.today.a_and_e_last_minute),
+                                    count(o.state.today.a_and_e_within_4h));
+                     }));
+  v.push_back(scalar("a_and_e_gamed", "day-1", "breaches pulled inside 4 hours by gaming", false,
+                     [](const Observation& o) { return count(o.state.today.a_and_e_gamed); }));
+  v.push_back(
+      scalar("bed_occupancy", "1",
+             "occupied share of general and acute beds (over 1 when escalation beds are open)",
+             true, [](const Observation& o) {
+               return ratio(o.state.in_hospital, o.model.scenario.hospital.beds);
+             }));
+  v.push_back(scalar(
+      "delayed_discharges", "1",
+      "medically fit patients waiting for a care package to leave hospital", true,
+      [](const Observation& o) { return static_cast<double>(o.state.delayed_discharges.size()); }));
+  v.push_back(scalar("delayed_discharge_share_of_beds", "1",
+                     "beds held by medically fit patients, share of all beds", true,
+                     [](const Observation& o) {
+                       return ratio(static_cast<double>(o.state.delayed_discharges.size()),
+                                    o.model.scenario.hospital.beds);
+                     }));
+  v.push_back(scalar("flu_uptake_65", "1", "share of over-65s vaccinated against flu this season",
+                     true, [](const Observation& o) {
+                       return ratio(sum(o.state.vaccinated_65),
+                                    sum(o.model.over_65_in_neighbourhood));
+                     }));
+  v.push_back(scalar(
+      "system_minded_share", "1", "share of staff holding the system-leadership mindset", true,
+      [](const Observation& o) { return ratio(sum(o.staff.mindset), total_staff(o)); }));
+  v.push_back(scalar(
+      "mean_system_share", "1", "mean share of staff effort spent on system work", true,
+      [](const Observation& o) { return ratio(sum(o.staff.system_share), total_staff(o)); }));
+  v.push_back(
+      scalar("cross_org_strength_share", "1",
+             "share of all tie strength held by ties that cross organisations", true,
+             [](const Observation& o) { return ratio(o.ties.cross_strength, o.ties.strength); }));
+  v.push_back(scalar("coordination_success_rate", "1",
+                     "share of cross-organisation episodes that succeeded in the day", true,
+                     [](const Observation& o) {
+                       double tries = 0, wins = 0;
+                       for (std::size_t k = 0; k < kEpisodeCount; ++k) {
+                         tries += count(o.state.today.episodes[k]);
+                         wins += count(o.state.today.episode_successes[k]);
+                       }
+                       return ratio(wins, tries);
+                     }));
+  v.push_back(scalar("staff_turnover_annualised", "year-1",
+                     "leavers in the day as an annual rate (leavers x 365.25 / staff)", true,
+                     [](const Observation& o) {
+                       return 365.25 * ratio(count(o.state.today.leavers), total_staff(o));
+                     }));
+  v.push_back(scalar("social_care_budget_ratio", "1", "social-care spend / budget", true,
+                     [](const Observation& o) {
+                       return ratio(o.state.social_care_spend_per_day,
+                                    o.state.social_care_budget_per_day);
+                     }));
+  v.push_back(scalar("problems_solved", "1",
+                     "wants met by offers at day-two workshops since the start (cumulative)", true,
+                     [](const Observation& o) { return count(o.state.problems_solved); }));
+  // Flows.
+  for (std::size_t k = 0; k < kEpisodeCount; ++k) {
+    v.push_back(scalar(std::string("coordination_success_") + kEpisodeNames[k], "1",
+                       std::string("share of ") + kEpisodeNames[k] + " episodes that succeeded",
+                       false, [k](const Observation& o) {
+                         return ratio(count(o.state.today.episode_successes[k]),
+                                      count(o.state.today.episodes[k]));
+                       }));
+  }
+  const auto flow = [&](std::string name, std::string description, auto field) {
+    v.push_back(scalar(std::move(name), "day-1", std::move(description), false,
+                       [field](const Observation& o) { return count(field(o.state.today)); }));
+  };
+  flow("admissions", "emergency admissions in the day",
+       [](const DailyTallies& t) { return t.admissions; });
+  flow("discharges", "discharges in the day", [](const DailyTallies& t) { return t.discharges; });
+  flow("gp_appointment_requests", "requests for a GP appointment",
+       [](const DailyTallies& t) { return t.demand[static_cast<std::size_t>(Service::gp)]; });
+  flow("community_referrals", "referrals to community health services", [](const DailyTallies& t) {
+    return t.demand[static_cast<std::size_t>(Service::community)];
+  });
+  flow("social_care_requests", "requests for a social-care assessment", [](const DailyTallies& t) {
+    return t.demand[static_cast<std::size_t>(Service::social_care)];
+  });
+  flow("mental_health_crises", "mental-health crises", [](const DailyTallies& t) {
+    return t.demand[static_cast<std::size_t>(Service::mental_health_crisis)];
+  });
+  flow("deaths", "deaths (each replaced by a new resident)",
+       [](const DailyTallies& t) { return t.deaths; });
+  flow("vaccinations", "flu vaccinations of over-65s",
+       [](const DailyTallies& t) { return t.vaccinations; });
+  flow("mindset_adoptions", "staff adopting the system-leadership mindset",
+       [](const DailyTallies& t) { return t.adoptions; });
+  flow("mindset_abandonments", "staff abandoning the mindset",
+       [](const DailyTallies& t) { return t.abandonments; });
+  flow("leavers", "staff leaving (each replaced by a new hire)",
+       [](const DailyTallies& t) { return t.leavers; });
+  flow("ties_formed", "new ties among staff", [](const DailyTallies& t) { return t.ties_formed; });
+  flow("ties_lost", "ties removed: decayed below the floor or left with a leaver",
+       [](const DailyTallies& t) { return t.ties_lost; });
+  // Stocks.
+  v.push_back(scalar("prevalence_ltc", "1", "share of citizens with a long-term condition", false,
+                     [](const Observation& o) { return health_share(o, Health::ltc); }));
+  v.push_back(scalar("prevalence_complex", "1", "share of citizens complex/frail", false,
+                     [](const Observation& o) { return health_share(o, Health::complex); }));
+  v.push_back(scalar("in_care", "1", "citizens in care", false, [](const Observation& o) {
+    return o.citizens.total[static_cast<std::size_t>(Health::in_care)];
+  }));
+  v.push_back(scalar("ties", "1", "ties among staff", false,
+                     [](const Observation& o) { return o.ties.ties; }));
+  v.push_back(
+      scalar("mean_ties_per_staff", "1", "mean number of ties a staff member holds", false,
+             [](const Observation& o) { return ratio(2.0 * o.ties.ties, total_staff(o)); }));
+  v.push_back(scalar("mean_tie_strength", "1", "mean strength of ties among staff (0..1)", false,
+                     [](const Observation& o) { return ratio(o.ties.strength, o.ties.ties); }));
+  v.push_back(scalar("cross_org_ties", "1", "ties between staff of different organisations", false,
+                     [](const Observation& o) { return o.ties.cross_ties; }));
+  v.push_back(
+      scalar("mean_trust", "1", "mean trust of staff in other organisations", false,
+             [](const Observation& o) { return ratio(sum(o.staff.trust), total_staff(o)); }));
+  v.push_back(
+      scalar("mean_out_group_bias", "1", "mean out-group bias ('they') of staff", false,
+             [](const Observation& o) { return ratio(sum(o.staff.bias), total_staff(o)); }));
+  v.push_back(
+      scalar("mean_vision", "1", "mean shared vision of staff", false,
+             [](const Observation& o) { return ratio(sum(o.staff.vision), total_staff(o)); }));
+  v.push_back(
+      scalar("mean_energy", "1", "mean energy (wellbeing) of staff", false,
+             [](const Observation& o) { return ratio(sum(o.staff.energy), total_staff(o)); }));
+  v.push_back(scalar("demand_season_factor", "1", "seasonal multiplier of acute episodes", false,
+                     [](const Observation& o) { return o.model.season(o.state.day - 1); }));
+  // Per organisation.
+  v.push_back(per_org("org_capacity", "day-1", "episodes the organisation can handle in a day",
+                      [](const Observation& o, std::size_t i) { return o.state.capacity[i]; }));
+  v.push_back(per_org(
+      "org_demand", "day-1", "demand arriving at the organisation in the day",
+      [](const Observation& o, std::size_t i) { return count(o.state.today.demand_by_org[i]); }));
+  v.push_back(per_org("org_backlog", "1", "episodes waiting for the organisation's service",
+                      [](const Observation& o, std::size_t i) { return o.state.backlog[i]; }));
+  v.push_back(per_org("org_pressure", "1", "target pressure on the organisation (0 = none)",
+                      [](const Observation& o, std::size_t i) { return o.state.pressure[i]; }));
+  v.push_back(per_org("org_system_share", "1", "mean share of its staff's effort on system work",
+                      [](const Observation& o, std::size_t i) {
+                        return ratio(o.staff.system_share[i], o.staff.staff[i]);
+                      }));
+  v.push_back(per_org("org_system_minded_share", "1", "share of its staff with the mindset",
+                      [](const Observation& o, std::size_t i) {
+                        return ratio(o.staff.mindset[i], o.staff.staff[i]);
+                      }));
+  v.push_back(per_org("org_energy", "1", "mean energy of its staff",
+                      [](const Observation& o, std::size_t i) {
+                        return ratio(o.staff.energy[i], o.staff.staff[i]);
+                      }));
+  v.push_back(per_org(
+      "org_leavers", "day-1", "its staff leaving in the day",
+      [](const Observation& o, std::size_t i) { return count(o.state.today.leavers_by_org[i]); }));
+  v.push_back(per_org("org_mean_tie_strength", "1", "mean strength of the ties its staff hold",
+                      [](const Observation& o, std::size_t i) {
+                        return ratio(o.ties.org_strength[i], o.ties.org_ties[i]);
+                      }));
+  v.push_back(per_org("org_cross_org_strength_share", "1",
+                      "share of its staff's tie strength that crosses to other organisations",
+                      [](const Observation& o, std::size_t i) {
+                        return ratio(o.ties.org_cross_strength[i], o.ties.org_strength[i]);
+                      }));
+  // Per neighbourhood.
+  v.push_back(per_neighbourhood(
+      "neighbourhood_a_and_e_per_100k", "per 100000 residents per day",
+      "A&E attendances in the day per 100,000 residents", [](const Observation& o, std::size_t i) {
+        return 1e5 * ratio(count(o.state.today.a_and_e_by_neighbourhood[i]),
+                           o.model.neighbourhoods.residents[i]);
+      }));
+  v.push_back(per_neighbourhood("neighbourhood_admissions_per_100k", "per 100000 residents per day",
+                                "emergency admissions in the day per 100,000 residents",
+                                [](const Observation& o, std::size_t i) {
+                                  return 1e5 *
+                                         ratio(count(o.state.today.admissions_by_neighbourhood[i]),
+                                               o.model.neighbourhoods.residents[i]);
+                                }));
+  v.push_back(per_neighbourhood("neighbourhood_demand_per_1000", "per 1000 residents per day",
+                                "demand for all services in the day per 1,000 residents",
+                                [](const Observation& o, std::size_t i) {
+                                  return 1e3 *
+                                         ratio(count(o.state.today.demand_by_neighbourhood[i]),
+                                               o.model.neighbourhoods.residents[i]);
+                                }));
+  v.push_back(per_neighbourhood(
+      "neighbourhood_complex_prevalence", "1", "share of residents complex/frail",
+      [](const Observation& o, std::size_t i) {
+        return ratio(o.citizens.by_neighbourhood[i][static_cast<std::size_t>(Health::complex)],
+                     o.model.neighbourhoods.residents[i]);
+      }));
+  v.push_back(per_neighbourhood(
+      "neighbourhood_flu_uptake_65", "1", "share of over-65s vaccinated this season",
+      [](const Observation& o, std::size_t i) {
+        return ratio(o.state.vaccinated_65[i], o.model.over_65_in_neighbourhood[i]);
+      }));
+  v.push_back(per_neighbourhood("neighbourhood_prevention_coverage", "1",
+                                "prevention reaching the neighbourhood's locality (0..1)",
+                                [](const Observation& o, std::size_t i) {
+                                  return o.state.prevention_coverage[o.model.neighbourhoods.pcn[i]];
+                                }));
+  return v;
+}
+
+}  // namespace caresim

@@ -1,0 +1,152 @@
+#include "caresim/catalogue/run.hpp"
+
+#include <fmt/format.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/info.h>
+
+#include <chrono>
+#include <ctime>
+#include <limits>
+#include <memory>
+#include <optional>
+
+#include "caresim/catalogue/catalogue.hpp"
+#include "caresim/engine/simulator.hpp"
+#include "caresim/scenario/load.hpp"
+#include "caresim/version.hpp"
+
+namespace caresim {
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
+  using clock = std::chrono::steady_clock;
+  std::optional<tbb::global_control> threads;
+  const int thread_count = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  if (options.limit_threads) {
+    threads.emplace(tbb::global_control::max_allowed_parallelism,
+                    static_cast<std::size_t>(thread_count));
+  }
+
+  RunResult result;
+  result.output = options.output;
+  const auto build_start = clock::now();
+  const std::unique_ptr<Simulator> simulator = make_simulator(scenario);
+  Simulator& sim = *simulator;
+  result.build_seconds = std::chrono::duration<double>(clock::now() - build_start).count();
+
+  std::filesystem::path part = options.output;
+  part += ".part";
+  auto file = std::make_unique<io::RunFile>(part, sim.layout());
+  const std::string started = utc_now();
+  std::vector<Attribute> provenance = {
+      Attribute::of("title", fmt::format("caresim run of scenario '{}'", scenario.name)),
+      Attribute::of("Conventions", std::string("CF-1.8")),
+      Attribute::of("caresim_version", std::string(kVersion)),
+      Attribute::of("git_commit", std::string(kGitCommit)),
+      Attribute::of("scenario", to_yaml(scenario)),
+      Attribute::of("scenario_name", scenario.name),
+      Attribute::of("scenario_file", options.scenario_file),
+      Attribute::of("command_line", options.command_line),
+      Attribute::of("seed", static_cast<std::int64_t>(scenario.run.seed)),
+      Attribute::of("threads", static_cast<std::int64_t>(thread_count)),
+      Attribute::of("steps_requested", static_cast<std::int64_t>(scenario.run.days)),
+      Attribute::of("start_time", started),
+  };
+  for (Attribute& a : sim.describe())
+    provenance.push_back(std::move(a));
+  file->set_attributes(provenance);
+
+  // Running summaries of the headline series, so nothing is held per step.
+  std::vector<std::size_t> headline_offsets;
+  {
+    const RunLayout& layout = sim.layout();
+    std::vector<std::size_t> offset_of(layout.series.size());
+    std::size_t offset = 0;
+    for (std::size_t i = 0; i < layout.series.size(); ++i) {
+      offset_of[i] = offset;
+      const int dim = layout.series[i].dimension;
+      offset += dim < 0 ? 1 : layout.dimensions[static_cast<std::size_t>(dim)].labels.size();
+    }
+    for (std::size_t i : sim.headline_series()) {
+      headline_offsets.push_back(offset_of[i]);
+      result.headline.push_back({layout.series[i].name, layout.series[i].units, 0.0,
+                                 std::numeric_limits<double>::infinity(),
+                                 -std::numeric_limits<double>::infinity(), 0.0});
+    }
+  }
+
+  std::vector<double> row(sim.layout().row_width());
+  const int days = sim.days();
+  const int flush_every = scenario.run.flush_every_days;
+  const auto loop_start = clock::now();
+  double observe_seconds = 0.0, write_seconds = 0.0;
+  try {
+    for (const Table& table : sim.tables(false))
+      file->write_table(table);
+    while (sim.day() < days) {
+      if (options.stop != nullptr && options.stop->load() != 0) {
+        result.signal = options.stop->load();
+        break;
+      }
+      sim.step();
+      const auto observe_start = clock::now();
+      sim.observe(row);
+      const auto write_start = clock::now();
+      file->append(sim.day() - 1, row);
+      for (const Table& table : sim.tables(false))
+        file->write_table(table);
+      if (options.on_row) options.on_row(sim.layout(), sim.day() - 1, row);
+      if (options.on_step) options.on_step(sim);
+      for (std::size_t h = 0; h < headline_offsets.size(); ++h) {
+        HeadlineSummary& s = result.headline[h];
+        const double x = row[headline_offsets[h]];
+        s.mean += x;
+        s.min = std::min(s.min, x);
+        s.max = std::max(s.max, x);
+        s.last = x;
+      }
+      if (sim.day() % flush_every == 0) file->flush();
+      const auto write_end = clock::now();
+      observe_seconds += std::chrono::duration<double>(write_start - observe_start).count();
+      write_seconds += std::chrono::duration<double>(write_end - write_start).count();
+      if (options.progress) options.progress(sim.day(), days);
+    }
+    result.steps = sim.day();
+    result.seconds = std::chrono::duration<double>(clock::now() - loop_start).count();
+    for (HeadlineSummary& s : result.headline) {
+      if (result.steps > 0) s.mean /= result.steps;
+    }
+    result.phase_seconds = sim.phase_seconds();
+    result.phase_seconds.emplace_back("observe", observe_seconds);
+    result.phase_seconds.emplace_back("write", write_seconds);
+    result.status = result.steps == days ? RunStatus::finished : RunStatus::interrupted;
+    for (const Table& table : sim.tables(true))
+      file->write_table(table);
+    file->set_attributes(
+        {Attribute::of("end_time", utc_now()), Attribute::of("wall_seconds", result.seconds)});
+    file->close(result.status);
+    file.reset();
+    std::filesystem::rename(part, options.output);
+  } catch (...) {
+    if (file) {
+      try {
+        file->set_attributes({Attribute::of("end_time", utc_now())});
+        file->close(RunStatus::failed);
+      } catch (...) {
+        // The original error is the one to report.
+      }
+    }
+    throw;
+  }
+  return result;
+}
+
+}  // namespace caresim
