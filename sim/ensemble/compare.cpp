@@ -13,7 +13,9 @@
 #include <set>
 #include <stdexcept>
 
+#include "caresim/catalogue/catalogue.hpp"
 #include "caresim/core/random.hpp"
+#include "caresim/engine/simulator.hpp"
 #include "caresim/io/hdf5.hpp"
 #include "caresim/scenario/load.hpp"
 #include "compare_detail.hpp"
@@ -113,36 +115,41 @@ void check_comparison(std::span<const CompareArm> arms, const CompareOptions& op
   }
 }
 
-Comparison run_comparison(std::span<const CompareArm> arms, const CompareOptions& options) {
+ComparisonRun run_comparison(const Backend& backend, std::span<const CompareArm> arms,
+                             const CompareOptions& options) {
   check_comparison(arms, options);
   const auto start = std::chrono::steady_clock::now();
   const std::vector<std::string> overrides = arm_overrides(options);
-  Comparison c;
+  ComparisonRun out;
+  Comparison& c = out.comparison;
   c.overrides = options.overrides;
   c.command_line = options.command_line;
   c.replicates = options.replicates;
   c.window = options.window;
   c.confidence = options.confidence;
-  std::vector<BaseScenario> bases;
+  EnsemblePlan plan;
+  plan.command = "compare";
+  plan.folder = std::filesystem::absolute(options.scratch).lexically_normal();
+  plan.task_command = options.task_command;
+  plan.working_directory = options.working_directory;
   for (const CompareArm& arm : arms) {
     const Scenario s = parse_scenario(arm.base.yaml_text, arm.base.source_name, overrides);
     c.arms.push_back(arm.name);
     c.arm_files.push_back(arm.base.source_name);
     c.arm_texts.push_back(arm.base.yaml_text);
     c.arm_scenarios.push_back(to_yaml(s));
-    if (bases.empty()) {
+    if (plan.bases.empty()) {
       c.days = s.run.days;
       c.start_date = s.run.start_date;
       c.base_seed = s.run.seed;
     }
-    bases.push_back(arm.base);
+    plan.bases.push_back(arm.base);
   }
+  plan.name = fmt::format("{}", fmt::join(c.arms, "_vs_"));
   const auto R = static_cast<std::size_t>(options.replicates);
   for (std::size_t r = 0; r < R; ++r)
     c.seeds.push_back(mix_seed(c.base_seed, r));
 
-  std::filesystem::create_directories(options.scratch);
-  std::vector<PlannedRun> runs;
   for (std::size_t a = 0; a < arms.size(); ++a) {
     for (std::size_t r = 0; r < R; ++r) {
       PlannedRun run;
@@ -151,20 +158,22 @@ Comparison run_comparison(std::span<const CompareArm> arms, const CompareOptions
       run.seed = c.seeds[r];
       run.overrides = overrides;
       run.overrides.push_back("run.seed=" + std::to_string(run.seed));
-      run.output = options.scratch / fmt::format("{}_r{:03d}.h5", arms[a].name, r);
+      run.output = plan.folder / fmt::format("{}_r{:03d}.h5", arms[a].name, r);
       c.run_files.push_back(run.output);
-      runs.push_back(std::move(run));
+      plan.runs.push_back(std::move(run));
     }
   }
+  plan.hash = plan_hash(plan);
   RunnerOptions runner;
   runner.threads = options.threads;
   runner.stop = options.stop;
   runner.command_line = options.command_line;
   runner.on_done = options.on_done;
-  runner.keep_layout = true;
-  c.outcomes =
-      run_local(std::span<const BaseScenario>(bases), runs, std::span<const MetricSpec>{}, runner);
+  out.result = backend.run(plan, runner);
   c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  c.outcomes = out.result.outcomes;
+  if (out.result.stage != EnsembleStage::done) return out;
+  const std::vector<PlannedRun>& runs = plan.runs;
   if (!complete(c)) {
     for (std::size_t i = 0; i < c.outcomes.size(); ++i) {
       if (c.outcomes[i].status == RunStatus::failed) {
@@ -173,12 +182,28 @@ Comparison run_comparison(std::span<const CompareArm> arms, const CompareOptions
                                              c.outcomes[i].error));
       }
     }
-    return c;  // stopped
+    return out;  // stopped
+  }
+
+  // Each arm's output layout and the model's headline series, from the model as its first
+  // replicate built it: the same whichever process ran the runs (outcomes read back from a
+  // manifest carry no layout).
+  std::vector<std::string> headline;
+  for (std::size_t a = 0; a < arms.size(); ++a) {
+    const Scenario s =
+        parse_scenario(arms[a].base.yaml_text, arms[a].base.source_name, runs[a * R].overrides);
+    const std::unique_ptr<Simulator> simulator = make_simulator(s);
+    RunOutcome& first = c.outcomes[a * R];
+    first.layout = simulator->layout();
+    if (a == 0) {
+      for (const std::size_t i : simulator->headline_series())
+        headline.push_back(first.layout.series[i].name);
+    }
   }
 
   // The compared series: the model's headline series, which every arm must write.
   const RunOutcome& first = c.outcomes.front();
-  c.metrics = first.headline;
+  c.metrics = headline;
   for (const std::string& name : c.metrics) {
     for (const SeriesSpec& spec : first.layout.series) {
       if (spec.name == name) {
@@ -208,7 +233,15 @@ Comparison run_comparison(std::span<const CompareArm> arms, const CompareOptions
     }
   }
   detail::compute_statistics(c, daily);
-  return c;
+  return out;
+}
+
+Comparison run_comparison(std::span<const CompareArm> arms, const CompareOptions& options) {
+  BackendOptions local;
+  local.mode = BackendMode::local;
+  local.fresh = true;
+  const Backend backend(local);
+  return run_comparison(backend, arms, options).comparison;
 }
 
 bool complete(const Comparison& c) {

@@ -67,6 +67,7 @@ struct SlurmOptions {
 /// Which backend runs the plan.
 enum class BackendMode : std::uint8_t {
   automatic,   ///< over MPI if started by mpirun/srun (and built with MPI), else this machine
+  local,       ///< this machine only, even under mpirun (for in-process helpers and tests)
   emit_slurm,  ///< write the array script and task map; run nothing
   slurm_task,  ///< run one array task's share (BackendOptions::task)
   collect,     ///< run nothing; read every task's manifest
