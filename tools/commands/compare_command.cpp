@@ -84,6 +84,11 @@ int execute(const CompareArgs& a) {
   options.command_line = g_command_line;
   options.stop = &stop_signal();
   options.task_command = task_command(a);
+  // The file records the command as run in one go, so --collect gives the local run's bytes.
+  if (mode == BackendMode::collect) {
+    const auto at = options.command_line.rfind(" --collect");
+    if (at != std::string::npos) options.command_line.erase(at, 10);
+  }
   options.working_directory = std::filesystem::current_path();
   if (backend->ranks() > 1 && a.threads == 0) options.threads = 1;
   try {
