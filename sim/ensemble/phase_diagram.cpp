@@ -136,9 +136,22 @@ void check_phase_axes(const ensemble::BaseScenario& base, const PhaseDiagramOpti
 }
 
 PhaseDiagram phase_diagram(const ensemble::BaseScenario& base, const PhaseDiagramOptions& options) {
+  ensemble::BackendOptions local;
+  local.mode = ensemble::BackendMode::local;
+  local.fresh = true;
+  const ensemble::Backend backend(local);
+  PhaseDiagramRun run = phase_diagram(backend, base, options);
+  std::error_code ec;
+  std::filesystem::remove_all(options.scratch, ec);
+  return std::move(run.diagram);
+}
+
+PhaseDiagramRun phase_diagram(const ensemble::Backend& backend, const ensemble::BaseScenario& base,
+                              const PhaseDiagramOptions& options) {
   check_phase_axes(base, options);
+  PhaseDiagramRun out;
   const Scenario scenario = parse_scenario(base.yaml_text, base.source_name, options.overrides);
-  PhaseDiagram d;
+  PhaseDiagram& d = out.diagram;
   d.axes = options.axes;
   d.replicates = options.replicates;
   d.horizon = options.horizon;
@@ -155,9 +168,15 @@ PhaseDiagram phase_diagram(const ensemble::BaseScenario& base, const PhaseDiagra
     points *= values.back().size();
   }
   const auto R = static_cast<std::size_t>(options.replicates);
-  std::vector<ensemble::PlannedRun> runs;
+  ensemble::EnsemblePlan plan;
+  plan.command = "chaos";
+  plan.name = scenario.name;
+  plan.bases = {base};
+  plan.folder = std::filesystem::absolute(options.scratch).lexically_normal();
+  plan.task_command = options.task_command;
+  plan.working_directory = options.working_directory;
+  std::vector<ensemble::PlannedRun>& runs = plan.runs;
   runs.reserve(points * R);
-  std::filesystem::create_directories(options.scratch);
   for (std::size_t p = 0; p < points; ++p) {
     std::vector<std::string> overrides;
     std::size_t rest = p;
@@ -174,7 +193,7 @@ PhaseDiagram phase_diagram(const ensemble::BaseScenario& base, const PhaseDiagra
       run.overrides = options.overrides;
       run.overrides.insert(run.overrides.end(), overrides.begin(), overrides.end());
       run.overrides.push_back("run.seed=" + std::to_string(run.seed));
-      run.output = options.scratch / fmt::format("run_{:06d}.h5", run.id);
+      run.output = plan.folder / fmt::format("run_{:06d}.h5", run.id);
       runs.push_back(std::move(run));
       d.run_seed.push_back(scenario.run.seed + r);
     }
@@ -225,10 +244,14 @@ PhaseDiagram phase_diagram(const ensemble::BaseScenario& base, const PhaseDiagra
       extra[staff_slots] = static_cast<double>(care.state().staff.size());
     }
   };
-  const std::vector<ensemble::RunOutcome> outcomes =
-      ensemble::run_local(base, runs, std::span<const ensemble::MetricSpec>{}, runner);
-  std::error_code ec;
-  std::filesystem::remove_all(options.scratch, ec);
+  // What changes the runs' extra metrics besides their overrides.
+  const std::vector<std::string> settings{
+      fmt::format("horizon={}", options.horizon), fmt::format("sites={}", options.sites),
+      fmt::format("perturbation={}", static_cast<int>(options.perturbation))};
+  plan.hash = ensemble::plan_hash(plan, settings);
+  out.result = backend.run(plan, runner);
+  if (out.result.stage != ensemble::EnsembleStage::done) return out;
+  const std::vector<ensemble::RunOutcome>& outcomes = out.result.outcomes;
 
   for (const ensemble::RunOutcome& o : outcomes) {
     const bool ok = o.status == RunStatus::finished && o.metrics.size() == width;
@@ -283,7 +306,7 @@ PhaseDiagram phase_diagram(const ensemble::BaseScenario& base, const PhaseDiagra
       d.mean_damage.push_back(sum / static_cast<double>(R));
     }
   }
-  return d;
+  return out;
 }
 
 namespace {
