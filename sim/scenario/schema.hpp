@@ -6,13 +6,19 @@
 //
 // A visitor provides:
 //   field(key, value, constraint, unit, meaning, need)   string / int / uint64 / double
-//   choice(key, value, names, meaning, need)              enum spelled by `names`
-//   table(key, values, names, range, unit, meaning)       map from fixed names to numbers
+//   choice(key, value, names, meaning, need)              enum spelled by `names` (a span)
+//   choices(key, values, names, meaning)                  sequence of such enums
+//   strings(key, values, meaning)                         sequence of names
+//   table(key, values, names, range, unit, meaning)       map from fixed names to numbers (spans)
 //   section(key, sub_struct, meaning)                     nested map
 //   list(key, items, min_items, meaning, need)            sequence of maps
 //   check(anchor_key, doc, rule)                          rule across keys; rule(fail) calls
 //                                   fail(relative_path, related_relative_path, expected, got)
 //                                   where the related path is the other key compared with
+//   kind_sections(intervention, kinds)                    the section of the intervention's kind
+//                                   (the reference documents every kind's)
+// Range types and the abstract KeyVisitor (for each intervention kind's parameters, declared in
+// the kind's own file) are in caresim/scenario/keys.hpp.
 
 #include <algorithm>
 #include <cmath>
@@ -23,47 +29,15 @@
 #include <string_view>
 #include <vector>
 
+#include "caresim/scenario/keys.hpp"
 #include "caresim/scenario/scenario.hpp"
 
 namespace caresim::detail {
 
-/// Whether a key must be given.
-enum class Need : std::uint8_t { optional, required };
-
-/// What a string field accepts.
-enum class TextForm : std::uint8_t { any, non_empty, iso_date };
-
-/// Any unsigned 64-bit integer.
-struct AnyUnsigned {};
-
-/// Inclusive integer bounds; `hi == kNoIntLimit` means no upper bound (beyond fitting an int).
-struct IntRange {
-  std::int64_t lo;
-  std::int64_t hi;
-};
-inline constexpr std::int64_t kNoIntLimit = std::numeric_limits<int>::max();
-
-/// Real bounds, each closed unless marked open; `hi` infinite means no upper bound.
-struct RealRange {
-  double lo;
-  double hi;
-  bool lo_open = false;
-  bool hi_open = false;
-};
-inline constexpr double kNoRealLimit = std::numeric_limits<double>::infinity();
-
-inline constexpr IntRange kAtLeastOne{1, kNoIntLimit};
-inline constexpr RealRange kUnitInterval{0.0, 1.0};             // probabilities, strengths
-inline constexpr RealRange kRetention{0.0, 1.0, true, false};   // (0, 1]
-inline constexpr RealRange kNonNegative{0.0, kNoRealLimit};     // rates, means
-inline constexpr RealRange kPositive{0.0, kNoRealLimit, true};  // multipliers
 inline constexpr double kAgeShareTolerance = 1e-6;
 
 /// Shortest text that reads back as exactly `value` (std::to_chars round-trip guarantee).
 std::string format_real(double value);
-
-/// "; did you mean 'x'?" for the candidate closest to `word` if it is a likely typo, else "".
-std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
 template <class V>
 void visit(V& v, RunSettings& run) {
@@ -234,15 +208,10 @@ void visit(V& v, Scenario& scenario) {
             }
           });
   v.check("interventions",
-          "Organisations an intervention names (`organisations`, `restructure.into`) exist; a "
-          "restructure names a receiving organisation of the same kind as its sources.",
+          "Organisations an intervention names in `organisations` exist; each kind's own rules "
+          "(listed with its parameters) hold.",
           [&](auto&& fail) {
             const std::vector<std::string> names = organisation_names(scenario.organisations);
-            std::vector<OrgKind> kinds;
-            for (const OrganisationSpec& o : scenario.organisations) {
-              for (int k = 0; k < o.count; ++k)
-                kinds.push_back(o.kind);
-            }
             const auto index_of = [&](const std::string& name) {
               return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) -
                                               names.begin());
@@ -259,23 +228,8 @@ void visit(V& v, Scenario& scenario) {
               for (std::size_t k = 0; k < x.organisations.size(); ++k) {
                 check_name(at + ".organisations[" + std::to_string(k) + "]", x.organisations[k]);
               }
-              if (x.kind != InterventionKind::restructure) continue;
-              if (x.organisations.empty()) {
-                fail(at + ".organisations", at + ".kind",
-                     "at least one organisation whose staff move", "none");
-              }
-              check_name(at + ".restructure.into", x.restructure.into);
-              const OrgKind into = kinds[index_of(x.restructure.into)];
-              for (std::size_t k = 0; k < x.organisations.size(); ++k) {
-                const OrgKind from = kinds[index_of(x.organisations[k])];
-                if (from != into) {
-                  fail(at + ".organisations[" + std::to_string(k) + "]", at + ".restructure.into",
-                       std::string("an organisation of the same kind as restructure.into (") +
-                           kOrgKindNames[static_cast<std::size_t>(into)] + ")",
-                       "'" + x.organisations[k] + "', of kind " +
-                           kOrgKindNames[static_cast<std::size_t>(from)]);
-                }
-              }
+              const InterventionKindInfo* info = intervention_kinds().find(x.kind);
+              if (info != nullptr && info->check != nullptr) info->check(scenario, x, at, fail);
             }
           });
   v.check("organisations", "Organisation `name`s are unique.", [&](auto&& fail) {
@@ -315,10 +269,11 @@ void visit(V& v, Scenario& scenario) {
               const std::string at = "interventions[" + std::to_string(i) + "]";
               const std::string& wanted = list[i].cohort_of;
               if (wanted.empty()) {
-                if (list[i].kind == InterventionKind::day_two_workshop) {
+                const InterventionKindInfo* info = intervention_kinds().find(list[i].kind);
+                if (info != nullptr && info->needs_cohort) {
                   fail(at + ".cohort_of", at + ".kind",
-                       "the name of an earlier workshop whose cohort meets again (a "
-                       "day_two_workshop needs a cohort)",
+                       "the name of an earlier workshop whose cohort meets again (a " +
+                           list[i].kind + " needs a cohort)",
                        "none: the cohort would be empty");
                 }
                 continue;
@@ -342,29 +297,7 @@ void visit(V& v, Scenario& scenario) {
                 fail(at + ".cohort_of", other + ".kind",
                      "the name of an earlier intervention that forms a cohort (a workshop, or an "
                      "open_space without cohort_of)",
-                     "'" + wanted + "', a " +
-                         kInterventionKindNames[static_cast<std::size_t>(list[found].kind)] +
-                         " that forms none");
-              }
-            }
-          });
-  v.check("interventions",
-          "A workshop's `mix` gives weight to at least one kind of organisation the scenario has, "
-          "so its cohort is not empty.",
-          [&](auto&& fail) {
-            if (scenario.model != ModelKind::care || scenario.organisations.empty()) return;
-            const auto& list = scenario.interventions;
-            for (std::size_t i = 0; i < list.size(); ++i) {
-              if (list[i].kind != InterventionKind::workshop) continue;
-              double weight = 0.0;
-              for (const auto& org : scenario.organisations) {
-                if (org.staff > 0)
-                  weight += list[i].workshop.mix[static_cast<std::size_t>(org.kind)];
-              }
-              if (weight <= 0.0) {
-                fail("interventions[" + std::to_string(i) + "].workshop.mix", "organisations",
-                     "a positive weight for at least one kind of organisation in `organisations`",
-                     "weights that select nobody: the cohort would be empty");
+                     "'" + wanted + "', a " + list[found].kind + " that forms none");
               }
             }
           });
