@@ -149,41 +149,12 @@ void visit(V& v, TieSettings& ties) {
 
 namespace caresim::detail {
 
+// Rules across the scenario's keys, one function each, in the order they are checked (a file
+// with several problems gets the first one's message).
+
+/// When `model` is `care`, there are organisations.
 template <class V>
-void visit(V& v, Scenario& scenario) {
-  v.field("name", scenario.name, TextForm::any, "", "scenario name, used to label outputs");
-  v.field("description", scenario.description, TextForm::any, "",
-          "free text describing the scenario");
-  v.choice("model", scenario.model, kModelKindNames, "which model the scenario runs");
-  v.section("run", scenario.run, "How long and how a run goes.");
-  v.section("city", scenario.city, "The synthetic city the generator builds.");
-  v.list("organisations", scenario.organisations, 0,
-         "The organisations of the health-and-care system; an entry can stand for several alike "
-         "ones. Required when `model` is `care`; teaching models ignore it.");
-  v.section("ties", scenario.ties, "The staff tie network: its initial shape and daily dynamics.");
-  v.section("health", scenario.health,
-            "Citizens' health: a Markov chain whose rates depend on age, deprivation, season and "
-            "the care received.");
-  v.section("services", scenario.services, "Front-line capacity of each kind of organisation.");
-  v.section("hospital", scenario.hospital, "The acute trust's A&E and beds.");
-  v.section("coordination", scenario.coordination,
-            "Episodes that cross organisations, and what their outcomes do to ties and trust.");
-  v.section("effort", scenario.effort,
-            "How staff split effort between target work and system work.");
-  v.section("mindset", scenario.mindset,
-            "The system-leadership mindset: a complex contagion on the change equation.");
-  v.section("workforce", scenario.workforce, "Wellbeing and turnover.");
-  v.section("vaccination", scenario.vaccination, "The autumn flu campaign for over-65s.");
-  v.section("budget", scenario.budget, "Costs and the social-care budget.");
-  v.list("targets", scenario.targets, 0, "Each kind of organisation's own targets.");
-  v.list("interventions", scenario.interventions, 0, "Scheduled interventions.");
-  v.list("shocks", scenario.shocks, 0, "Scheduled shocks: flu waves, funding cuts.");
-  v.section("outputs", scenario.outputs, "Outputs beyond the daily series.");
-  v.section("teaching", scenario.teaching,
-            "Settings of the canonical teaching models (docs/teaching.md); only the section "
-            "`model` names is used.");
-  v.section("ishigami", scenario.ishigami,
-            "Inputs of the Ishigami test function (`model: ishigami`, docs/sweeps.md).");
+void check_organisations_given(V& v, const Scenario& scenario) {
   v.check("organisations", "When `model` is `care`, `organisations` has at least one entry.",
           [&](auto&& fail) {
             if (scenario.model == ModelKind::care && scenario.organisations.empty()) {
@@ -191,6 +162,11 @@ void visit(V& v, Scenario& scenario) {
                    "none");
             }
           });
+}
+
+/// Every intervention starts within the run.
+template <class V>
+void check_intervention_days(V& v, const Scenario& scenario) {
   v.check("interventions",
           "Every intervention starts in [0, `run.days`); one that would go on past the end is cut "
           "off there. Shortening a run with `--set run.days=N` (or `--steps`, `--days`) leaves "
@@ -207,6 +183,11 @@ void visit(V& v, Scenario& scenario) {
               }
             }
           });
+}
+
+/// Organisations interventions name exist; each kind's own rules.
+template <class V>
+void check_intervention_targets(V& v, const Scenario& scenario) {
   v.check("interventions",
           "Organisations an intervention names in `organisations` exist; each kind's own rules "
           "(listed with its parameters) hold.",
@@ -232,6 +213,11 @@ void visit(V& v, Scenario& scenario) {
               if (info != nullptr && info->check != nullptr) info->check(scenario, x, at, fail);
             }
           });
+}
+
+/// Organisation names are unique.
+template <class V>
+void check_organisation_names(V& v, const Scenario& scenario) {
   v.check("organisations", "Organisation `name`s are unique.", [&](auto&& fail) {
     const auto& orgs = scenario.organisations;
     for (std::size_t later = 1; later < orgs.size(); ++later) {
@@ -246,6 +232,11 @@ void visit(V& v, Scenario& scenario) {
       }
     }
   });
+}
+
+/// Intervention names are unique.
+template <class V>
+void check_intervention_names(V& v, const Scenario& scenario) {
   v.check("interventions", "Intervention `name`s, where given, are unique.", [&](auto&& fail) {
     const auto& list = scenario.interventions;
     for (std::size_t later = 1; later < list.size(); ++later) {
@@ -260,6 +251,11 @@ void visit(V& v, Scenario& scenario) {
       }
     }
   });
+}
+
+/// `cohort_of` names an earlier cohort-forming intervention.
+template <class V>
+void check_cohorts(V& v, const Scenario& scenario) {
   v.check("interventions",
           "`cohort_of` names an earlier intervention that forms a cohort (a `workshop`, or an "
           "`open_space` without `cohort_of`); a `day_two_workshop` needs one.",
@@ -301,6 +297,50 @@ void visit(V& v, Scenario& scenario) {
               }
             }
           });
+}
+
+template <class V>
+void visit(V& v, Scenario& scenario) {
+  v.field("name", scenario.name, TextForm::any, "", "scenario name, used to label outputs");
+  v.field("description", scenario.description, TextForm::any, "",
+          "free text describing the scenario");
+  v.choice("model", scenario.model, kModelKindNames, "which model the scenario runs");
+  v.section("run", scenario.run, "How long and how a run goes.");
+  v.section("city", scenario.city, "The synthetic city the generator builds.");
+  v.list("organisations", scenario.organisations, 0,
+         "The organisations of the health-and-care system; an entry can stand for several alike "
+         "ones. Required when `model` is `care`; teaching models ignore it.");
+  v.section("ties", scenario.ties, "The staff tie network: its initial shape and daily dynamics.");
+  v.section("health", scenario.health,
+            "Citizens' health: a Markov chain whose rates depend on age, deprivation, season and "
+            "the care received.");
+  v.section("services", scenario.services, "Front-line capacity of each kind of organisation.");
+  v.section("hospital", scenario.hospital, "The acute trust's A&E and beds.");
+  v.section("coordination", scenario.coordination,
+            "Episodes that cross organisations, and what their outcomes do to ties and trust.");
+  v.section("effort", scenario.effort,
+            "How staff split effort between target work and system work.");
+  v.section("mindset", scenario.mindset,
+            "The system-leadership mindset: a complex contagion on the change equation.");
+  v.section("workforce", scenario.workforce, "Wellbeing and turnover.");
+  v.section("vaccination", scenario.vaccination, "The autumn flu campaign for over-65s.");
+  v.section("budget", scenario.budget, "Costs and the social-care budget.");
+  v.list("targets", scenario.targets, 0, "Each kind of organisation's own targets.");
+  v.list("interventions", scenario.interventions, 0, "Scheduled interventions.");
+  v.list("shocks", scenario.shocks, 0, "Scheduled shocks: flu waves, funding cuts.");
+  v.section("outputs", scenario.outputs, "Outputs beyond the daily series.");
+  v.section("teaching", scenario.teaching,
+            "Settings of the canonical teaching models (docs/teaching.md); only the section "
+            "`model` names is used.");
+  v.section("ishigami", scenario.ishigami,
+            "Inputs of the Ishigami test function (`model: ishigami`, docs/sweeps.md).");
+  // Rules across keys (above), in this order.
+  check_organisations_given(v, scenario);
+  check_intervention_days(v, scenario);
+  check_intervention_targets(v, scenario);
+  check_organisation_names(v, scenario);
+  check_intervention_names(v, scenario);
+  check_cohorts(v, scenario);
 }
 
 }  // namespace caresim::detail

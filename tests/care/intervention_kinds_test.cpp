@@ -143,8 +143,8 @@ TEST_CASE("every intervention kind round-trips through YAML", "[interventions][s
 
 TEST_CASE("an intervention gives parameters of another kind: refused, saying whose",
           "[interventions][scenario]") {
-  const std::string yaml = "base: " CARESIM_SOURCE_DIR
-                           "/scenarios/leeds_small.yaml\n"
+  // The tiny city is 12 lines; the intervention is on line 14.
+  const std::string yaml = test::tiny_city_yaml() +
                            "interventions:\n"
                            "  - {kind: coaching, day: 1, workshop: {cohort_size: 30}}\n";
   try {
@@ -152,7 +152,7 @@ TEST_CASE("an intervention gives parameters of another kind: refused, saying who
     FAIL("accepted");
   } catch (const ScenarioError& e) {
     CHECK(std::string(e.what()) ==
-          "x.yaml:3:30: interventions[0].workshop: parameters of kind workshop, but kind is "
+          "x.yaml:14:30: interventions[0].workshop: parameters of kind workshop, but kind is "
           "coaching (its parameters go under 'coaching')");
   }
 }
@@ -160,8 +160,7 @@ TEST_CASE("an intervention gives parameters of another kind: refused, saying who
 TEST_CASE("a kind declared in one file and registered is read, written, documented and run",
           "[interventions]") {
   const NudgeRegistered registered;
-  const std::string yaml = "base: " CARESIM_SOURCE_DIR
-                           "/scenarios/leeds_small.yaml\n"
+  const std::string yaml = test::tiny_city_yaml() +
                            "interventions:\n"
                            "  - {kind: test_nudge, day: 2, nudge: {days: 4, gain: 0.5}}\n";
   const Scenario s = parse_scenario(yaml, "nudge.yaml");
@@ -172,7 +171,7 @@ TEST_CASE("a kind declared in one file and registered is read, written, document
   // Its keys are checked like any other.
   CHECK_THROWS_WITH(
       parse_scenario(yaml + "  - {kind: test_nudge, day: 3, nudge: {gain: 2}}\n", "nudge.yaml"),
-      "nudge.yaml:4:46: interventions[1].nudge.gain: expected a number in [0, 1], got 2");
+      "nudge.yaml:15:46: interventions[1].nudge.gain: expected a number in [0, 1], got 2");
   // The key reference documents it.
   const std::string reference = scenario_reference_markdown();
   CHECK(reference.find("## `interventions[].nudge`\n\nParameters when `kind` is `test_nudge`. A "
