@@ -31,8 +31,20 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
   g_command_line = joined_command_line(argc, argv);
-  for (const Command& c : commands) {
-    if (c.app->parsed()) return c.execute();
+  // Whatever a command lets escape ends as a message and exit 1, never std::terminate.
+  try {
+    for (const Command& c : commands) {
+      if (c.app->parsed()) return c.execute();
+    }
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr, "caresim: error: out of memory\n");
+    return kExitFailure;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "caresim: error: {}\n", e.what());
+    return kExitFailure;
+  } catch (...) {
+    fmt::print(stderr, "caresim: error: an unknown internal error\n");
+    return kExitFailure;
   }
   return kExitUsage;
 }
