@@ -209,6 +209,13 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
       } catch (...) {
         // The original error is the one to report.
       }
+      file.reset();
+    }
+    // A file HDF5 could not finish (a full disk) can be unreadable: remove it rather than leave
+    // something that looks like output. A readable one stays, marked failed.
+    if (io::inspect_run_file(part) == io::RunFileState::unreadable) {
+      std::error_code ignored;
+      std::filesystem::remove(part, ignored);
     }
     throw;
   }

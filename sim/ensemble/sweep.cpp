@@ -1,4 +1,5 @@
 #include "caresim/ensemble/sweep.hpp"
+#include "caresim/io/run_file.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -307,6 +308,13 @@ std::vector<RunOutcome> read_manifests(const SweepPlan& plan) {
         outcome.sim_seconds = parse_exact(fields[3]);
         for (std::size_t k = 0; k < m; ++k)
           outcome.metrics.push_back(parse_exact(fields[4 + k]));
+        // A finished line counts only if its run file still says so (issue 14: a run file
+        // overwritten or lost after the fact is a run to redo, not a run to count).
+        if (outcome.status == RunStatus::finished &&
+            io::inspect_run_file(plan.runs[static_cast<std::size_t>(id)].output) !=
+                io::RunFileState::finished) {
+          continue;
+        }
         RunOutcome& slot = done[static_cast<std::size_t>(id)];
         if (slot.id < 0 ||
             (slot.status != RunStatus::finished && outcome.status == RunStatus::finished)) {

@@ -103,7 +103,7 @@ case_ "--set bad date" 2 "start_date" -- run good.yaml -o o.h5 -q --set run.star
 run_bad "empty file" "empty" ""
 run_bad "two documents" "single YAML document" $'name: a\n---\nname: b\n'
 run_bad "tab indentation" "malformed YAML" $'run:\n\tdays: 3\n'
-run_bad "unclosed quote" "malformed YAML" $'name: "abc\n'
+run_bad "unclosed flow map" "malformed YAML" $'run: {days: 3\n'
 run_bad "top-level list" "expected a map" $'- a\n- b\n'
 run_bad "duplicate key" "duplicate|twice|more than once" "$(cat good.yaml; printf '\nname: again\n')"
 printf 'base: cycle.yaml\n' > cycle.yaml
@@ -115,7 +115,7 @@ case_ "base missing" 2 "nope.yaml" -- run base_missing.yaml -o o.h5 -q
 mkdir -p sub; printf 'base: good.yaml\nname: ../escaped\nrun: {days: 2}\n' > sub_escape.yaml
 rm -f ../escaped.h5
 case_ "name ../escaped, no -o" 0 "" -- run sub_escape.yaml -q
-if [ -e ../escaped.h5 ] || [ -e ../escaped.h5.part ] || [ ! -e .._escaped.h5 ]; then
+if [ -e ../escaped.h5 ] || [ -e ../escaped.h5.part ] || [ ! -e _._escaped.h5 ]; then
   failures=$((failures + 1)); echo "FAIL name ../escaped wrote outside the working directory"
   rm -f ../escaped.h5 ../escaped.h5.part
 fi
@@ -141,6 +141,45 @@ if [ "$got" != 143 ] || python3 -c "import sys; sys.exit(0 if $took < 3 else 1)"
   failures=$((failures + 1)); echo "FAIL SIGTERM during build: exit $got after $took s"; cat err.txt
 else
   echo "ok   SIGTERM during build: exit 143 after $took s"
+fi
+
+# A sweep whose finished run file was overwritten with garbage redoes that run (it used to
+# count it: "8 runs (0 failed)").
+cp "$src/tests/ensemble/data/ishigami.yaml" ishigami.yaml
+printf '%s\n' "scenario: ishigami.yaml" "seed: 3" "replicates: 1" "design: {kind: grid}" \
+  "parameters:" "  - {key: ishigami.x1, values: [0, 1, 2, 3]}" \
+  "metrics:" "  - {name: y, series: y, reduction: last}" > sweep.yaml
+cases=$((cases + 1))
+"$bin" sweep sweep.yaml -o sw -q > /dev/null 2> err.txt
+first=$?
+printf 'garbage' > sw/runs/run_000002.h5
+"$bin" sweep sweep.yaml -o sw > out.txt 2> err.txt
+second=$?
+if [ "$first" != 0 ] || [ "$second" != 0 ] || ! head -c 8 sw/runs/run_000002.h5 | grep -q 'HDF'; then
+  failures=$((failures + 1)); echo "FAIL sweep with a garbage run file: exits $first/$second, run 2 not redone"
+  cat out.txt err.txt | head -5
+else
+  echo "ok   sweep with a garbage run file: run redone"
+fi
+
+# Disk full (root only: a 64 KiB tmpfs): no crash, and no unreadable file left behind.
+cases=$((cases + 1))
+mkdir -p full
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=64k tmpfs full 2> /dev/null; then
+  timeout -s KILL 300 "$bin" run good.yaml --steps 20 -q -o full/o.h5 > /dev/null 2> err.txt
+  got=$?
+  readable=yes
+  if [ -e full/o.h5.part ] && ! /usr/bin/python3 -c "import h5py,sys; h5py.File(sys.argv[1],'r').attrs['status']" full/o.h5.part 2> /dev/null; then
+    readable=no
+  fi
+  if [ "$got" != 1 ] || [ "$readable" = no ] || [ -e full/o.h5 ] || ! grep -q "No space left" err.txt; then
+    failures=$((failures + 1)); echo "FAIL disk full: exit $got, part readable: $readable"; head -3 err.txt
+  else
+    echo "ok   disk full: exit 1, $( [ -e full/o.h5.part ] && echo 'readable .part kept' || echo '.part removed')"
+  fi
+  umount full
+else
+  echo "ok   disk full: skipped (needs root to mount a tmpfs)"
 fi
 
 echo "battery: $cases cases, $failures failed"
