@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -44,9 +43,8 @@ std::uint64_t estimated_memory_bytes(const Scenario& scenario) {
     organisations += org.count;
   }
   const TieSettings& t = scenario.ties;
-  const double ties_per_staff =
-      std::min<double>(t.max_ties, (t.team_size - 1) + t.within_org_ties_per_staff +
-                                       t.cross_org_ties_per_staff);
+  const double ties_per_staff = std::min<double>(
+      t.max_ties, (t.team_size - 1) + t.within_org_ties_per_staff + t.cross_org_ties_per_staff);
   const double bytes = kBaseBytes + kCitizenBytes * scenario.city.citizens +
                        staff * (kStaffBytes + 2.0 * kTieEndBytes * ties_per_staff) +
                        4096.0 * organisations;

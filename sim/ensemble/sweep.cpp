@@ -1,5 +1,4 @@
 #include "caresim/ensemble/sweep.hpp"
-#include "caresim/io/run_file.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -13,6 +12,7 @@
 #include "caresim/catalogue/catalogue.hpp"
 #include "caresim/core/random.hpp"
 #include "caresim/engine/simulator.hpp"
+#include "caresim/io/run_file.hpp"
 #include "caresim/scenario/load.hpp"
 
 namespace caresim::ensemble {

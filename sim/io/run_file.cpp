@@ -2,13 +2,12 @@
 
 #include <unistd.h>
 
-#include <cerrno>
-#include <csignal>
-
 #include <algorithm>
 #include <bit>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <limits>
 #include <optional>
 #include <set>

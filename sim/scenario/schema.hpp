@@ -178,8 +178,7 @@ void visit(V& v, TieSettings& ties) {
   v.field("within_org_strength", ties.within_org_strength, kUnitInterval, "strength",
           "initial strength of those in-organisation ties");
   v.field("cross_org_ties_per_staff", ties.cross_org_ties_per_staff, RealRange{0.0, 1000.0},
-          "ties per staff",
-          "mean ties to staff of other organisations");
+          "ties per staff", "mean ties to staff of other organisations");
   v.field("cross_org_strength", ties.cross_org_strength, kUnitInterval, "strength",
           "initial strength of cross-organisation ties");
   v.field("within_org_monthly_retention", ties.within_org_monthly_retention, kRetention,
@@ -200,7 +199,8 @@ void visit(V& v, TieSettings& ties) {
           "strength of a newly formed tie");
   v.field("removal_threshold", ties.removal_threshold, kUnitInterval, "strength",
           "ties weaker than this are dropped");
-  v.field("max_ties", ties.max_ties, IntRange{1, 100'000}, "ties", "most ties a person can keep up");
+  v.field("max_ties", ties.max_ties, IntRange{1, 100'000}, "ties",
+          "most ties a person can keep up");
   v.check("new_tie_strength",
           "`new_tie_strength` is above `removal_threshold`, so new ties are not dropped at once.",
           [&](auto&& fail) {

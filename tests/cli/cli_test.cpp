@@ -161,9 +161,10 @@ TEST_CASE("cli: bad input exits 2 with a clear message and leaves no file", "[cl
   }
 }
 
-TEST_CASE("cli: SIGTERM stops a run, leaving a readable .part marked interrupted and an older "
-          "output untouched",
-          "[cli][interrupt]") {
+TEST_CASE(
+    "cli: SIGTERM stops a run, leaving a readable .part marked interrupted and an older "
+    "output untouched",
+    "[cli][interrupt]") {
   TempDir dir;
   const auto scenario = write_file(dir, "long.yaml", caresim::test::tiny_city_yaml(200000, 20000));
   const auto out = dir / "long.h5";
@@ -172,8 +173,8 @@ TEST_CASE("cli: SIGTERM stops a run, leaving a readable .part marked interrupted
   write_file(dir, "long.h5", "an earlier, complete output");
   // Start the run, wait until it has flushed at least once, then ask it to stop. The grace is
   // long so a loaded machine's slow step ends normally instead of through the watchdog.
-  const std::string script = "CARESIM_STOP_GRACE_SECONDS=60 " + kBin + " run " +
-                             quoted(scenario) + " -o " + quoted(out) +
+  const std::string script = "CARESIM_STOP_GRACE_SECONDS=60 " + kBin + " run " + quoted(scenario) +
+                             " -o " + quoted(out) +
                              " > /dev/null 2>&1 & pid=$!; sleep 4; kill -TERM $pid; wait $pid; "
                              "echo exit=$?";
   auto r = run_command(script);

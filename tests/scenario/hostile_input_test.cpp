@@ -46,8 +46,8 @@ TEST_CASE("hostile input: a file holding only ',' is refused (yaml-cpp 0.7 LoadA
   const auto comma = write(dir, "comma.yaml", ",");
   CHECK_THAT(error_of(comma), Catch::Contains("comma.yaml") && Catch::Contains("expected a map"));
   const auto base = write(dir, "base.yaml", "base: comma.yaml\n");
-  CHECK_THAT(error_of(base), Catch::Contains("base.yaml:1:7: base:") &&
-                                 Catch::Contains("comma.yaml"));
+  CHECK_THAT(error_of(base),
+             Catch::Contains("base.yaml:1:7: base:") && Catch::Contains("comma.yaml"));
   // Two real documents are still told apart from one.
   CHECK_THAT(error_of_text("name: a\n---\nname: b\n"), Catch::Contains("single YAML document"));
 }
@@ -72,10 +72,11 @@ TEST_CASE("hostile input: a key that is not a scalar under base: is a ScenarioEr
              Catch::Contains("b.yaml:2:") && Catch::Contains("ties: expected a key name"));
 }
 
-TEST_CASE("hostile input: deep nesting names the nesting, not 'bad file'", "[scenario][bad-input]") {
+TEST_CASE("hostile input: deep nesting names the nesting, not 'bad file'",
+          "[scenario][bad-input]") {
   const std::string text = "a: " + std::string(5000, '[') + std::string(5000, ']') + "\n";
-  CHECK_THAT(error_of_text(text), Catch::Contains("x.yaml:1:1") &&
-                                      Catch::Contains("at most 64 levels of nested"));
+  CHECK_THAT(error_of_text(text),
+             Catch::Contains("x.yaml:1:1") && Catch::Contains("at most 64 levels of nested"));
   // Brackets inside quotes and comments do not count.
   CHECK_THAT(error_of_text("name: \"" + std::string(100, '[') + "\"\n# " + std::string(100, '{') +
                            "\n" + caresim::test::tiny_city_yaml().substr(11)),
@@ -126,14 +127,15 @@ TEST_CASE("hostile input: a city too big for the machine is refused before anyth
 
 TEST_CASE("hostile input: a name with NUL or invalid UTF-8 is refused", "[scenario][bad-input]") {
   const std::string rest = caresim::test::tiny_city_yaml().substr(11);  // without "name: tiny\n"
-  CHECK_THAT(error_of_text("name: \"a\\0b\"\n" + rest), Catch::Contains("x.yaml:1:") &&
-                                                            Catch::Contains("name: expected UTF-8"));
+  CHECK_THAT(error_of_text("name: \"a\\0b\"\n" + rest),
+             Catch::Contains("x.yaml:1:") && Catch::Contains("name: expected UTF-8"));
   CHECK_THAT(error_of_text("name: \"\xff\xfe\"\n" + rest), Catch::Contains("name: expected UTF-8"));
   CHECK_THAT(error_of_text("name: Leeds \xe2\x80\x93 caf\xc3\xa9\n" + rest),
              Catch::Equals("(accepted)"));
 }
 
-TEST_CASE("run file state: finished, killed, running and garbage are told apart", "[io][bad-input]") {
+TEST_CASE("run file state: finished, killed, running and garbage are told apart",
+          "[io][bad-input]") {
   using caresim::io::inspect_run_file;
   using caresim::io::RunFileState;
   TempDir dir;
@@ -146,8 +148,8 @@ TEST_CASE("run file state: finished, killed, running and garbage are told apart"
     caresim::io::RunFile file(dir / name, layout);
     char host[256] = {};
     ::gethostname(host, sizeof host - 1);
-    file.set_attributes({caresim::Attribute::of("pid", pid),
-                         caresim::Attribute::of("host", std::string(host))});
+    file.set_attributes(
+        {caresim::Attribute::of("pid", pid), caresim::Attribute::of("host", std::string(host))});
     if (close) file.close(caresim::RunStatus::finished);
   };
   make("done.h5", ::getpid(), true);

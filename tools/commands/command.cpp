@@ -4,10 +4,10 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
-#include <cstdio>
 
 namespace caresim::cli {
 namespace {

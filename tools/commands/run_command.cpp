@@ -3,8 +3,8 @@
 
 #include <atomic>
 #include <charconv>
-#include <cstdint>
 #include <csignal>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -133,8 +133,8 @@ std::uint64_t parse_count(std::string_view option, std::string_view text, std::u
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < lo ||
       value > hi) {
-    throw std::invalid_argument(fmt::format("{}: expected a whole number from {} to {}, got '{}'",
-                                            option, lo, hi, text));
+    throw std::invalid_argument(
+        fmt::format("{}: expected a whole number from {} to {}, got '{}'", option, lo, hi, text));
   }
   return value;
 }

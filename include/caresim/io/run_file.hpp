@@ -30,10 +30,10 @@ namespace caresim::io {
 /// `<dimension>_name` and series. Not thread-safe: one writer per file, one thread.
 /// What a run file on disk says about its run (RunFile's `status`, checked against the writer).
 enum class RunFileState : std::uint8_t {
-  missing,      ///< no such file
-  unreadable,   ///< not an HDF5 file, or without a `status`
-  running,      ///< status "running" and its writer (attributes `pid`, `host`) may be alive
-  killed,       ///< status "running", written on this host by a process that no longer exists
+  missing,     ///< no such file
+  unreadable,  ///< not an HDF5 file, or without a `status`
+  running,     ///< status "running" and its writer (attributes `pid`, `host`) may be alive
+  killed,      ///< status "running", written on this host by a process that no longer exists
   finished,
   interrupted,
   failed,
