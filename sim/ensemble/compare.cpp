@@ -15,6 +15,7 @@
 #include "caresim/analysis/statistics.hpp"
 #include "caresim/core/random.hpp"
 #include "caresim/io/hdf5.hpp"
+#include "caresim/io/run_file.hpp"
 #include "caresim/scenario/load.hpp"
 #include "caresim/version.hpp"
 
@@ -388,6 +389,22 @@ void check_comparison(std::span<const CompareArm> arms, const CompareOptions& op
   }
 }
 
+namespace {
+/// Whether `run`'s file is finished and was written for exactly the scenario `run` stands for.
+bool finished_run_matches(const PlannedRun& run, const BaseScenario& base) {
+  if (io::inspect_run_file(run.output) != io::RunFileState::finished) return false;
+  try {
+    const std::string expected =
+        to_yaml(parse_scenario(base.yaml_text, base.source_name, run.overrides));
+    const h5::Handle file = h5::open_file(run.output);
+    return h5::has_attribute(file.get(), "scenario") &&
+           h5::read_string_attribute(file.get(), "scenario") == expected;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+}  // namespace
+
 Comparison run_comparison(std::span<const CompareArm> arms, const CompareOptions& options) {
   check_comparison(arms, options);
   const auto start = std::chrono::steady_clock::now();
@@ -437,8 +454,30 @@ Comparison run_comparison(std::span<const CompareArm> arms, const CompareOptions
   runner.command_line = options.command_line;
   runner.on_done = options.on_done;
   runner.keep_layout = true;
-  c.outcomes =
-      run_local(std::span<const BaseScenario>(bases), runs, std::span<const MetricSpec>{}, runner);
+  // Resume like a sweep: a run whose file in the scratch folder is finished and holds this
+  // very scenario (overrides and seed included) is not run again. One run is always run, so
+  // the layout of the series is known without reading it back.
+  std::vector<bool> reused(runs.size(), false);
+  std::vector<PlannedRun> pending;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    reused[i] = i > 0 && finished_run_matches(runs[i], bases[runs[i].base]);
+    if (!reused[i]) pending.push_back(runs[i]);
+  }
+  std::vector<RunOutcome> fresh = run_local(std::span<const BaseScenario>(bases), pending,
+                                            std::span<const MetricSpec>{}, runner);
+  const RunOutcome model = fresh.front();  // run 0: never reused
+  c.outcomes.assign(runs.size(), RunOutcome{});
+  for (std::size_t i = 0, k = 0; i < runs.size(); ++i) {
+    if (reused[i]) {
+      c.outcomes[i].id = runs[i].id;
+      c.outcomes[i].status = RunStatus::finished;
+      c.outcomes[i].layout = model.layout;
+      c.outcomes[i].headline = model.headline;
+      ++c.reused_runs;
+    } else {
+      c.outcomes[i] = std::move(fresh[k++]);
+    }
+  }
   c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!complete(c)) {
     for (std::size_t i = 0; i < c.outcomes.size(); ++i) {

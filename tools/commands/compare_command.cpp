@@ -93,9 +93,16 @@ int execute(const CompareArgs& a) {
     comparison = run_comparison(arms, options);
     if (stop_signal().load() != 0 || !complete(comparison)) {
       progress.finish_line();
-      fmt::print(stderr, "caresim: stopped by signal {}; nothing written\n", stop_signal().load());
-      drop_scratch();
+      // The finished runs stay, so the same command resumes (run_comparison reuses them).
+      fmt::print(stderr,
+                 "caresim: stopped by signal {}; no comparison written; the runs done are kept "
+                 "in {}: the same command again resumes\n",
+                 stop_signal().load(), options.scratch.string());
       return 128 + stop_signal().load();
+    }
+    if (comparison.reused_runs > 0 && !a.quiet) {
+      fmt::print(stderr, "caresim: resumed: {} of {} runs reused from {}\n", comparison.reused_runs,
+                 total, options.scratch.string());
     }
     write_comparison(comparison, out);
   } catch (const ScenarioError& e) {
