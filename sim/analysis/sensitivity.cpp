@@ -10,10 +10,11 @@
 #include <stdexcept>
 
 #include "caresim/core/random.hpp"
-#include "caresim/io/hdf5.hpp"
+#include "caresim/io/netcdf.hpp"
+#include "caresim/version.hpp"
 
 namespace caresim::ensemble {
-namespace h5 = io::hdf5;
+namespace nc = io::netcdf;
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -231,48 +232,79 @@ std::vector<MarginalMean> marginal_means(const SummaryData& summary, std::size_t
 
 namespace {
 
-void write_column(hid_t group, const std::string& name, const std::vector<double>& values,
-                  std::string_view description) {
-  const std::vector<hsize_t> dims{static_cast<hsize_t>(values.size())};
-  h5::Handle ds = h5::create_dataset(group, name, H5T_IEEE_F64LE, dims, dims);
-  if (!values.empty()) h5::write_all(ds.get(), H5T_NATIVE_DOUBLE, values.data());
-  h5::write_attribute(ds.get(), "description", description);
+void write_column(nc::Group& group, const std::string& name, const std::string& dimension,
+                  const std::vector<double>& values, std::string_view long_name,
+                  std::string_view units = {}) {
+  nc::Variable variable = group.define_variable({.name = name,
+                                                 .type = nc::Type::float64,
+                                                 .dimensions = {dimension},
+                                                 .units = std::string(units),
+                                                 .long_name = std::string(long_name)});
+  variable.write(std::span<const double>(values));
+}
+
+void write_integer_column(nc::Group& group, const std::string& name, const std::string& dimension,
+                          const std::vector<std::int64_t>& values, std::string_view long_name,
+                          std::string_view units = {}) {
+  nc::Variable variable = group.define_variable({.name = name,
+                                                 .type = nc::Type::int64,
+                                                 .dimensions = {dimension},
+                                                 .units = std::string(units),
+                                                 .long_name = std::string(long_name)});
+  variable.write(std::span<const std::int64_t>(values));
 }
 
 }  // namespace
 
-std::string analyse_summary(const std::filesystem::path& path, const AnalysisOptions& options) {
+std::filesystem::path default_analysis_path(const std::filesystem::path& summary) {
+  return summary.parent_path() / "analysis.nc";
+}
+
+std::string analyse_summary(const std::filesystem::path& path, const std::filesystem::path& output,
+                            const AnalysisOptions& options) {
   const SummaryData s = read_summary(path);
-  h5::silence_error_printing();
-  h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), "open for writing",
-                  path.string());
-  if (h5::has_link(file.get(), "analysis")) {
-    h5::check(H5Ldelete(file.get(), "analysis", H5P_DEFAULT), "delete", "/analysis");
-  }
-  h5::Handle group = h5::create_group(file.get(), "analysis");
-  h5::write_attribute(group.get(), "bootstrap", static_cast<std::int64_t>(options.bootstrap));
-  h5::write_attribute(group.get(), "confidence", options.confidence);
-  {
-    const std::vector<hsize_t> dims{static_cast<hsize_t>(s.parameters.size())};
-    h5::Handle utf8 = h5::utf8_string_type();
-    h5::Handle names = h5::create_dataset(group.get(), "parameter_name", utf8.get(), dims, dims);
-    h5::write_strings(names.get(), s.parameters);
-  }
+  std::filesystem::path part = output;
+  part += ".part";
+  nc::File file = nc::File::create(part);
+  nc::Group root = file.root();
+  root.set_attribute("title",
+                     "caresim analyse: sensitivity analysis of " + path.filename().string());
+  root.set_attribute("Conventions", std::string_view("CF-1.8"));
+  root.set_attribute("caresim_version", std::string_view(kVersion));
+  root.set_attribute("git_commit", std::string_view(kGitCommit));
+  root.set_attribute("summary_file", path.filename().string());
+  root.set_attribute("design", s.design);
+  root.set_attribute("bootstrap", static_cast<std::int64_t>(options.bootstrap));
+  root.set_attribute("confidence", options.confidence);
+  root.set_attribute("seed", static_cast<std::int64_t>(options.seed));
+  std::string metric_list;
+  for (const std::string& metric : s.metrics)
+    metric_list += (metric_list.empty() ? "" : "\n") + metric;
+  root.set_attribute("metrics", metric_list);
   const int pct = static_cast<int>(std::lround(options.confidence * 100));
   std::string report;
   for (std::size_t k = 0; k < s.metrics.size(); ++k) {
-    h5::Handle mg = h5::create_group(group.get(), s.metrics[k]);
+    // One self-contained group per metric (its own dimensions), so that
+    // xarray.open_dataset(path, group=metric) shows every axis with its coordinate.
+    nc::Group mg = root.create_group(s.metrics[k]);
+    mg.set_attribute("description", "sensitivity of the summary metric " + s.metrics[k]);
+    const auto per_parameter = [&] {
+      mg.define_index("parameter", s.parameters.size(), "varied parameter");
+      mg.write_strings("parameter_name", "parameter", s.parameters,
+                       "scenario key of the parameter");
+    };
     std::vector<std::size_t> order(s.parameters.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
     if (s.design == "sobol") {
       const SobolIndices si = sobol_indices(s, k, options);
-      write_column(mg.get(), "S1", si.s1, "first-order Sobol index (Saltelli 2010)");
-      write_column(mg.get(), "S1_low", si.s1_low, "bootstrap interval, lower end");
-      write_column(mg.get(), "S1_high", si.s1_high, "bootstrap interval, upper end");
-      write_column(mg.get(), "ST", si.st, "total Sobol index (Jansen 1999)");
-      write_column(mg.get(), "ST_low", si.st_low, "bootstrap interval, lower end");
-      write_column(mg.get(), "ST_high", si.st_high, "bootstrap interval, upper end");
-      h5::write_attribute(mg.get(), "base_samples", static_cast<std::int64_t>(si.samples));
+      per_parameter();
+      write_column(mg, "S1", "parameter", si.s1, "first-order Sobol index (Saltelli 2010)", "1");
+      write_column(mg, "S1_low", "parameter", si.s1_low, "bootstrap interval, lower end", "1");
+      write_column(mg, "S1_high", "parameter", si.s1_high, "bootstrap interval, upper end", "1");
+      write_column(mg, "ST", "parameter", si.st, "total Sobol index (Jansen 1999)", "1");
+      write_column(mg, "ST_low", "parameter", si.st_low, "bootstrap interval, lower end", "1");
+      write_column(mg, "ST_high", "parameter", si.st_high, "bootstrap interval, upper end", "1");
+      mg.set_attribute("base_samples", static_cast<std::int64_t>(si.samples));
       std::stable_sort(order.begin(), order.end(),
                        [&](std::size_t a, std::size_t b) { return si.st[a] > si.st[b]; });
       report += fmt::format("\n{}: Sobol indices, N = {} base samples, {}% bootstrap intervals\n",
@@ -288,11 +320,15 @@ std::string analyse_summary(const std::filesystem::path& path, const AnalysisOpt
       }
     } else if (s.design == "morris") {
       const MorrisIndices mi = morris_indices(s, k, options);
-      write_column(mg.get(), "mu", mi.mu, "mean elementary effect (per unit of the [0,1] range)");
-      write_column(mg.get(), "mu_star", mi.mu_star, "mean absolute elementary effect");
-      write_column(mg.get(), "mu_star_low", mi.mu_star_low, "bootstrap interval, lower end");
-      write_column(mg.get(), "mu_star_high", mi.mu_star_high, "bootstrap interval, upper end");
-      write_column(mg.get(), "sigma", mi.sigma, "standard deviation of the elementary effects");
+      per_parameter();
+      write_column(mg, "mu", "parameter", mi.mu,
+                   "mean elementary effect (per unit of the [0,1] range)");
+      write_column(mg, "mu_star", "parameter", mi.mu_star, "mean absolute elementary effect");
+      write_column(mg, "mu_star_low", "parameter", mi.mu_star_low, "bootstrap interval, lower end");
+      write_column(mg, "mu_star_high", "parameter", mi.mu_star_high,
+                   "bootstrap interval, upper end");
+      write_column(mg, "sigma", "parameter", mi.sigma,
+                   "standard deviation of the elementary effects");
       std::stable_sort(order.begin(), order.end(),
                        [&](std::size_t a, std::size_t b) { return mi.mu_star[a] > mi.mu_star[b]; });
       report += fmt::format(
@@ -309,29 +345,32 @@ std::string analyse_summary(const std::filesystem::path& path, const AnalysisOpt
       }
     } else {
       const std::vector<MarginalMean> mm = marginal_means(s, k, options);
-      std::vector<double> param, value, mean, low, high, runs;
+      std::vector<std::int64_t> param, runs;
+      std::vector<double> value, mean, low, high;
       // Rank parameters by the spread of their marginal means.
       std::vector<double> spread(s.parameters.size(), 0.0);
       std::vector<double> lo(s.parameters.size(), std::numeric_limits<double>::infinity()),
           hi(s.parameters.size(), -std::numeric_limits<double>::infinity());
       for (const MarginalMean& m : mm) {
-        param.push_back(static_cast<double>(m.parameter));
+        param.push_back(static_cast<std::int64_t>(m.parameter));
         value.push_back(m.value);
         mean.push_back(m.mean);
         low.push_back(m.low);
         high.push_back(m.high);
-        runs.push_back(static_cast<double>(m.runs));
+        runs.push_back(static_cast<std::int64_t>(m.runs));
         lo[m.parameter] = std::min(lo[m.parameter], m.mean);
         hi[m.parameter] = std::max(hi[m.parameter], m.mean);
       }
       for (std::size_t j = 0; j < spread.size(); ++j)
         spread[j] = hi[j] - lo[j];
-      write_column(mg.get(), "marginal_parameter", param, "index into parameter_name");
-      write_column(mg.get(), "marginal_value", value, "level of the parameter");
-      write_column(mg.get(), "marginal_mean", mean, "mean of the metric over runs at the level");
-      write_column(mg.get(), "marginal_low", low, "normal-theory interval, lower end");
-      write_column(mg.get(), "marginal_high", high, "normal-theory interval, upper end");
-      write_column(mg.get(), "marginal_runs", runs, "runs at the level");
+      per_parameter();
+      mg.define_index("level", mm.size(), "(parameter, level) row of the marginal-means table");
+      write_integer_column(mg, "marginal_parameter", "level", param, "index into parameter_name");
+      write_column(mg, "marginal_value", "level", value, "level of the parameter");
+      write_column(mg, "marginal_mean", "level", mean, "mean of the metric over runs at the level");
+      write_column(mg, "marginal_low", "level", low, "normal-theory interval, lower end");
+      write_column(mg, "marginal_high", "level", high, "normal-theory interval, upper end");
+      write_integer_column(mg, "marginal_runs", "level", runs, "runs at the level", "1");
       std::stable_sort(order.begin(), order.end(),
                        [&](std::size_t a, std::size_t b) { return spread[a] > spread[b]; });
       report += fmt::format(
@@ -355,6 +394,8 @@ std::string analyse_summary(const std::filesystem::path& path, const AnalysisOpt
       }
     }
   }
+  file.close();
+  std::filesystem::rename(part, output);
   return report;
 }
 

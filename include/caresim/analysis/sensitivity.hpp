@@ -51,8 +51,13 @@ struct MarginalMean {
 std::vector<MarginalMean> marginal_means(const SummaryData& summary, std::size_t metric,
                                          const AnalysisOptions& options);
 
-/// Runs the analysis the design allows for every metric, writes it into the summary file's
-/// /analysis group (replacing an earlier one) and returns a ranked plain-text report.
-std::string analyse_summary(const std::filesystem::path& path, const AnalysisOptions& options);
+/// Where `caresim analyse` writes by default: analysis.nc beside the summary.
+std::filesystem::path default_analysis_path(const std::filesystem::path& summary);
+
+/// Runs the analysis the design allows for every metric, writes it to its own netCDF-4 file
+/// `output` (replacing it; one group per metric, see docs/outputs.md) and returns a ranked
+/// plain-text report. The summary file is only read, so its bytes never change.
+std::string analyse_summary(const std::filesystem::path& path, const std::filesystem::path& output,
+                            const AnalysisOptions& options);
 
 }  // namespace caresim::ensemble
