@@ -8,23 +8,6 @@
 #include <cstddef>
 #include <vector>
 
-// Under ThreadSanitizer (tools/sanitizers.sh) the fork and join of parallel_chunks are
-// annotated: Debian's libtbb is not built with TSan, so without them TSan cannot see that a chunk
-// starts after the call began and the call returns after every chunk, and reports false races.
-// The annotations order chunks only against the caller, never against each other, so a real race
-// between two chunks is still reported (tools/sanitizers.sh checks a planted one).
-#if defined(__SANITIZE_THREAD__)
-#define CARESIM_TSAN_ANNOTATE 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define CARESIM_TSAN_ANNOTATE 1
-#endif
-#endif
-#ifdef CARESIM_TSAN_ANNOTATE
-extern "C" void __tsan_acquire(void* addr);
-extern "C" void __tsan_release(void* addr);
-#endif
-
 namespace caresim {
 
 /// Work is cut into fixed chunks [k*grain, min(n, (k+1)*grain)) whatever the thread count, so
@@ -46,27 +29,14 @@ void parallel_chunks(std::size_t n, std::size_t grain, Body&& body) {
     body(std::size_t{0}, n);
     return;
   }
-#ifdef CARESIM_TSAN_ANNOTATE
-  char fork = 0, join = 0;
-  __tsan_release(&fork);
-#endif
   tbb::parallel_for(
       tbb::blocked_range<std::size_t>(0, chunks, 1),
       [&](const tbb::blocked_range<std::size_t>& r) {
-#ifdef CARESIM_TSAN_ANNOTATE
-        __tsan_acquire(&fork);
-#endif
         for (std::size_t c = r.begin(); c != r.end(); ++c) {
           body(c * grain, std::min(n, (c + 1) * grain));
         }
-#ifdef CARESIM_TSAN_ANNOTATE
-        __tsan_release(&join);
-#endif
       },
       tbb::simple_partitioner{});
-#ifdef CARESIM_TSAN_ANNOTATE
-  __tsan_acquire(&join);
-#endif
 }
 
 /// Deterministic reduction: map(begin, end, T& partial) fills one partial per fixed chunk (each
