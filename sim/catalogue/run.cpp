@@ -200,18 +200,23 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
       result.output = options.output;
     }
   } catch (...) {
+    // file is null here only if it was closed (finished or interrupted) and the rename failed:
+    // then the .part is complete and stays.
+    bool marked_failed = file == nullptr;
     if (file) {
       try {
         file->set_attributes({Attribute::of("end_time", utc_now())});
         file->close(RunStatus::failed);
+        marked_failed = true;
       } catch (...) {
         // The original error is the one to report.
       }
       file.reset();
     }
-    // A file HDF5 could not finish (a full disk) can be unreadable: remove it rather than leave
-    // something that looks like output. A readable one stays, marked failed.
-    if (io::inspect_run_file(part) == io::RunFileState::unreadable) {
+    // A file that could not even be marked failed (a full disk) can be unreadable on disk (HDF5
+    // in this process may still read it from its own cache, so a check here would be fooled):
+    // remove it rather than leave something that looks like output.
+    if (!marked_failed) {
       std::error_code ignored;
       std::filesystem::remove(part, ignored);
     }
