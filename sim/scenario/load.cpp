@@ -1110,7 +1110,8 @@ std::pair<int, int> deepest_flow_nesting(std::string_view text) {
     }
     if (c == '"' || c == '\'') {
       quote = c;
-    } else if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t')) {
+    } else if (c == '#' &&
+               (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) {
       comment = true;
     } else if (c == '[' || c == '{') {
       if (++depth > deepest) {
