@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <string_view>
 
 #include "caresim/catalogue/catalogue.hpp"
 #include "caresim/engine/simulator.hpp"
@@ -72,6 +73,29 @@ void check_memory(const Scenario& scenario) {
                     static_cast<double>(have) / kGiB));
   }
 }
+
+namespace {
+/// After a failure: marks the run file failed and closes it; removes it if that did not work or
+/// if writing it was what failed. `file` is null only if it was already closed (finished or
+/// interrupted) and the rename failed: then the .part is complete and stays.
+void abandon(std::unique_ptr<io::RunFile>& file, const std::filesystem::path& part,
+             bool write_failed) {
+  if (!file) return;
+  bool marked_failed = false;
+  try {
+    file->set_attributes({Attribute::of("end_time", utc_now())});
+    file->close(RunStatus::failed);
+    marked_failed = true;
+  } catch (...) {
+    // The original error is the one to report.
+  }
+  file.reset();
+  if (!marked_failed || write_failed) {
+    std::error_code ignored;
+    std::filesystem::remove(part, ignored);
+  }
+}
+}  // namespace
 
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   check_memory(scenario);
@@ -200,27 +224,13 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
       std::filesystem::rename(part, options.output);
       result.output = options.output;
     }
+  } catch (const std::exception& error) {
+    // A failed write of the run file itself (a full disk) can leave it unreadable on disk even
+    // when marking it failed seemed to work, so such a file is removed, not left as output.
+    abandon(file, part, std::string_view(error.what()).starts_with("run file " + part.string()));
+    throw;
   } catch (...) {
-    // file is null here only if it was closed (finished or interrupted) and the rename failed:
-    // then the .part is complete and stays.
-    bool marked_failed = file == nullptr;
-    if (file) {
-      try {
-        file->set_attributes({Attribute::of("end_time", utc_now())});
-        file->close(RunStatus::failed);
-        marked_failed = true;
-      } catch (...) {
-        // The original error is the one to report.
-      }
-      file.reset();
-    }
-    // A file that could not even be marked failed (a full disk) can be unreadable on disk (HDF5
-    // in this process may still read it from its own cache, so a check here would be fooled):
-    // remove it rather than leave something that looks like output.
-    if (!marked_failed) {
-      std::error_code ignored;
-      std::filesystem::remove(part, ignored);
-    }
+    abandon(file, part, false);
     throw;
   }
   return result;
