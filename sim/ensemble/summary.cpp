@@ -167,24 +167,6 @@ void write_summary(const SweepPlan& plan, const std::vector<RunOutcome>& outcome
   std::filesystem::rename(part, path);
 }
 
-std::vector<double> SummaryData::point_means(std::size_t metric) const {
-  std::vector<double> means(points, std::numeric_limits<double>::quiet_NaN());
-  const std::vector<double>& v = metric_values[metric];
-  for (std::size_t p = 0; p < points; ++p) {
-    double sum = 0.0;
-    std::size_t n = 0;
-    for (std::size_t r = 0; r < replicates; ++r) {
-      const double x = v[p * replicates + r];
-      if (!std::isnan(x)) {
-        sum += x;
-        ++n;
-      }
-    }
-    if (n > 0) means[p] = sum / static_cast<double>(n);
-  }
-  return means;
-}
-
 SummaryData read_summary(const std::filesystem::path& path) {
   const nc::Reader file(path);
   if (!file.has_attribute("sweep_hash")) {

@@ -2,7 +2,7 @@
 // (caresim/analysis/sensitivity.hpp).
 #include <fmt/format.h>
 
-#include "caresim/analysis/sensitivity.hpp"
+#include "caresim/ensemble/analyse.hpp"
 #include "command.hpp"
 
 namespace caresim::cli {
@@ -11,7 +11,7 @@ namespace {
 struct AnalyseArgs {
   std::string summary;
   std::string output;  ///< empty: analysis.nc beside the summary
-  ensemble::AnalysisOptions options;
+  analysis::AnalysisOptions options;
 };
 
 int execute(const AnalyseArgs& a) {

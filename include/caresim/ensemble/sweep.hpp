@@ -16,6 +16,15 @@
 
 namespace caresim::ensemble {
 
+// The designs are analysis code (analysis/design.hpp); a sweep runs them.
+using analysis::Design;
+using analysis::grid_design;
+using analysis::kMaxSobolDims;
+using analysis::latin_hypercube_design;
+using analysis::morris_design;
+using analysis::saltelli_design;
+using analysis::sobol_points;
+
 /// A sweep spec or sweep folder that cannot be used. what() is one line naming the file, line
 /// and column where known, and the key: "sweep.yaml:7:12: parameters[0].range: expected ...".
 class SweepError : public std::runtime_error {
