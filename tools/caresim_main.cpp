@@ -3,17 +3,31 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
 
 #include "caresim/version.hpp"
 #include "commands/command.hpp"
+
+namespace {
+// HDF5 1.10 (Debian 12) crashes in its exit-time teardown (H5F__close_cb) when a file's close
+// failed earlier, as on a full disk. Every file of ours is closed or abandoned by the time a
+// command returns, so a command that did not succeed skips the library teardown.
+int exit_with(int code) {
+  if (code == caresim::cli::kExitOk) return code;
+  std::fflush(stdout);
+  std::fflush(stderr);
+  std::_Exit(code);
+}
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace caresim::cli;
   CLI::App app{
       "caresim: a parallel agent-based simulation of a city's health and care system.\n"
       "Exit codes: 0 finished; 1 the run failed while running; 2 bad command line, scenario or\n"
-      "override (nothing written); 130/143 stopped by SIGINT/SIGTERM (the file is kept, marked\n"
-      "unfinished).",
+      "override (nothing written); 130/143 stopped by SIGINT/SIGTERM (OUT.h5.part is kept, marked\n"
+      "interrupted; an existing OUT.h5 is untouched).",
       "caresim"};
   app.set_version_flag("--version",
                        fmt::format("caresim {} (git {})", caresim::kVersion, caresim::kGitCommit));
@@ -31,8 +45,20 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
   g_command_line = joined_command_line(argc, argv);
-  for (const Command& c : commands) {
-    if (c.app->parsed()) return c.execute();
+  // Whatever a command lets escape ends as a message and exit 1, never std::terminate.
+  try {
+    for (const Command& c : commands) {
+      if (c.app->parsed()) return exit_with(c.execute());
+    }
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr, "caresim: error: out of memory\n");
+    return exit_with(kExitFailure);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "caresim: error: {}\n", e.what());
+    return exit_with(kExitFailure);
+  } catch (...) {
+    fmt::print(stderr, "caresim: error: an unknown internal error\n");
+    return exit_with(kExitFailure);
   }
   return kExitUsage;
 }

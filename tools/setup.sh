@@ -10,6 +10,8 @@ packages=(
   libtbb-dev libeigen3-dev libyaml-cpp-dev libhdf5-dev libcli11-dev libfmt-dev
   # tests and benchmarks
   catch2 libbenchmark-dev hdf5-tools
+  # fuzzing (libFuzzer) and sanitizers (tools/sanitizers.sh, tests/fuzz/run_fuzzers.sh)
+  clang-14 libclang-rt-14-dev
   # sweeps on clusters: MPI backend, and the one-node Slurm cluster the tests start
   libopenmpi-dev openmpi-bin slurm-wlm munge
   # Python side: reading outputs, tests of the file format, notebooks

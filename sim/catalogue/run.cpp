@@ -3,12 +3,16 @@
 #include <fmt/format.h>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <limits>
 #include <memory>
 #include <optional>
+#include <stdexcept>
+#include <string_view>
 
 #include "caresim/catalogue/catalogue.hpp"
 #include "caresim/engine/simulator.hpp"
@@ -26,7 +30,75 @@ std::string utc_now() {
   return buf;
 }
 
+std::uint64_t estimated_memory_bytes(const Scenario& scenario) {
+  if (scenario.model != ModelKind::care) return 0;
+  // Generous per-agent and per-tie costs: measured peak RSS is 30 MB for leeds_small and 109 MB
+  // for leeds (one day); this gives about three times that (91 MB, 333 MB), so it refuses only
+  // cities that clearly cannot fit, before anything is built or written.
+  constexpr double kCitizenBytes = 160.0;
+  constexpr double kStaffBytes = 512.0;
+  constexpr double kTieEndBytes = 48.0;
+  constexpr double kBaseBytes = 64.0 * 1024 * 1024;
+  double staff = 0.0, organisations = 0.0;
+  for (const OrganisationSpec& org : scenario.organisations) {
+    staff += org.staff;
+    organisations += org.count;
+  }
+  const TieSettings& t = scenario.ties;
+  const double ties_per_staff = std::min<double>(
+      t.max_ties, (t.team_size - 1) + t.within_org_ties_per_staff + t.cross_org_ties_per_staff);
+  const double bytes = kBaseBytes + kCitizenBytes * scenario.city.citizens +
+                       staff * (kStaffBytes + 2.0 * kTieEndBytes * ties_per_staff) +
+                       4096.0 * organisations;
+  return static_cast<std::uint64_t>(std::min(bytes, 1.8e19));
+}
+
+std::uint64_t physical_memory_bytes() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES);
+  const long page_size = ::sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page_size > 0
+             ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size)
+             : 0;
+}
+
+void check_memory(const Scenario& scenario) {
+  const std::uint64_t need = estimated_memory_bytes(scenario);
+  const std::uint64_t have = physical_memory_bytes();
+  if (have > 0 && need > have) {
+    constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+    throw std::invalid_argument(
+        fmt::format("the city needs about {:.1f} GiB of memory to build ({} citizens, staff and "
+                    "ties as given), more than this machine's {:.1f} GiB; make it smaller",
+                    static_cast<double>(need) / kGiB, scenario.city.citizens,
+                    static_cast<double>(have) / kGiB));
+  }
+}
+
+namespace {
+/// After a failure: marks the run file failed and closes it; removes it if that did not work or
+/// if writing it was what failed. `file` is null only if it was already closed (finished or
+/// interrupted) and the rename failed: then the .part is complete and stays.
+void abandon(std::unique_ptr<io::RunFile>& file, const std::filesystem::path& part,
+             bool write_failed) {
+  if (!file) return;
+  bool marked_failed = false;
+  try {
+    file->set_attributes({Attribute::of("end_time", utc_now())});
+    file->close(RunStatus::failed);
+    marked_failed = true;
+  } catch (...) {
+    // The original error is the one to report.
+  }
+  file.reset();
+  if (!marked_failed || write_failed) {
+    std::error_code ignored;
+    std::filesystem::remove(part, ignored);
+  }
+}
+}  // namespace
+
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
+  check_memory(scenario);
   using clock = std::chrono::steady_clock;
   std::optional<tbb::global_control> threads;
   const int thread_count = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
@@ -44,8 +116,18 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
 
   std::filesystem::path part = options.output;
   part += ".part";
+  if (options.stop != nullptr && options.stop->load() != 0) {
+    // Stopped while the city was built: nothing written, nothing to keep.
+    result.signal = options.stop->load();
+    result.status = RunStatus::interrupted;
+    result.output.clear();
+    return result;
+  }
   auto file = std::make_unique<io::RunFile>(part, sim.layout());
+  result.output = part;  // where the run's file is until it finishes
   const std::string started = utc_now();
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
   std::vector<Attribute> provenance = {
       Attribute::of("title", fmt::format("caresim run of scenario '{}'", scenario.name)),
       Attribute::of("Conventions", std::string("CF-1.8")),
@@ -59,10 +141,12 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
       Attribute::of("threads", static_cast<std::int64_t>(thread_count)),
       Attribute::of("steps_requested", static_cast<std::int64_t>(scenario.run.days)),
       Attribute::of("start_time", started),
+      // With status "running", these tell a live run from a killed one (run_is_alive).
+      Attribute::of("pid", static_cast<std::int64_t>(::getpid())),
+      Attribute::of("host", std::string(host)),
   };
   for (Attribute& a : sim.describe())
     provenance.push_back(std::move(a));
-  file->set_attributes(provenance);
 
   // Running summaries of the headline series, so nothing is held per step.
   std::vector<std::size_t> headline_offsets;
@@ -89,6 +173,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   const auto loop_start = clock::now();
   double observe_seconds = 0.0, write_seconds = 0.0;
   try {
+    file->set_attributes(provenance);
     for (const Table& table : sim.tables(false))
       file->write_table(table);
     while (sim.day() < days) {
@@ -134,16 +219,18 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
         {Attribute::of("end_time", utc_now()), Attribute::of("wall_seconds", result.seconds)});
     file->close(result.status);
     file.reset();
-    std::filesystem::rename(part, options.output);
-  } catch (...) {
-    if (file) {
-      try {
-        file->set_attributes({Attribute::of("end_time", utc_now())});
-        file->close(RunStatus::failed);
-      } catch (...) {
-        // The original error is the one to report.
-      }
+    // Only a finished run replaces an existing output; an interrupted one stays at .part.
+    if (result.status == RunStatus::finished) {
+      std::filesystem::rename(part, options.output);
+      result.output = options.output;
     }
+  } catch (const std::exception& error) {
+    // A failed write of the run file itself (a full disk) can leave it unreadable on disk even
+    // when marking it failed seemed to work, so such a file is removed, not left as output.
+    abandon(file, part, std::string_view(error.what()).starts_with("run file " + part.string()));
+    throw;
+  } catch (...) {
+    abandon(file, part, false);
     throw;
   }
   return result;

@@ -136,7 +136,8 @@ void ManifestWriter::record(const RunOutcome& outcome) {
 }
 
 std::vector<RunOutcome> read_manifests(const std::filesystem::path& folder, std::uint64_t hash,
-                                       std::size_t runs, std::size_t m) {
+                                       std::size_t runs, std::size_t m,
+                                       const std::vector<std::filesystem::path>* outputs) {
   std::vector<RunOutcome> done(runs);
   if (!std::filesystem::is_directory(folder)) return done;
   std::vector<std::filesystem::path> files;
@@ -175,6 +176,11 @@ std::vector<RunOutcome> read_manifests(const std::filesystem::path& folder, std:
         outcome.sim_seconds = parse_exact(fields[3]);
         for (std::size_t k = 0; k < m; ++k)
           outcome.metrics.push_back(parse_exact(fields[4 + k]));
+        if (outputs != nullptr && outcome.status == RunStatus::finished &&
+            io::inspect_run_file((*outputs)[static_cast<std::size_t>(id)]) !=
+                io::RunFileState::finished) {
+          continue;
+        }
         RunOutcome& slot = done[static_cast<std::size_t>(id)];
         if (slot.id < 0 ||
             (slot.status != RunStatus::finished && outcome.status == RunStatus::finished)) {
@@ -295,7 +301,19 @@ EnsembleResult Backend::run(const EnsemblePlan& plan, const RunnerOptions& runne
   std::exception_ptr problem;
   if (root()) {
     try {
-      if (options_.fresh) {
+      bool other_plan = false;
+      if (options_.replace_other_plan && !options_.fresh) {
+        const std::filesystem::path hash_file = plan.folder / plan.hash_file;
+        if (std::filesystem::exists(hash_file)) {
+          std::string recorded = read_text(hash_file);
+          while (!recorded.empty() && std::isspace(static_cast<unsigned char>(recorded.back())))
+            recorded.pop_back();
+          other_plan = recorded != hex(plan.hash);
+        } else {
+          other_plan = std::filesystem::exists(plan.folder);
+        }
+      }
+      if (options_.fresh || other_plan) {
         std::error_code ec;
         std::filesystem::remove_all(plan.folder, ec);
       }
@@ -314,7 +332,10 @@ EnsembleResult Backend::run(const EnsemblePlan& plan, const RunnerOptions& runne
         result.stage = EnsembleStage::emitted;
         return result;
       }
-      done = read_manifests(plan.folder, plan.hash, plan.runs.size(), width);
+      std::vector<std::filesystem::path> outputs;
+      for (const PlannedRun& run : plan.runs)
+        outputs.push_back(run.output);
+      done = read_manifests(plan.folder, plan.hash, plan.runs.size(), width, &outputs);
       std::size_t first = 0, end = plan.runs.size();
       if (task) {
         const int tasks = emitted_array_size(plan.folder, plan.command);

@@ -17,6 +17,7 @@
 #include "caresim/core/random.hpp"
 #include "caresim/engine/simulator.hpp"
 #include "caresim/io/netcdf.hpp"
+#include "caresim/io/run_file.hpp"
 #include "caresim/scenario/load.hpp"
 #include "compare_detail.hpp"
 

@@ -13,6 +13,7 @@
 #include "caresim/catalogue/catalogue.hpp"
 #include "caresim/core/random.hpp"
 #include "caresim/engine/simulator.hpp"
+#include "caresim/io/run_file.hpp"
 #include "caresim/scenario/load.hpp"
 
 namespace caresim::ensemble {
@@ -227,7 +228,11 @@ void prepare_folder(const SweepPlan& plan) {
 }
 
 std::vector<RunOutcome> read_manifests(const SweepPlan& plan) {
-  return read_manifests(plan.folder, plan.hash, plan.runs.size(), plan.spec.metrics.size());
+  std::vector<std::filesystem::path> outputs;
+  for (const PlannedRun& run : plan.runs)
+    outputs.push_back(run.output);
+  return read_manifests(plan.folder, plan.hash, plan.runs.size(), plan.spec.metrics.size(),
+                        &outputs);
 }
 
 std::vector<PlannedRun> pending_runs(const SweepPlan& plan, const std::vector<RunOutcome>& done) {

@@ -1,9 +1,13 @@
 #include "caresim/io/run_file.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <bit>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <limits>
 #include <map>
 #include <optional>
@@ -407,6 +411,64 @@ const RunLayout& RunFile::layout() const {
 
 std::int64_t RunFile::steps_written() const {
   return impl_->rows_appended;
+}
+
+RunFileState inspect_run_file(const std::filesystem::path& path) noexcept {
+  try {
+    std::error_code error;
+    if (!std::filesystem::exists(path, error)) return RunFileState::missing;
+    if (!std::filesystem::is_regular_file(path, error)) return RunFileState::unreadable;
+    hdf5::Handle file;
+    try {
+      file = hdf5::open_file(path);
+    } catch (const std::exception&) {
+      return RunFileState::unreadable;
+    }
+    const hid_t root = file.get();
+    if (!hdf5::has_attribute(root, "status")) return RunFileState::unreadable;
+    const std::string status = hdf5::read_string_attribute(root, "status");
+    if (status == "finished") return RunFileState::finished;
+    if (status == "interrupted") return RunFileState::interrupted;
+    if (status == "failed") return RunFileState::failed;
+    if (status != "running") return RunFileState::unreadable;
+    if (!hdf5::has_attribute(root, "pid") || !hdf5::has_attribute(root, "host")) {
+      return RunFileState::running;
+    }
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    if (hdf5::read_string_attribute(root, "host") != host) return RunFileState::running;
+    std::int64_t pid = 0;
+    const hid_t attribute = H5Aopen(root, "pid", H5P_DEFAULT);
+    if (attribute < 0) return RunFileState::running;
+    const herr_t read = H5Aread(attribute, H5T_NATIVE_INT64, &pid);
+    H5Aclose(attribute);
+    if (read < 0 || pid <= 0) return RunFileState::running;
+    // Signal 0 checks only that the process exists.
+    const bool gone = ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+    return gone ? RunFileState::killed : RunFileState::running;
+  } catch (...) {
+    return RunFileState::unreadable;
+  }
+}
+
+const char* run_file_state_name(RunFileState state) noexcept {
+  switch (state) {
+    case RunFileState::missing:
+      return "missing";
+    case RunFileState::unreadable:
+      return "unreadable";
+    case RunFileState::running:
+      return "running";
+    case RunFileState::killed:
+      return "killed";
+    case RunFileState::finished:
+      return "finished";
+    case RunFileState::interrupted:
+      return "interrupted";
+    case RunFileState::failed:
+      return "failed";
+  }
+  return "unreadable";
 }
 
 }  // namespace caresim::io

@@ -3,6 +3,8 @@
 // (YAML), reference.cpp (Markdown) and text.cpp (text helpers).
 #include "caresim/scenario/load.hpp"
 
+#include <sys/stat.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -10,6 +12,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -25,44 +29,123 @@ namespace caresim {
 namespace {
 
 constexpr int kMaxBaseDepth = 8;
+constexpr int kMaxNesting = 64;
+/// Larger scenario files are refused unread (a `base:` naming /dev/zero or a data file).
+constexpr std::uintmax_t kMaxScenarioBytes = 4u << 20;
 
 /// `child` laid over `base`: maps merge key by key (recursively); anything else in `child`
 /// (a scalar, a list such as `organisations` or `interventions`) replaces the base's whole value.
-YAML::Node overlay(const YAML::Node& base, const YAML::Node& child) {
+YAML::Node overlay(const YAML::Node& base, const YAML::Node& child, const detail::loading::Origin& origin,
+                   const std::string& path) {
   if (!base.IsMap() || !child.IsMap()) return YAML::Clone(child);
   YAML::Node out = YAML::Clone(base);
   for (const auto& entry : child) {
-    const auto key = entry.first.as<std::string>();
+    // A key such as `[a, b]` would otherwise escape as YAML::TypedBadConversion (issue 14).
+    if (!entry.first.IsScalar()) {
+      detail::loading::raise(origin, path, entry.first.Mark(),
+                    "expected a key name, got " + detail::loading::describe(entry.first));
+    }
+    const std::string& key = entry.first.Scalar();
     out[key] = out[key] && out[key].IsMap() && entry.second.IsMap()
-                   ? overlay(out[key], entry.second)
+                   ? overlay(out[key], entry.second, origin, detail::loading::join_path(path, key))
                    : YAML::Clone(entry.second);
   }
   return out;
 }
+
+/// Deepest nesting of flow collections (`[`, `{`) outside quotes and comments. yaml-cpp 0.7
+/// reports very deep nesting as "bad file"; this lets the message say what is wrong.
+std::pair<int, int> deepest_flow_nesting(std::string_view text) {
+  int depth = 0, deepest = 0, deepest_line = 1, line = 1;
+  char quote = 0;
+  bool comment = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      comment = false;
+      continue;
+    }
+    if (comment) continue;
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '#' &&
+               (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) {
+      comment = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > deepest) {
+        deepest = depth;
+        deepest_line = line;
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return {deepest, deepest_line};
+}
+
+/// Counts documents (at most two) without building nodes. yaml-cpp 0.7's YAML::LoadAll loops
+/// for ever on some inputs (a file holding only ","; upstream issue 1040) because the parser
+/// keeps reporting empty documents; asking for two at most cannot loop.
+struct DocumentCounter : YAML::EventHandler {
+  int documents = 0;
+  YAML::Mark second_start = YAML::Mark::null_mark();
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++documents == 2) second_start = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
 
 std::string read_scenario_text(const std::filesystem::path& file);
 
 /// The top-level map of a scenario text, with any `base:` resolved: the base file (a path
 /// relative to this one's directory) is read and checked on its own first, so its problems name
 /// its own file and lines, then this file's keys are laid over it.
-YAML::Node scenario_root(std::string_view yaml_text, const detail::loading::Origin& origin,
-                         int depth) {
+YAML::Node scenario_root(std::string_view yaml_text, const detail::loading::Origin& origin, int depth) {
   using namespace detail::loading;
-  std::vector<YAML::Node> documents;
+  if (const auto [deepest, line] = deepest_flow_nesting(yaml_text); deepest > kMaxNesting) {
+    YAML::Mark mark = YAML::Mark::null_mark();
+    mark.line = line - 1;
+    mark.column = 0;
+    raise(origin, "", mark,
+          "expected at most " + std::to_string(kMaxNesting) + " levels of nested [ ] or { }, got " +
+              std::to_string(deepest));
+  }
+  YAML::Node root;
+  DocumentCounter counter;
   try {
-    documents = YAML::LoadAll(std::string(yaml_text));
+    const std::string text(yaml_text);
+    root = YAML::Load(text);
+    if (!root.IsNull()) {
+      std::istringstream stream(text);
+      YAML::Parser parser(stream);
+      for (int i = 0; i < 2 && parser.HandleNextDocument(counter); ++i) {
+      }
+    }
   } catch (const YAML::Exception& error) {
     raise(origin, "", error.mark, "malformed YAML: " + error.msg);
   }
-  if (documents.empty() || (documents.size() == 1 && documents[0].IsNull())) {
+  if (root.IsNull()) {
     raise(origin, "", YAML::Mark::null_mark(),
-          "expected a map of scenario keys, got an empty file");
+          "expected a map of scenario keys, got an empty file (or one without any key)");
   }
-  if (documents.size() > 1) {
-    raise(origin, "", documents[1].Mark(),
-          "expected a single YAML document, got " + std::to_string(documents.size()));
+  if (counter.documents > 1) {
+    raise(origin, "", counter.second_start, "expected a single YAML document, got more than one");
   }
-  YAML::Node root = documents[0];
   if (!root.IsMap()) {
     raise(origin, "", root.Mark(),
           "expected a map of scenario keys at the top level, got " + describe(root));
@@ -91,7 +174,7 @@ YAML::Node scenario_root(std::string_view yaml_text, const detail::loading::Orig
   Scenario checked;  // the base must be a valid scenario by itself
   Reader::read_struct(base_origin, base_root, base_root.Mark(), "", checked);
   root.remove("base");
-  return overlay(base_root, root);
+  return overlay(base_root, root, origin, "");
 }
 
 /// A run shortened by an override of run.days (`--steps`, `--days`, `--set run.days=N`) leaves
@@ -153,11 +236,21 @@ std::string read_scenario_text(const std::filesystem::path& file) {
   const std::unique_ptr<std::FILE, int (*)(std::FILE*)> stream(std::fopen(name.c_str(), "rb"),
                                                                &std::fclose);
   if (!stream) cannot_open(static_cast<std::errc>(errno));
+  // A device or pipe (/dev/zero, a FIFO) never ends; checked on the open stream, not the name.
+  struct stat info {};
+  if (::fstat(::fileno(stream.get()), &info) != 0 || !S_ISREG(info.st_mode)) {
+    throw ScenarioError(name + ": expected a regular scenario file, got a device, pipe or socket");
+  }
   std::string text;
   char buffer[1 << 16];
   std::size_t got = 0;
-  while ((got = std::fread(buffer, 1, sizeof buffer, stream.get())) > 0)
+  while ((got = std::fread(buffer, 1, sizeof buffer, stream.get())) > 0) {
     text.append(buffer, got);
+    if (text.size() > kMaxScenarioBytes) {
+      throw ScenarioError(name + ": expected a scenario file of at most " +
+                          std::to_string(kMaxScenarioBytes >> 20) + " MiB, got a larger file");
+    }
+  }
   if (std::ferror(stream.get())) {
     throw ScenarioError(name + ": cannot read scenario file (" +
                         std::make_error_code(static_cast<std::errc>(errno)).message() + ")");

@@ -36,6 +36,44 @@ namespace caresim::detail {
 
 inline constexpr double kAgeShareTolerance = 1e-6;
 
+/// Whether `text` is valid UTF-8 (no overlong forms or surrogates) without control characters;
+/// names go into HDF5 attributes and file names.
+inline bool is_printable_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) return false;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    int more = 0;
+    std::uint32_t cp = 0;
+    if ((c & 0xe0) == 0xc0) {
+      more = 1;
+      cp = c & 0x1fu;
+    } else if ((c & 0xf0) == 0xe0) {
+      more = 2;
+      cp = c & 0x0fu;
+    } else if ((c & 0xf8) == 0xf0) {
+      more = 3;
+      cp = c & 0x07u;
+    } else {
+      return false;
+    }
+    if (i + static_cast<std::size_t>(more) >= text.size()) return false;
+    for (int k = 1; k <= more; ++k) {
+      const auto d = static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)]);
+      if ((d & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (d & 0x3fu);
+    }
+    static constexpr std::uint32_t kSmallest[4] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kSmallest[more] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += static_cast<std::size_t>(more) + 1;
+  }
+  return true;
+}
+
 /// Shortest text that reads back as exactly `value` (std::to_chars round-trip guarantee).
 std::string format_real(double value);
 
@@ -83,9 +121,9 @@ void visit(V& v, OrganisationSpec& org) {
   v.field("name", org.name, TextForm::non_empty, "",
           "name, unique among organisations; labels outputs", Need::required);
   v.choice("kind", org.kind, kOrgKindNames, "kind of organisation", Need::required);
-  v.field("staff", org.staff, kAtLeastOne, "people",
+  v.field("staff", org.staff, IntRange{1, 2'000'000}, "people",
           "total staff, split evenly across the `count` organisations", Need::required);
-  v.field("count", org.count, kAtLeastOne, "organisations",
+  v.field("count", org.count, IntRange{1, 100'000}, "organisations",
           "how many alike organisations this entry stands for (e.g. 93 GP practices)");
   v.check("staff", "`staff` is at least `count`, so every organisation has staff.",
           [&](auto&& fail) {
@@ -98,16 +136,16 @@ void visit(V& v, OrganisationSpec& org) {
 
 template <class V>
 void visit(V& v, TieSettings& ties) {
-  v.field("team_size", ties.team_size, IntRange{2, kNoIntLimit}, "staff",
+  v.field("team_size", ties.team_size, IntRange{2, 1000}, "staff",
           "staff per team; everyone in a team is tied to everyone else");
   v.field("within_team_strength", ties.within_team_strength, kUnitInterval, "strength",
           "initial strength of in-team ties");
-  v.field("within_org_ties_per_staff", ties.within_org_ties_per_staff, kNonNegative,
+  v.field("within_org_ties_per_staff", ties.within_org_ties_per_staff, RealRange{0.0, 1000.0},
           "ties per staff", "mean extra ties to colleagues in the same organisation");
   v.field("within_org_strength", ties.within_org_strength, kUnitInterval, "strength",
           "initial strength of those in-organisation ties");
-  v.field("cross_org_ties_per_staff", ties.cross_org_ties_per_staff, kNonNegative, "ties per staff",
-          "mean ties to staff of other organisations");
+  v.field("cross_org_ties_per_staff", ties.cross_org_ties_per_staff, RealRange{0.0, 1000.0},
+          "ties per staff", "mean ties to staff of other organisations");
   v.field("cross_org_strength", ties.cross_org_strength, kUnitInterval, "strength",
           "initial strength of cross-organisation ties");
   v.field("within_org_monthly_retention", ties.within_org_monthly_retention, kRetention,
@@ -128,7 +166,8 @@ void visit(V& v, TieSettings& ties) {
           "strength of a newly formed tie");
   v.field("removal_threshold", ties.removal_threshold, kUnitInterval, "strength",
           "ties weaker than this are dropped");
-  v.field("max_ties", ties.max_ties, kAtLeastOne, "ties", "most ties a person can keep up");
+  v.field("max_ties", ties.max_ties, IntRange{1, 100'000}, "ties",
+          "most ties a person can keep up");
   v.check("new_tie_strength",
           "`new_tie_strength` is above `removal_threshold`, so new ties are not dropped at once.",
           [&](auto&& fail) {
@@ -302,6 +341,12 @@ void check_cohorts(V& v, const Scenario& scenario) {
 template <class V>
 void visit(V& v, Scenario& scenario) {
   v.field("name", scenario.name, TextForm::any, "", "scenario name, used to label outputs");
+  v.check("name", "`name` is UTF-8 text without NUL or control characters.", [&](auto&& fail) {
+    if (!is_printable_utf8(scenario.name)) {
+      fail("name", "name", "UTF-8 text without NUL or control characters",
+           "bytes that are not (" + std::to_string(scenario.name.size()) + " bytes)");
+    }
+  });
   v.field("description", scenario.description, TextForm::any, "",
           "free text describing the scenario");
   v.choice("model", scenario.model, kModelKindNames, "which model the scenario runs");

@@ -6,29 +6,29 @@ namespace caresim::detail {
 
 template <class V>
 void visit(V& v, HealthSettings& h) {
-  v.table("acute_episodes_per_year", h.acute_episodes_per_year, kChronicStateNames, kNonNegative,
+  v.table("acute_episodes_per_year", h.acute_episodes_per_year, kChronicStateNames, kPerPersonYear,
           "per citizen per year", "acute episodes (each an A&E attendance), by chronic state");
-  v.table("gp_requests_per_year", h.gp_requests_per_year, kChronicStateNames, kNonNegative,
+  v.table("gp_requests_per_year", h.gp_requests_per_year, kChronicStateNames, kPerPersonYear,
           "per citizen per year", "requests for a GP appointment, by chronic state");
   v.table("community_referrals_per_year", h.community_referrals_per_year, kChronicStateNames,
-          kNonNegative, "per citizen per year",
+          kPerPersonYear, "per citizen per year",
           "referrals from GP to community health (a cross-organisation episode)");
   v.table("social_care_requests_per_year", h.social_care_requests_per_year, kChronicStateNames,
-          kNonNegative, "per citizen per year", "requests for a social-care assessment");
+          kPerPersonYear, "per citizen per year", "requests for a social-care assessment");
   v.table("mental_health_crises_per_year", h.mental_health_crises_per_year, kChronicStateNames,
-          kNonNegative, "per citizen per year",
+          kPerPersonYear, "per citizen per year",
           "mental-health crises (a cross-organisation episode)");
-  v.field("onset_per_year", h.onset_per_year, kNonNegative, "per year",
+  v.field("onset_per_year", h.onset_per_year, kPerPersonYear, "per year",
           "well -> long-term condition");
-  v.field("progression_per_year", h.progression_per_year, kNonNegative, "per year",
+  v.field("progression_per_year", h.progression_per_year, kPerPersonYear, "per year",
           "long-term condition -> complex/frail");
-  v.field("care_entry_per_year", h.care_entry_per_year, kNonNegative, "per year",
+  v.field("care_entry_per_year", h.care_entry_per_year, kPerPersonYear, "per year",
           "complex/frail -> in care");
-  v.table("deaths_per_year", h.deaths_per_year, kChronicStateNames, kNonNegative, "per year",
+  v.table("deaths_per_year", h.deaths_per_year, kChronicStateNames, kPerPersonYear, "per year",
           "deaths by chronic state; each death is replaced by a new resident (stable population)");
-  v.field("in_care_deaths_per_year", h.in_care_deaths_per_year, kNonNegative, "per year",
+  v.field("in_care_deaths_per_year", h.in_care_deaths_per_year, kPerPersonYear, "per year",
           "deaths of citizens in care");
-  v.table("age_multiplier", h.age_multiplier, kAgeBandNames, kPositive, "factor",
+  v.table("age_multiplier", h.age_multiplier, kAgeBandNames, RealRange{0.0, 100.0, true}, "factor",
           "onset, progression, acute episodes and deaths are multiplied by this");
   v.table("initial_ltc_share", h.initial_ltc_share, kAgeBandNames, kProbability, "fraction",
           "share of the age band with a long-term condition at the start (and on arrival)");
@@ -36,7 +36,7 @@ void visit(V& v, HealthSettings& h) {
           "share of the age band complex/frail at the start");
   v.table("initial_in_care_share", h.initial_in_care_share, kAgeBandNames, kProbability, "fraction",
           "share of the age band in care at the start");
-  v.field("deprivation_gradient", h.deprivation_gradient, kNonNegative, "factor",
+  v.field("deprivation_gradient", h.deprivation_gradient, kGradient, "factor",
           "the most deprived decile's rates are (1 + this) times the least deprived's");
   v.field("winter_amplitude", h.winter_amplitude, RealRange{0.0, 0.9}, "fraction",
           "seasonal swing of acute episodes: 1 + a cos(2 pi (day - peak) / 365.25)");

@@ -1,6 +1,7 @@
 // The caresim binary end to end: exit codes, messages, the files it leaves (or does not).
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <iterator>
 
 #include "../support.hpp"
 
@@ -18,6 +19,11 @@ std::filesystem::path write_file(const TempDir& dir, const std::string& name,
   const auto path = dir / name;
   std::ofstream(path) << text;
   return path;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 bool no_output_left(const TempDir& dir) {
@@ -155,27 +161,34 @@ TEST_CASE("cli: bad input exits 2 with a clear message and leaves no file", "[cl
   }
 }
 
-TEST_CASE("cli: SIGTERM stops a run, leaving a readable file marked unfinished",
-          "[cli][interrupt]") {
+TEST_CASE(
+    "cli: SIGTERM stops a run, leaving a readable .part marked interrupted and an older "
+    "output untouched",
+    "[cli][interrupt]") {
   TempDir dir;
   const auto scenario = write_file(dir, "long.yaml", caresim::test::tiny_city_yaml(200000, 20000));
   const auto out = dir / "long.h5";
-  // Start the run, wait until it has flushed at least once, then ask it to stop.
-  const std::string script = kBin + " run " + quoted(scenario) + " -o " + quoted(out) +
+  const auto part = dir / "long.h5.part";
+  // A complete output of an earlier run: an interrupted run must never replace it (issue 14).
+  write_file(dir, "long.h5", "an earlier, complete output");
+  // Start the run, wait until it has flushed at least once, then ask it to stop. The grace is
+  // long so a loaded machine's slow step ends normally instead of through the watchdog.
+  const std::string script = "CARESIM_STOP_GRACE_SECONDS=60 " + kBin + " run " + quoted(scenario) +
+                             " -o " + quoted(out) +
                              " > /dev/null 2>&1 & pid=$!; sleep 4; kill -TERM $pid; wait $pid; "
                              "echo exit=$?";
   auto r = run_command(script);
   INFO(r.output);
   CHECK_THAT(r.output, Catch::Contains("exit=143"));
-  REQUIRE(std::filesystem::exists(out));
-  CHECK_FALSE(std::filesystem::exists(dir / "long.h5.part"));
-  r = run_command(kCheck + " attrs " + quoted(out));
+  CHECK(read_file(out) == "an earlier, complete output");
+  REQUIRE(std::filesystem::exists(part));
+  r = run_command(kCheck + " attrs " + quoted(part));
   INFO(r.output);
   CHECK_THAT(r.output, Catch::Contains("status=interrupted"));
   CHECK_THAT(r.output, Catch::Contains("finished=0"));
   CHECK_THAT(r.output, Catch::Contains("steps_completed="));
   CHECK_THAT(r.output, !Catch::Contains("steps_completed=0\n"));
-  r = run_command(kCheck + " open " + quoted(out));
+  r = run_command(kCheck + " open " + quoted(part));
   INFO(r.output);
   CHECK(r.exit_code == 0);
 }

@@ -293,7 +293,10 @@ TEST_CASE("caresim compare: prints the table and writes one file xarray opens, b
         std::string::npos);
 }
 
-TEST_CASE("caresim compare: SIGTERM stops it with exit 143, writing nothing", "[compare][cli]") {
+TEST_CASE(
+    "caresim compare: SIGTERM stops it with exit 143, writing no comparison and keeping "
+    "the runs for a resume",
+    "[compare][cli]") {
   test::TempDir dir;
   const auto base = test::scenario_path("what-if/baseline.yaml");
   const auto out = dir / "stopped.h5";
@@ -307,7 +310,8 @@ TEST_CASE("caresim compare: SIGTERM stops it with exit 143, writing nothing", "[
   CHECK_THAT(r.output, Catch::Contains("exit=143"));
   CHECK_FALSE(std::filesystem::exists(out));
   CHECK_FALSE(std::filesystem::exists(out.string() + ".part"));
-  CHECK_FALSE(std::filesystem::exists(out.string() + ".runs"));
+  // The runs folder stays, so the same command resumes (issue 14; the battery checks reuse).
+  CHECK(std::filesystem::is_directory(out.string() + ".runs"));
 }
 
 TEST_CASE("compare: the what-if scenarios differ from the baseline only where they say",

@@ -52,8 +52,9 @@ int execute(const ChaosArgs& a) {
   std::optional<ensemble::Backend> backend;
   try {
     ensemble::BackendOptions choice = backend_options(a.backend);
-    // Run in one go, the runs folder is scratch: start it afresh.
-    choice.fresh = choice.mode == BackendMode::automatic;
+    // Run in one go, the runs folder is scratch: resume an interrupted attempt at this very
+    // diagram, replace anything else.
+    choice.replace_other_plan = choice.mode == BackendMode::automatic;
     backend.emplace(choice);
   } catch (const std::invalid_argument& e) {
     fmt::print(stderr, "caresim: error: {}\n", e.what());

@@ -5,6 +5,9 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
 
 namespace caresim::cli {
 namespace {
@@ -23,6 +26,21 @@ const std::atomic<int>& stop_signal() {
 void stop_on_signals() {
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
+  static std::once_flag watchdog_started;
+  std::call_once(watchdog_started, [] {
+    std::thread([] {
+      while (g_stop_signal.load() == 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      // CARESIM_STOP_GRACE_SECONDS lengthens it (tests on a loaded machine).
+      double grace = kStopGraceSeconds;
+      if (const char* text = std::getenv("CARESIM_STOP_GRACE_SECONDS")) grace = std::atof(text);
+      std::this_thread::sleep_for(std::chrono::duration<double>(grace > 0 ? grace : 0.0));
+      const int signo = g_stop_signal.load();
+      fmt::print(stderr, "caresim: still busy {} s after signal {}; exiting now\n", grace, signo);
+      std::fflush(stderr);
+      std::_Exit(128 + signo);
+    }).detach();
+  });
 }
 
 std::string g_command_line;

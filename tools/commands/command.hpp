@@ -4,9 +4,11 @@
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "caresim/ensemble/backend.hpp"
@@ -41,7 +43,11 @@ extern std::string g_command_line;
 /// After stop_on_signals(): the number of the SIGINT or SIGTERM received, 0 until then. Long
 /// commands pass it as their runner's stop flag, finish the step under way and exit 128 + it.
 const std::atomic<int>& stop_signal();
-/// Routes SIGINT and SIGTERM to stop_signal(); a second signal kills at once.
+/// Routes SIGINT and SIGTERM to stop_signal(); a second signal kills at once. If the command has
+/// not exited within kStopGraceSeconds of the first (a step or the city's build still under
+/// way), a watchdog ends the process with 128 + signal: a run file then holds the days of its
+/// last flush, status "running", and a pid no longer alive.
+inline constexpr double kStopGraceSeconds = 1.0;
 void stop_on_signals();
 
 /// The backend options every command that runs many runs takes (docs/sweeps.md): under mpirun
@@ -69,6 +75,12 @@ int report_stage(const ensemble::EnsembleResult& result, std::string_view comman
                  std::string_view name, bool quiet);
 /// The absolute path of this caresim binary.
 std::string self_path();
+/// `text` as a whole number in [lo, hi]; throws std::invalid_argument naming `option` otherwise
+/// (no sign, no wrap-around, no trailing text).
+std::uint64_t parse_count(std::string_view option, std::string_view text, std::uint64_t lo,
+                          std::uint64_t hi);
+/// "<name>.h5" with any '/' or '\\' replaced, so a default output stays in the working directory.
+std::string default_output_name(const std::string& scenario_name);
 
 /// "m:ss" or "h:mm:ss".
 std::string format_duration(double seconds);

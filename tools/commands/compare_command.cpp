@@ -52,8 +52,9 @@ int execute(const CompareArgs& a) {
   std::optional<Backend> backend;
   try {
     BackendOptions backend_choice = backend_options(a.backend);
-    // Run in one go, the runs folder is scratch: start it afresh, as a new comparison.
-    backend_choice.fresh = backend_choice.mode == BackendMode::automatic;
+    // Run in one go, the runs folder is scratch: resume an interrupted attempt at this very
+    // comparison, replace anything else.
+    backend_choice.replace_other_plan = backend_choice.mode == BackendMode::automatic;
     backend.emplace(backend_choice);
   } catch (const std::invalid_argument& e) {
     fmt::print(stderr, "caresim: error: {}\n", e.what());
@@ -142,9 +143,16 @@ int execute(const CompareArgs& a) {
     comparison = std::move(run.comparison);
     if (stop_signal().load() != 0 || !complete(comparison)) {
       progress.finish_line();
-      fmt::print(stderr, "caresim: stopped by signal {}; nothing written\n", stop_signal().load());
-      drop_scratch();
+      // The finished runs stay, so the same command resumes (run_comparison reuses them).
+      fmt::print(stderr,
+                 "caresim: stopped by signal {}; no comparison written; the runs done are kept "
+                 "in {}: the same command again resumes\n",
+                 stop_signal().load(), options.scratch.string());
       return 128 + stop_signal().load();
+    }
+    if (comparison.reused_runs > 0 && !a.quiet) {
+      fmt::print(stderr, "caresim: resumed: {} of {} runs reused from {}\n", comparison.reused_runs,
+                 total, options.scratch.string());
     }
     write_comparison(comparison, out);
   } catch (const EnsembleError& e) {

@@ -2,7 +2,9 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <charconv>
 #include <csignal>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -17,9 +19,9 @@ namespace {
 struct RunArgs {
   std::string scenario_path;
   std::string output;
-  std::optional<std::uint64_t> seed;
-  std::optional<int> steps;
-  int threads = 0;
+  std::string seed;
+  std::string steps;
+  std::string threads;
   std::vector<std::string> overrides;
   bool quiet = false;
 };
@@ -45,8 +47,17 @@ void print_summary(const RunResult& r, const Scenario& s) {
 }
 
 int execute(RunArgs& a) {
-  if (a.seed) a.overrides.push_back(fmt::format("run.seed={}", *a.seed));
-  if (a.steps) a.overrides.push_back(fmt::format("run.days={}", *a.steps));
+  std::optional<std::uint64_t> seed, steps, threads;
+  try {
+    if (!a.seed.empty()) seed = parse_count("--seed", a.seed, 0, UINT64_MAX);
+    if (!a.steps.empty()) steps = parse_count("--steps", a.steps, 1, 36500);
+    threads = a.threads.empty() ? 0 : parse_count("--threads", a.threads, 0, 4096);
+  } catch (const std::invalid_argument& e) {
+    fmt::print(stderr, "caresim: error: {}\n", e.what());
+    return kExitUsage;
+  }
+  if (seed) a.overrides.push_back(fmt::format("run.seed={}", *seed));
+  if (steps) a.overrides.push_back(fmt::format("run.days={}", *steps));
 
   Scenario scenario;
   try {
@@ -56,8 +67,9 @@ int execute(RunArgs& a) {
     return kExitUsage;
   }
 
-  const std::filesystem::path out = a.output.empty() ? std::filesystem::path(scenario.name + ".h5")
-                                                     : std::filesystem::path(a.output);
+  const std::filesystem::path out = a.output.empty()
+                                        ? std::filesystem::path(default_output_name(scenario.name))
+                                        : std::filesystem::path(a.output);
   const std::filesystem::path parent =
       out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
   if (!std::filesystem::is_directory(parent)) {
@@ -73,7 +85,7 @@ int execute(RunArgs& a) {
   Progress progress(!a.quiet, "days");
   RunOptions options;
   options.output = out;
-  options.threads = a.threads;
+  options.threads = static_cast<int>(*threads);
   options.scenario_file = a.scenario_path;
   options.command_line = g_command_line;
   options.stop = &stop_signal();
@@ -88,16 +100,26 @@ int execute(RunArgs& a) {
     return kExitUsage;
   } catch (const std::exception& e) {
     progress.finish_line();
-    fmt::print(stderr,
-               "caresim: error: the run failed: {}\n  (partial output, marked failed: {}.part)\n",
-               e.what(), out.string());
+    std::filesystem::path part = out;
+    part += ".part";
+    std::error_code ignored;
+    fmt::print(stderr, "caresim: error: the run failed: {}\n  ({})\n", e.what(),
+               std::filesystem::exists(part, ignored)
+                   ? "partial output, marked failed: " + part.string()
+                   : std::string("no output was written"));
     return kExitFailure;
   }
   if (result.status != RunStatus::finished) {
     progress.finish_line();
+    if (result.output.empty()) {
+      fmt::print(stderr, "caresim: stopped by signal {} before the first day; nothing written\n",
+                 result.signal);
+      return 128 + result.signal;
+    }
     fmt::print(stderr,
-               "caresim: stopped by signal {} after {} days; {} is kept, marked unfinished\n",
-               result.signal, result.steps, out.string());
+               "caresim: stopped by signal {} after {} days; {} is kept, marked interrupted{}\n",
+               result.signal, result.steps, result.output.string(),
+               std::filesystem::exists(out) ? " (" + out.string() + " is untouched)" : "");
   }
   if (!a.quiet) print_summary(result, scenario);
   return result.signal != 0 ? 128 + result.signal : kExitOk;
@@ -105,17 +127,41 @@ int execute(RunArgs& a) {
 
 }  // namespace
 
+std::uint64_t parse_count(std::string_view option, std::string_view text, std::uint64_t lo,
+                          std::uint64_t hi) {
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < lo ||
+      value > hi) {
+    throw std::invalid_argument(
+        fmt::format("{}: expected a whole number from {} to {}, got '{}'", option, lo, hi, text));
+  }
+  return value;
+}
+
+std::string default_output_name(const std::string& scenario_name) {
+  // The name comes from the scenario file: keep the default output in the working directory.
+  std::string stem;
+  for (const char c : scenario_name)
+    stem += (c == '/' || c == '\\') ? '_' : c;
+  if (stem.empty() || stem == "." || stem == "..") stem = "caresim-run";
+  if (stem.front() == '.') stem.front() = '_';
+  return stem + ".h5";
+}
+
 void add_run_command(CLI::App& root, std::vector<Command>& commands) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* run = root.add_subcommand("run", "Run one scenario and write its time series to HDF5");
   run->add_option("scenario", args->scenario_path, "Scenario YAML file")->required();
   run->add_option("-o,--output", args->output, "Output HDF5 file (default: <scenario name>.h5)");
-  run->add_option("--seed", args->seed, "Run seed (overrides run.seed)");
+  // Taken as text and checked by parse_count: CLI11 would wrap -1 to 2^64-1 and print ranges
+  // such as "0.000000 to 1.79769e308".
+  run->add_option("--seed", args->seed, "Run seed (overrides run.seed)")->type_name("UINT64");
   run->add_option("--threads", args->threads,
                   "Worker threads; 0 = all cores (results do not depend on it)")
-      ->check(CLI::NonNegativeNumber);
+      ->type_name("0..4096");
   run->add_option("--steps", args->steps, "Days to simulate (overrides run.days)")
-      ->check(CLI::PositiveNumber);
+      ->type_name("1..36500");
   run->add_option("--set", args->overrides,
                   "Override a scenario key, e.g. --set ties.reinforcement=0.1")
       ->type_name("KEY.PATH=VALUE");

@@ -60,10 +60,16 @@ struct RunResult {
 };
 
 /// Builds the city, runs every step, and writes the HDF5 file as it goes: to <output>.part,
-/// renamed to <output> when the run finishes or is stopped (marked status "interrupted",
-/// finished = 0). If the run fails, the partial file stays at <output>.part marked "failed" and
-/// the exception propagates; an existing <output> is never touched until the final rename.
+/// renamed to <output> only when the run finishes. A stopped run leaves <output>.part marked
+/// status "interrupted" (result.output names it; empty if stopped before the file was created);
+/// a failed run leaves it marked "failed" and the exception propagates. An existing <output> is
+/// never touched unless the run finishes. Throws std::invalid_argument before building when the
+/// city would not fit in the machine's memory (estimated_memory_bytes).
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options);
+
+/// Rough peak memory of building and running `scenario`, in bytes (0 for models too small to
+/// matter); compared with the machine's memory before the city is built.
+std::uint64_t estimated_memory_bytes(const Scenario& scenario);
 
 /// ISO 8601 UTC timestamp of now, e.g. "2026-11-22T03:14:15Z".
 std::string utc_now();

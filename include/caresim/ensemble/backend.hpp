@@ -80,6 +80,11 @@ struct BackendOptions {
   /// Forget runs an earlier attempt recorded in the folder (the folder is emptied first). For
   /// commands whose folder is scratch space (compare, chaos) run in one go.
   bool fresh = false;
+  /// Keep the runs an earlier, interrupted attempt at the same plan recorded (resume), but
+  /// empty a folder that holds another plan's runs instead of refusing it. For commands whose
+  /// folder is scratch space (compare, chaos) run in one go: stopped by a signal and run again,
+  /// they redo only the runs that had not finished.
+  bool replace_other_plan = false;
 };
 
 /// Where a call of Backend::run left the plan.
@@ -164,9 +169,12 @@ class ManifestWriter {
 
 /// The ended runs recorded by every manifest in `folder` (torn last lines of a killed process
 /// are ignored), indexed by run id; runs not done are absent (id -1). `metrics` values per run.
-/// Throws EnsembleError if a manifest belongs to another plan.
+/// Throws EnsembleError if a manifest belongs to another plan. With `outputs` (one run file per
+/// run id), a run recorded finished counts only if its file still says so (io::inspect_run_file):
+/// a file overwritten or lost after the fact is a run to redo, not a run to count.
 std::vector<RunOutcome> read_manifests(const std::filesystem::path& folder, std::uint64_t hash,
-                                       std::size_t runs, std::size_t metrics);
+                                       std::size_t runs, std::size_t metrics,
+                                       const std::vector<std::filesystem::path>* outputs = nullptr);
 
 /// The runs a Slurm array task takes: task k of K takes runs [k n / K, (k + 1) n / K).
 std::pair<std::size_t, std::size_t> task_share(std::size_t runs, int tasks, int task);

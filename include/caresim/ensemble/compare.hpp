@@ -100,6 +100,8 @@ struct Comparison {
   std::size_t arm_count() const { return arms.size(); }
   std::size_t metric_count() const { return metrics.size(); }
   double seconds = 0.0;  ///< wall time of all runs (for the summary line; not written)
+  /// Runs whose finished files in `scratch` were reused (a resumed comparison; not written).
+  std::size_t reused_runs = 0;
 };
 
 /// Runs every arm's replicates through the runner and computes the comparison. Calls

@@ -28,6 +28,23 @@ namespace caresim::io {
 /// flush() makes everything written so far durable and readable, even if the process then dies.
 /// Names are a letter followed by letters, digits or '_', unique across `time`, dimensions,
 /// `<dimension>_name` and series. Not thread-safe: one writer per file, one thread.
+/// What a run file on disk says about its run (RunFile's `status`, checked against the writer).
+enum class RunFileState : std::uint8_t {
+  missing,     ///< no such file
+  unreadable,  ///< not an HDF5 file, or without a `status`
+  running,     ///< status "running" and its writer (attributes `pid`, `host`) may be alive
+  killed,      ///< status "running", written on this host by a process that no longer exists
+  finished,
+  interrupted,
+  failed,
+};
+
+/// Reads `path`'s status without changing it. Never throws.
+RunFileState inspect_run_file(const std::filesystem::path& path) noexcept;
+
+/// "missing", "unreadable", "running", "killed", ...
+const char* run_file_state_name(RunFileState state) noexcept;
+
 class RunFile {
  public:
   /// Creates (truncating) `path` and records status "running", finished 0. Throws

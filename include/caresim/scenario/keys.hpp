@@ -47,11 +47,18 @@ struct RealRange {
 };
 inline constexpr double kNoRealLimit = std::numeric_limits<double>::infinity();
 
-inline constexpr IntRange kAtLeastOne{1, kNoIntLimit};
-inline constexpr RealRange kUnitInterval{0.0, 1.0};             // probabilities, strengths
-inline constexpr RealRange kRetention{0.0, 1.0, true, false};   // (0, 1]
-inline constexpr RealRange kNonNegative{0.0, kNoRealLimit};     // rates, means
-inline constexpr RealRange kPositive{0.0, kNoRealLimit, true};  // multipliers
+/// No count, rate, weight or multiplier of the model means anything beyond these bounds; a
+/// finite bound also keeps a typo such as 1e20 from building a city that cannot fit or a step
+/// that never ends (issue 14). Keys with a tighter physical meaning declare their own.
+inline constexpr std::int64_t kLargestCount = 10'000'000;
+inline constexpr double kLargestQuantity = 1e6;
+inline constexpr IntRange kAtLeastOne{1, kLargestCount};
+inline constexpr RealRange kUnitInterval{0.0, 1.0};                 // probabilities, strengths
+inline constexpr RealRange kRetention{0.0, 1.0, true, false};       // (0, 1]
+inline constexpr RealRange kNonNegative{0.0, kLargestQuantity};     // rates, means
+inline constexpr RealRange kPositive{0.0, kLargestQuantity, true};  // multipliers
+inline constexpr RealRange kPerPersonYear{0.0, 365.0};  // events per person per year: <= 1 a day
+inline constexpr RealRange kGradient{0.0, 10.0};        // (1 + this) x between extremes
 inline constexpr RealRange kProbability{0.0, 1.0};
 inline constexpr RealRange kAnyNumber{-kNoRealLimit, kNoRealLimit};
 inline constexpr RealRange kPositiveDays{0.0, 36500.0, true};
