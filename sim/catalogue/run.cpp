@@ -123,7 +123,15 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
     result.output.clear();
     return result;
   }
-  auto file = std::make_unique<io::RunFile>(part, sim.layout());
+  std::unique_ptr<io::RunFile> file;
+  try {
+    file = std::make_unique<io::RunFile>(part, sim.layout());
+  } catch (...) {
+    // Creating the file failed part-way (a full disk): what is on disk is not a run file.
+    std::error_code ignored;
+    std::filesystem::remove(part, ignored);
+    throw;
+  }
   result.output = part;  // where the run's file is until it finishes
   const std::string started = utc_now();
   char host[256] = {};

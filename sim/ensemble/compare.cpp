@@ -171,6 +171,7 @@ ComparisonRun run_comparison(const Backend& backend, std::span<const CompareArm>
   runner.command_line = options.command_line;
   runner.on_done = options.on_done;
   out.result = backend.run(plan, runner);
+  out.comparison.reused_runs = out.result.already_done;
   c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   c.outcomes = out.result.outcomes;
   if (out.result.stage != EnsembleStage::done) return out;

@@ -46,8 +46,8 @@ TEST_CASE("hostile input: a file holding only ',' is refused (yaml-cpp 0.7 LoadA
   const auto comma = write(dir, "comma.yaml", ",");
   CHECK_THAT(error_of(comma), Catch::Contains("comma.yaml") && Catch::Contains("expected a map"));
   const auto base = write(dir, "base.yaml", "base: comma.yaml\n");
-  CHECK_THAT(error_of(base),
-             Catch::Contains("base.yaml:1:7: base:") && Catch::Contains("comma.yaml"));
+  // A base is checked on its own first, so the error names the base file itself.
+  CHECK_THAT(error_of(base), Catch::Contains("comma.yaml") && Catch::Contains("expected a map"));
   // Two real documents are still told apart from one.
   CHECK_THAT(error_of_text("name: a\n---\nname: b\n"), Catch::Contains("single YAML document"));
 }
