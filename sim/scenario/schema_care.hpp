@@ -78,6 +78,14 @@ void visit(V& v, ServiceSettings& s) {
           "reference wait for GP appointments");
   v.field("social_care_package_share", s.social_care_package_share, kProbability, "fraction",
           "share of social-care capacity kept for packages that let patients leave hospital");
+  v.field("gp_same_day_share", s.gp_same_day_share, kProbability, "fraction",
+          "share of GP requests that want an appointment the same day (NHS Digital: ~4 in 10)");
+  v.field("gp_booking_lead_days", s.gp_booking_lead_days, kPositive, "days",
+          "mean lead of GP appointments booked ahead (exponential, rounded up to whole days)");
+  v.field("gp_patience_days", s.gp_patience_days, kPositive, "days",
+          "mean wait past the wanted day before a patient gives up (hazard 1 / this per day)");
+  v.field("gp_give_up_a_and_e", s.gp_give_up_a_and_e, kProbability, "fraction",
+          "share of patients giving up on a GP appointment who attend A&E instead that day");
 }
 
 template <class V>

@@ -22,6 +22,8 @@ inline constexpr Purpose tie_formation{21};
 inline constexpr Purpose staff_effort{22};
 inline constexpr Purpose mindset{23};
 inline constexpr Purpose turnover{24};
+/// GP access: same-day or booked-ahead, patience, and where those who give up go
+inline constexpr Purpose gp_access{40};
 /// Interventions' draws (cohorts and invitations)
 inline constexpr Purpose intervention{30};
 inline constexpr Purpose coaching{3000};

@@ -74,6 +74,19 @@ struct Model {
 /// it. Most citizens have no event on most days, so a step touches only today's bucket.
 struct DemandCalendar {
   std::vector<std::vector<std::uint32_t>> day_bucket;
+  /// Per citizen, the day whose bucket holds its live entry (-1: none). An entry in another
+  /// bucket is stale (the citizen was re-filed, e.g. sent to A&E from a GP queue) and skipped.
+  std::vector<std::int32_t> filed_day;
+};
+
+/// A request waiting for a GP appointment at the citizen's practice (docs/model.md 3.6).
+struct GpRequest {
+  std::uint32_t citizen;     ///< slot
+  std::uint32_t id;          ///< citizen id when asked: a different id means they died
+  std::int32_t asked_day;    ///< day of the request
+  std::int32_t wanted_day;   ///< the day wanted (same day, or booked ahead)
+  std::int32_t give_up_day;  ///< if not seen by then, they give up on that day
+  std::uint8_t to_a_and_e;   ///< on giving up, they attend A&E
 };
 
 /// An attempted cross-organisation episode and its outcome, applied to trust, bias and ties by
@@ -125,6 +138,13 @@ struct DailyTallies {
   std::uint64_t adoptions = 0;
   std::uint64_t abandonments = 0;
   std::vector<std::uint64_t> leavers_by_org;
+  // GP access (docs/model.md 3.6).
+  std::uint64_t gp_appointments = 0;     ///< appointments given today
+  std::uint64_t gp_same_day = 0;         ///< of which asked for today
+  std::uint64_t gp_within_14_days = 0;   ///< of which asked for at most 14 days ago
+  double gp_wait_days = 0;               ///< sum of their waits (days since asked)
+  std::uint64_t gp_gave_up = 0;          ///< waiting patients who gave up today
+  std::uint64_t gp_gave_up_a_and_e = 0;  ///< of whom attended A&E
 };
 
 /// A shared system target in force: judged on the system's value of its metric, for the
@@ -185,6 +205,13 @@ struct State {
   /// not lost at midnight, so small and large cities discharge at the same rate per package.
   double package_credit = 0.0;
   std::uint32_t in_care = 0;
+
+  /// GP practices' appointment books, per organisation (empty for other kinds), in the order
+  /// asked; and each practice's appointment capacity carried over (0..1) from earlier days.
+  std::vector<std::vector<GpRequest>> gp_queue;
+  std::vector<double> gp_credit;
+  /// Mean wait (days since asked) of each practice's appointments today; NaN if none.
+  std::vector<double> gp_mean_wait;
 
   // Organisations: capacity today (episodes), demand and backlog of their own service.
   std::vector<double> capacity;
