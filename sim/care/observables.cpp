@@ -145,7 +145,7 @@ std::vector<Observable> standard_observables(const Model& model) {
                        return ratio(o.state.social_care_spend_per_day,
                                     o.state.social_care_budget_per_day);
                      }));
-  // GP access (docs/model.md 3.6; NHS Digital, Appointments in General Practice).
+  // GP access (docs/model.md 3.5; NHS Digital, Appointments in General Practice).
   v.push_back(scalar("gp_appointments_per_100k", "per 100000 residents per day",
                      "GP practice appointments given in the day per 100,000 residents", true,
                      [](const Observation& o) {
@@ -199,6 +199,14 @@ std::vector<Observable> standard_observables(const Model& model) {
   flow("discharges", "discharges in the day", [](const DailyTallies& t) { return t.discharges; });
   flow("gp_appointment_requests", "requests for a GP appointment",
        [](const DailyTallies& t) { return t.demand[static_cast<std::size_t>(Service::gp)]; });
+  flow("interim_care_admissions", "delayed patients moved to an interim care bed",
+       [](const DailyTallies& t) { return t.interim_admissions; });
+  flow("interim_care_to_long_term", "interim care stays ending in long-term care",
+       [](const DailyTallies& t) { return t.interim_to_long_term; });
+  v.push_back(scalar(
+      "interim_care_occupied", "1",
+      "citizens in interim (step-down) care beds at the end of the day", false,
+      [](const Observation& o) { return static_cast<double>(o.state.interim_care.size()); }));
   flow("gp_gave_up", "patients who gave up waiting for a GP appointment",
        [](const DailyTallies& t) { return t.gp_gave_up; });
   flow("gp_gave_up_a_and_e", "patients who gave up on a GP appointment and attended A&E",

@@ -116,6 +116,13 @@ void visit(V& v, HospitalSettings& h) {
   v.field("escalation", h.escalation, kNonNegative, "per day per unit",
           "over full occupancy, a delayed patient moves to an interim care bed with probability "
           "min(0.5, escalation x (occupancy - 1)) a day");
+  v.field("interim_beds_per_care_staff", h.interim_beds_per_care_staff, kNonNegative,
+          "beds per staff",
+          "interim (step-down) care beds per care-provider (care_home) staff member");
+  v.field("interim_stay_days", h.interim_stay_days, kPositive, "days",
+          "mean stay in interim care before going home or to long-term care");
+  v.field("interim_to_long_term_care", h.interim_to_long_term_care, kProbability, "fraction",
+          "share of interim-care patients who move on to long-term care");
   v.field("rationing_slope", h.rationing_slope, kNonNegative, "factor",
           "social care rations discharge packages by this times its overspend (at most 30%)");
 }

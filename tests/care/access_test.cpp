@@ -138,3 +138,27 @@ TEST_CASE(
   CHECK(gave_up.low() > 0.0);
   CHECK(attend.low() > 0.0);
 }
+
+TEST_CASE(
+    "validation: no baseline replicate tips into runaway delayed discharges; interim care is a "
+    "stay of weeks, after which most people go home",
+    "[validation]") {
+  // Eight baseline replicates, three years: delayed discharges in year 3 below 15% of beds and
+  // the social-care budget ratio below 1.1 in every one (domain.md section 3: ~13% at the worst
+  // national winter, Dec 2022).
+  int tipped = 0;
+  double entered = 0.0, to_long_term = 0.0;
+  for (std::uint64_t seed : {61u, 62u, 63u, 64u, 65u, 66u, 67u, 68u}) {
+    Series r = run_series(leeds_small(1095), seed);
+    const double delayed = mean(r["delayed_discharge_share_of_beds"], 730, 1095);
+    const double budget = mean(r["social_care_budget_ratio"], 730, 1095);
+    UNSCOPED_INFO("seed " << seed << ": year-3 delayed " << delayed << ", budget " << budget);
+    if (delayed > 0.15 || budget > 1.1) ++tipped;
+    entered += mean(r["interim_care_admissions"], 0, 1095);
+    to_long_term += mean(r["interim_care_to_long_term"], 0, 1095);
+  }
+  CHECK(tipped == 0);
+  // Where interim care was used, most stays end at home (NAIC 2017: about 1 in 10 to long-term
+  // care).
+  if (entered > 0.0) CHECK(to_long_term / entered < 0.25);
+}

@@ -24,6 +24,8 @@ inline constexpr Purpose mindset{23};
 inline constexpr Purpose turnover{24};
 /// GP access: same-day or booked-ahead, patience, and where those who give up go
 inline constexpr Purpose gp_access{40};
+/// Interim care: the stay's length and where people go after it
+inline constexpr Purpose interim_care{41};
 /// Interventions' draws (cohorts and invitations)
 inline constexpr Purpose intervention{30};
 inline constexpr Purpose coaching{3000};

@@ -51,7 +51,7 @@ struct ServiceSettings {
                                                               0.0,   0.0,  0.0,  0.0};
   double gp_wait_target_days = 14;         ///< used by the gp_wait_days target
   double social_care_package_share = 0.4;  ///< of social-care capacity kept for discharges
-  /// GP access (docs/model.md 3.6): a request wants an appointment the same day with this
+  /// GP access (docs/model.md 3.5): a request wants an appointment the same day with this
   /// probability, otherwise booked ahead at a lead of ceil(Exp(mean gp_booking_lead_days)) days.
   double gp_same_day_share = 0.4;
   double gp_booking_lead_days = 12.7;
@@ -80,9 +80,14 @@ struct HospitalSettings {
   double exit_block_width = 0.025;
   double last_minute_share = 0.06;  ///< share of within-4h patients leaving in the last 20 min
   double gaming_strength = 0.3;  ///< share of breaches gaming can pull inside 4 h at full pressure
-  /// Over 100% occupancy, each delayed patient is moved to an interim care bed with probability
-  /// min(0.5, escalation x (occupancy - 1)) a day (a balancing loop at the expense of care).
+  /// Over 100% occupancy, each delayed patient is moved to a free interim care bed with
+  /// probability min(0.5, escalation x (occupancy - 1)) a day (docs/model.md 3.7).
   double escalation = 0.5;
+  /// Interim (step-down) care beds per care-provider (care_home) staff member: the escalation's
+  /// capacity; a funding cut of care providers cuts it too.
+  double interim_beds_per_care_staff = 0.02;
+  double interim_stay_days = 28;           ///< mean stay in interim care (exponential), days
+  double interim_to_long_term_care = 0.1;  ///< share who move on to long-term care at the end
   double rationing_slope = 4.0;  ///< social care rations packages by slope x overspend (max 30%)
 
   bool operator==(const HospitalSettings&) const = default;
