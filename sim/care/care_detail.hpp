@@ -13,6 +13,7 @@ namespace caresim::detail {
 std::unique_ptr<Phase> make_interventions_phase();
 std::unique_ptr<Phase> make_capacity_phase();
 std::unique_ptr<Phase> make_citizen_health_phase();
+std::unique_ptr<Phase> make_gp_access_phase();
 std::unique_ptr<Phase> make_a_and_e_phase();
 std::unique_ptr<Phase> make_discharge_phase();
 std::unique_ptr<Phase> make_services_phase();

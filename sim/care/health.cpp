@@ -34,6 +34,14 @@ class CitizenHealth final : public Phase {
   void run(const Model& model, State& state) const override {
     const int day = state.day;
     auto& bucket = state.calendar.day_bucket[static_cast<std::size_t>(day)];
+    // Only live entries: a citizen re-filed elsewhere since (sent to A&E from a GP queue) has a
+    // stale entry here. Clearing filed_day as we go also drops a second entry in this bucket.
+    auto& filed = state.calendar.filed_day;
+    std::erase_if(bucket, [&](std::uint32_t i) {
+      if (filed[i] != day) return true;
+      filed[i] = -1;
+      return false;
+    });
     Citizens& c = state.citizens;
     const Neighbourhoods& nb = model.neighbourhoods;
     const HealthSettings& h = model.scenario.health;
@@ -127,6 +135,7 @@ class CitizenHealth final : public Phase {
       const std::uint16_t where = c.neighbourhood[i];
       const std::uint32_t locality = nb.pcn[where];
       Stream rng(seed, purpose::coordination, static_cast<std::uint32_t>(day), c.id[i]);
+      Stream gp(seed, purpose::gp_access, static_cast<std::uint32_t>(day), c.id[i]);
       for (std::size_t s = 0; s < kServiceCount; ++s) {
         const std::uint64_t count = out.requests[s];
         if (count == 0) continue;
@@ -147,13 +156,19 @@ class CitizenHealth final : public Phase {
           org = model.first_org_of_kind[static_cast<std::size_t>(kind)];
         }
         if (org != kNone) tally.demand_by_org[org] += count;
+        if (s == gp_kind && org != kNone) {
+          for (std::uint64_t r = 0; r < count; ++r)
+            ask_gp(model, state, i, org, false, gp);
+          continue;
+        }
         for (std::uint64_t r = 0; r < count; ++r) {
           if (s == static_cast<std::size_t>(Service::community)) {
-            // A failed referral comes back to the practice as rework.
+            // A failed referral comes back to the practice: the patient needs another
+            // appointment, the same day.
             if (!attempt_coordination(model, state, Episode::referral, OrgKind::gp_practice,
                                       OrgKind::community, locality, rng) &&
                 c.gp_practice[i] != kNoPractice) {
-              state.backlog[c.gp_practice[i]] += 1.0;
+              ask_gp(model, state, i, c.gp_practice[i], true, gp);
             }
           } else if (s == static_cast<std::size_t>(Service::mental_health_crisis)) {
             // A crisis the crisis team and the acute trust do not handle together ends in A&E.
@@ -198,6 +213,24 @@ class CitizenHealth final : public Phase {
   }
 
  private:
+  /// A request for an appointment at `practice`: the same day (always for `same_day`, else with
+  /// probability gp_same_day_share) or booked ahead ceil(Exp(mean lead)) days; patience past
+  /// the wanted day Exp(mean gp_patience_days), rounded up; whether giving up means A&E.
+  static void ask_gp(const Model& model, State& state, std::uint32_t i, std::uint32_t practice,
+                     bool same_day, Stream& rng) {
+    const ServiceSettings& s = model.scenario.services;
+    const bool today = rng.bernoulli(s.gp_same_day_share) || same_day;
+    const double lead = std::ceil(rng.exponential(1.0 / s.gp_booking_lead_days));
+    const double patience = std::ceil(rng.exponential(1.0 / s.gp_patience_days));
+    const bool to_a_and_e = rng.bernoulli(s.gp_give_up_a_and_e);
+    const int day = state.day;
+    const auto wanted = static_cast<std::int32_t>(today ? day : day + std::min(lead, 365.0));
+    state.gp_queue[practice].push_back(
+        {i, state.citizens.id[i], day, wanted,
+         static_cast<std::int32_t>(wanted + std::min(patience, 365.0)),
+         static_cast<std::uint8_t>(to_a_and_e)});
+  }
+
   /// A new resident of the same age band moves into the home of one who died.
   static void arrive(const Model& model, State& state, std::uint32_t i, int day) {
     Citizens& c = state.citizens;
@@ -224,7 +257,10 @@ void file_in_calendar(State& state, std::uint32_t citizen) {
   // Today's bucket is being (or has been) processed: an event later today waits for tomorrow's
   // step, keeping its time.
   const auto day = std::max(static_cast<std::size_t>(t), static_cast<std::size_t>(state.day) + 1);
-  if (day < state.calendar.day_bucket.size()) state.calendar.day_bucket[day].push_back(citizen);
+  if (day < state.calendar.day_bucket.size()) {
+    state.calendar.day_bucket[day].push_back(citizen);
+    state.calendar.filed_day[citizen] = static_cast<std::int32_t>(day);
+  }
 }
 
 std::unique_ptr<Phase> make_citizen_health_phase() {

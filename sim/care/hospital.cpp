@@ -88,6 +88,12 @@ class Discharge final : public Phase {
             : 0.0;
     packages *= 1.0 - std::clamp(overspend * h.rationing_slope, 0.0, 0.3);
     packages += state.package_credit;
+    end_interim_stays(model, state);
+    double interim_beds = 0.0;
+    for (std::uint32_t o : model.orgs_of_kind[static_cast<std::size_t>(OrgKind::care_home)])
+      interim_beds += model.organisations.staff_count[o];
+    interim_beds *= h.interim_beds_per_care_staff *
+                    (1.0 - state.capacity_cut[static_cast<std::size_t>(OrgKind::care_home)]);
     const double occupancy = static_cast<double>(state.in_hospital) / h.beds;
     const double escalate = std::min(0.5, h.escalation * std::max(0.0, occupancy - 1.0));
     std::vector<std::uint32_t> still_waiting;
@@ -95,12 +101,19 @@ class Discharge final : public Phase {
     for (std::uint32_t i : state.delayed_discharges) {
       Stream rng(model.scenario.run.seed, purpose::discharge, static_cast<std::uint32_t>(state.day),
                  c.id[i]);
-      rng.next_u64();                 // the first value decided the need for a package
-      if (rng.bernoulli(escalate)) {  // an interim care bed, for want of a hospital bed
+      rng.next_u64();  // the first value decided the need for a package
+      // An interim care bed, for want of a hospital bed, while one is free.
+      if (rng.bernoulli(escalate) &&
+          static_cast<double>(state.interim_care.size()) + 1.0 <= interim_beds) {
         --state.in_hospital;
         ++state.today.discharges;
+        ++state.today.interim_admissions;
         c.health[i] = static_cast<std::uint8_t>(Health::in_care);
         ++state.in_care;
+        Stream stay(model.scenario.run.seed, purpose::interim_care,
+                    static_cast<std::uint32_t>(state.day), c.id[i]);
+        const double days = std::min(365.0, std::ceil(stay.exponential(1.0 / h.interim_stay_days)));
+        state.interim_care.push_back({i, c.id[i], static_cast<std::int32_t>(state.day + days)});
         c.next_event_time[i] = next_candidate_time(model, c, i, state.day + 0.5, rng);
         file_in_calendar(state, i);
         continue;
@@ -130,6 +143,33 @@ class Discharge final : public Phase {
     }
     state.delayed_discharges = std::move(still_waiting);
     state.package_credit = std::min(packages, 1.0);
+  }
+
+ private:
+  /// Interim stays ending today: the patient moves on to long-term care with probability
+  /// interim_to_long_term_care, else goes home to their chronic state. Those who died are gone.
+  static void end_interim_stays(const Model& model, State& state) {
+    Citizens& c = state.citizens;
+    std::size_t kept = 0;
+    for (const InterimStay& s : state.interim_care) {
+      const std::uint32_t i = s.citizen;
+      if (c.id[i] != s.id || c.health[i] != static_cast<std::uint8_t>(Health::in_care)) continue;
+      if (s.end_day > state.day) {
+        state.interim_care[kept++] = s;
+        continue;
+      }
+      Stream rng(model.scenario.run.seed, purpose::interim_care,
+                 static_cast<std::uint32_t>(state.day), c.id[i]);
+      if (rng.bernoulli(model.scenario.hospital.interim_to_long_term_care)) {
+        ++state.today.interim_to_long_term;
+        continue;  // stays in care, for good
+      }
+      c.health[i] = c.chronic[i];
+      --state.in_care;
+      c.next_event_time[i] = next_candidate_time(model, c, i, state.day + 0.5, rng);
+      file_in_calendar(state, i);  // the entry filed while in care is now stale
+    }
+    state.interim_care.resize(kept);
   }
 };
 

@@ -145,6 +145,39 @@ std::vector<Observable> standard_observables(const Model& model) {
                        return ratio(o.state.social_care_spend_per_day,
                                     o.state.social_care_budget_per_day);
                      }));
+  // GP access (docs/model.md 3.5; NHS Digital, Appointments in General Practice).
+  v.push_back(scalar("gp_appointments_per_100k", "per 100000 residents per day",
+                     "GP practice appointments given in the day per 100,000 residents", true,
+                     [](const Observation& o) {
+                       return 1e5 * ratio(count(o.state.today.gp_appointments),
+                                          static_cast<double>(o.state.citizens.size()));
+                     }));
+  v.push_back(scalar("gp_mean_wait_days", "days",
+                     "mean wait from request to appointment of the day's GP appointments", true,
+                     [](const Observation& o) {
+                       return ratio(o.state.today.gp_wait_days,
+                                    count(o.state.today.gp_appointments));
+                     }));
+  v.push_back(scalar("gp_within_14_days_share", "1",
+                     "share of the day's GP appointments within 14 days of the request", true,
+                     [](const Observation& o) {
+                       return ratio(count(o.state.today.gp_within_14_days),
+                                    count(o.state.today.gp_appointments));
+                     }));
+  v.push_back(scalar(
+      "gp_same_day_share", "1", "share of the day's GP appointments on the day of the request",
+      false, [](const Observation& o) {
+        return ratio(count(o.state.today.gp_same_day), count(o.state.today.gp_appointments));
+      }));
+  v.push_back(scalar("gp_overdue_backlog", "1",
+                     "GP requests waiting past the day they wanted, at the end of the day", true,
+                     [](const Observation& o) {
+                       double total = 0.0;
+                       for (std::uint32_t p :
+                            o.model.orgs_of_kind[static_cast<std::size_t>(OrgKind::gp_practice)])
+                         total += o.state.backlog[p];
+                       return total;
+                     }));
   v.push_back(scalar("problems_solved", "1",
                      "wants met by offers at day-two workshops since the start (cumulative)", true,
                      [](const Observation& o) { return count(o.state.problems_solved); }));
@@ -166,6 +199,18 @@ std::vector<Observable> standard_observables(const Model& model) {
   flow("discharges", "discharges in the day", [](const DailyTallies& t) { return t.discharges; });
   flow("gp_appointment_requests", "requests for a GP appointment",
        [](const DailyTallies& t) { return t.demand[static_cast<std::size_t>(Service::gp)]; });
+  flow("interim_care_admissions", "delayed patients moved to an interim care bed",
+       [](const DailyTallies& t) { return t.interim_admissions; });
+  flow("interim_care_to_long_term", "interim care stays ending in long-term care",
+       [](const DailyTallies& t) { return t.interim_to_long_term; });
+  v.push_back(scalar(
+      "interim_care_occupied", "1",
+      "citizens in interim (step-down) care beds at the end of the day", false,
+      [](const Observation& o) { return static_cast<double>(o.state.interim_care.size()); }));
+  flow("gp_gave_up", "patients who gave up waiting for a GP appointment",
+       [](const DailyTallies& t) { return t.gp_gave_up; });
+  flow("gp_gave_up_a_and_e", "patients who gave up on a GP appointment and attended A&E",
+       [](const DailyTallies& t) { return t.gp_gave_up_a_and_e; });
   flow("community_referrals", "referrals to community health services", [](const DailyTallies& t) {
     return t.demand[static_cast<std::size_t>(Service::community)];
   });

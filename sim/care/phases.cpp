@@ -219,6 +219,7 @@ PhaseList default_phases() {
   phases.push_back(detail::make_interventions_phase());
   phases.push_back(detail::make_capacity_phase());
   phases.push_back(detail::make_citizen_health_phase());
+  phases.push_back(detail::make_gp_access_phase());
   phases.push_back(detail::make_a_and_e_phase());
   phases.push_back(detail::make_discharge_phase());
   phases.push_back(detail::make_services_phase());

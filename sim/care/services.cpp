@@ -125,6 +125,83 @@ class Capacity final : public Phase {
   }
 };
 
+/// GP access: each practice's appointment book. Today's capacity (plus up to one appointment
+/// carried over) goes to the requests whose wanted day has come, earliest wanted day first, then
+/// in the order asked; a request still unseen on its give-up day is abandoned, and with
+/// probability gp_give_up_a_and_e the patient attends A&E that day (Cowling et al. 2013;
+/// Whittaker et al. 2016). The queue is bounded: past-due requests leave at hazard
+/// 1 / gp_patience_days, so the overdue backlog settles where arrivals beyond capacity equal
+/// abandonments. Runs before a_and_e so today's abandoners are seen today.
+class GpAccess final : public Phase {
+ public:
+  std::string_view name() const override { return "gp_access"; }
+
+  void run(const Model& model, State& state) const override {
+    Citizens& c = state.citizens;
+    DailyTallies& tally = state.today;
+    const int day = state.day;
+    const auto by_wanted_day = [](const GpRequest& a, const GpRequest& b) {
+      return a.wanted_day < b.wanted_day;
+    };
+    for (std::uint32_t o : model.orgs_of_kind[static_cast<std::size_t>(OrgKind::gp_practice)]) {
+      auto& queue = state.gp_queue[o];
+      // Stable: among equal wanted days, the order asked.
+      std::stable_sort(queue.begin(), queue.end(), by_wanted_day);
+      const double capacity = state.capacity[o] + state.gp_credit[o];
+      const auto slots = static_cast<std::uint64_t>(std::max(0.0, std::floor(capacity)));
+      std::uint64_t seen = 0, overdue = 0;
+      double waits = 0.0;
+      std::size_t kept = 0;
+      for (std::size_t k = 0; k < queue.size(); ++k) {
+        const GpRequest r = queue[k];
+        if (c.id[r.citizen] != r.id) continue;  // died while waiting
+        if (r.wanted_day <= day && seen < slots) {
+          ++seen;
+          const int wait = day - r.asked_day;
+          waits += wait;
+          if (wait == 0) ++tally.gp_same_day;
+          if (wait <= 14) ++tally.gp_within_14_days;
+          continue;
+        }
+        if (r.give_up_day <= day) {
+          ++tally.gp_gave_up;
+          if (r.to_a_and_e && c.health[r.citizen] <= static_cast<std::uint8_t>(Health::complex)) {
+            go_to_a_and_e(model, state, r.citizen);
+          }
+          continue;
+        }
+        if (r.wanted_day <= day) ++overdue;
+        queue[kept++] = r;
+      }
+      queue.resize(kept);
+      tally.gp_appointments += seen;
+      tally.gp_wait_days += waits;
+      state.gp_credit[o] = std::min(1.0, capacity - static_cast<double>(seen));
+      state.served[o] = static_cast<double>(seen);
+      state.backlog[o] = static_cast<double>(overdue);
+      state.gp_mean_wait[o] = seen > 0 ? waits / static_cast<double>(seen) : NAN;
+    }
+  }
+
+ private:
+  /// Gave up on the practice and went to A&E: attends in today's a_and_e phase. Their calendar
+  /// entry becomes stale; a_and_e files them again.
+  static void go_to_a_and_e(const Model& model, State& state, std::uint32_t i) {
+    Citizens& c = state.citizens;
+    DailyTallies& tally = state.today;
+    c.health[i] = static_cast<std::uint8_t>(Health::acute);
+    c.next_event_time[i] = INFINITY;
+    state.calendar.filed_day[i] = -1;
+    state.attendances.push_back(i);
+    const std::uint16_t where = c.neighbourhood[i];
+    ++tally.demand[static_cast<std::size_t>(Service::a_and_e)];
+    ++tally.demand_by_neighbourhood[where];
+    ++tally.a_and_e_by_neighbourhood[where];
+    ++tally.gp_gave_up_a_and_e;
+    (void)model;
+  }
+};
+
 /// Each organisation's own service as a queue: backlog += arrivals; served = min(backlog,
 /// capacity); wait = backlog / capacity. Social care keeps part of its capacity for discharge
 /// packages. Community care's service level (share of demand met, smoothed) feeds citizens'
@@ -137,7 +214,8 @@ class Services final : public Phase {
     double community_demand = 0.0, community_capacity = 0.0;
     for (std::uint32_t o = 0; o < model.organisations.size(); ++o) {
       const OrgKind kind = model.organisations.kind[o];
-      if (kind == OrgKind::acute) continue;  // A&E has its own phase
+      // A&E and GP practices have their own phases.
+      if (kind == OrgKind::acute || kind == OrgKind::gp_practice) continue;
       double capacity = state.capacity[o];
       if (kind == OrgKind::social_care) {
         capacity *= 1.0 - model.scenario.services.social_care_package_share;
@@ -229,7 +307,7 @@ class Targets final : public Phase {
                  static_cast<double>(state.in_hospital) / model.scenario.hospital.beds);
           break;
         case OrgKind::gp_practice:
-          update(TargetMetric::gp_wait_days, wait);
+          update(TargetMetric::gp_wait_days, state.gp_mean_wait[o]);
           break;
         case OrgKind::community:
           update(TargetMetric::community_wait_days, wait);
@@ -299,6 +377,9 @@ class Targets final : public Phase {
 
 std::unique_ptr<Phase> make_capacity_phase() {
   return std::make_unique<Capacity>();
+}
+std::unique_ptr<Phase> make_gp_access_phase() {
+  return std::make_unique<GpAccess>();
 }
 std::unique_ptr<Phase> make_services_phase() {
   return std::make_unique<Services>();

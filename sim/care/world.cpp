@@ -299,10 +299,12 @@ void build_citizens(const Scenario& s, Model& m, State& st) {
   st.calendar.day_bucket.assign(days, {});
   for (std::size_t d = 0; d < days; ++d)
     st.calendar.day_bucket[d].reserve(per_day[d]);
+  st.calendar.filed_day.assign(n, -1);
   for (std::size_t i = 0; i < n; ++i) {
     const double t = c.next_event_time[i];
     if (t < static_cast<double>(days)) {
       st.calendar.day_bucket[static_cast<std::size_t>(t)].push_back(static_cast<std::uint32_t>(i));
+      st.calendar.filed_day[i] = static_cast<std::int32_t>(t);
     }
   }
   m.residents_in_locality.assign(m.pcn_count, 0.0);
@@ -445,6 +447,9 @@ World build_world(const Scenario& scenario) {
   t.admissions_by_neighbourhood.assign(hoods, 0);
   st.capacity.assign(orgs, 0.0);
   st.backlog.assign(orgs, 0.0);
+  st.gp_queue.assign(orgs, {});
+  st.gp_credit.assign(orgs, 0.0);
+  st.gp_mean_wait.assign(orgs, std::numeric_limits<double>::quiet_NaN());
   st.served.assign(orgs, 0.0);
   st.metric.assign(orgs, {});
   for (auto& row : st.metric)

@@ -74,6 +74,14 @@ void visit(V& v, ServiceSettings& s) {
           "reference wait for GP appointments");
   v.field("social_care_package_share", s.social_care_package_share, kProbability, "fraction",
           "share of social-care capacity kept for packages that let patients leave hospital");
+  v.field("gp_same_day_share", s.gp_same_day_share, kProbability, "fraction",
+          "share of GP requests that want an appointment the same day (NHS Digital: ~4 in 10)");
+  v.field("gp_booking_lead_days", s.gp_booking_lead_days, kPositive, "days",
+          "mean lead of GP appointments booked ahead (exponential, rounded up to whole days)");
+  v.field("gp_patience_days", s.gp_patience_days, kPositive, "days",
+          "mean wait past the wanted day before a patient gives up (hazard 1 / this per day)");
+  v.field("gp_give_up_a_and_e", s.gp_give_up_a_and_e, kProbability, "fraction",
+          "share of patients giving up on a GP appointment who attend A&E instead that day");
 }
 
 template <class V>
@@ -104,6 +112,13 @@ void visit(V& v, HospitalSettings& h) {
   v.field("escalation", h.escalation, kNonNegative, "per day per unit",
           "over full occupancy, a delayed patient moves to an interim care bed with probability "
           "min(0.5, escalation x (occupancy - 1)) a day");
+  v.field("interim_beds_per_care_staff", h.interim_beds_per_care_staff, kNonNegative,
+          "beds per staff",
+          "interim (step-down) care beds per care-provider (care_home) staff member");
+  v.field("interim_stay_days", h.interim_stay_days, kPositive, "days",
+          "mean stay in interim care before going home or to long-term care");
+  v.field("interim_to_long_term_care", h.interim_to_long_term_care, kProbability, "fraction",
+          "share of interim-care patients who move on to long-term care");
   v.field("rationing_slope", h.rationing_slope, kNonNegative, "factor",
           "social care rations discharge packages by this times its overspend (at most 30%)");
 }

@@ -9,7 +9,7 @@ namespace caresim {
 using Phase = PhaseOf<Model, State>;
 using PhaseList = PhaseListOf<Model, State>;
 
-/// The care model's phases, in the order a day runs them (fifteen; docs/model.md 2 lists them
+/// The care model's phases, in the order a day runs them (sixteen; docs/model.md 2 lists them
 /// with what each reads and writes).
 PhaseList default_phases();
 

@@ -22,6 +22,10 @@ inline constexpr Purpose tie_formation{21};
 inline constexpr Purpose staff_effort{22};
 inline constexpr Purpose mindset{23};
 inline constexpr Purpose turnover{24};
+/// GP access: same-day or booked-ahead, patience, and where those who give up go
+inline constexpr Purpose gp_access{40};
+/// Interim care: the stay's length and where people go after it
+inline constexpr Purpose interim_care{41};
 /// Interventions' draws (cohorts and invitations), shared by the kinds keyed apart by day and
 /// intervention; a kind's own purposes are declared in its file (3000 coaching, 3001
 /// restructure, 3002 flu_campaign) and checked through the registry.

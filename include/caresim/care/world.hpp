@@ -75,6 +75,26 @@ struct Model {
 /// it. Most citizens have no event on most days, so a step touches only today's bucket.
 struct DemandCalendar {
   std::vector<std::vector<std::uint32_t>> day_bucket;
+  /// Per citizen, the day whose bucket holds its live entry (-1: none). An entry in another
+  /// bucket is stale (the citizen was re-filed, e.g. sent to A&E from a GP queue) and skipped.
+  std::vector<std::int32_t> filed_day;
+};
+
+/// A stay in an interim (step-down) care bed, out of hospital for want of a package.
+struct InterimStay {
+  std::uint32_t citizen;  ///< slot
+  std::uint32_t id;       ///< citizen id at entry: a different id means they died
+  std::int32_t end_day;   ///< the day they leave: home, or on to long-term care
+};
+
+/// A request waiting for a GP appointment at the citizen's practice (docs/model.md 3.5).
+struct GpRequest {
+  std::uint32_t citizen;     ///< slot
+  std::uint32_t id;          ///< citizen id when asked: a different id means they died
+  std::int32_t asked_day;    ///< day of the request
+  std::int32_t wanted_day;   ///< the day wanted (same day, or booked ahead)
+  std::int32_t give_up_day;  ///< if not seen by then, they give up on that day
+  std::uint8_t to_a_and_e;   ///< on giving up, they attend A&E
 };
 
 /// An attempted cross-organisation episode and its outcome, applied to trust, bias and ties by
@@ -116,6 +136,8 @@ struct DailyTallies {
   std::uint64_t a_and_e_gamed = 0;        ///< breaches pulled inside 4 h by gaming
   std::uint64_t admissions = 0;
   std::uint64_t discharges = 0;
+  std::uint64_t interim_admissions = 0;    ///< delayed patients moved to interim care today
+  std::uint64_t interim_to_long_term = 0;  ///< interim stays ending in long-term care today
   std::uint64_t deaths = 0;
   std::uint64_t vaccinations = 0;
   std::array<std::uint64_t, kEpisodeCount> episodes{};
@@ -126,6 +148,13 @@ struct DailyTallies {
   std::uint64_t adoptions = 0;
   std::uint64_t abandonments = 0;
   std::vector<std::uint64_t> leavers_by_org;
+  // GP access (docs/model.md 3.5).
+  std::uint64_t gp_appointments = 0;     ///< appointments given today
+  std::uint64_t gp_same_day = 0;         ///< of which asked for today
+  std::uint64_t gp_within_14_days = 0;   ///< of which asked for at most 14 days ago
+  double gp_wait_days = 0;               ///< sum of their waits (days since asked)
+  std::uint64_t gp_gave_up = 0;          ///< waiting patients who gave up today
+  std::uint64_t gp_gave_up_a_and_e = 0;  ///< of whom attended A&E
 };
 
 /// A shared system target in force: judged on the system's value of its metric, for the
@@ -185,7 +214,16 @@ struct State {
   /// Package capacity (packages, 0..1) left over from earlier days: a fraction of a package is
   /// not lost at midnight, so small and large cities discharge at the same rate per package.
   double package_credit = 0.0;
-  std::uint32_t in_care = 0;
+  std::uint32_t in_care = 0;  ///< citizens in care, those in interim care included
+  /// Interim care stays in progress, in order of entry (docs/model.md 3.7).
+  std::vector<InterimStay> interim_care;
+
+  /// GP practices' appointment books, per organisation (empty for other kinds), in the order
+  /// asked; and each practice's appointment capacity carried over (0..1) from earlier days.
+  std::vector<std::vector<GpRequest>> gp_queue;
+  std::vector<double> gp_credit;
+  /// Mean wait (days since asked) of each practice's appointments today; NaN if none.
+  std::vector<double> gp_mean_wait;
 
   // Organisations: capacity today (episodes), demand and backlog of their own service.
   std::vector<double> capacity;

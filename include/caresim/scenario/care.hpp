@@ -19,7 +19,7 @@ namespace caresim {
 /// chronic state (well, ltc, complex).
 struct HealthSettings {
   std::array<double, kChronicStateCount> acute_episodes_per_year = {0.2, 0.52, 1.35};
-  std::array<double, kChronicStateCount> gp_requests_per_year = {2.5, 7.0, 12.0};
+  std::array<double, kChronicStateCount> gp_requests_per_year = {2.6, 7.2, 12.3};
   std::array<double, kChronicStateCount> community_referrals_per_year = {0.03, 0.35, 1.2};
   std::array<double, kChronicStateCount> social_care_requests_per_year = {0.0, 0.02, 0.25};
   std::array<double, kChronicStateCount> mental_health_crises_per_year = {0.02, 0.03, 0.04};
@@ -49,10 +49,18 @@ struct HealthSettings {
 /// organisation. Capacity of an organisation = sum over its staff of energy x (1 - system share)
 /// x this.
 struct ServiceSettings {
-  std::array<double, kOrgKindCount> episodes_per_staff_day = {0.064, 0.34, 0.03, 2.9, 0.08,
+  std::array<double, kOrgKindCount> episodes_per_staff_day = {0.064, 0.34, 0.03, 5.0, 0.08,
                                                               0.0,   0.0,  0.0,  0.0};
   double gp_wait_target_days = 14;         ///< used by the gp_wait_days target
   double social_care_package_share = 0.4;  ///< of social-care capacity kept for discharges
+  /// GP access (docs/model.md 3.5): a request wants an appointment the same day with this
+  /// probability, otherwise booked ahead at a lead of ceil(Exp(mean gp_booking_lead_days)) days.
+  double gp_same_day_share = 0.4;
+  double gp_booking_lead_days = 12.7;
+  /// Patients still waiting past the day they wanted give up at hazard 1 / gp_patience_days.
+  double gp_patience_days = 14;
+  /// Share of those who give up who go to A&E that day (the rest self-care, pharmacy, NHS 111).
+  double gp_give_up_a_and_e = 0.25;
 
   bool operator==(const ServiceSettings&) const = default;
 };
@@ -74,9 +82,14 @@ struct HospitalSettings {
   double exit_block_width = 0.025;
   double last_minute_share = 0.06;  ///< share of within-4h patients leaving in the last 20 min
   double gaming_strength = 0.3;  ///< share of breaches gaming can pull inside 4 h at full pressure
-  /// Over 100% occupancy, each delayed patient is moved to an interim care bed with probability
-  /// min(0.5, escalation x (occupancy - 1)) a day (a balancing loop at the expense of care).
+  /// Over 100% occupancy, each delayed patient is moved to a free interim care bed with
+  /// probability min(0.5, escalation x (occupancy - 1)) a day (docs/model.md 3.7).
   double escalation = 0.5;
+  /// Interim (step-down) care beds per care-provider (care_home) staff member: the escalation's
+  /// capacity; a funding cut of care providers cuts it too.
+  double interim_beds_per_care_staff = 0.02;
+  double interim_stay_days = 28;           ///< mean stay in interim care (exponential), days
+  double interim_to_long_term_care = 0.1;  ///< share who move on to long-term care at the end
   double rationing_slope = 4.0;  ///< social care rations packages by slope x overspend (max 30%)
 
   bool operator==(const HospitalSettings&) const = default;
