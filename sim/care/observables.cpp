@@ -152,7 +152,7 @@ std::vector<Observable> standard_observables(const Model& model) {
                        return 1e5 * ratio(count(o.state.today.gp_appointments),
                                           static_cast<double>(o.state.citizens.size()));
                      }));
-  v.push_back(scalar("gp_mean_wait_days", "days",
+  v.push_back(scalar("gp_mean_wait_days", "d",
                      "mean wait from request to appointment of the day's GP appointments", true,
                      [](const Observation& o) {
                        return ratio(o.state.today.gp_wait_days,

@@ -254,7 +254,9 @@ TEST_CASE("season and shocks: winter and flu waves raise attendances, cuts cut c
   CHECK(winter > 1.08 * no_season);
   Scenario flu = s;
   flu.shocks.push_back({ShockKind::flu_wave, 10, 30, 0.5, OrgKind::acute});
-  CHECK(attendances(flu) > 1.2 * winter);
+  // A wave of 0.5 for half the days adds 25% to acute episodes; attendances also hold patients
+  // who gave up waiting for a GP (3.5), which a flu wave does not raise, so the rise is smaller.
+  CHECK(attendances(flu) > 1.1 * winter);
 
   Scenario cut = s;
   cut.shocks.push_back({ShockKind::funding_cut, 0, 30, 0.3, OrgKind::social_care});
