@@ -118,6 +118,7 @@ void derive_parameters(const Scenario& s, Model& m) {
   }
   m.acute_ceiling_factor = (1.0 + h.winter_amplitude) * (1.0 + largest_flu);
   const double per_day = 1.0 / 365.25;
+  const double death_ceiling = 1.0 + h.winter_death_amplitude;
   for (std::size_t state = 0; state < kHealthStateCount; ++state) {
     for (std::size_t a = 0; a < kAgeBandCount; ++a) {
       for (int decile = 1; decile <= 10; ++decile) {
@@ -139,9 +140,10 @@ void derive_parameters(const Scenario& s, Model& m) {
                                        : state == 1 ? h.progression_per_year
                                                     : h.care_entry_per_year;
           r[event_index(CitizenEvent::deterioration)] = deterioration * age * dep * per_day;
-          r[event_index(CitizenEvent::death)] = h.deaths_per_year[state] * age * dep * per_day;
+          r[event_index(CitizenEvent::death)] =
+              h.deaths_per_year[state] * age * dep * death_ceiling * per_day;
         } else if (state == static_cast<std::size_t>(Health::in_care)) {
-          r[event_index(CitizenEvent::death)] = h.in_care_deaths_per_year * per_day;
+          r[event_index(CitizenEvent::death)] = h.in_care_deaths_per_year * death_ceiling * per_day;
         }
         // Hospital stays are drawn per patient (length of stay), not from this table.
         m.ceiling_total[state][a][static_cast<std::size_t>(decile - 1)] =
@@ -389,6 +391,13 @@ double Model::season(int day) const {
   return 1.0 + h.winter_amplitude * std::cos(phase);
 }
 
+double Model::death_season(int day) const {
+  const HealthSettings& h = scenario.health;
+  const double phase =
+      2.0 * std::numbers::pi * (start_day_of_year + day - h.winter_peak_day_of_year) / 365.25;
+  return 1.0 + h.winter_death_amplitude * std::cos(phase);
+}
+
 double logistic(double x) {
   return 1.0 / (1.0 + std::exp(-x));
 }
@@ -429,6 +438,7 @@ World build_world(const Scenario& scenario) {
   st.influencer.assign(staff, kNone);
   st.leaving.assign(staff, 0);
   st.peer_share.assign(staff, std::numeric_limits<float>::quiet_NaN());
+  st.tie_support.assign(staff, std::numeric_limits<float>::quiet_NaN());
   st.mindset_review_day.assign(staff, 0);
   st.turnover_review_day.assign(staff, 0);
   parallel_chunks(staff, kGrain, [&](std::size_t begin, std::size_t end) {
