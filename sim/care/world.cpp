@@ -46,7 +46,7 @@ std::vector<std::uint32_t> apportion(std::uint64_t total, const std::vector<doub
 
 void build_neighbourhoods(const Scenario& s, Model& m) {
   const auto n = static_cast<std::uint32_t>(s.city.neighbourhoods);
-  const std::uint64_t seed = s.run.seed;
+  const std::uint64_t seed = s.city.seed;
   m.pcn_count = static_cast<std::uint32_t>(s.city.primary_care_networks);
   std::vector<double> size_weight(n), deprivation_score(n);
   for (std::uint32_t i = 0; i < n; ++i) {
@@ -197,7 +197,7 @@ void build_staff(const Scenario& s, Model& m, State& st) {
   st.next_staff_id = total;
   parallel_chunks(total, kGrain, [&](std::size_t begin, std::size_t end) {
     for (std::size_t u = begin; u < end; ++u) {
-      Stream rng(s.run.seed, purpose::staff_layout, 0, staff.id[u]);
+      Stream rng(s.city.seed, purpose::staff_layout, 0, staff.id[u]);
       detail::draw_staff_attitudes(s, staff, u, rng);
     }
   });
@@ -240,13 +240,15 @@ void build_citizens(const Scenario& s, Model& m, State& st) {
   }
   std::array<double, kAgeBandCount> cumulative{};
   std::partial_sum(s.city.age_shares.begin(), s.city.age_shares.end(), cumulative.begin());
-  const std::uint64_t seed = s.run.seed;
+  // Who lives where, their practice and their health at the start are the city's (city seed);
+  // when their first events fall is the run's (run seed).
+  const std::uint64_t city_seed = s.city.seed, seed = s.run.seed;
   const double season0 = m.season(0);
   parallel_chunks(n, kGrain, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       const auto id = static_cast<std::uint32_t>(i);
       c.id[i] = id;
-      Stream rng(seed, purpose::city_generation, 1, id);
+      Stream rng(city_seed, purpose::city_generation, 1, id);
       const double u = rng.uniform() * cumulative.back();
       std::size_t band = 0;
       while (band + 1 < kAgeBandCount && u >= cumulative[band])
@@ -324,7 +326,7 @@ void build_ties(const Scenario& s, const Model& m, State& st) {
   for (std::uint32_t u = 0; u < staff.size(); ++u)
     staff_in_locality[staff.locality[u]].push_back(u);
 
-  const std::uint64_t seed = s.run.seed;
+  const std::uint64_t seed = s.city.seed;
   const auto jitter = [](Stream& rng, double base) {
     return static_cast<float>(std::clamp(base * (0.75 + 0.5 * rng.uniform()), 0.01, 1.0));
   };

@@ -252,7 +252,8 @@ struct State {
 };
 
 /// Builds the synthetic city from a scenario: neighbourhoods, organisations, staff, citizens and
-/// the initial tie network. Seeded (run.seed) and deterministic at any thread count.
+/// the initial tie network. The city comes from city.seed, the first events from run.seed;
+/// deterministic at any thread count.
 struct World {
   Model model;
   State state;
