@@ -48,8 +48,14 @@ class CitizenHealth final : public Phase {
     const std::uint64_t seed = model.scenario.run.seed;
     const double acute_now =
         model.season(day) * (1.0 + state.flu_wave) / model.acute_ceiling_factor;
-    const double winter = std::max(0.0, model.season(day) - 1.0) /
-                          std::max(1e-12, h.winter_amplitude);  // 0 in summer, 1 at the peak
+    // Influenza's share of today's acute episodes: its part of the winter excess, and all of a
+    // flu wave. The vaccine prevents only these.
+    const double season = model.season(day);
+    const double flu_share =
+        (h.flu_share_of_winter_excess * std::max(0.0, season - 1.0) * (1.0 + state.flu_wave) +
+         season * state.flu_wave) /
+        (season * (1.0 + state.flu_wave));
+    const double death_now = model.death_season(day) / (1.0 + h.winter_death_amplitude);
 
     std::vector<Outcome> outcomes(bucket.size());
     parallel_chunks(bucket.size(), 512, [&](std::size_t begin, std::size_t end) {
@@ -69,7 +75,7 @@ class CitizenHealth final : public Phase {
                 ? state.vaccinated_65[where] / model.over_65_in_neighbourhood[where]
                 : 0.0;
         const double vaccine =
-            age >= 2 ? 1.0 - model.scenario.vaccination.effectiveness * uptake * winter : 1.0;
+            age >= 2 ? 1.0 - model.scenario.vaccination.effectiveness * uptake * flu_share : 1.0;
         double t = c.next_event_time[i];
         while (t < day + 1.0) {
           const std::size_t s = c.health[i];
@@ -88,6 +94,8 @@ class CitizenHealth final : public Phase {
                    (s == static_cast<std::size_t>(Health::complex) ? community : 1.0);
           } else if (e == idx(CitizenEvent::deterioration)) {
             keep = s == 0 ? prevention : s == 1 ? community : 1.0;
+          } else if (e == idx(CitizenEvent::death)) {
+            keep = death_now;
           }
           const bool happens = rng.uniform() < keep;
           if (happens) {

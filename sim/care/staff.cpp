@@ -57,6 +57,7 @@ void schedule_staff_reviews(const Model& m, State& st, std::size_t u, std::int32
   st.mindset_review_day[u] = next_review_day(from, mindset_ceiling(m.scenario), rng);
   st.turnover_review_day[u] = next_review_day(from, turnover_ceiling(m, st.staff.org[u]), rng);
   st.peer_share[u] = std::numeric_limits<float>::quiet_NaN();
+  st.tie_support[u] = std::numeric_limits<float>::quiet_NaN();
 }
 
 namespace {
@@ -68,7 +69,10 @@ constexpr std::size_t kReviewBlock = 64;
 /// Ties weaker than this do not count as colleagues who model the mindset.
 constexpr float kAdopterTie = 0.1f;
 
-/// Effort under conflicting targets. Energy: e <- e + r(1 - e) - d max(0, demand/capacity - 1).
+/// Effort under conflicting targets. Energy (job demands-resources; Bakker & Demerouti 2007):
+///   e <- e + r(1 - e) - (d_o min(1, overload) + d_p P) (1 - b support)
+/// with overload = max(0, demand/capacity - 1), P the organisation's target pressure (silo plus
+/// shared), and support = min(1, summed tie strength / saturation) at the last peer review.
 /// System share s moves a fraction of the way each day towards
 ///   s* = logistic(b0 + b_m mindset + b_v vision + b_n peers + b_e efficacy - b_p pressure
 ///   + b_p shared pressure - b_b bias)
@@ -97,6 +101,14 @@ class StaffEffort final : public Phase {
           static_cast<double>(state.today.demand_by_org[o]) + state.backlog[o] * 0.1;
       overload[o] = capacity > 0 ? std::max(0.0, load / capacity - 1.0) : 0.0;
     }
+    // Energy drained per day by the organisation's demands, before colleagues' support.
+    std::vector<double> demands(overload.size());
+    for (std::size_t o = 0; o < demands.size(); ++o) {
+      demands[o] = wf.overload_drain * std::min(1.0, overload[o]) +
+                   wf.pressure_drain * (state.pressure[o] + state.shared_pressure[o]);
+    }
+    const double buffer = wf.support_buffer;
+    const double support_saturation = wf.support_saturation;
     parallel_chunks(staff.size(), kGrain, [&](std::size_t begin, std::size_t end) {
       bool due = false;
       for (std::size_t u = begin; u < end; ++u) {
@@ -104,10 +116,6 @@ class StaffEffort final : public Phase {
           due = (day + u / kReviewBlock) % review_days == 0;
         }
         const std::uint32_t org = staff.org[u];
-        float& e = staff.energy[u];
-        e = std::clamp(static_cast<float>(e + wf.energy_recovery * (1.0 - e) -
-                                          wf.overload_drain * std::min(1.0, overload[org])),
-                       0.0f, 1.0f);
         double peers = state.peer_share[u];
         if (due || std::isnan(peers)) {
           double weight = 0.0;
@@ -121,7 +129,12 @@ class StaffEffort final : public Phase {
           }
           peers = weight > 0 ? peers / weight : 0.0;
           state.peer_share[u] = static_cast<float>(peers);
+          state.tie_support[u] = static_cast<float>(std::min(1.0, weight / support_saturation));
         }
+        float& e = staff.energy[u];
+        e = std::clamp(static_cast<float>(e + wf.energy_recovery * (1.0 - e) -
+                                          demands[org] * (1.0 - buffer * state.tie_support[u])),
+                       0.0f, 1.0f);
         const double target = logistic(
             ef.baseline + ef.mindset_weight * staff.mindset[u] +
             ef.vision_weight * staff.vision[u] + ef.peer_weight * peers +

@@ -46,7 +46,7 @@ std::vector<std::uint32_t> apportion(std::uint64_t total, const std::vector<doub
 
 void build_neighbourhoods(const Scenario& s, Model& m) {
   const auto n = static_cast<std::uint32_t>(s.city.neighbourhoods);
-  const std::uint64_t seed = s.run.seed;
+  const std::uint64_t seed = s.city.seed;
   m.pcn_count = static_cast<std::uint32_t>(s.city.primary_care_networks);
   std::vector<double> size_weight(n), deprivation_score(n);
   for (std::uint32_t i = 0; i < n; ++i) {
@@ -118,6 +118,7 @@ void derive_parameters(const Scenario& s, Model& m) {
   }
   m.acute_ceiling_factor = (1.0 + h.winter_amplitude) * (1.0 + largest_flu);
   const double per_day = 1.0 / 365.25;
+  const double death_ceiling = 1.0 + h.winter_death_amplitude;
   for (std::size_t state = 0; state < kHealthStateCount; ++state) {
     for (std::size_t a = 0; a < kAgeBandCount; ++a) {
       for (int decile = 1; decile <= 10; ++decile) {
@@ -139,9 +140,10 @@ void derive_parameters(const Scenario& s, Model& m) {
                                        : state == 1 ? h.progression_per_year
                                                     : h.care_entry_per_year;
           r[event_index(CitizenEvent::deterioration)] = deterioration * age * dep * per_day;
-          r[event_index(CitizenEvent::death)] = h.deaths_per_year[state] * age * dep * per_day;
+          r[event_index(CitizenEvent::death)] =
+              h.deaths_per_year[state] * age * dep * death_ceiling * per_day;
         } else if (state == static_cast<std::size_t>(Health::in_care)) {
-          r[event_index(CitizenEvent::death)] = h.in_care_deaths_per_year * per_day;
+          r[event_index(CitizenEvent::death)] = h.in_care_deaths_per_year * death_ceiling * per_day;
         }
         // Hospital stays are drawn per patient (length of stay), not from this table.
         m.ceiling_total[state][a][static_cast<std::size_t>(decile - 1)] =
@@ -195,7 +197,7 @@ void build_staff(const Scenario& s, Model& m, State& st) {
   st.next_staff_id = total;
   parallel_chunks(total, kGrain, [&](std::size_t begin, std::size_t end) {
     for (std::size_t u = begin; u < end; ++u) {
-      Stream rng(s.run.seed, purpose::staff_layout, 0, staff.id[u]);
+      Stream rng(s.city.seed, purpose::staff_layout, 0, staff.id[u]);
       detail::draw_staff_attitudes(s, staff, u, rng);
     }
   });
@@ -238,13 +240,15 @@ void build_citizens(const Scenario& s, Model& m, State& st) {
   }
   std::array<double, kAgeBandCount> cumulative{};
   std::partial_sum(s.city.age_shares.begin(), s.city.age_shares.end(), cumulative.begin());
-  const std::uint64_t seed = s.run.seed;
+  // Who lives where, their practice and their health at the start are the city's (city seed);
+  // when their first events fall is the run's (run seed).
+  const std::uint64_t city_seed = s.city.seed, seed = s.run.seed;
   const double season0 = m.season(0);
   parallel_chunks(n, kGrain, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       const auto id = static_cast<std::uint32_t>(i);
       c.id[i] = id;
-      Stream rng(seed, purpose::city_generation, 1, id);
+      Stream rng(city_seed, purpose::city_generation, 1, id);
       const double u = rng.uniform() * cumulative.back();
       std::size_t band = 0;
       while (band + 1 < kAgeBandCount && u >= cumulative[band])
@@ -324,7 +328,7 @@ void build_ties(const Scenario& s, const Model& m, State& st) {
   for (std::uint32_t u = 0; u < staff.size(); ++u)
     staff_in_locality[staff.locality[u]].push_back(u);
 
-  const std::uint64_t seed = s.run.seed;
+  const std::uint64_t seed = s.city.seed;
   const auto jitter = [](Stream& rng, double base) {
     return static_cast<float>(std::clamp(base * (0.75 + 0.5 * rng.uniform()), 0.01, 1.0));
   };
@@ -391,6 +395,13 @@ double Model::season(int day) const {
   return 1.0 + h.winter_amplitude * std::cos(phase);
 }
 
+double Model::death_season(int day) const {
+  const HealthSettings& h = scenario.health;
+  const double phase =
+      2.0 * std::numbers::pi * (start_day_of_year + day - h.winter_peak_day_of_year) / 365.25;
+  return 1.0 + h.winter_death_amplitude * std::cos(phase);
+}
+
 double logistic(double x) {
   return 1.0 / (1.0 + std::exp(-x));
 }
@@ -431,6 +442,7 @@ World build_world(const Scenario& scenario) {
   st.influencer.assign(staff, kNone);
   st.leaving.assign(staff, 0);
   st.peer_share.assign(staff, std::numeric_limits<float>::quiet_NaN());
+  st.tie_support.assign(staff, std::numeric_limits<float>::quiet_NaN());
   st.mindset_review_day.assign(staff, 0);
   st.turnover_review_day.assign(staff, 0);
   parallel_chunks(staff, kGrain, [&](std::size_t begin, std::size_t end) {

@@ -90,6 +90,10 @@ void visit(V& v, RunSettings& run) {
 
 template <class V>
 void visit(V& v, CitySettings& city) {
+  v.field("seed", city.seed, AnyUnsigned{}, "",
+          "city seed: the generator's draws (neighbourhoods, deprivation, homes, ages, practices, "
+          "starting health, staff attitudes, initial ties) depend on it and not on run.seed, so "
+          "every replicate shares one city");
   v.field("citizens", city.citizens, IntRange{1, 100'000'000}, "people", "residents");
   v.field("neighbourhoods", city.neighbourhoods, kAtLeastOne, "neighbourhoods",
           "neighbourhoods (Leeds has 107 MSOAs)");

@@ -41,7 +41,12 @@ void visit(V& v, HealthSettings& h) {
   v.field("winter_amplitude", h.winter_amplitude, RealRange{0.0, 0.9}, "fraction",
           "seasonal swing of acute episodes: 1 + a cos(2 pi (day - peak) / 365.25)");
   v.field("winter_peak_day_of_year", h.winter_peak_day_of_year, IntRange{1, 366}, "day of year",
-          "day of the year acute episodes peak (15 = mid-January)");
+          "day of the year acute episodes and deaths peak (15 = mid-January)");
+  v.field("flu_share_of_winter_excess", h.flu_share_of_winter_excess, kProbability, "fraction",
+          "share of the winter excess of acute episodes caused by influenza (what the vaccine "
+          "can prevent; flu-wave shocks are influenza entirely)");
+  v.field("winter_death_amplitude", h.winter_death_amplitude, RealRange{0.0, 0.9}, "fraction",
+          "seasonal swing of deaths: 1 + a cos(2 pi (day - peak) / 365.25)");
   v.field("prevention_effect", h.prevention_effect, kProbability, "fraction",
           "largest cut in onset and acute episodes that prevention can make");
   v.field("community_effect", h.community_effect, kProbability, "fraction",
@@ -213,6 +218,12 @@ void visit(V& v, WorkforceSettings& w) {
           "share of staff who leave in a year at normal energy, by kind of organisation");
   v.field("overload_drain", w.overload_drain, kNonNegative, "per day",
           "energy lost per day per unit of overload (demand / capacity - 1)");
+  v.field("pressure_drain", w.pressure_drain, kNonNegative, "per day",
+          "energy lost per day per unit of the organisation's target pressure (silo plus shared)");
+  v.field("support_buffer", w.support_buffer, kProbability, "fraction",
+          "most that colleagues' support cuts the drain of overload and pressure");
+  v.field("support_saturation", w.support_saturation, kPositive, "strength",
+          "summed strength of a person's ties at which their support is full");
   v.field("energy_recovery", w.energy_recovery, kProbability, "per day",
           "energy regained per day, times (1 - energy)");
   v.field("burnout_threshold", w.burnout_threshold, kProbability, "0..1",
@@ -231,7 +242,8 @@ void visit(V& v, VaccinationSettings& s) {
   v.field("outreach_effect", s.outreach_effect, kNonNegative, "factor",
           "rate multiplier at full outreach (joint work x coordination)");
   v.field("effectiveness", s.effectiveness, kProbability, "fraction",
-          "cut in over-65s' winter acute episodes at full uptake");
+          "vaccine effectiveness: cut in a vaccinated over-65's influenza-attributable acute "
+          "episodes");
 }
 
 template <class V>

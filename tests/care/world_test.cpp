@@ -154,3 +154,33 @@ TEST_CASE("world: every kind of organisation works in every locality when it has
     }
   }
 }
+
+TEST_CASE("world: one city per scenario: run seeds change the draws, not the city", "[world]") {
+  // The city comes from city.seed (fixed by the scenario), the run's draws from run.seed: every
+  // replicate and every arm of a comparison works on the same neighbourhoods, practices and
+  // staff, so per-neighbourhood and per-organisation outputs line up across replicates.
+  Scenario s = test::tiny_city(5000, 30);
+  Scenario t = s;
+  t.run.seed = s.run.seed + 1;
+  const World a = build_world(s), b = build_world(t);
+  CHECK(a.model.neighbourhoods.residents == b.model.neighbourhoods.residents);
+  CHECK(a.model.neighbourhoods.deprivation_decile == b.model.neighbourhoods.deprivation_decile);
+  CHECK(a.model.neighbourhoods.priority == b.model.neighbourhoods.priority);
+  CHECK(a.model.organisations.name == b.model.organisations.name);
+  CHECK(a.model.organisations.staff_count == b.model.organisations.staff_count);
+  CHECK(a.state.citizens.neighbourhood == b.state.citizens.neighbourhood);
+  CHECK(a.state.citizens.age_band == b.state.citizens.age_band);
+  CHECK(a.state.citizens.gp_practice == b.state.citizens.gp_practice);
+  CHECK(a.state.citizens.chronic == b.state.citizens.chronic);
+  CHECK(a.state.staff.resistance == b.state.staff.resistance);
+  CHECK(a.state.staff.mindset == b.state.staff.mindset);
+  CHECK(a.state.ties.edge_count() == b.state.ties.edge_count());
+  // ...but the run's own draws differ: when each citizen's first event falls.
+  CHECK(a.state.citizens.next_event_time != b.state.citizens.next_event_time);
+  // A different city seed builds a different city.
+  Scenario u = s;
+  u.city.seed = s.city.seed + 1;
+  const World c = build_world(u);
+  CHECK(c.model.neighbourhoods.deprivation_decile != a.model.neighbourhoods.deprivation_decile);
+  CHECK(c.state.citizens.age_band != a.state.citizens.age_band);
+}

@@ -67,6 +67,8 @@ struct Model {
 
   /// Seasonal multiplier of acute episodes on a run day, in [1-a, 1+a].
   double season(int day) const;
+  /// Seasonal multiplier of deaths on a run day, in [1-a_d, 1+a_d].
+  double death_season(int day) const;
   /// Day of year (1..366) of a run day.
   int day_of_year(int day) const;
 };
@@ -279,6 +281,9 @@ struct State {
   std::vector<std::uint8_t> leaving;             ///< drawn by turnover, per staff
   /// Tie-weighted mean system share of each person's ties at their last review (NaN: never).
   std::vector<float> peer_share;
+  /// Support from colleagues, 0..1: min(1, summed strength of one's ties / support_saturation)
+  /// at their last review (NaN: never).
+  std::vector<float> tie_support;
   /// Next day on which each person's mindset may change / they may leave (candidate days of
   /// the daily Bernoulli processes thinned at their ceiling rates; docs/model.md).
   std::vector<std::int32_t> mindset_review_day;
@@ -286,7 +291,8 @@ struct State {
 };
 
 /// Builds the synthetic city from a scenario: neighbourhoods, organisations, staff, citizens and
-/// the initial tie network. Seeded (run.seed) and deterministic at any thread count.
+/// the initial tie network. The city comes from city.seed, the first events from run.seed;
+/// deterministic at any thread count.
 struct World {
   Model model;
   State state;

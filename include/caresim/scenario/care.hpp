@@ -36,9 +36,14 @@ struct HealthSettings {
   double deprivation_gradient = 0.6;  ///< most deprived decile's rates are (1 + this) x least
   double winter_amplitude = 0.15;     ///< acute episodes: 1 + a cos(2 pi (day - peak) / 365.25)
   int winter_peak_day_of_year = 15;   ///< mid-January
-  double prevention_effect = 0.3;     ///< most that prevention cuts onset and acute episodes
-  double community_effect = 0.25;     ///< most that community care cuts progression, acute
-  double prevention_lag_days = 180;   ///< prevention pays off later: mean lag of its effect
+  /// Share of the winter excess of acute episodes that influenza causes (the rest: other
+  /// respiratory viruses, cold); the vaccine acts on this share only.
+  double flu_share_of_winter_excess = 0.3;
+  /// Deaths: 1 + this x cos(2 pi (day - peak) / 365.25) (ONS excess winter mortality).
+  double winter_death_amplitude = 0.15;
+  double prevention_effect = 0.3;    ///< most that prevention cuts onset and acute episodes
+  double community_effect = 0.25;    ///< most that community care cuts progression, acute
+  double prevention_lag_days = 180;  ///< prevention pays off later: mean lag of its effect
   /// Prevention effort (staff-days per 1,000 residents per day) giving 63% of the full effect.
   double prevention_saturation = 6.0;
 
@@ -163,7 +168,11 @@ struct MindsetSettings {
 struct WorkforceSettings {
   std::array<double, kOrgKindCount> annual_turnover = {0.11, 0.12, 0.13, 0.10, 0.25,
                                                        0.10, 0.18, 0.10, 0.32};
-  double overload_drain = 0.02;    ///< energy lost per day per unit of overload
+  double overload_drain = 0.02;   ///< energy lost per day per unit of overload
+  double pressure_drain = 0.015;  ///< energy lost per day per unit of target pressure
+  /// Most that support from colleagues (tie strength) cuts the drain of demands (JD-R buffer).
+  double support_buffer = 0.5;
+  double support_saturation = 10;  ///< summed tie strength giving full support
   double energy_recovery = 0.05;   ///< energy regained per day, times (1 - energy)
   double burnout_threshold = 0.5;  ///< below this energy, leaving becomes likelier
   double burnout_multiplier = 4;   ///< leaving rate at zero energy, relative to base
@@ -177,7 +186,8 @@ struct VaccinationSettings {
   int campaign_days = 120;
   double base_daily_rate = 0.007;  ///< per unvaccinated over-65 per day, with no outreach
   double outreach_effect = 1.0;    ///< rate multiplier at full outreach (coordination x effort)
-  double effectiveness = 0.4;      ///< cut in over-65s' winter acute episodes at full uptake
+  /// Vaccine effectiveness: cut in a vaccinated over-65's influenza-attributable acute episodes.
+  double effectiveness = 0.4;
 
   bool operator==(const VaccinationSettings&) const = default;
 };

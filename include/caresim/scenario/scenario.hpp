@@ -39,6 +39,10 @@ struct RunSettings {
 
 /// The synthetic city the generator builds.
 struct CitySettings {
+  /// Seed of the city generator (neighbourhoods, deprivation, citizens' homes, ages, practices
+  /// and starting health, staff attitudes, initial ties), apart from the run seed: every
+  /// replicate and every arm of a comparison share the same city.
+  std::uint64_t seed = 1;
   int citizens = 812000;            ///< residents
   int neighbourhoods = 107;         ///< neighbourhoods (Leeds has 107 MSOAs)
   int priority_neighbourhoods = 6;  ///< how many of the most deprived are priority areas
