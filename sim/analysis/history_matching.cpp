@@ -123,9 +123,9 @@ HistoryMatchingResult history_match(const std::vector<Prior>& priors,
       std::vector<double> pool(c * d);
       std::vector<std::uint8_t> ok(c, 0);
       tbb::parallel_for(std::size_t{0}, c, [&](std::size_t i) {
+        // The same candidates every wave: the fraction kept can then only shrink.
         Stream stream(options.seed, purpose::history_matching_candidates,
-                      static_cast<std::uint32_t>(w),
-                      static_cast<std::uint32_t>(static_cast<std::size_t>(round) * c + i));
+                      static_cast<std::uint32_t>(round), static_cast<std::uint32_t>(i));
         for (std::size_t j = 0; j < d; ++j)
           pool[i * d + j] = stream.uniform();
         ok[i] = non_implausible(result, targets, std::span<const double>(&pool[i * d], d),

@@ -10,7 +10,11 @@
 #include <vector>
 
 #include "../test_purposes.hpp"
+#include "caresim/analysis/abc.hpp"
 #include "caresim/analysis/damage.hpp"
+#include "caresim/analysis/emulator.hpp"
+#include "caresim/analysis/history_matching.hpp"
+#include "caresim/analysis/priors.hpp"
 #include "caresim/teaching/purposes.hpp"
 
 namespace caresim {
@@ -47,6 +51,10 @@ TEST_CASE("Random-stream purposes declared by the modules are all distinct", "[r
                                     p::branching_offspring,
                                     p::fold_noise,
                                     p::twin_run_sites,
+                                    p::emulator_starts,
+                                    p::maximin_design,
+                                    p::history_matching_candidates,
+                                    p::abc_proposal,
                                     p::test_a,
                                     p::test_b};
   std::set<std::uint32_t> values;
