@@ -350,13 +350,14 @@ CalibrationSpec parse_calibration_spec(std::string_view text, const std::filesys
     const YAML::Node h = root["history_matching"];
     r.check_keys(h, "history_matching",
                  {"waves", "runs_per_wave", "cutoff", "second_max", "candidates", "final_runs",
-                  "kernel", "mean", "include_stochastic_variance"});
+                  "kernel", "mean", "include_stochastic_variance", "fit_nugget"});
     auto& o = spec.history_matching;
     if (h["waves"]) o.waves = static_cast<int>(r.integer(h["waves"], "history_matching.waves", 1, 100));
     if (h["runs_per_wave"]) o.runs_per_wave = static_cast<std::size_t>(r.integer(h["runs_per_wave"], "history_matching.runs_per_wave", 4, 100000));
     if (h["cutoff"]) o.cutoff = r.real(h["cutoff"], "history_matching.cutoff");
     if (h["second_max"]) o.second_max = r.boolean(h["second_max"], "history_matching.second_max");
     if (h["include_stochastic_variance"]) o.include_stochastic_variance = r.boolean(h["include_stochastic_variance"], "history_matching.include_stochastic_variance");
+    if (h["fit_nugget"]) o.emulator.fit_nugget = r.boolean(h["fit_nugget"], "history_matching.fit_nugget");
     if (h["candidates"]) o.candidates = static_cast<std::size_t>(r.integer(h["candidates"], "history_matching.candidates", 100, 100000000));
     if (h["final_runs"]) o.final_runs = static_cast<std::size_t>(r.integer(h["final_runs"], "history_matching.final_runs", 0, 1000000));
     static constexpr const char* kKernels[] = {"squared_exponential", "matern52"};
