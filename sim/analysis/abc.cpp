@@ -65,8 +65,8 @@ void weighted_moments(const std::vector<double>& values, const std::vector<doubl
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t a = 0; a < dims; ++a) {
       for (std::size_t b = 0; b < dims; ++b) {
-        covariance[a * dims + b] += weights[i] * (values[i * dims + a] - mean[a]) *
-                                    (values[i * dims + b] - mean[b]);
+        covariance[a * dims + b] +=
+            weights[i] * (values[i * dims + a] - mean[a]) * (values[i * dims + b] - mean[b]);
       }
     }
   }
@@ -162,7 +162,8 @@ AbcResult abc_smc(const std::vector<Prior>& priors, const std::vector<Calibratio
           z(static_cast<Eigen::Index>(j)) = stream.normal();
         const Eigen::VectorXd step = l * z;
         for (std::size_t j = 0; j < d; ++j)
-          proposals.push_back(previous.values[ancestor * d + j] + step(static_cast<Eigen::Index>(j)));
+          proposals.push_back(previous.values[ancestor * d + j] +
+                              step(static_cast<Eigen::Index>(j)));
       }
       proposed += batch;
       // Outside the prior's support a proposal would be rejected whatever it gave: not run.
@@ -192,8 +193,8 @@ AbcResult abc_smc(const std::vector<Prior>& priors, const std::vector<Calibratio
           g.distances.push_back(distance);
         }
       }
-      const double rate = static_cast<double>(g.distances.size()) /
-                          static_cast<double>(g.simulations);
+      const double rate =
+          static_cast<double>(g.distances.size()) / static_cast<double>(g.simulations);
       if (g.simulations >= 5 * n && rate < options.min_acceptance) break;
     }
     result.simulations += g.simulations;
@@ -233,8 +234,8 @@ AbcResult abc_smc(const std::vector<Prior>& priors, const std::vector<Calibratio
     g.effective_sample_size = effective_sample_size(g.weights);
     result.generations.push_back(std::move(g));
     if (result.generations.back().acceptance_rate < options.min_acceptance) {
-      result.stopped = "acceptance rate fell below min_acceptance after generation " +
-                       std::to_string(t);
+      result.stopped =
+          "acceptance rate fell below min_acceptance after generation " + std::to_string(t);
       break;
     }
   }

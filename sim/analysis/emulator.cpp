@@ -197,8 +197,8 @@ std::vector<double> nelder_mead(const std::function<double(const std::vector<dou
       }
     }
   }
-  const auto best = static_cast<std::size_t>(
-      std::min_element(value.begin(), value.end()) - value.begin());
+  const auto best =
+      static_cast<std::size_t>(std::min_element(value.begin(), value.end()) - value.begin());
   if (best_value != nullptr) *best_value = value[best];
   return simplex[best];
 }
@@ -236,6 +236,18 @@ GaussianProcess GaussianProcess::fit(std::span<const double> inputs, std::size_t
     ss += (v - mean) * (v - mean);
   gp.y_mean_ = mean;
   gp.y_sd_ = ss > 0.0 ? std::sqrt(ss / static_cast<double>(n - 1)) : 1.0;
+  if (!(ss > 0.0)) {
+    // A constant output (e.g. a series still at zero): the emulator is that constant, exactly.
+    gp.lengths_.assign(dims, 1.0);
+    gp.sigma2_ = 0.0;
+    gp.beta_.assign(q, 0.0);
+    gp.beta_[0] = mean;
+    gp.diagnostics_.loo_mean.assign(outputs.begin(), outputs.end());
+    gp.diagnostics_.loo_sd.assign(n, 0.0);
+    gp.diagnostics_.standardised_error.assign(n, 0.0);
+    gp.diagnostics_.coverage_95 = 1.0;
+    return gp;
+  }
 
   Eigen::MatrixXd x(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(dims));
   Eigen::VectorXd y(static_cast<Eigen::Index>(n));
@@ -267,8 +279,10 @@ GaussianProcess GaussianProcess::fit(std::span<const double> inputs, std::size_t
     for (std::size_t j = 0; j < k; ++j) {
       const double c = std::clamp(theta[j], lo[j], hi[j]);
       penalty += (theta[j] - c) * (theta[j] - c);
-      if (j < dims) lengths[j] = std::exp(c);
-      else nugget = std::exp(c);
+      if (j < dims)
+        lengths[j] = std::exp(c);
+      else
+        nugget = std::exp(c);
     }
     if (!options.fit_nugget) nugget = options.min_nugget;
     return penalty;
@@ -380,6 +394,7 @@ Eigen::VectorXd GaussianProcess::basis(const double* x) const {
 
 EmulatorPrediction GaussianProcess::predict(std::span<const double> x) const {
   if (x.size() != dims_) throw std::invalid_argument("GaussianProcess::predict: wrong dims");
+  if (sigma2_ == 0.0) return {y_mean_, 0.0, 0.0};
   const auto n = static_cast<Eigen::Index>(n_);
   Eigen::VectorXd r(n);
   for (Eigen::Index i = 0; i < n; ++i)

@@ -76,8 +76,7 @@ bool non_implausible(const HistoryMatchingResult& result,
 
 HistoryMatchingResult history_match(const std::vector<Prior>& priors,
                                     const std::vector<CalibrationTarget>& targets,
-                                    const BatchModel& model,
-                                    const HistoryMatchingOptions& options,
+                                    const BatchModel& model, const HistoryMatchingOptions& options,
                                     const CalibrationProgress& progress) {
   const std::size_t d = priors.size(), m = targets.size();
   if (d == 0) throw std::invalid_argument("history matching needs at least one parameter");
@@ -92,8 +91,7 @@ HistoryMatchingResult history_match(const std::vector<Prior>& priors,
   const std::size_t n = options.runs_per_wave;
   HistoryMatchingResult result;
   std::uint64_t batch = 0;
-  const std::size_t planned =
-      static_cast<std::size_t>(options.waves) * n + options.final_runs;
+  const std::size_t planned = static_cast<std::size_t>(options.waves) * n + options.final_runs;
   std::vector<double> design_unit = maximin_latin_hypercube(n, d, options.seed);
   std::vector<double> kept;  // non-implausible candidates of the latest wave (unit)
 
@@ -109,9 +107,9 @@ HistoryMatchingResult history_match(const std::vector<Prior>& priors,
     wave.emulators = fit_emulators(wave, d, m, options, static_cast<std::uint64_t>(w));
     wave.implausibility.resize(runs);
     for (std::size_t i = 0; i < runs; ++i) {
-      wave.implausibility[i] = implausibility(
-          wave.emulators, targets, std::span<const double>(&design_unit[i * d], d), options,
-          nullptr);
+      wave.implausibility[i] =
+          implausibility(wave.emulators, targets, std::span<const double>(&design_unit[i * d], d),
+                         options, nullptr);
     }
     result.waves.push_back(std::move(wave));
     HistoryMatchingWave& current = result.waves.back();
@@ -128,8 +126,7 @@ HistoryMatchingResult history_match(const std::vector<Prior>& priors,
                       static_cast<std::uint32_t>(round), static_cast<std::uint32_t>(i));
         for (std::size_t j = 0; j < d; ++j)
           pool[i * d + j] = stream.uniform();
-        ok[i] = non_implausible(result, targets, std::span<const double>(&pool[i * d], d),
-                                options)
+        ok[i] = non_implausible(result, targets, std::span<const double>(&pool[i * d], d), options)
                     ? 1
                     : 0;
       });
@@ -177,9 +174,8 @@ HistoryMatchingResult history_match(const std::vector<Prior>& priors,
       bool match = true;
       for (std::size_t k = 0; k < m; ++k) {
         const double y = result.final_outputs[i * m + k];
-        const double stochastic = options.include_stochastic_variance
-                                      ? emulators[k].nugget_variance()
-                                      : 0.0;
+        const double stochastic =
+            options.include_stochastic_variance ? emulators[k].nugget_variance() : 0.0;
         const double sd = std::sqrt(targets[k].observation_variance +
                                     targets[k].discrepancy_variance + stochastic);
         if (!(std::abs(targets[k].observed - y) <= options.cutoff * sd)) match = false;

@@ -51,8 +51,7 @@ double prior_unit(const Prior& prior, double value) {
     case PriorKind::uniform:
       return (value - prior.low) / (prior.high - prior.low);
     case PriorKind::log_uniform:
-      return (std::log(value) - std::log(prior.low)) /
-             (std::log(prior.high) - std::log(prior.low));
+      return (std::log(value) - std::log(prior.low)) / (std::log(prior.high) - std::log(prior.low));
     case PriorKind::normal:
       return normal_cdf((value - prior.low) / prior.high);
   }

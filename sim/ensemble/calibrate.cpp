@@ -169,9 +169,8 @@ Scales common_scales(hid_t group, const CalibrationResult& r) {
 }
 
 std::vector<double> column_weighted_quantiles(const std::vector<double>& values,
-                                              const std::vector<double>& weights,
-                                              std::size_t d, std::size_t j,
-                                              std::initializer_list<double> probs) {
+                                              const std::vector<double>& weights, std::size_t d,
+                                              std::size_t j, std::initializer_list<double> probs) {
   std::vector<std::pair<double, double>> v;
   for (std::size_t i = 0; i < weights.size(); ++i)
     v.emplace_back(values[i * d + j], weights[i]);
@@ -235,8 +234,8 @@ CalibrationResult run_calibration(const CalibrationSpec& spec, const Calibration
     for (const MetricSpec& mt : metrics) {
       if (mt.reduction == Reduction::window_mean && mt.first_day >= scenario.run.days) {
         throw SweepError(spec.targets.string() + ": target '" + mt.name +
-                         "' lies after the run's last day (" +
-                         std::to_string(scenario.run.days) + " days)");
+                         "' lies after the run's last day (" + std::to_string(scenario.run.days) +
+                         " days)");
       }
     }
   }
@@ -315,15 +314,13 @@ CalibrationResult run_calibration(const CalibrationSpec& spec, const Calibration
   };
 
   if (spec.method == CalibrationMethod::history_matching) {
-    result.history_matching = analysis::history_match(spec.parameters, result.numeric_targets,
-                                                      model, spec.history_matching,
-                                                      options.progress);
+    result.history_matching = analysis::history_match(
+        spec.parameters, result.numeric_targets, model, spec.history_matching, options.progress);
   } else {
     result.abc = analysis::abc_smc(spec.parameters, result.numeric_targets, model, spec.abc,
                                    options.progress);
   }
-  result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   write_calibration(result, folder / "calibration.h5");
   return result;
 }
@@ -478,24 +475,27 @@ void write_calibration(const CalibrationResult& r, const std::filesystem::path& 
 std::string calibration_report(const CalibrationResult& r) {
   std::string out;
   const std::size_t d = r.spec.parameters.size(), m = r.numeric_targets.size();
-  out += fmt::format("calibration '{}' ({}): {} parameters, {} targets; {} runs ({} reused), "
-                     "{:.1f} s\n",
-                     r.spec.name, kCalibrationMethodNames[static_cast<int>(r.spec.method)], d, m,
-                     r.runs_executed + r.runs_reused, r.runs_reused, r.seconds);
+  out += fmt::format(
+      "calibration '{}' ({}): {} parameters, {} targets; {} runs ({} reused), "
+      "{:.1f} s\n",
+      r.spec.name, kCalibrationMethodNames[static_cast<int>(r.spec.method)], d, m,
+      r.runs_executed + r.runs_reused, r.runs_reused, r.seconds);
   if (r.spec.method == CalibrationMethod::history_matching) {
     const auto& hm = r.history_matching;
     for (std::size_t w = 0; w < hm.waves.size(); ++w) {
       const auto& wave = hm.waves[w];
-      out += fmt::format("wave {}: {} runs; non-implausible {:.4g}% of the prior ({} of {} "
-                         "candidates)\n",
-                         w + 1, wave.design_unit.size() / d, 100 * wave.non_implausible_fraction,
-                         wave.candidates_kept, wave.candidates_tested);
+      out += fmt::format(
+          "wave {}: {} runs; non-implausible {:.4g}% of the prior ({} of {} "
+          "candidates)\n",
+          w + 1, wave.design_unit.size() / d, 100 * wave.non_implausible_fraction,
+          wave.candidates_kept, wave.candidates_tested);
       for (std::size_t k = 0; k < m; ++k) {
         const auto& diag = wave.emulators[k].diagnostics();
-        out += fmt::format("  emulator {:<32} LOO coverage {:5.1f}%  max |e| {:5.2f}  "
-                           "nugget sd {:.3g}\n",
-                           r.numeric_targets[k].name, 100 * diag.coverage_95, diag.max_abs_error,
-                           std::sqrt(wave.emulators[k].nugget_variance()));
+        out += fmt::format(
+            "  emulator {:<32} LOO coverage {:5.1f}%  max |e| {:5.2f}  "
+            "nugget sd {:.3g}\n",
+            r.numeric_targets[k].name, 100 * diag.coverage_95, diag.max_abs_error,
+            std::sqrt(wave.emulators[k].nugget_variance()));
       }
     }
     if (!hm.stopped.empty()) out += "stopped: " + hm.stopped + "\n";
@@ -518,10 +518,10 @@ std::string calibration_report(const CalibrationResult& r) {
     const auto& abc = r.abc;
     for (std::size_t t = 0; t < abc.generations.size(); ++t) {
       const auto& g = abc.generations[t];
-      out += fmt::format("generation {}: tolerance {:.4g}, {} simulations, acceptance {:.3f}, "
-                         "ESS {:.0f}\n",
-                         t, g.tolerance, g.simulations, g.acceptance_rate,
-                         g.effective_sample_size);
+      out += fmt::format(
+          "generation {}: tolerance {:.4g}, {} simulations, acceptance {:.3f}, "
+          "ESS {:.0f}\n",
+          t, g.tolerance, g.simulations, g.acceptance_rate, g.effective_sample_size);
     }
     if (!abc.stopped.empty()) out += "stopped: " + abc.stopped + "\n";
     const auto& last = abc.generations.back();

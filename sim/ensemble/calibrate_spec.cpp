@@ -135,7 +135,8 @@ MetricSpec read_metric(const Reader& r, const YAML::Node& node, const std::strin
   m.name = name;
   if (!node["series"]) r.fail_plain(node, path + ".series: required; expected an output series");
   m.series = r.text(node["series"], path + ".series");
-  if (node["column"]) m.column = static_cast<int>(r.integer(node["column"], path + ".column", 0, 1 << 30));
+  if (node["column"])
+    m.column = static_cast<int>(r.integer(node["column"], path + ".column", 0, 1 << 30));
   if (node["reduction"]) {
     m.reduction =
         static_cast<Reduction>(r.choice(node["reduction"], path + ".reduction", kReductionNames));
@@ -176,9 +177,8 @@ TargetSet load_targets(const std::filesystem::path& file, const std::string& sta
       const YAML::Node node = list[i];
       const std::string path = "targets[" + std::to_string(i) + "]";
       r.check_keys(node, path,
-                   {"name", "series", "column", "reduction", "last_days", "quantile",
-                    "threshold", "band", "observed", "observation_sd", "discrepancy_sd",
-                    "source"});
+                   {"name", "series", "column", "reduction", "last_days", "quantile", "threshold",
+                    "band", "observed", "observation_sd", "discrepancy_sd", "source"});
       if (!node["name"]) r.fail_plain(node, path + ".name: required");
       TargetSpec t;
       t.metric = read_metric(r, node, path, r.text(node["name"], path + ".name"));
@@ -198,15 +198,18 @@ TargetSet load_targets(const std::filesystem::path& file, const std::string& sta
         t.observed = 0.5 * (t.lower + t.upper);
         t.observation_sd = (t.upper - t.lower) / 6.0;
         if (node["observation_sd"]) {
-          r.fail_plain(node["observation_sd"], path + ".observation_sd: a band sets it (width / 6)");
+          r.fail_plain(node["observation_sd"],
+                       path + ".observation_sd: a band sets it (width / 6)");
         }
       } else {
         t.observed = r.real(node["observed"], path + ".observed");
         if (!node["observation_sd"]) r.fail_plain(node, path + ".observation_sd: required");
         t.observation_sd = r.real(node["observation_sd"], path + ".observation_sd");
       }
-      if (node["discrepancy_sd"]) t.discrepancy_sd = r.real(node["discrepancy_sd"], path + ".discrepancy_sd");
-      if (t.observation_sd < 0 || t.discrepancy_sd < 0) r.fail_plain(node, path + ": sds must be >= 0");
+      if (node["discrepancy_sd"])
+        t.discrepancy_sd = r.real(node["discrepancy_sd"], path + ".discrepancy_sd");
+      if (t.observation_sd < 0 || t.discrepancy_sd < 0)
+        r.fail_plain(node, path + ": sds must be >= 0");
       if (node["source"]) t.source = r.text(node["source"], path + ".source");
       set.targets.push_back(t);
     }
@@ -239,7 +242,8 @@ TargetSet load_targets(const std::filesystem::path& file, const std::string& sta
       while (std::getline(lines, line)) {
         ++row;
         if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.empty() || line[0] == '#' || (row == 1 && line.find("date") != std::string::npos)) continue;
+        if (line.empty() || line[0] == '#' || (row == 1 && line.find("date") != std::string::npos))
+          continue;
         std::vector<std::string> cells;
         std::istringstream cs(line);
         std::string cell;
@@ -253,12 +257,15 @@ TargetSet load_targets(const std::filesystem::path& file, const std::string& sta
           value = parse_exact(cells[1]);
           sd = parse_exact(cells[2]);
         } catch (const std::exception&) {
-          throw SweepError(where + ": expected date,value,observation_sd (e.g. 2018-01-01,0.71,0.02)");
+          throw SweepError(where +
+                           ": expected date,value,observation_sd (e.g. 2018-01-01,0.71,0.02)");
         }
         TargetSpec t;
         t.metric.name = name + "_" + cells[0];
         t.metric.series = r.text(node["series"], path + ".series");
-        if (node["column"]) t.metric.column = static_cast<int>(r.integer(node["column"], path + ".column", 0, 1 << 30));
+        if (node["column"])
+          t.metric.column =
+              static_cast<int>(r.integer(node["column"], path + ".column", 0, 1 << 30));
         t.metric.reduction = Reduction::window_mean;
         t.metric.first_day = static_cast<int>(day - start);
         t.metric.window_days = period;
@@ -266,7 +273,8 @@ TargetSet load_targets(const std::filesystem::path& file, const std::string& sta
         t.observation_sd = sd;
         t.discrepancy_sd = discrepancy;
         if (node["source"]) t.source = r.text(node["source"], path + ".source");
-        if (t.metric.first_day < 0) throw SweepError(where + ": the date is before the scenario starts");
+        if (t.metric.first_day < 0)
+          throw SweepError(where + ": the date is before the scenario starts");
         set.targets.push_back(t);
       }
     }
@@ -290,8 +298,8 @@ CalibrationSpec parse_calibration_spec(std::string_view text, const std::filesys
   spec.text = std::string(text);
   if (root["name"]) spec.name = r.text(root["name"], "name");
   if (!root["method"]) r.fail_plain(root, "method: required; history_matching or abc_smc");
-  spec.method = static_cast<CalibrationMethod>(
-      r.choice(root["method"], "method", kCalibrationMethodNames));
+  spec.method =
+      static_cast<CalibrationMethod>(r.choice(root["method"], "method", kCalibrationMethodNames));
   for (const char* key : {"scenario", "targets"}) {
     if (!root[key]) r.fail_plain(root, std::string(key) + ": required; expected a file");
     std::filesystem::path p = r.text(root[key], key);
@@ -304,8 +312,10 @@ CalibrationSpec parse_calibration_spec(std::string_view text, const std::filesys
     for (std::size_t i = 0; i < set.size(); ++i)
       spec.set.push_back(r.text(set[i], "set[" + std::to_string(i) + "]"));
   }
-  if (root["seed"]) spec.seed = static_cast<std::uint64_t>(r.integer(root["seed"], "seed", 0, 1LL << 62));
-  if (root["replicates"]) spec.replicates = static_cast<int>(r.integer(root["replicates"], "replicates", 1, 10000));
+  if (root["seed"])
+    spec.seed = static_cast<std::uint64_t>(r.integer(root["seed"], "seed", 0, 1LL << 62));
+  if (root["replicates"])
+    spec.replicates = static_cast<int>(r.integer(root["replicates"], "replicates", 1, 10000));
   spec.output = root["output"] ? std::filesystem::path(r.text(root["output"], "output"))
                                : std::filesystem::path(spec.name);
   if (!root["parameters"] || !root["parameters"].IsSequence() || root["parameters"].size() == 0) {
@@ -324,7 +334,8 @@ CalibrationSpec parse_calibration_spec(std::string_view text, const std::filesys
           r.choice(node["prior"], path + ".prior", analysis::kPriorKindNames));
     }
     if (p.kind == analysis::PriorKind::normal) {
-      if (!node["mean"] || !node["sd"]) r.fail_plain(node, path + ": a normal prior needs mean and sd");
+      if (!node["mean"] || !node["sd"])
+        r.fail_plain(node, path + ": a normal prior needs mean and sd");
       p.low = r.real(node["mean"], path + ".mean");
       p.high = r.real(node["sd"], path + ".sd");
     } else {
@@ -352,30 +363,51 @@ CalibrationSpec parse_calibration_spec(std::string_view text, const std::filesys
                  {"waves", "runs_per_wave", "cutoff", "second_max", "candidates", "final_runs",
                   "kernel", "mean", "include_stochastic_variance", "fit_nugget"});
     auto& o = spec.history_matching;
-    if (h["waves"]) o.waves = static_cast<int>(r.integer(h["waves"], "history_matching.waves", 1, 100));
-    if (h["runs_per_wave"]) o.runs_per_wave = static_cast<std::size_t>(r.integer(h["runs_per_wave"], "history_matching.runs_per_wave", 4, 100000));
+    if (h["waves"])
+      o.waves = static_cast<int>(r.integer(h["waves"], "history_matching.waves", 1, 100));
+    if (h["runs_per_wave"])
+      o.runs_per_wave = static_cast<std::size_t>(
+          r.integer(h["runs_per_wave"], "history_matching.runs_per_wave", 4, 100000));
     if (h["cutoff"]) o.cutoff = r.real(h["cutoff"], "history_matching.cutoff");
     if (h["second_max"]) o.second_max = r.boolean(h["second_max"], "history_matching.second_max");
-    if (h["include_stochastic_variance"]) o.include_stochastic_variance = r.boolean(h["include_stochastic_variance"], "history_matching.include_stochastic_variance");
-    if (h["fit_nugget"]) o.emulator.fit_nugget = r.boolean(h["fit_nugget"], "history_matching.fit_nugget");
-    if (h["candidates"]) o.candidates = static_cast<std::size_t>(r.integer(h["candidates"], "history_matching.candidates", 100, 100000000));
-    if (h["final_runs"]) o.final_runs = static_cast<std::size_t>(r.integer(h["final_runs"], "history_matching.final_runs", 0, 1000000));
+    if (h["include_stochastic_variance"])
+      o.include_stochastic_variance = r.boolean(h["include_stochastic_variance"],
+                                                "history_matching.include_stochastic_variance");
+    if (h["fit_nugget"])
+      o.emulator.fit_nugget = r.boolean(h["fit_nugget"], "history_matching.fit_nugget");
+    if (h["candidates"])
+      o.candidates = static_cast<std::size_t>(
+          r.integer(h["candidates"], "history_matching.candidates", 100, 100000000));
+    if (h["final_runs"])
+      o.final_runs = static_cast<std::size_t>(
+          r.integer(h["final_runs"], "history_matching.final_runs", 0, 1000000));
     static constexpr const char* kKernels[] = {"squared_exponential", "matern52"};
     static constexpr const char* kMeans[] = {"constant", "linear"};
-    if (h["kernel"]) o.emulator.kernel = static_cast<analysis::Kernel>(r.choice(h["kernel"], "history_matching.kernel", kKernels));
-    if (h["mean"]) o.emulator.mean = static_cast<analysis::MeanFunction>(r.choice(h["mean"], "history_matching.mean", kMeans));
+    if (h["kernel"])
+      o.emulator.kernel =
+          static_cast<analysis::Kernel>(r.choice(h["kernel"], "history_matching.kernel", kKernels));
+    if (h["mean"])
+      o.emulator.mean =
+          static_cast<analysis::MeanFunction>(r.choice(h["mean"], "history_matching.mean", kMeans));
   }
   if (root["abc_smc"]) {
     const YAML::Node a = root["abc_smc"];
     r.check_keys(a, "abc_smc",
                  {"particles", "generations", "quantile", "min_acceptance", "max_simulations"});
     auto& o = spec.abc;
-    if (a["particles"]) o.particles = static_cast<std::size_t>(r.integer(a["particles"], "abc_smc.particles", 2, 10000000));
-    if (a["generations"]) o.generations = static_cast<int>(r.integer(a["generations"], "abc_smc.generations", 0, 1000));
+    if (a["particles"])
+      o.particles =
+          static_cast<std::size_t>(r.integer(a["particles"], "abc_smc.particles", 2, 10000000));
+    if (a["generations"])
+      o.generations = static_cast<int>(r.integer(a["generations"], "abc_smc.generations", 0, 1000));
     if (a["quantile"]) o.quantile = r.real(a["quantile"], "abc_smc.quantile");
-    if (a["min_acceptance"]) o.min_acceptance = r.real(a["min_acceptance"], "abc_smc.min_acceptance");
-    if (a["max_simulations"]) o.max_simulations = static_cast<std::size_t>(r.integer(a["max_simulations"], "abc_smc.max_simulations", 1, 1LL << 40));
-    if (!(o.quantile > 0.0 && o.quantile < 1.0)) r.fail(a["quantile"], "abc_smc.quantile", "a number in (0, 1)");
+    if (a["min_acceptance"])
+      o.min_acceptance = r.real(a["min_acceptance"], "abc_smc.min_acceptance");
+    if (a["max_simulations"])
+      o.max_simulations = static_cast<std::size_t>(
+          r.integer(a["max_simulations"], "abc_smc.max_simulations", 1, 1LL << 40));
+    if (!(o.quantile > 0.0 && o.quantile < 1.0))
+      r.fail(a["quantile"], "abc_smc.quantile", "a number in (0, 1)");
   }
   return spec;
 }

@@ -34,9 +34,9 @@ TEST_CASE("ABC-SMC recovers the analytic posterior of a linear-Gaussian model",
   const AbcResult r = abc_smc(priors, targets, model, o);
   const AbcGeneration& last = r.generations.back();
   UNSCOPED_INFO("mean " << r.posterior_mean[0] << " variance " << r.posterior_covariance[0]
-                        << " tolerance " << last.tolerance << " ESS "
-                        << last.effective_sample_size << " generations "
-                        << r.generations.size() - 1 << " simulations " << r.simulations);
+                        << " tolerance " << last.tolerance << " ESS " << last.effective_sample_size
+                        << " generations " << r.generations.size() - 1 << " simulations "
+                        << r.simulations);
   // It stops once a generation accepts under 2% of its proposals (generation 6 here).
   CHECK(r.generations.size() >= 6);
   // Monte Carlo error at ESS ~1000: sd of the mean 0.01, of the variance ~4.5%.
@@ -118,8 +118,8 @@ TEST_CASE("History matching keeps the true parameters and rules out what the lik
   for (const auto& w : r.waves)
     fractions.push_back(w.non_implausible_fraction);
   UNSCOPED_INFO("fractions " << fractions[0] << " " << fractions[1] << " " << fractions[2] << " "
-                             << fractions[3] << "; outside kept " << outside_kept << "/"
-                             << outside << ", inside kept " << inside_kept << "/" << inside);
+                             << fractions[3] << "; outside kept " << outside_kept << "/" << outside
+                             << ", inside kept " << inside_kept << "/" << inside);
   CHECK(outside_kept <= outside / 1000);
   CHECK(inside_kept >= inside * 98 / 100);
   // The space shrinks wave by wave, to about the analytic region's share of the prior.

@@ -50,6 +50,16 @@ TEST_CASE("A linear-mean emulator of a linear function recovers it exactly", "[e
     CHECK(gp.diagnostics().loo_mean[i] == Approx(y[i]).margin(1e-6));
 }
 
+TEST_CASE("A constant output gives an exact constant emulator", "[emulator]") {
+  const std::vector<double> x = maximin_latin_hypercube(8, 2, 1);
+  const std::vector<double> y(8, 0.25);
+  const GaussianProcess gp = GaussianProcess::fit(x, 2, y);
+  const std::vector<double> at = {0.5, 0.5};
+  CHECK(gp.predict(at).mean == 0.25);
+  CHECK(gp.predict(at).variance == 0.0);
+  CHECK(gp.diagnostics().coverage_95 == 1.0);
+}
+
 TEST_CASE("A fitted nugget estimates the run-to-run variance of a noisy output", "[emulator]") {
   // y = sin(2 pi x) + N(0, 0.1^2) at 80 points: the nugget variance should be near 0.01.
   std::vector<double> x, y;

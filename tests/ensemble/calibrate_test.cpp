@@ -18,7 +18,8 @@ using test::quoted;
 using test::run_command;
 namespace h5 = io::hdf5;
 const std::string kBin = CARESIM_BINARY;
-const std::filesystem::path kData = std::filesystem::path(CARESIM_SOURCE_DIR) / "tests/ensemble/data";
+const std::filesystem::path kData =
+    std::filesystem::path(CARESIM_SOURCE_DIR) / "tests/ensemble/data";
 
 std::string slurp(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -31,8 +32,8 @@ TEST_CASE("calibrate: history matching of Ishigami to a band, resumed from its c
           "[calibrate]") {
   test::TempDir dir;
   const auto spec = kData / "ishigami_calibrate.yaml";
-  auto r = run_command(kBin + " calibrate " + quoted(spec) + " --quiet --output " +
-                       quoted(dir / "a"));
+  auto r =
+      run_command(kBin + " calibrate " + quoted(spec) + " --quiet --output " + quoted(dir / "a"));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   CHECK(r.output.find("final runs: 20 of 20 reproduce every target") != std::string::npos);
@@ -72,11 +73,12 @@ TEST_CASE("calibrate: history matching of Ishigami to a band, resumed from its c
   // xarray and netCDF-C read it, groups and all.
   const auto py = run_command(std::string(CARESIM_PYTHON) +
                               " -c \"import xarray as xr, netCDF4; "
-                              "w = xr.open_dataset('" + file.string() +
+                              "w = xr.open_dataset('" +
+                              file.string() +
                               "', engine='h5netcdf', group='wave_3'); "
                               "print(w.design_value.dims, w.emulator_loo_coverage_95.dims); "
-                              "print(sorted(netCDF4.Dataset('" + file.string() +
-                              "').groups))\"");
+                              "print(sorted(netCDF4.Dataset('" +
+                              file.string() + "').groups))\"");
   INFO(py.output);
   CHECK(py.exit_code == 0);
   CHECK(py.output.find("('run', 'parameter') ('target',)") != std::string::npos);

@@ -42,10 +42,10 @@ int execute(const CalibrateArgs& a) {
                                     std::size_t planned) {
       const double elapsed =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      const double left = done > 0 && planned > done
-                              ? elapsed * static_cast<double>(planned - done) /
-                                    static_cast<double>(done)
-                              : 0.0;
+      const double left =
+          done > 0 && planned > done
+              ? elapsed * static_cast<double>(planned - done) / static_cast<double>(done)
+              : 0.0;
       fmt::print(stderr, "{}caresim: {}: {} of ~{} runs, {} elapsed, ~{} left{}",
                  tty ? "\r\033[K" : "", stage, done, planned, format_duration(elapsed),
                  format_duration(left), tty ? "" : "\n");
@@ -65,8 +65,9 @@ int execute(const CalibrateArgs& a) {
     return kExitUsage;
   } catch (const std::exception& e) {
     if (stop_signal().load() != 0) {
-      fmt::print(stderr, "\ncaresim: interrupted; every finished run is cached, re-run the same "
-                         "command to resume\n");
+      fmt::print(stderr,
+                 "\ncaresim: interrupted; every finished run is cached, re-run the same "
+                 "command to resume\n");
       return 128 + stop_signal().load();
     }
     fmt::print(stderr, "caresim: error: {}\n", e.what());

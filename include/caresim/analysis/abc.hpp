@@ -20,11 +20,11 @@ namespace caresim::analysis {
 
 struct AbcOptions {
   std::size_t particles = 1000;
-  int generations = 8;          ///< after generation 0 (the prior)
-  double quantile = 0.5;        ///< tolerance eps_t = this quantile of generation t-1's distances
+  int generations = 8;           ///< after generation 0 (the prior)
+  double quantile = 0.5;         ///< tolerance eps_t = this quantile of generation t-1's distances
   double min_acceptance = 0.02;  ///< stop when a generation accepts fewer of its proposals
   std::size_t max_simulations = 1000000;  ///< stop before a generation would exceed this
-  std::size_t batch = 0;  ///< proposals simulated at once; 0 = particles
+  std::size_t batch = 0;                  ///< proposals simulated at once; 0 = particles
   std::uint64_t seed = 1;
 };
 
@@ -33,14 +33,14 @@ struct AbcGeneration {
   std::vector<double> values;   ///< particles x parameters
   std::vector<double> weights;  ///< normalised
   std::vector<double> distances;
-  std::vector<double> outputs;  ///< particles x targets
-  std::size_t simulations = 0;  ///< model runs this generation
-  double acceptance_rate = 0.0;  ///< accepted / simulated proposals
+  std::vector<double> outputs;         ///< particles x targets
+  std::size_t simulations = 0;         ///< model runs this generation
+  double acceptance_rate = 0.0;        ///< accepted / simulated proposals
   double effective_sample_size = 0.0;  ///< 1 / sum w^2
 };
 
 struct AbcResult {
-  std::vector<AbcGeneration> generations;  ///< the last is the posterior sample
+  std::vector<AbcGeneration> generations;    ///< the last is the posterior sample
   std::vector<double> posterior_mean;        ///< weighted, per parameter
   std::vector<double> posterior_covariance;  ///< weighted, parameters x parameters
   std::size_t simulations = 0;

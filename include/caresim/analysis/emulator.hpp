@@ -4,12 +4,11 @@
 // with a mean and a variance at every untried point. Inputs are coordinates of the unit cube
 // [0, 1]^d (the calibrator maps priors onto it). Pure numerics on plain data (Eigen).
 
+#include <Eigen/Dense>
 #include <cstdint>
 #include <functional>
 #include <span>
 #include <vector>
-
-#include <Eigen/Dense>
 
 #include "caresim/core/random.hpp"
 
@@ -58,7 +57,7 @@ struct EmulatorPrediction {
 /// (nugget included); if the emulator is right they are about N(0, 1).
 struct EmulatorDiagnostics {
   std::vector<double> loo_mean, loo_sd, standardised_error;
-  double coverage_95 = 0.0;  ///< share of |e_i| <= 1.96
+  double coverage_95 = 0.0;    ///< share of |e_i| <= 1.96
   double max_abs_error = 0.0;  ///< largest |e_i|
   double rmse = 0.0;           ///< of y_i - m_-i, in output units
 };
@@ -70,7 +69,8 @@ class GaussianProcess {
   /// function's coefficients and the signal variance are profiled out (generalised least squares,
   /// restricted maximum likelihood); correlation lengths and nugget maximise the restricted
   /// likelihood by Nelder-Mead in log space from `options.starts` starts. Deterministic. Throws
-  /// std::invalid_argument if there are fewer points than mean coefficients + 2, or NaNs.
+  /// std::invalid_argument if there are fewer points than mean coefficients + 2, or NaNs. A
+  /// constant output gives an emulator of that constant with variance 0.
   static GaussianProcess fit(std::span<const double> inputs, std::size_t dims,
                              std::span<const double> outputs, const EmulatorOptions& options = {});
 
@@ -79,9 +79,9 @@ class GaussianProcess {
 
   std::size_t dims() const { return dims_; }
   std::size_t points() const { return n_; }
-  const std::vector<double>& lengths() const { return lengths_; }  ///< per input
-  double signal_variance() const { return sigma2_; }                ///< output units^2
-  double nugget_variance() const { return sigma2_ * nugget_; }      ///< output units^2
+  const std::vector<double>& lengths() const { return lengths_; }    ///< per input
+  double signal_variance() const { return sigma2_; }                 ///< output units^2
+  double nugget_variance() const { return sigma2_ * nugget_; }       ///< output units^2
   const std::vector<double>& coefficients() const { return beta_; }  ///< of the mean function
   double log_likelihood() const { return log_likelihood_; }          ///< restricted, at the fit
 

@@ -43,11 +43,11 @@ double implausibility(const std::vector<GaussianProcess>& emulators,
                       const HistoryMatchingOptions& options, std::vector<double>* per_output);
 
 struct HistoryMatchingWave {
-  std::vector<double> design_unit;    ///< runs x parameters, unit coordinates
-  std::vector<double> design_values;  ///< runs x parameters, parameter units
-  std::vector<double> outputs;        ///< runs x targets, NaN for failed runs
-  std::vector<double> implausibility;  ///< runs: of each design point under this wave's
-                                       ///< emulators (max or second max)
+  std::vector<double> design_unit;         ///< runs x parameters, unit coordinates
+  std::vector<double> design_values;       ///< runs x parameters, parameter units
+  std::vector<double> outputs;             ///< runs x targets, NaN for failed runs
+  std::vector<double> implausibility;      ///< runs: of each design point under this wave's
+                                           ///< emulators (max or second max)
   std::vector<GaussianProcess> emulators;  ///< one per target
   std::size_t candidates_tested = 0;
   std::size_t candidates_kept = 0;
@@ -74,8 +74,7 @@ struct HistoryMatchingResult {
 /// model. Throws std::invalid_argument for no parameters or targets, or a bad prior.
 HistoryMatchingResult history_match(const std::vector<Prior>& priors,
                                     const std::vector<CalibrationTarget>& targets,
-                                    const BatchModel& model,
-                                    const HistoryMatchingOptions& options,
+                                    const BatchModel& model, const HistoryMatchingOptions& options,
                                     const CalibrationProgress& progress = {});
 
 /// Whether unit point x is non-implausible under every wave of `result`.

@@ -22,7 +22,7 @@ struct TargetSpec {
   double observed = 0.0;
   double observation_sd = 0.0;
   double discrepancy_sd = 0.0;
-  bool band = false;           ///< entered as [lower, upper]
+  bool band = false;  ///< entered as [lower, upper]
   double lower = 0.0, upper = 0.0;
   std::string source;  ///< where the figure comes from
 };
@@ -50,7 +50,7 @@ struct CalibrationSpec {
   std::filesystem::path targets;
   std::vector<analysis::Prior> parameters;  ///< name = scenario key path
   std::vector<bool> integer;                ///< per parameter: round before setting
-  int replicates = 1;  ///< runs per parameter set, their outputs averaged
+  int replicates = 1;                       ///< runs per parameter set, their outputs averaged
   std::uint64_t seed = 1;
   analysis::HistoryMatchingOptions history_matching;
   analysis::AbcOptions abc;

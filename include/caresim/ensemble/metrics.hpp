@@ -67,7 +67,6 @@ class MetricAccumulator {
   std::vector<std::size_t> offsets_;
   std::vector<double> sum_, count_, value_;
   std::vector<std::vector<double>> kept_;  // std_dev and quantile: the daily values
-
 };
 
 /// Checks every metric's series and column against `layout` (what a sweep checks before it
