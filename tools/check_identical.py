@@ -65,12 +65,10 @@ def fingerprint(path):
             elif arr.dtype.names:
                 h.update(arr.tobytes())
             else:
-                # Values, not storage width: an index scale stored as int32 or int64 is the same data.
+                # Values, not storage type: an index stored as int32, int64 or float64 is the same
+                # data (every count caresim writes is exact in float64).
                 h.update(str(arr.shape).encode())
-                if arr.dtype.kind in "iub":
-                    h.update(arr.astype(np.int64).tobytes())
-                else:
-                    h.update(arr.astype(np.float64).tobytes())
+                h.update(arr.astype(np.float64).tobytes())
             out[name] = h.hexdigest()
 
     with h5py.File(path, "r") as f:

@@ -15,6 +15,8 @@ packages=(
   # Python side: reading outputs, tests of the file format, notebooks
   python3 python3-yaml python3-h5py python3-numpy python3-pandas python3-xarray python3-h5netcdf
   python3-matplotlib jupyter-nbconvert python3-ipykernel
+  # netCDF-C readers the file-format test opens every output with (ncdump, netCDF4 for Python)
+  netcdf-bin python3-netcdf4
 )
 
 missing=()

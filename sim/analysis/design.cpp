@@ -8,7 +8,7 @@
 
 #include "caresim/core/random.hpp"
 
-namespace caresim::ensemble {
+namespace caresim::analysis {
 namespace {
 
 // Joe & Kuo (2008), new-joe-kuo-6.21201, dimensions 2..53: degree s, polynomial a, m_1..m_s.
@@ -228,4 +228,4 @@ Design morris_design(std::size_t trajectories, std::size_t dims, int levels, std
   return d;
 }
 
-}  // namespace caresim::ensemble
+}  // namespace caresim::analysis

@@ -96,7 +96,7 @@ std::vector<double> maximin_latin_hypercube(std::size_t n, std::size_t dims, std
   double best_distance = -1.0;
   for (int c = 0; c < std::max(1, candidates); ++c) {
     Stream stream(seed, purpose::maximin_design, 0, static_cast<std::uint32_t>(c));
-    const ensemble::Design design = ensemble::latin_hypercube_design(n, dims, stream.next_u64());
+    const Design design = latin_hypercube_design(n, dims, stream.next_u64());
     const double d = n > 1 ? min_distance(design.unit, dims) : 0.0;
     if (d > best_distance) {
       best_distance = d;

@@ -1,5 +1,4 @@
 #include "caresim/analysis/sensitivity.hpp"
-#include "caresim/analysis/statistics.hpp"
 
 #include <fmt/format.h>
 
@@ -10,11 +9,10 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "caresim/analysis/statistics.hpp"
 #include "caresim/core/random.hpp"
-#include "caresim/io/hdf5.hpp"
 
-namespace caresim::ensemble {
-namespace h5 = io::hdf5;
+namespace caresim::analysis {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -221,8 +219,9 @@ std::vector<MarginalMean> marginal_means(const SummaryData& summary, std::size_t
       for (double x : runs)
         ss += (x - mean) * (x - mean);
       // Student's t with n - 1 degrees of freedom: a z interval at n = 2 is six times too narrow.
-      const double t =
-          runs.size() > 1 ? analysis::student_t_quantile(1.0 - (1.0 - options.confidence) / 2.0, n - 1) : z;
+      const double t = runs.size() > 1 ? analysis::student_t_quantile(
+                                             1.0 - (1.0 - options.confidence) / 2.0, n - 1)
+                                       : z;
       const double half = runs.size() > 1 ? t * std::sqrt(ss / (n - 1) / n) : kNaN;
       mm.mean = runs.empty() ? kNaN : mean;
       mm.low = mean - half;
@@ -233,133 +232,22 @@ std::vector<MarginalMean> marginal_means(const SummaryData& summary, std::size_t
   return out;
 }
 
-namespace {
-
-void write_column(hid_t group, const std::string& name, const std::vector<double>& values,
-                  std::string_view description) {
-  const std::vector<hsize_t> dims{static_cast<hsize_t>(values.size())};
-  h5::Handle ds = h5::create_dataset(group, name, H5T_IEEE_F64LE, dims, dims);
-  if (!values.empty()) h5::write_all(ds.get(), H5T_NATIVE_DOUBLE, values.data());
-  h5::write_attribute(ds.get(), "description", description);
-}
-
-}  // namespace
-
-std::string analyse_summary(const std::filesystem::path& path, const AnalysisOptions& options) {
-  const SummaryData s = read_summary(path);
-  h5::silence_error_printing();
-  h5::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), "open for writing",
-                  path.string());
-  if (h5::has_link(file.get(), "analysis")) {
-    h5::check(H5Ldelete(file.get(), "analysis", H5P_DEFAULT), "delete", "/analysis");
-  }
-  h5::Handle group = h5::create_group(file.get(), "analysis");
-  h5::write_attribute(group.get(), "bootstrap", static_cast<std::int64_t>(options.bootstrap));
-  h5::write_attribute(group.get(), "confidence", options.confidence);
-  {
-    const std::vector<hsize_t> dims{static_cast<hsize_t>(s.parameters.size())};
-    h5::Handle utf8 = h5::utf8_string_type();
-    h5::Handle names = h5::create_dataset(group.get(), "parameter_name", utf8.get(), dims, dims);
-    h5::write_strings(names.get(), s.parameters);
-  }
-  const int pct = static_cast<int>(std::lround(options.confidence * 100));
-  std::string report;
-  for (std::size_t k = 0; k < s.metrics.size(); ++k) {
-    h5::Handle mg = h5::create_group(group.get(), s.metrics[k]);
-    std::vector<std::size_t> order(s.parameters.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    if (s.design == "sobol") {
-      const SobolIndices si = sobol_indices(s, k, options);
-      write_column(mg.get(), "S1", si.s1, "first-order Sobol index (Saltelli 2010)");
-      write_column(mg.get(), "S1_low", si.s1_low, "bootstrap interval, lower end");
-      write_column(mg.get(), "S1_high", si.s1_high, "bootstrap interval, upper end");
-      write_column(mg.get(), "ST", si.st, "total Sobol index (Jansen 1999)");
-      write_column(mg.get(), "ST_low", si.st_low, "bootstrap interval, lower end");
-      write_column(mg.get(), "ST_high", si.st_high, "bootstrap interval, upper end");
-      h5::write_attribute(mg.get(), "base_samples", static_cast<std::int64_t>(si.samples));
-      std::stable_sort(order.begin(), order.end(),
-                       [&](std::size_t a, std::size_t b) { return si.st[a] > si.st[b]; });
-      report += fmt::format("\n{}: Sobol indices, N = {} base samples, {}% bootstrap intervals\n",
-                            s.metrics[k], si.samples, pct);
-      report += fmt::format("{:<4} {:<40} {:>8} {:>19} {:>8} {:>19}\n", "rank", "parameter", "S1",
-                            "interval", "ST", "interval");
-      for (std::size_t r = 0; r < order.size(); ++r) {
-        const std::size_t j = order[r];
-        report += fmt::format(
-            "{:<4} {:<40} {:>8.4f} [{:>7.4f}, {:>7.4f}] {:>8.4f} [{:>7.4f}, {:>7.4f}]\n", r + 1,
-            s.parameters[j], si.s1[j], si.s1_low[j], si.s1_high[j], si.st[j], si.st_low[j],
-            si.st_high[j]);
-      }
-    } else if (s.design == "morris") {
-      const MorrisIndices mi = morris_indices(s, k, options);
-      write_column(mg.get(), "mu", mi.mu, "mean elementary effect (per unit of the [0,1] range)");
-      write_column(mg.get(), "mu_star", mi.mu_star, "mean absolute elementary effect");
-      write_column(mg.get(), "mu_star_low", mi.mu_star_low, "bootstrap interval, lower end");
-      write_column(mg.get(), "mu_star_high", mi.mu_star_high, "bootstrap interval, upper end");
-      write_column(mg.get(), "sigma", mi.sigma, "standard deviation of the elementary effects");
-      std::stable_sort(order.begin(), order.end(),
-                       [&](std::size_t a, std::size_t b) { return mi.mu_star[a] > mi.mu_star[b]; });
-      report += fmt::format(
-          "\n{}: Morris elementary effects, {} trajectories, {}% bootstrap "
-          "intervals for mu*\n",
-          s.metrics[k], mi.trajectories, pct);
-      report += fmt::format("{:<4} {:<40} {:>11} {:>25} {:>11} {:>11}\n", "rank", "parameter",
-                            "mu*", "interval", "mu", "sigma");
-      for (std::size_t r = 0; r < order.size(); ++r) {
-        const std::size_t j = order[r];
-        report += fmt::format("{:<4} {:<40} {:>11.4g} [{:>10.4g}, {:>10.4g}] {:>11.4g} {:>11.4g}\n",
-                              r + 1, s.parameters[j], mi.mu_star[j], mi.mu_star_low[j],
-                              mi.mu_star_high[j], mi.mu[j], mi.sigma[j]);
-      }
-    } else {
-      const std::vector<MarginalMean> mm = marginal_means(s, k, options);
-      std::vector<double> param, value, mean, low, high, runs;
-      // Rank parameters by the spread of their marginal means.
-      std::vector<double> spread(s.parameters.size(), 0.0);
-      std::vector<double> lo(s.parameters.size(), std::numeric_limits<double>::infinity()),
-          hi(s.parameters.size(), -std::numeric_limits<double>::infinity());
-      for (const MarginalMean& m : mm) {
-        param.push_back(static_cast<double>(m.parameter));
-        value.push_back(m.value);
-        mean.push_back(m.mean);
-        low.push_back(m.low);
-        high.push_back(m.high);
-        runs.push_back(static_cast<double>(m.runs));
-        lo[m.parameter] = std::min(lo[m.parameter], m.mean);
-        hi[m.parameter] = std::max(hi[m.parameter], m.mean);
-      }
-      for (std::size_t j = 0; j < spread.size(); ++j)
-        spread[j] = hi[j] - lo[j];
-      write_column(mg.get(), "marginal_parameter", param, "index into parameter_name");
-      write_column(mg.get(), "marginal_value", value, "level of the parameter");
-      write_column(mg.get(), "marginal_mean", mean, "mean of the metric over runs at the level");
-      write_column(mg.get(), "marginal_low", low, "normal-theory interval, lower end");
-      write_column(mg.get(), "marginal_high", high, "normal-theory interval, upper end");
-      write_column(mg.get(), "marginal_runs", runs, "runs at the level");
-      std::stable_sort(order.begin(), order.end(),
-                       [&](std::size_t a, std::size_t b) { return spread[a] > spread[b]; });
-      report += fmt::format(
-          "\n{}: marginal means ({} design), {}% intervals, parameters ranked "
-          "by the spread of their means\n",
-          s.metrics[k], s.design, pct);
-      if (s.design != "grid") {
-        report +=
-            "  (levels of a non-grid design are its sampled values; use the table for "
-            "regression or plots)\n";
-      }
-      for (std::size_t r = 0; r < order.size(); ++r) {
-        const std::size_t j = order[r];
-        report += fmt::format("{:<4} {} (spread {:.4g})\n", r + 1, s.parameters[j], spread[j]);
-        std::size_t shown = 0;
-        for (const MarginalMean& m : mm) {
-          if (m.parameter != j || ++shown > 12) continue;
-          report += fmt::format("       {:>12.6g}: {:>12.6g} [{:>12.6g}, {:>12.6g}]  n = {}\n",
-                                m.value, m.mean, m.low, m.high, m.runs);
-        }
+std::vector<double> SummaryData::point_means(std::size_t metric) const {
+  std::vector<double> means(points, std::numeric_limits<double>::quiet_NaN());
+  const std::vector<double>& v = metric_values[metric];
+  for (std::size_t p = 0; p < points; ++p) {
+    double sum = 0.0;
+    std::size_t n = 0;
+    for (std::size_t r = 0; r < replicates; ++r) {
+      const double x = v[p * replicates + r];
+      if (!std::isnan(x)) {
+        sum += x;
+        ++n;
       }
     }
+    if (n > 0) means[p] = sum / static_cast<double>(n);
   }
-  return report;
+  return means;
 }
 
-}  // namespace caresim::ensemble
+}  // namespace caresim::analysis

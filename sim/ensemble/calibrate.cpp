@@ -16,12 +16,11 @@
 #include "caresim/catalogue/catalogue.hpp"
 #include "caresim/engine/simulator.hpp"
 #include "caresim/ensemble/sweep.hpp"
-#include "caresim/io/hdf5.hpp"
+#include "caresim/io/netcdf.hpp"
 #include "caresim/scenario/load.hpp"
 #include "caresim/version.hpp"
 
 namespace caresim::ensemble {
-namespace h5 = io::hdf5;
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -106,66 +105,20 @@ class RunCache {
   std::FILE* out_ = nullptr;
 };
 
-// --- writing the calibration file --------------------------------------------------------
+// --- writing the calibration file (through io/netcdf.hpp, the one writer) ------------------
 
-h5::Handle index_scale(hid_t parent, const std::string& name, std::size_t n,
-                       std::string_view what) {
-  std::vector<std::int64_t> index(n);
-  for (std::size_t i = 0; i < n; ++i)
-    index[i] = static_cast<std::int64_t>(i);
-  const std::vector<hsize_t> dims = {static_cast<hsize_t>(n)};
-  h5::Handle ds = h5::create_dataset(parent, name, h5::file_type<std::int64_t>(), dims, dims);
-  if (n > 0) h5::write_all(ds.get(), h5::native_type<std::int64_t>(), index.data());
-  h5::write_attribute(ds.get(), "long_name", what);
-  h5::set_dimension_scale(ds.get(), name);
-  return ds;
-}
+namespace nc = io::netcdf;
 
-void variable(hid_t parent, const std::string& name, const std::vector<double>& data,
-              std::initializer_list<const h5::Handle*> scales, std::string_view description) {
-  std::vector<hsize_t> dims;
-  std::vector<hid_t> ids;
-  for (const h5::Handle* s : scales) {
-    dims.push_back(h5::dims(s->get())[0]);
-    ids.push_back(s->get());
-  }
-  h5::Handle ds = h5::create_dataset(parent, name, h5::file_type<double>(), dims, dims);
-  std::size_t count = 1;
-  for (hsize_t d : dims)
-    count *= static_cast<std::size_t>(d);
+void variable(nc::Group g, const std::string& name, const std::vector<double>& data,
+              std::vector<std::string> dims, std::size_t count, std::string_view description) {
+  nc::VariableSpec spec;
+  spec.name = name;
+  spec.dimensions = std::move(dims);
+  spec.long_name = std::string(description);
+  nc::Variable v = g.define_variable(spec);
   std::vector<double> padded = data;
   padded.resize(count, kNaN);
-  if (count > 0) h5::write_all(ds.get(), h5::native_type<double>(), padded.data());
-  h5::write_attribute(ds.get(), "long_name", description);
-  h5::attach_dimension_scales(ds.get(), ids);
-}
-
-void names(hid_t parent, const std::string& name, const std::vector<std::string>& values,
-           const h5::Handle& scale) {
-  h5::Handle utf8 = h5::utf8_string_type();
-  const std::vector<hsize_t> dims = {static_cast<hsize_t>(values.size())};
-  h5::Handle ds = h5::create_dataset(parent, name, utf8.get(), dims, dims);
-  h5::write_strings(ds.get(), values);
-  const std::vector<hid_t> ids = {scale.get()};
-  h5::attach_dimension_scales(ds.get(), ids);
-}
-
-// The parameter and target scales (and their names) in a group, as each group is read alone.
-struct Scales {
-  h5::Handle parameter, target;
-};
-Scales common_scales(hid_t group, const CalibrationResult& r) {
-  Scales s;
-  s.parameter = index_scale(group, "parameter", r.spec.parameters.size(), "uncertain parameter");
-  s.target = index_scale(group, "target", r.numeric_targets.size(), "calibration target");
-  std::vector<std::string> p, t;
-  for (const auto& q : r.spec.parameters)
-    p.push_back(q.name);
-  for (const auto& q : r.numeric_targets)
-    t.push_back(q.name);
-  names(group, "parameter_name", p, s.parameter);
-  names(group, "target_name", t, s.target);
-  return s;
+  v.write(std::span<const double>(padded));
 }
 
 std::vector<double> column_weighted_quantiles(const std::vector<double>& values,
@@ -330,18 +283,26 @@ void write_calibration(const CalibrationResult& r, const std::filesystem::path& 
   std::filesystem::path part = path;
   part += ".part";
   {
-    h5::Handle file = h5::create_file(part);
-    const hid_t root = file.get();
-    h5::write_attribute(root, "title", fmt::format("caresim calibration '{}'", r.spec.name));
-    h5::write_attribute(root, "Conventions", std::string_view("CF-1.8"));
-    h5::write_attribute(root, "caresim_version", std::string_view(kVersion));
-    h5::write_attribute(root, "git_commit", std::string_view(kGitCommit));
-    h5::write_attribute(root, "method",
-                        std::string_view(kCalibrationMethodNames[static_cast<int>(r.spec.method)]));
-    h5::write_attribute(root, "calibration_spec", r.spec.text);
-    h5::write_attribute(root, "targets_file", r.targets.text);
-    h5::write_attribute(root, "seed", static_cast<std::int64_t>(r.spec.seed));
-    Scales s = common_scales(root, r);
+    nc::File file = nc::File::create(part);
+    nc::Group root = file.root();
+    root.set_attribute("title", fmt::format("caresim calibration '{}'", r.spec.name));
+    root.set_attribute("Conventions", std::string_view("CF-1.8"));
+    root.set_attribute("caresim_version", std::string_view(kVersion));
+    root.set_attribute("git_commit", std::string_view(kGitCommit));
+    root.set_attribute("method",
+                       std::string_view(kCalibrationMethodNames[static_cast<int>(r.spec.method)]));
+    root.set_attribute("calibration_spec", std::string_view(r.spec.text));
+    root.set_attribute("targets_file", std::string_view(r.targets.text));
+    root.set_attribute("seed", static_cast<std::int64_t>(r.spec.seed));
+    root.define_index("parameter", d, "uncertain parameter");
+    root.define_index("target", m, "calibration target");
+    std::vector<std::string> pnames, tnames;
+    for (const auto& q : r.spec.parameters)
+      pnames.push_back(q.name);
+    for (const auto& q : r.numeric_targets)
+      tnames.push_back(q.name);
+    root.write_strings("parameter_name", "parameter", pnames, "scenario key path");
+    root.write_strings("target_name", "target", tnames, "target name");
     std::vector<double> observed, obs_sd, disc_sd, lower, upper;
     std::vector<std::string> series, sources;
     for (const TargetSpec& t : r.targets.targets) {
@@ -354,32 +315,32 @@ void write_calibration(const CalibrationResult& r, const std::filesystem::path& 
                        kReductionNames[static_cast<int>(t.metric.reduction)] + ")");
       sources.push_back(t.source);
     }
-    variable(root, "observed", observed, {&s.target}, "target value z (a band's midpoint)");
-    variable(root, "observation_sd", obs_sd, {&s.target}, "observation error sd (band width / 6)");
-    variable(root, "discrepancy_sd", disc_sd, {&s.target}, "model discrepancy sd");
-    variable(root, "band_lower", lower, {&s.target}, "lower end of the band (NaN: not a band)");
-    variable(root, "band_upper", upper, {&s.target}, "upper end of the band (NaN: not a band)");
-    names(root, "target_series", series, s.target);
-    names(root, "target_source", sources, s.target);
+    variable(root, "observed", observed, {"target"}, m, "target value z (a band's midpoint)");
+    variable(root, "observation_sd", obs_sd, {"target"}, m,
+             "observation error sd (band width / 6)");
+    variable(root, "discrepancy_sd", disc_sd, {"target"}, m, "model discrepancy sd");
+    variable(root, "band_lower", lower, {"target"}, m, "lower end of the band (NaN: not a band)");
+    variable(root, "band_upper", upper, {"target"}, m, "upper end of the band (NaN: not a band)");
+    root.write_strings("target_series", "target", series, "output series (reduction)");
+    root.write_strings("target_source", "target", sources, "source of the figure");
 
     if (r.spec.method == CalibrationMethod::history_matching) {
       const auto& hm = r.history_matching;
-      h5::write_attribute(root, "waves", static_cast<std::int64_t>(hm.waves.size()));
-      h5::write_attribute(root, "runs", static_cast<std::int64_t>(hm.runs));
-      h5::write_attribute(root, "stopped", hm.stopped);
+      root.set_attribute("waves", static_cast<std::int64_t>(hm.waves.size()));
+      root.set_attribute("runs", static_cast<std::int64_t>(hm.runs));
+      root.set_attribute("stopped", std::string_view(hm.stopped));
       for (std::size_t w = 0; w < hm.waves.size(); ++w) {
         const auto& wave = hm.waves[w];
-        h5::Handle g = h5::create_group(root, fmt::format("wave_{}", w + 1));
-        Scales gs = common_scales(g.get(), r);
+        nc::Group g = root.create_group(fmt::format("wave_{}", w + 1));
         const std::size_t runs = wave.design_unit.size() / d;
-        h5::Handle run = index_scale(g.get(), "run", runs, "run of the wave's design");
-        variable(g.get(), "design_unit", wave.design_unit, {&run, &gs.parameter},
+        g.define_index("run", runs, "run of the wave's design");
+        variable(g, "design_unit", wave.design_unit, {"run", "parameter"}, runs * d,
                  "design point in unit coordinates (the prior's CDF)");
-        variable(g.get(), "design_value", wave.design_values, {&run, &gs.parameter},
+        variable(g, "design_value", wave.design_values, {"run", "parameter"}, runs * d,
                  "parameter value of the run");
-        variable(g.get(), "output", wave.outputs, {&run, &gs.target},
+        variable(g, "output", wave.outputs, {"run", "target"}, runs * m,
                  "model output (mean over replicates)");
-        variable(g.get(), "implausibility", wave.implausibility, {&run},
+        variable(g, "implausibility", wave.implausibility, {"run"}, runs,
                  "implausibility of the design point under this wave's emulators");
         std::vector<double> loo(runs * m, kNaN), coverage, max_err, rmse, nugget, signal, length;
         for (std::size_t k = 0; k < m; ++k) {
@@ -398,76 +359,70 @@ void write_calibration(const CalibrationResult& r, const std::filesystem::path& 
           signal.push_back(e.signal_variance());
           length.insert(length.end(), e.lengths().begin(), e.lengths().end());
         }
-        variable(g.get(), "loo_standardised_error", loo, {&run, &gs.target},
+        variable(g, "loo_standardised_error", loo, {"run", "target"}, runs * m,
                  "leave-one-out standardised error of the emulator");
-        variable(g.get(), "emulator_loo_coverage_95", coverage, {&gs.target},
+        variable(g, "emulator_loo_coverage_95", coverage, {"target"}, m,
                  "share of |LOO standardised error| <= 1.96");
-        variable(g.get(), "emulator_loo_max_abs_error", max_err, {&gs.target},
+        variable(g, "emulator_loo_max_abs_error", max_err, {"target"}, m,
                  "largest |LOO standardised error|");
-        variable(g.get(), "emulator_loo_rmse", rmse, {&gs.target}, "LOO root-mean-square error");
-        variable(g.get(), "emulator_nugget_variance", nugget, {&gs.target},
+        variable(g, "emulator_loo_rmse", rmse, {"target"}, m, "LOO root-mean-square error");
+        variable(g, "emulator_nugget_variance", nugget, {"target"}, m,
                  "run-to-run variance estimated by the emulator's nugget");
-        variable(g.get(), "emulator_signal_variance", signal, {&gs.target},
+        variable(g, "emulator_signal_variance", signal, {"target"}, m,
                  "the emulator's signal variance");
-        variable(g.get(), "emulator_length", length, {&gs.target, &gs.parameter},
+        variable(g, "emulator_length", length, {"target", "parameter"}, m * d,
                  "correlation length in unit coordinates");
-        h5::write_attribute(g.get(), "non_implausible_fraction", wave.non_implausible_fraction);
-        h5::write_attribute(g.get(), "candidates_tested",
-                            static_cast<std::int64_t>(wave.candidates_tested));
-        h5::write_attribute(g.get(), "candidates_kept",
-                            static_cast<std::int64_t>(wave.candidates_kept));
+        g.set_attribute("non_implausible_fraction", wave.non_implausible_fraction);
+        g.set_attribute("candidates_tested", static_cast<std::int64_t>(wave.candidates_tested));
+        g.set_attribute("candidates_kept", static_cast<std::int64_t>(wave.candidates_kept));
       }
-      h5::Handle g = h5::create_group(root, "posterior");
-      Scales gs = common_scales(g.get(), r);
-      h5::Handle sample =
-          index_scale(g.get(), "sample", hm.non_implausible_values.size() / d,
-                      "non-implausible point (a uniform sample of the non-implausible space)");
-      variable(g.get(), "non_implausible_value", hm.non_implausible_values,
-               {&sample, &gs.parameter}, "parameter values not ruled out by any wave");
-      h5::Handle final_run = index_scale(g.get(), "final_run", hm.final_matches.size(),
-                                         "run at a non-implausible point after the last wave");
-      variable(g.get(), "final_value", hm.final_values, {&final_run, &gs.parameter},
+      nc::Group g = root.create_group("posterior");
+      const std::size_t samples = hm.non_implausible_values.size() / d;
+      g.define_index("sample", samples,
+                     "non-implausible point (a uniform sample of the non-implausible space)");
+      variable(g, "non_implausible_value", hm.non_implausible_values, {"sample", "parameter"},
+               samples * d, "parameter values not ruled out by any wave");
+      const std::size_t finals = hm.final_matches.size();
+      g.define_index("final_run", finals, "run at a non-implausible point after the last wave");
+      variable(g, "final_value", hm.final_values, {"final_run", "parameter"}, finals * d,
                "parameter values of the final runs");
-      variable(g.get(), "final_output", hm.final_outputs, {&final_run, &gs.target},
+      variable(g, "final_output", hm.final_outputs, {"final_run", "target"}, finals * m,
                "outputs of the final runs");
       std::vector<double> match(hm.final_matches.begin(), hm.final_matches.end());
-      variable(g.get(), "final_match", match, {&final_run},
+      variable(g, "final_match", match, {"final_run"}, finals,
                "1 if the run reproduces every target within the cut-off");
     } else {
       const auto& abc = r.abc;
-      h5::write_attribute(root, "generations",
-                          static_cast<std::int64_t>(abc.generations.size() - 1));
-      h5::write_attribute(root, "simulations", static_cast<std::int64_t>(abc.simulations));
-      h5::write_attribute(root, "stopped", abc.stopped);
+      root.set_attribute("generations", static_cast<std::int64_t>(abc.generations.size() - 1));
+      root.set_attribute("simulations", static_cast<std::int64_t>(abc.simulations));
+      root.set_attribute("stopped", std::string_view(abc.stopped));
+      root.define_index("parameter2", d, "uncertain parameter (second axis of a covariance)");
       for (std::size_t t = 0; t < abc.generations.size(); ++t) {
         const auto& gen = abc.generations[t];
+        const std::size_t n = gen.weights.size();
         const bool last = t + 1 == abc.generations.size();
-        h5::Handle g = h5::create_group(root, fmt::format("generation_{}", t));
-        Scales gs = common_scales(g.get(), r);
-        h5::Handle particle = index_scale(g.get(), "particle", gen.weights.size(), "particle");
-        variable(g.get(), "value", gen.values, {&particle, &gs.parameter}, "parameter values");
-        variable(g.get(), "weight", gen.weights, {&particle}, "normalised importance weight");
-        variable(g.get(), "distance", gen.distances, {&particle}, "distance to the targets");
-        variable(g.get(), "output", gen.outputs, {&particle, &gs.target}, "model outputs");
-        h5::write_attribute(g.get(), "tolerance", gen.tolerance);
-        h5::write_attribute(g.get(), "acceptance_rate", gen.acceptance_rate);
-        h5::write_attribute(g.get(), "effective_sample_size", gen.effective_sample_size);
-        h5::write_attribute(g.get(), "simulations", static_cast<std::int64_t>(gen.simulations));
-        if (last) {
-          h5::Handle p = h5::create_group(root, "posterior");
-          Scales ps = common_scales(p.get(), r);
-          h5::Handle pp = index_scale(p.get(), "particle", gen.weights.size(), "particle");
-          h5::Handle other = index_scale(p.get(), "parameter2", d, "uncertain parameter");
-          variable(p.get(), "value", gen.values, {&pp, &ps.parameter}, "posterior sample");
-          variable(p.get(), "weight", gen.weights, {&pp}, "normalised importance weight");
-          variable(p.get(), "mean", abc.posterior_mean, {&ps.parameter}, "weighted mean");
-          variable(p.get(), "covariance", abc.posterior_covariance, {&ps.parameter, &other},
-                   "weighted covariance");
-          h5::write_attribute(p.get(), "effective_sample_size", gen.effective_sample_size);
-          h5::write_attribute(p.get(), "generation", static_cast<std::int64_t>(t));
+        for (int pass = 0; pass < (last ? 2 : 1); ++pass) {
+          nc::Group g =
+              root.create_group(pass == 0 ? fmt::format("generation_{}", t) : "posterior");
+          g.define_index("particle", n, "particle");
+          variable(g, "value", gen.values, {"particle", "parameter"}, n * d, "parameter values");
+          variable(g, "weight", gen.weights, {"particle"}, n, "normalised importance weight");
+          variable(g, "distance", gen.distances, {"particle"}, n, "distance to the targets");
+          variable(g, "output", gen.outputs, {"particle", "target"}, n * m, "model outputs");
+          g.set_attribute("tolerance", gen.tolerance);
+          g.set_attribute("acceptance_rate", gen.acceptance_rate);
+          g.set_attribute("effective_sample_size", gen.effective_sample_size);
+          g.set_attribute("simulations", static_cast<std::int64_t>(gen.simulations));
+          g.set_attribute("generation", static_cast<std::int64_t>(t));
+          if (pass == 1) {
+            variable(g, "mean", abc.posterior_mean, {"parameter"}, d, "weighted mean");
+            variable(g, "covariance", abc.posterior_covariance, {"parameter", "parameter2"}, d * d,
+                     "weighted covariance");
+          }
         }
       }
     }
+    file.close();
   }
   std::filesystem::rename(part, path);
 }

@@ -40,7 +40,7 @@ int Session::broadcast(int value) const {
 void Session::abort(int code) const {
   std::exit(code);
 }
-std::vector<RunOutcome> run_distributed(const Session&, const BaseScenario&,
+std::vector<RunOutcome> run_distributed(const Session&, std::span<const BaseScenario>,
                                         std::span<const PlannedRun>, std::span<const std::size_t>,
                                         std::span<const MetricSpec>, const RunnerOptions&, int) {
   throw std::logic_error("caresim was built without MPI");
@@ -156,7 +156,7 @@ void Session::abort(int code) const {
   std::exit(code);
 }
 
-std::vector<RunOutcome> run_distributed(const Session& session, const BaseScenario& base,
+std::vector<RunOutcome> run_distributed(const Session& session, std::span<const BaseScenario> bases,
                                         std::span<const PlannedRun> plan,
                                         std::span<const std::size_t> pending,
                                         std::span<const MetricSpec> metrics,
@@ -184,7 +184,7 @@ std::vector<RunOutcome> run_distributed(const Session& session, const BaseScenar
                     "caresim: MPI rank %d died while running runs %lld..%lld\n", session.rank(),
                     static_cast<long long>(runs.front().id),
                     static_cast<long long>(runs.back().id));
-      results = run_local(base, runs, metrics, local);
+      results = run_local(bases, runs, metrics, local);
     }
     return {};
   }
@@ -209,7 +209,7 @@ std::vector<RunOutcome> run_distributed(const Session& session, const BaseScenar
       std::vector<PlannedRun> runs;
       for (std::int64_t id : ids)
         runs.push_back(plan[static_cast<std::size_t>(id)]);
-      std::vector<RunOutcome> done = run_local(base, runs, metrics, local);
+      std::vector<RunOutcome> done = run_local(bases, runs, metrics, local);
       const std::lock_guard lock(mutex);
       for (RunOutcome& o : done)
         finished_locally.push_back(std::move(o));

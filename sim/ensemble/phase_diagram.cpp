@@ -10,12 +10,12 @@
 #include "caresim/analysis/statistics.hpp"
 #include "caresim/care/diagnostics.hpp"
 #include "caresim/catalogue/catalogue.hpp"
-#include "caresim/io/hdf5.hpp"
+#include "caresim/io/netcdf.hpp"
 #include "caresim/scenario/load.hpp"
 #include "caresim/version.hpp"
 
 namespace caresim::analysis {
-namespace h5 = io::hdf5;
+namespace nc = io::netcdf;
 
 namespace {
 
@@ -136,9 +136,22 @@ void check_phase_axes(const ensemble::BaseScenario& base, const PhaseDiagramOpti
 }
 
 PhaseDiagram phase_diagram(const ensemble::BaseScenario& base, const PhaseDiagramOptions& options) {
+  ensemble::BackendOptions local;
+  local.mode = ensemble::BackendMode::local;
+  local.fresh = true;
+  const ensemble::Backend backend(local);
+  PhaseDiagramRun run = phase_diagram(backend, base, options);
+  std::error_code ec;
+  std::filesystem::remove_all(options.scratch, ec);
+  return std::move(run.diagram);
+}
+
+PhaseDiagramRun phase_diagram(const ensemble::Backend& backend, const ensemble::BaseScenario& base,
+                              const PhaseDiagramOptions& options) {
   check_phase_axes(base, options);
+  PhaseDiagramRun out;
   const Scenario scenario = parse_scenario(base.yaml_text, base.source_name, options.overrides);
-  PhaseDiagram d;
+  PhaseDiagram& d = out.diagram;
   d.axes = options.axes;
   d.replicates = options.replicates;
   d.horizon = options.horizon;
@@ -155,9 +168,15 @@ PhaseDiagram phase_diagram(const ensemble::BaseScenario& base, const PhaseDiagra
     points *= values.back().size();
   }
   const auto R = static_cast<std::size_t>(options.replicates);
-  std::vector<ensemble::PlannedRun> runs;
+  ensemble::EnsemblePlan plan;
+  plan.command = "chaos";
+  plan.name = scenario.name;
+  plan.bases = {base};
+  plan.folder = std::filesystem::absolute(options.scratch).lexically_normal();
+  plan.task_command = options.task_command;
+  plan.working_directory = options.working_directory;
+  std::vector<ensemble::PlannedRun>& runs = plan.runs;
   runs.reserve(points * R);
-  std::filesystem::create_directories(options.scratch);
   for (std::size_t p = 0; p < points; ++p) {
     std::vector<std::string> overrides;
     std::size_t rest = p;
@@ -174,7 +193,7 @@ PhaseDiagram phase_diagram(const ensemble::BaseScenario& base, const PhaseDiagra
       run.overrides = options.overrides;
       run.overrides.insert(run.overrides.end(), overrides.begin(), overrides.end());
       run.overrides.push_back("run.seed=" + std::to_string(run.seed));
-      run.output = options.scratch / fmt::format("run_{:06d}.h5", run.id);
+      run.output = plan.folder / fmt::format("run_{:06d}.h5", run.id);
       runs.push_back(std::move(run));
       d.run_seed.push_back(scenario.run.seed + r);
     }
@@ -225,10 +244,14 @@ PhaseDiagram phase_diagram(const ensemble::BaseScenario& base, const PhaseDiagra
       extra[staff_slots] = static_cast<double>(care.state().staff.size());
     }
   };
-  const std::vector<ensemble::RunOutcome> outcomes =
-      ensemble::run_local(base, runs, std::span<const ensemble::MetricSpec>{}, runner);
-  std::error_code ec;
-  std::filesystem::remove_all(options.scratch, ec);
+  // What changes the runs' extra metrics besides their overrides.
+  const std::vector<std::string> settings{
+      fmt::format("horizon={}", options.horizon), fmt::format("sites={}", options.sites),
+      fmt::format("perturbation={}", static_cast<int>(options.perturbation))};
+  plan.hash = ensemble::plan_hash(plan, settings);
+  out.result = backend.run(plan, runner);
+  if (out.result.stage != ensemble::EnsembleStage::done) return out;
+  const std::vector<ensemble::RunOutcome>& outcomes = out.result.outcomes;
 
   for (const ensemble::RunOutcome& o : outcomes) {
     const bool ok = o.status == RunStatus::finished && o.metrics.size() == width;
@@ -283,21 +306,20 @@ PhaseDiagram phase_diagram(const ensemble::BaseScenario& base, const PhaseDiagra
       d.mean_damage.push_back(sum / static_cast<double>(R));
     }
   }
-  return d;
+  return out;
 }
 
 namespace {
 
-h5::Handle write_array(hid_t parent, const std::string& name, const std::vector<double>& data,
-                       const std::vector<hsize_t>& shape, std::string_view description,
-                       std::string_view units, const std::vector<hid_t>& scales) {
-  h5::Handle ds = h5::create_dataset(parent, name, h5::file_type<double>(), shape, shape);
-  h5::write_all(ds.get(), h5::native_type<double>(), data.data());
-  h5::write_attribute(ds.get(), "description", description);
-  h5::write_attribute(ds.get(), "long_name", description);
-  h5::write_attribute(ds.get(), "units", units);
-  h5::attach_dimension_scales(ds.get(), scales);
-  return ds;
+void write_array(nc::Group& group, const std::string& name, const std::vector<double>& data,
+                 const std::vector<std::string>& dimensions, std::string_view description,
+                 std::string_view units) {
+  nc::Variable variable = group.define_variable({.name = name,
+                                                 .type = nc::Type::float64,
+                                                 .dimensions = dimensions,
+                                                 .units = std::string(units),
+                                                 .long_name = std::string(description)});
+  variable.write(std::span<const double>(data));
 }
 
 }  // namespace
@@ -306,55 +328,41 @@ void write_phase_diagram(const PhaseDiagram& d, const std::filesystem::path& pat
   std::filesystem::path part = path;
   part += ".part";
   {
-    h5::Handle file = h5::create_file(part);
-    const hid_t root = file.get();
-    h5::write_attribute(root, "title", std::string_view("caresim chaos: phase diagram"));
-    h5::write_attribute(root, "Conventions", std::string_view("CF-1.8"));
-    h5::write_attribute(root, "caresim_version", std::string_view(kVersion));
-    h5::write_attribute(root, "git_commit", std::string_view(kGitCommit));
-    h5::write_attribute(root, "base_scenario", d.base_scenario_yaml);
-    h5::write_attribute(root, "base_seed", static_cast<std::int64_t>(d.base_seed));
-    h5::write_attribute(root, "replicates", static_cast<std::int64_t>(d.replicates));
-    h5::write_attribute(root, "horizon_days", static_cast<std::int64_t>(d.horizon));
-    h5::write_attribute(root, "sites", static_cast<std::int64_t>(d.sites));
-    h5::write_attribute(root, "staff", d.staff);
+    nc::File file = nc::File::create(part);
+    nc::Group root = file.root();
+    root.set_attribute("title", std::string_view("caresim chaos: phase diagram"));
+    root.set_attribute("Conventions", std::string_view("CF-1.8"));
+    root.set_attribute("caresim_version", std::string_view(kVersion));
+    root.set_attribute("git_commit", std::string_view(kGitCommit));
+    root.set_attribute("base_scenario", d.base_scenario_yaml);
+    root.set_attribute("base_seed", static_cast<std::int64_t>(d.base_seed));
+    root.set_attribute("replicates", static_cast<std::int64_t>(d.replicates));
+    root.set_attribute("horizon_days", static_cast<std::int64_t>(d.horizon));
+    root.set_attribute("sites", static_cast<std::int64_t>(d.sites));
+    root.set_attribute("staff", d.staff);
     std::string keys;
     for (const PhaseAxis& a : d.axes)
       keys += (keys.empty() ? "" : "\n") + a.key;
-    h5::write_attribute(root, "varied", keys);
+    root.set_attribute("varied", keys);
 
-    std::vector<h5::Handle> axes;
-    std::vector<hid_t> point_scales;
-    std::vector<hsize_t> point_shape;
+    // One coordinate variable per varied key (its values), then the replicate index.
+    std::vector<std::string> point_dimensions;
     for (const PhaseAxis& a : d.axes) {
       const std::vector<double> v = a.values();
-      const std::vector<hsize_t> shape{static_cast<hsize_t>(v.size())};
-      h5::Handle ds = h5::create_dataset(root, a.key, h5::file_type<double>(), shape, shape);
-      h5::write_all(ds.get(), h5::native_type<double>(), v.data());
-      h5::write_attribute(ds.get(), "description", "value of scenario key " + a.key);
-      h5::set_dimension_scale(ds.get(), a.key);
-      point_scales.push_back(ds.get());
-      point_shape.push_back(shape[0]);
-      axes.push_back(std::move(ds));
+      nc::Variable axis = root.define_coordinate(
+          {.name = a.key, .type = nc::Type::float64, .long_name = "value of scenario key " + a.key},
+          v.size());
+      axis.write(std::span<const double>(v));
+      point_dimensions.push_back(a.key);
     }
-    std::vector<double> replicate_index(static_cast<std::size_t>(d.replicates));
-    for (std::size_t r = 0; r < replicate_index.size(); ++r)
-      replicate_index[r] = static_cast<double>(r);
-    const std::vector<hsize_t> rshape{static_cast<hsize_t>(d.replicates)};
-    h5::Handle replicate =
-        h5::create_dataset(root, "replicate", h5::file_type<double>(), rshape, rshape);
-    h5::write_all(replicate.get(), h5::native_type<double>(), replicate_index.data());
-    h5::write_attribute(replicate.get(), "description",
-                        std::string_view("replicate: run seed = base_seed + replicate"));
-    h5::set_dimension_scale(replicate.get(), "replicate");
-    std::vector<hid_t> run_scales = point_scales;
-    run_scales.push_back(replicate.get());
-    std::vector<hsize_t> run_shape = point_shape;
-    run_shape.push_back(rshape[0]);
+    root.define_index("replicate", static_cast<std::size_t>(d.replicates),
+                      "replicate: run seed = base_seed + replicate");
+    std::vector<std::string> run_dimensions = point_dimensions;
+    run_dimensions.push_back("replicate");
 
     const auto point = [&](const char* name, const std::vector<double>& v, std::string_view what,
                            std::string_view units) {
-      write_array(root, name, v, point_shape, what, units, point_scales);
+      write_array(root, name, v, point_dimensions, what, units);
     };
     point("lambda", d.lambda, "finite-time Lyapunov exponent from twin runs, mean over replicates",
           "day-1");
@@ -377,26 +385,25 @@ void write_phase_diagram(const PhaseDiagram& d, const std::filesystem::path& pat
           "1");
     point("failed_runs", d.failed_runs, "replicates that did not finish", "1");
     {
-      std::vector<double> t_values(static_cast<std::size_t>(d.horizon) + 1);
-      for (std::size_t t = 0; t < t_values.size(); ++t)
-        t_values[t] = static_cast<double>(t);
-      const std::vector<hsize_t> tshape{static_cast<hsize_t>(t_values.size())};
-      h5::Handle t_axis = h5::create_dataset(root, "step_after_perturbation",
-                                             h5::file_type<double>(), tshape, tshape);
-      h5::write_all(t_axis.get(), h5::native_type<double>(), t_values.data());
-      h5::write_attribute(t_axis.get(), "description",
-                          std::string_view("steps (days) after the twin run's perturbation"));
-      h5::set_dimension_scale(t_axis.get(), "step_after_perturbation");
-      std::vector<hid_t> curve_scales = point_scales;
-      curve_scales.push_back(t_axis.get());
-      std::vector<hsize_t> curve_shape = point_shape;
-      curve_shape.push_back(tshape[0]);
-      write_array(root, "mean_damage", d.mean_damage, curve_shape,
-                  "twin-run damage <D(t)>, mean over sites and replicates", "1", curve_scales);
+      const auto steps = static_cast<std::size_t>(d.horizon) + 1;
+      nc::Variable t_axis =
+          root.define_coordinate({.name = "step_after_perturbation",
+                                  .type = nc::Type::int64,
+                                  .units = "day",
+                                  .long_name = "steps (days) after the twin run's perturbation"},
+                                 steps);
+      std::vector<nc::Index> t_values(steps);
+      for (std::size_t t = 0; t < steps; ++t)
+        t_values[t] = static_cast<nc::Index>(t);
+      t_axis.write(std::span<const nc::Index>(t_values));
+      std::vector<std::string> curve_dimensions = point_dimensions;
+      curve_dimensions.push_back("step_after_perturbation");
+      write_array(root, "mean_damage", d.mean_damage, curve_dimensions,
+                  "twin-run damage <D(t)>, mean over sites and replicates", "1");
     }
     const auto run = [&](const char* name, const std::vector<double>& v, std::string_view what,
                          std::string_view units) {
-      write_array(root, name, v, run_shape, what, units, run_scales);
+      write_array(root, name, v, run_dimensions, what, units);
     };
     run("run_lambda", d.run_lambda, "lambda of each replicate", "day-1");
     run("run_system_minded_share", d.run_system_minded_share,

@@ -17,7 +17,8 @@
 namespace caresim::ensemble {
 
 std::string format_exact(double value) {
-  if (std::isnan(value)) return "nan";
+  // The sign of a NaN is kept: a manifest must give back the very bytes a run produced.
+  if (std::isnan(value)) return std::signbit(value) ? "-nan" : "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
   char buf[32];
   const auto result = std::to_chars(buf, buf + sizeof buf, value);
@@ -26,6 +27,7 @@ std::string format_exact(double value) {
 
 double parse_exact(std::string_view text) {
   if (text == "nan") return std::numeric_limits<double>::quiet_NaN();
+  if (text == "-nan") return -std::numeric_limits<double>::quiet_NaN();
   if (text == "inf") return std::numeric_limits<double>::infinity();
   if (text == "-inf") return -std::numeric_limits<double>::infinity();
   double value = 0.0;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <fstream>
 #include <sstream>
 
@@ -16,8 +17,6 @@
 
 namespace caresim::ensemble {
 namespace {
-
-constexpr const char* kManifestMagic = "# caresim sweep manifest";
 
 std::string read_text(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -79,10 +78,6 @@ std::filesystem::path runs_folder(const std::filesystem::path& folder) {
 std::filesystem::path summary_path(const std::filesystem::path& folder) {
   return folder / "summary.h5";
 }
-std::filesystem::path manifest_path(const std::filesystem::path& folder, std::optional<int> task) {
-  return folder / (task ? fmt::format("manifest-task-{}.tsv", *task) : std::string("manifest.tsv"));
-}
-
 SweepPlan plan_sweep(const SweepSpec& spec, const std::optional<std::filesystem::path>& folder) {
   SweepPlan plan;
   plan.spec = spec;
@@ -231,93 +226,8 @@ void prepare_folder(const SweepPlan& plan) {
   if (!out) throw SweepError(hash_file.string() + ": cannot write");
 }
 
-ManifestWriter::ManifestWriter(const std::filesystem::path& path, std::uint64_t hash,
-                               std::size_t metrics) {
-  std::error_code ec;
-  const auto size = std::filesystem::exists(path) ? std::filesystem::file_size(path, ec) : 0;
-  bool torn = false;
-  if (size > 0) {
-    std::ifstream in(path, std::ios::binary);
-    in.seekg(-1, std::ios::end);
-    torn = in.get() != '\n';
-  }
-  file_ = std::fopen(path.c_str(), "ab");
-  if (file_ == nullptr) throw SweepError(path.string() + ": cannot open the manifest");
-  // A process killed mid-line leaves a torn last line; end it so the next record stands alone.
-  if (torn) std::fputc('\n', file_);
-  if (size == 0)
-    std::fprintf(file_, "%s hash=%s metrics=%zu\n", kManifestMagic, hex(hash).c_str(), metrics);
-  std::fflush(file_);
-}
-
-ManifestWriter::~ManifestWriter() {
-  if (file_ != nullptr) std::fclose(file_);
-}
-
-void ManifestWriter::record(const RunOutcome& outcome) {
-  if (outcome.status != RunStatus::finished && outcome.status != RunStatus::failed) return;
-  std::string line = fmt::format("{}\t{}\t{:.6f}\t{:.6f}", outcome.id,
-                                 outcome.status == RunStatus::finished ? "finished" : "failed",
-                                 outcome.seconds, outcome.sim_seconds);
-  for (double m : outcome.metrics)
-    line += "\t" + format_exact(m);
-  line += "\n";
-  std::fwrite(line.data(), 1, line.size(), file_);
-  std::fflush(file_);
-}
-
 std::vector<RunOutcome> read_manifests(const SweepPlan& plan) {
-  std::vector<RunOutcome> done(plan.runs.size());
-  if (!std::filesystem::is_directory(plan.folder)) return done;
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(plan.folder)) {
-    const std::string name = entry.path().filename().string();
-    if (name.starts_with("manifest") && name.ends_with(".tsv")) files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  const std::size_t m = plan.spec.metrics.size();
-  const std::string header =
-      fmt::format("{} hash={} metrics={}", kManifestMagic, hex(plan.hash), m);
-  for (const auto& path : files) {
-    std::ifstream in(path, std::ios::binary);
-    std::string line;
-    if (!std::getline(in, line)) continue;
-    if (line != header) {
-      throw SweepError(path.string() + ": belongs to another sweep (expected '" + header +
-                       "', got '" + line + "'); give --output NEW_FOLDER to start a new sweep");
-    }
-    while (std::getline(in, line)) {
-      if (in.eof()) break;  // no newline: torn by a killed process
-      std::vector<std::string_view> fields;
-      std::string_view rest = line;
-      for (;;) {
-        const auto tab = rest.find('\t');
-        fields.push_back(rest.substr(0, tab));
-        if (tab == std::string_view::npos) break;
-        rest.remove_prefix(tab + 1);
-      }
-      if (fields.size() != 4 + m) continue;
-      try {
-        const long long id = std::stoll(std::string(fields[0]));
-        if (id < 0 || static_cast<std::size_t>(id) >= done.size()) continue;
-        RunOutcome outcome;
-        outcome.id = id;
-        outcome.status = fields[1] == "finished" ? RunStatus::finished : RunStatus::failed;
-        outcome.seconds = parse_exact(fields[2]);
-        outcome.sim_seconds = parse_exact(fields[3]);
-        for (std::size_t k = 0; k < m; ++k)
-          outcome.metrics.push_back(parse_exact(fields[4 + k]));
-        RunOutcome& slot = done[static_cast<std::size_t>(id)];
-        if (slot.id < 0 ||
-            (slot.status != RunStatus::finished && outcome.status == RunStatus::finished)) {
-          slot = std::move(outcome);
-        }
-      } catch (const std::exception&) {
-        continue;  // a malformed line is a run to redo
-      }
-    }
-  }
-  return done;
+  return read_manifests(plan.folder, plan.hash, plan.runs.size(), plan.spec.metrics.size());
 }
 
 std::vector<PlannedRun> pending_runs(const SweepPlan& plan, const std::vector<RunOutcome>& done) {
@@ -328,61 +238,45 @@ std::vector<PlannedRun> pending_runs(const SweepPlan& plan, const std::vector<Ru
   return pending;
 }
 
-std::pair<std::size_t, std::size_t> task_share(std::size_t runs, int tasks, int task) {
-  const auto k = static_cast<std::size_t>(task), n = static_cast<std::size_t>(tasks);
-  return {k * runs / n, (k + 1) * runs / n};
-}
-
-std::filesystem::path emit_slurm(const SweepPlan& plan, const SlurmOptions& options) {
-  const std::size_t n = plan.runs.size();
-  int tasks = options.array_size;
-  if (tasks <= 0) tasks = static_cast<int>(std::clamp<std::size_t>((n + 63) / 64, 1, 1000));
-  tasks = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(tasks), n));
-  std::filesystem::create_directories(plan.folder / "slurm");
-  {
-    std::ofstream map(plan.folder / "tasks.tsv", std::ios::binary);
-    map << "# caresim sweep task map: task, first run, end run (exclusive); tasks=" << tasks
-        << "\n";
-    for (int t = 0; t < tasks; ++t) {
-      const auto [first, end] = task_share(n, tasks, t);
-      map << t << "\t" << first << "\t" << end << "\n";
+EnsembleResult run_sweep(const Backend& backend, const SweepPlan& plan,
+                         const RunnerOptions& runner) {
+  std::exception_ptr problem;
+  if (backend.root()) {
+    try {
+      prepare_folder(plan);
+    } catch (...) {
+      problem = std::current_exception();
     }
-    if (!map) throw SweepError((plan.folder / "tasks.tsv").string() + ": cannot write");
   }
-  const std::filesystem::path script = plan.folder / "sweep.sbatch";
-  std::ofstream out(script, std::ios::binary);
-  const std::filesystem::path spec = std::filesystem::absolute(plan.spec.file);
-  out << "#!/bin/bash\n";
-  out << "#SBATCH --job-name=caresim-" << plan.spec.name << "\n";
-  out << "#SBATCH --array=0-" << tasks - 1 << "\n";
-  out << "#SBATCH --ntasks=1\n";
-  out << "#SBATCH --cpus-per-task=" << options.cpus_per_task << "\n";
-  out << "#SBATCH --time=" << options.time << "\n";
-  if (!options.mem.empty()) out << "#SBATCH --mem=" << options.mem << "\n";
-  if (!options.partition.empty()) out << "#SBATCH --partition=" << options.partition << "\n";
-  out << "#SBATCH --output=" << (plan.folder / "slurm" / "task-%a.out").string() << "\n";
-  out << "# Written by caresim sweep --emit-slurm. Task K runs the runs tasks.tsv gives it and\n"
-         "# records them in manifest-task-K.tsv; a task that is re-run skips runs already done.\n"
-         "# When the array is done: caresim sweep SPEC --output FOLDER --collect\n";
-  out << "set -euo pipefail\n";
-  out << "exec '" << options.binary << "' sweep '" << spec.string() << "' --output '"
-      << plan.folder.string()
-      << "' --task \"${SLURM_ARRAY_TASK_ID}\" --threads \"${SLURM_CPUS_PER_TASK:-1}\" --quiet\n";
-  if (!out) throw SweepError(script.string() + ": cannot write");
-  out.close();
-  std::filesystem::permissions(script, std::filesystem::perms::owner_exec,
-                               std::filesystem::perm_options::add);
-  return script;
+  if (backend.agree(problem ? 1 : 0) != 0) {
+    if (problem) std::rethrow_exception(problem);
+    EnsembleResult result;
+    result.stage = EnsembleStage::other_rank;
+    return result;
+  }
+  EnsembleResult result = backend.run(ensemble_plan(plan), runner);
+  if (result.stage == EnsembleStage::done)
+    write_summary(plan, result.outcomes, summary_path(plan.folder));
+  return result;
 }
 
-int emitted_array_size(const std::filesystem::path& folder) {
-  const std::string text = read_text(folder / "tasks.tsv");
-  const auto at = text.find("tasks=");
-  if (at == std::string::npos) {
-    throw SweepError((folder / "tasks.tsv").string() +
-                     ": no task map; run caresim sweep SPEC --emit-slurm first");
-  }
-  return std::stoi(text.substr(at + 6));
+EnsemblePlan ensemble_plan(const SweepPlan& plan) {
+  EnsemblePlan e;
+  e.command = "sweep";
+  e.name = plan.spec.name;
+  e.bases = {plan.base};
+  e.runs = plan.runs;
+  e.metrics = plan.spec.metrics;
+  e.hash = plan.hash;
+  e.folder = plan.folder;
+  e.hash_file = "sweep_hash";
+  e.task_command = sweep_task_command(plan);
+  return e;
+}
+
+std::vector<std::string> sweep_task_command(const SweepPlan& plan) {
+  return {"sweep", std::filesystem::absolute(plan.spec.file).string(), "--output",
+          plan.folder.string()};
 }
 
 }  // namespace caresim::ensemble

@@ -5,12 +5,14 @@
 #include <cctype>
 #include <chrono>
 #include <limits>
+#include <map>
 #include <optional>
 #include <set>
 #include <stdexcept>
 #include <string_view>
 
 #include "caresim/io/hdf5.hpp"
+#include "caresim/io/netcdf.hpp"
 
 namespace caresim::io {
 namespace {
@@ -18,15 +20,13 @@ namespace {
 // A chunk of 32 KiB up to just under 64 KiB (rows rounded up to a power of two, so every
 // series' chunk is a whole number of the smallest one and buffered writes stay chunk-aligned).
 constexpr std::size_t target_chunk_bytes = 32 * 1024;
-constexpr hsize_t min_chunk_rows = 16;
-constexpr unsigned deflate_level = 4;
+constexpr std::size_t min_chunk_rows = 16;
 
 constexpr std::string_view time_name = "time";
-constexpr std::int32_t time_dimension_id = 0;
 
-hsize_t chunk_rows(std::size_t row_bytes) {
+std::size_t chunk_rows(std::size_t row_bytes) {
   const std::size_t rows = (target_chunk_bytes + row_bytes - 1) / row_bytes;
-  return std::bit_ceil(std::max<hsize_t>(min_chunk_rows, rows));
+  return std::bit_ceil(std::max(min_chunk_rows, rows));
 }
 
 // Names become HDF5 links, netCDF variables and Python attributes (ds.beds_occupied), so keep
@@ -119,23 +119,25 @@ bool is_reserved_root_attribute(std::string_view name) {
 
 struct RunFile::Impl {
   struct Series {
-    hdf5::Handle dataset;
+    netcdf::Variable variable;
     std::size_t first_column = 0;
   };
 
   std::filesystem::path path;
   RunLayout layout;
   std::size_t row_width = 0;
-  // Declared before the datasets so it is closed after them.
-  hdf5::Handle file;
-  hdf5::Handle time;
+  // Declared before the variables so it is closed after them.
+  netcdf::File file;
+  netcdf::Variable time;
   std::vector<Series> series;
+  // Groups made for tables, by path without the leading '/', so later tables can reuse them.
+  std::map<std::string, netcdf::Group, std::less<>> table_groups;
 
-  hsize_t buffer_capacity_rows = 0;
+  std::size_t buffer_capacity_rows = 0;
   std::vector<double> buffered_values;
-  std::vector<std::int32_t> buffered_days;
-  hsize_t rows_in_file = 0;
-  hsize_t rows_flushed = 0;
+  std::vector<netcdf::Index> buffered_days;
+  std::size_t rows_in_file = 0;
+  std::size_t rows_flushed = 0;
   std::int64_t rows_appended = 0;
   std::optional<std::int32_t> last_day;
   bool closed = false;
@@ -164,110 +166,66 @@ struct RunFile::Impl {
 };
 
 void RunFile::Impl::create() {
-  file = hdf5::create_file(path);
-  const hid_t root = file.get();
-  hdf5::write_attribute(root, "status", status_text(RunStatus::running));
-  hdf5::write_attribute(root, "finished", std::int64_t{0});
-  hdf5::write_attribute(root, "steps_completed", std::int64_t{0});
+  file = netcdf::File::create(path);
+  netcdf::Group root = file.root();
+  root.set_attribute("status", status_text(RunStatus::running));
+  root.set_attribute("finished", std::int64_t{0});
+  root.set_attribute("steps_completed", std::int64_t{0});
 
-  const hsize_t unlimited = H5S_UNLIMITED;
-  const hsize_t empty = 0;
-  time = hdf5::create_dataset(root, time_name, hdf5::file_type<std::int32_t>(),
-                              std::span(&empty, 1), std::span(&unlimited, 1),
-                              {.chunk = {chunk_rows(sizeof(std::int32_t))},
-                               .shuffle = true,
-                               .deflate_level = deflate_level,
-                               .fill_value = std::nullopt});
-  hdf5::write_attribute(time.get(), "units", "days since " + layout.start_date);
-  hdf5::write_attribute(time.get(), "calendar", "proleptic_gregorian");
-  hdf5::write_attribute(time.get(), "axis", "T");
-  hdf5::write_attribute(time.get(), "standard_name", "time");
-  hdf5::write_attribute(time.get(), "long_name", "simulated day");
-  hdf5::set_dimension_scale(time.get(), time_name);
-  // netCDF-4's own dimension ids; h5netcdf and netCDF-C order dimensions by them.
-  hdf5::write_attribute(time.get(), "_Netcdf4Dimid", time_dimension_id);
+  const std::size_t time_chunk = chunk_rows(sizeof(netcdf::Index));
+  time = root.define_coordinate({.name = std::string(time_name),
+                                 .type = netcdf::Type::int64,
+                                 .units = "days since " + layout.start_date,
+                                 .long_name = "simulated day",
+                                 .storage = {.chunk = {time_chunk}, .compress = true}},
+                                0, /*unlimited=*/true);
+  time.set_attribute("calendar", "proleptic_gregorian");
+  time.set_attribute("axis", "T");
+  time.set_attribute("standard_name", "time");
 
-  std::vector<hdf5::Handle> scales;
-  const hdf5::Handle string_type = hdf5::utf8_string_type();
-  for (std::size_t k = 0; k < layout.dimensions.size(); ++k) {
-    const Dimension& dimension = layout.dimensions[k];
-    const auto dimension_id = static_cast<std::int32_t>(k + 1);
-    const hsize_t size = dimension.labels.size();
-    hdf5::Handle scale = hdf5::create_dataset(root, dimension.name, hdf5::file_type<std::int32_t>(),
-                                              std::span(&size, 1), std::span(&size, 1));
-    std::vector<std::int32_t> indices(dimension.labels.size());
-    for (std::size_t i = 0; i < indices.size(); ++i)
-      indices[i] = static_cast<std::int32_t>(i);
-    hdf5::write_all(scale.get(), hdf5::native_type<std::int32_t>(), indices.data());
-    hdf5::write_attribute(scale.get(), "long_name", dimension.description);
-    hdf5::write_attribute(scale.get(), "description", dimension.description);
-    hdf5::set_dimension_scale(scale.get(), dimension.name);
-    hdf5::write_attribute(scale.get(), "_Netcdf4Dimid", dimension_id);
-
-    const hdf5::Handle names =
-        hdf5::create_dataset(root, dimension.name + "_name", string_type.get(), std::span(&size, 1),
-                             std::span(&size, 1));
-    hdf5::write_strings(names.get(), dimension.labels);
-    hdf5::write_attribute(names.get(), "long_name", "name of each " + dimension.name);
-    hdf5::write_attribute(names.get(), "description", "name of each " + dimension.name);
-    const hid_t name_scales[1] = {scale.get()};
-    hdf5::attach_dimension_scales(names.get(), name_scales);
-    hdf5::write_attribute(names.get(), "_Netcdf4Dimid", dimension_id);
-    scales.push_back(std::move(scale));
+  for (const Dimension& dimension : layout.dimensions) {
+    root.define_index(dimension.name, dimension.labels.size(), dimension.description);
+    root.write_strings(dimension.name + "_name", dimension.name, dimension.labels,
+                       "name of each " + dimension.name);
   }
 
-  buffer_capacity_rows = chunk_rows(sizeof(std::int32_t));
+  buffer_capacity_rows = time_chunk;
   std::size_t column = 0;
   for (const SeriesSpec& spec : layout.series) {
     const bool two_d = spec.dimension >= 0;
-    const std::size_t width =
-        two_d ? layout.dimensions[static_cast<std::size_t>(spec.dimension)].labels.size() : 1;
-    const hsize_t rows = chunk_rows(width * sizeof(double));
+    const Dimension* dimension =
+        two_d ? &layout.dimensions[static_cast<std::size_t>(spec.dimension)] : nullptr;
+    const std::size_t width = two_d ? dimension->labels.size() : 1;
+    const std::size_t rows = chunk_rows(width * sizeof(double));
     buffer_capacity_rows = std::min(buffer_capacity_rows, rows);
-    const std::vector<hsize_t> shape =
-        two_d ? std::vector<hsize_t>{0, width} : std::vector<hsize_t>{0};
-    const std::vector<hsize_t> max_shape =
-        two_d ? std::vector<hsize_t>{H5S_UNLIMITED, width} : std::vector<hsize_t>{H5S_UNLIMITED};
-    std::vector<hsize_t> chunk = shape;
-    chunk[0] = rows;
-    hdf5::Handle dataset =
-        hdf5::create_dataset(root, spec.name, hdf5::file_type<double>(), shape, max_shape,
-                             {.chunk = chunk,
-                              .shuffle = true,
-                              .deflate_level = deflate_level,
-                              .fill_value = std::numeric_limits<double>::quiet_NaN()});
-    const hid_t id = dataset.get();
-    hdf5::write_attribute(id, "units", spec.units);
-    hdf5::write_attribute(id, "long_name", spec.description);
-    hdf5::write_attribute(id, "description", spec.description);
-    hdf5::write_attribute(id, "_FillValue", std::numeric_limits<double>::quiet_NaN());
-    std::vector<hid_t> axes{time.get()};
+    netcdf::VariableSpec variable{.name = spec.name,
+                                  .type = netcdf::Type::float64,
+                                  .dimensions = {std::string(time_name)},
+                                  .units = spec.units,
+                                  .long_name = spec.description,
+                                  .storage = {.chunk = {rows}, .compress = true}};
     if (two_d) {
-      const auto k = static_cast<std::size_t>(spec.dimension);
-      axes.push_back(scales[k].get());
-      // CF: the labels travel with the series, so xarray shows them as a coordinate.
-      hdf5::write_attribute(id, "coordinates", layout.dimensions[k].name + "_name");
-      const std::int32_t coordinate_ids[2] = {time_dimension_id, static_cast<std::int32_t>(k + 1)};
-      hdf5::write_array_attribute<std::int32_t>(id, "_Netcdf4Coordinates", coordinate_ids);
+      variable.dimensions.push_back(dimension->name);
+      variable.storage.chunk.push_back(width);
     }
-    hdf5::attach_dimension_scales(id, axes);
-    hdf5::write_attribute(id, "_Netcdf4Dimid", time_dimension_id);
+    netcdf::Variable dataset = root.define_variable(variable);
+    // CF: the labels travel with the series, so xarray shows them as a coordinate.
+    if (two_d) dataset.set_attribute("coordinates", dimension->name + "_name");
     series.push_back(Series{std::move(dataset), column});
     column += width;
   }
   buffered_values.reserve(buffer_capacity_rows * row_width);
   buffered_days.reserve(buffer_capacity_rows);
-  hdf5::flush_file(root);
+  file.flush();
 }
 
 void RunFile::Impl::write_buffer() {
-  const hsize_t rows = buffered_days.size();
+  const std::size_t rows = buffered_days.size();
   if (rows == 0) return;
-  hdf5::write_rows(time.get(), hdf5::native_type<std::int32_t>(), buffered_days.data(), rows, 1, 0,
-                   rows_in_file);
-  for (const Series& entry : series) {
-    hdf5::write_rows(entry.dataset.get(), hdf5::native_type<double>(), buffered_values.data(), rows,
-                     row_width, entry.first_column, rows_in_file);
+  time.write_rows(buffered_days.data(), rows, rows_in_file);
+  for (Series& entry : series) {
+    entry.variable.write_rows(buffered_values.data(), rows, row_width, entry.first_column,
+                              rows_in_file);
   }
   rows_in_file += rows;
   buffered_days.clear();
@@ -276,8 +234,8 @@ void RunFile::Impl::write_buffer() {
 
 void RunFile::Impl::record_progress() {
   write_buffer();
-  hdf5::write_attribute(file.get(), "steps_completed", static_cast<std::int64_t>(rows_in_file));
-  hdf5::flush_file(file.get());
+  file.root().set_attribute("steps_completed", static_cast<std::int64_t>(rows_in_file));
+  file.flush();
   rows_flushed = rows_in_file;
 }
 
@@ -285,9 +243,9 @@ void RunFile::Impl::drop_unflushed_rows() {
   buffered_days.clear();
   buffered_values.clear();
   if (rows_in_file == rows_flushed) return;
-  hdf5::resize_rows(time.get(), rows_flushed);
-  for (const Series& entry : series)
-    hdf5::resize_rows(entry.dataset.get(), rows_flushed);
+  time.resize_rows(rows_flushed);
+  for (Series& entry : series)
+    entry.variable.resize_rows(rows_flushed);
   rows_in_file = rows_flushed;
 }
 
@@ -318,17 +276,17 @@ void RunFile::set_attributes(const std::vector<Attribute>& attributes) {
     }
   }
   impl_->on_file([&] {
-    const hid_t root = impl_->file.get();
+    netcdf::Group root = impl_->file.root();
     for (const Attribute& attribute : attributes) {
       switch (attribute.kind) {
         case Attribute::Kind::text:
-          hdf5::write_attribute(root, attribute.name, attribute.text);
+          root.set_attribute(attribute.name, attribute.text);
           break;
         case Attribute::Kind::integer:
-          hdf5::write_attribute(root, attribute.name, attribute.integer);
+          root.set_attribute(attribute.name, attribute.integer);
           break;
         case Attribute::Kind::real:
-          hdf5::write_attribute(root, attribute.name, attribute.real);
+          root.set_attribute(attribute.name, attribute.real);
           break;
       }
     }
@@ -369,57 +327,52 @@ void RunFile::write_table(const Table& table) {
   }
   impl_->on_file([&] {
     // Groups along the path, created as needed; an old table of the same name is replaced.
-    hdf5::Handle parent = hdf5::open_group(impl_->file.get(), "/");
+    netcdf::Group parent = impl_->file.root();
     std::string path;
     std::size_t start = 0;
     while (start <= table.group.size()) {
       const std::size_t slash = std::min(table.group.find('/', start), table.group.size());
       const std::string part = table.group.substr(start, slash - start);
-      path += "/" + part;
-      if (slash == table.group.size() && hdf5::has_link(parent.get(), part)) {
-        hdf5::delete_link(parent.get(), part);
+      path += (path.empty() ? "" : "/") + part;
+      const bool last = slash == table.group.size();
+      const auto known = impl_->table_groups.find(path);
+      if (last && parent.has(part)) {
+        parent.remove_group(part);
+        impl_->table_groups.erase(path);
+      } else if (known != impl_->table_groups.end()) {
+        parent = known->second;
+        start = slash + 1;
+        continue;
+      } else if (parent.has(part)) {
+        throw std::invalid_argument("RunFile::write_table: " + path + " is not a table group");
       }
-      parent = hdf5::has_link(parent.get(), part) ? hdf5::open_group(parent.get(), part)
-                                                  : hdf5::create_group(parent.get(), part);
+      parent = parent.create_group(part);
+      impl_->table_groups.insert_or_assign(path, parent);
       start = slash + 1;
     }
-    hdf5::write_attribute(parent.get(), "description", table.description);
-    const hsize_t n = rows;
-    const hsize_t chunk = std::max<hsize_t>(1, std::min<hsize_t>(n, 65536));
-    hdf5::DatasetOptions options;
-    if (n > 0) {
-      options.chunk = {chunk};
-      options.shuffle = true;
-      options.deflate_level = 4;
-    }
-    hdf5::Handle scale =
-        hdf5::create_dataset(parent.get(), table.dimension, hdf5::file_type<std::int64_t>(),
-                             std::span(&n, 1), std::span(&n, 1), options);
-    std::vector<std::int64_t> index(rows);
+    parent.set_attribute("description", table.description);
+    netcdf::Storage storage;
+    if (rows > 0) storage = {.chunk = {std::min<std::size_t>(rows, 65536)}, .compress = true};
+    netcdf::Variable index = parent.define_coordinate(
+        {.name = table.dimension, .type = netcdf::Type::int64, .storage = storage}, rows);
+    std::vector<netcdf::Index> indices(rows);
     for (std::size_t i = 0; i < rows; ++i)
-      index[i] = static_cast<std::int64_t>(i);
-    if (n > 0) hdf5::write_all(scale.get(), hdf5::native_type<std::int64_t>(), index.data());
-    hdf5::set_dimension_scale(scale.get(), table.dimension);
-    hdf5::write_attribute(scale.get(), "_Netcdf4Dimid", std::int32_t{0});
-    const hid_t scales[1] = {scale.get()};
+      indices[i] = static_cast<netcdf::Index>(i);
+    index.write(std::span<const netcdf::Index>(indices));
     for (const TableColumn& column : table.columns) {
       const bool real = !column.reals.empty() || column.integers.empty();
-      hdf5::Handle data =
-          hdf5::create_dataset(parent.get(), column.name,
-                               real ? hdf5::file_type<double>() : hdf5::file_type<std::int64_t>(),
-                               std::span(&n, 1), std::span(&n, 1), options);
-      if (n > 0) {
-        if (real) {
-          hdf5::write_all(data.get(), hdf5::native_type<double>(), column.reals.data());
-        } else {
-          hdf5::write_all(data.get(), hdf5::native_type<std::int64_t>(), column.integers.data());
-        }
+      netcdf::Variable data =
+          parent.define_variable({.name = column.name,
+                                  .type = real ? netcdf::Type::float64 : netcdf::Type::int64,
+                                  .dimensions = {table.dimension},
+                                  .units = column.units,
+                                  .long_name = column.description,
+                                  .storage = storage});
+      if (real) {
+        data.write(std::span<const double>(column.reals));
+      } else {
+        data.write(std::span<const std::int64_t>(column.integers));
       }
-      hdf5::write_attribute(data.get(), "units", column.units);
-      hdf5::write_attribute(data.get(), "description", column.description);
-      hdf5::write_attribute(data.get(), "long_name", column.description);
-      hdf5::attach_dimension_scales(data.get(), scales);
-      hdf5::write_attribute(data.get(), "_Netcdf4Dimid", std::int32_t{0});
     }
   });
 }
@@ -434,14 +387,14 @@ void RunFile::close(RunStatus status) {
   impl.require_open("close");
   impl.on_file([&] {
     impl.write_buffer();
-    const hid_t root = impl.file.get();
-    hdf5::write_attribute(root, "steps_completed", static_cast<std::int64_t>(impl.rows_in_file));
-    hdf5::write_attribute(root, "status", status_text(status));
-    hdf5::write_attribute(root, "finished", std::int64_t{status == RunStatus::finished ? 1 : 0});
-    hdf5::flush_file(root);
+    netcdf::Group root = impl.file.root();
+    root.set_attribute("steps_completed", static_cast<std::int64_t>(impl.rows_in_file));
+    root.set_attribute("status", status_text(status));
+    root.set_attribute("finished", std::int64_t{status == RunStatus::finished ? 1 : 0});
+    impl.file.flush();
     impl.rows_flushed = impl.rows_in_file;
     for (Impl::Series& entry : impl.series)
-      entry.dataset.close();
+      entry.variable.close();
     impl.time.close();
     impl.file.close();
   });

@@ -6,13 +6,19 @@
 //
 // A visitor provides:
 //   field(key, value, constraint, unit, meaning, need)   string / int / uint64 / double
-//   choice(key, value, names, meaning, need)              enum spelled by `names`
-//   table(key, values, names, range, unit, meaning)       map from fixed names to numbers
+//   choice(key, value, names, meaning, need)              enum spelled by `names` (a span)
+//   choices(key, values, names, meaning)                  sequence of such enums
+//   strings(key, values, meaning)                         sequence of names
+//   table(key, values, names, range, unit, meaning)       map from fixed names to numbers (spans)
 //   section(key, sub_struct, meaning)                     nested map
 //   list(key, items, min_items, meaning, need)            sequence of maps
 //   check(anchor_key, doc, rule)                          rule across keys; rule(fail) calls
 //                                   fail(relative_path, related_relative_path, expected, got)
 //                                   where the related path is the other key compared with
+//   kind_sections(intervention, kinds)                    the section of the intervention's kind
+//                                   (the reference documents every kind's)
+// Range types and the abstract KeyVisitor (for each intervention kind's parameters, declared in
+// the kind's own file) are in caresim/scenario/keys.hpp.
 
 #include <algorithm>
 #include <cmath>
@@ -23,47 +29,15 @@
 #include <string_view>
 #include <vector>
 
+#include "caresim/scenario/keys.hpp"
 #include "caresim/scenario/scenario.hpp"
 
 namespace caresim::detail {
 
-/// Whether a key must be given.
-enum class Need : std::uint8_t { optional, required };
-
-/// What a string field accepts.
-enum class TextForm : std::uint8_t { any, non_empty, iso_date };
-
-/// Any unsigned 64-bit integer.
-struct AnyUnsigned {};
-
-/// Inclusive integer bounds; `hi == kNoIntLimit` means no upper bound (beyond fitting an int).
-struct IntRange {
-  std::int64_t lo;
-  std::int64_t hi;
-};
-inline constexpr std::int64_t kNoIntLimit = std::numeric_limits<int>::max();
-
-/// Real bounds, each closed unless marked open; `hi` infinite means no upper bound.
-struct RealRange {
-  double lo;
-  double hi;
-  bool lo_open = false;
-  bool hi_open = false;
-};
-inline constexpr double kNoRealLimit = std::numeric_limits<double>::infinity();
-
-inline constexpr IntRange kAtLeastOne{1, kNoIntLimit};
-inline constexpr RealRange kUnitInterval{0.0, 1.0};             // probabilities, strengths
-inline constexpr RealRange kRetention{0.0, 1.0, true, false};   // (0, 1]
-inline constexpr RealRange kNonNegative{0.0, kNoRealLimit};     // rates, means
-inline constexpr RealRange kPositive{0.0, kNoRealLimit, true};  // multipliers
 inline constexpr double kAgeShareTolerance = 1e-6;
 
 /// Shortest text that reads back as exactly `value` (std::to_chars round-trip guarantee).
 std::string format_real(double value);
-
-/// "; did you mean 'x'?" for the candidate closest to `word` if it is a likely typo, else "".
-std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
 template <class V>
 void visit(V& v, RunSettings& run) {
@@ -175,6 +149,156 @@ void visit(V& v, TieSettings& ties) {
 
 namespace caresim::detail {
 
+// Rules across the scenario's keys, one function each, in the order they are checked (a file
+// with several problems gets the first one's message).
+
+/// When `model` is `care`, there are organisations.
+template <class V>
+void check_organisations_given(V& v, const Scenario& scenario) {
+  v.check("organisations", "When `model` is `care`, `organisations` has at least one entry.",
+          [&](auto&& fail) {
+            if (scenario.model == ModelKind::care && scenario.organisations.empty()) {
+              fail("organisations", "model", "at least one organisation when model is care",
+                   "none");
+            }
+          });
+}
+
+/// Every intervention starts within the run.
+template <class V>
+void check_intervention_days(V& v, const Scenario& scenario) {
+  v.check("interventions",
+          "Every intervention starts in [0, `run.days`); one that would go on past the end is cut "
+          "off there. Shortening a run with `--set run.days=N` (or `--steps`, `--days`) leaves "
+          "out the interventions that would start on or after day N.",
+          [&](auto&& fail) {
+            const int days = scenario.run.days;
+            for (std::size_t i = 0; i < scenario.interventions.size(); ++i) {
+              const InterventionSpec& x = scenario.interventions[i];
+              const std::string at = "interventions[" + std::to_string(i) + "]";
+              const std::string run = " (run.days is " + std::to_string(days) + ")";
+              if (x.day < 0 || x.day >= days) {
+                fail(at + ".day", "run.days", "a day in [0, " + std::to_string(days) + ")" + run,
+                     std::to_string(x.day));
+              }
+            }
+          });
+}
+
+/// Organisations interventions name exist; each kind's own rules.
+template <class V>
+void check_intervention_targets(V& v, const Scenario& scenario) {
+  v.check("interventions",
+          "Organisations an intervention names in `organisations` exist; each kind's own rules "
+          "(listed with its parameters) hold.",
+          [&](auto&& fail) {
+            const std::vector<std::string> names = organisation_names(scenario.organisations);
+            const auto index_of = [&](const std::string& name) {
+              return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) -
+                                              names.begin());
+            };
+            const auto check_name = [&](const std::string& path, const std::string& name) {
+              if (index_of(name) == names.size()) {
+                fail(path, path, "the name of an organisation in the scenario",
+                     "'" + name + "'" + did_you_mean(name, names));
+              }
+            };
+            for (std::size_t i = 0; i < scenario.interventions.size(); ++i) {
+              const InterventionSpec& x = scenario.interventions[i];
+              const std::string at = "interventions[" + std::to_string(i) + "]";
+              for (std::size_t k = 0; k < x.organisations.size(); ++k) {
+                check_name(at + ".organisations[" + std::to_string(k) + "]", x.organisations[k]);
+              }
+              const InterventionKindInfo* info = intervention_kinds().find(x.kind);
+              if (info != nullptr && info->check != nullptr) info->check(scenario, x, at, fail);
+            }
+          });
+}
+
+/// Organisation names are unique.
+template <class V>
+void check_organisation_names(V& v, const Scenario& scenario) {
+  v.check("organisations", "Organisation `name`s are unique.", [&](auto&& fail) {
+    const auto& orgs = scenario.organisations;
+    for (std::size_t later = 1; later < orgs.size(); ++later) {
+      for (std::size_t earlier = 0; earlier < later; ++earlier) {
+        if (orgs[later].name == orgs[earlier].name) {
+          fail("organisations[" + std::to_string(later) + "].name",
+               "organisations[" + std::to_string(earlier) + "].name",
+               "a name no other organisation has",
+               "'" + orgs[later].name + "', already the name of organisations[" +
+                   std::to_string(earlier) + "]");
+        }
+      }
+    }
+  });
+}
+
+/// Intervention names are unique.
+template <class V>
+void check_intervention_names(V& v, const Scenario& scenario) {
+  v.check("interventions", "Intervention `name`s, where given, are unique.", [&](auto&& fail) {
+    const auto& list = scenario.interventions;
+    for (std::size_t later = 1; later < list.size(); ++later) {
+      if (list[later].name.empty()) continue;
+      for (std::size_t earlier = 0; earlier < later; ++earlier) {
+        if (list[later].name == list[earlier].name) {
+          const std::string at = "interventions[" + std::to_string(earlier) + "]";
+          fail("interventions[" + std::to_string(later) + "].name", at + ".name",
+               "a name no other intervention has",
+               "'" + list[later].name + "', already the name of " + at);
+        }
+      }
+    }
+  });
+}
+
+/// `cohort_of` names an earlier cohort-forming intervention.
+template <class V>
+void check_cohorts(V& v, const Scenario& scenario) {
+  v.check("interventions",
+          "`cohort_of` names an earlier intervention that forms a cohort (a `workshop`, or an "
+          "`open_space` without `cohort_of`); a `day_two_workshop` needs one.",
+          [&](auto&& fail) {
+            const auto& list = scenario.interventions;
+            for (std::size_t i = 0; i < list.size(); ++i) {
+              const std::string at = "interventions[" + std::to_string(i) + "]";
+              const std::string& wanted = list[i].cohort_of;
+              if (wanted.empty()) {
+                const InterventionKindInfo* info = intervention_kinds().find(list[i].kind);
+                if (info != nullptr && info->needs_cohort) {
+                  fail(at + ".cohort_of", at + ".kind",
+                       "the name of an earlier workshop whose cohort meets again (a " +
+                           list[i].kind + " needs a cohort)",
+                       "none: the cohort would be empty");
+                }
+                continue;
+              }
+              std::size_t found = i;
+              for (std::size_t j = 0; j < i; ++j) {
+                if (list[j].name == wanted) found = j;
+              }
+              if (found == i) {
+                bool later = false;
+                for (std::size_t j = i; j < list.size(); ++j)
+                  later = later || list[j].name == wanted;
+                fail(at + ".cohort_of", at + ".cohort_of",
+                     "the name of an earlier intervention that forms a cohort",
+                     "'" + wanted + "', " +
+                         (later ? std::string("which is not earlier in the list")
+                                : std::string("which no earlier intervention is named: the "
+                                              "cohort would be empty")));
+              } else if (!forms_cohort(list[found])) {
+                const std::string other = "interventions[" + std::to_string(found) + "]";
+                fail(at + ".cohort_of", other + ".kind",
+                     "the name of an earlier intervention that forms a cohort (a workshop, or an "
+                     "open_space without cohort_of)",
+                     "'" + wanted + "', a " + list[found].kind + " that forms none");
+              }
+            }
+          });
+}
+
 template <class V>
 void visit(V& v, Scenario& scenario) {
   v.field("name", scenario.name, TextForm::any, "", "scenario name, used to label outputs");
@@ -210,164 +334,13 @@ void visit(V& v, Scenario& scenario) {
             "`model` names is used.");
   v.section("ishigami", scenario.ishigami,
             "Inputs of the Ishigami test function (`model: ishigami`, docs/sweeps.md).");
-  v.check("organisations", "When `model` is `care`, `organisations` has at least one entry.",
-          [&](auto&& fail) {
-            if (scenario.model == ModelKind::care && scenario.organisations.empty()) {
-              fail("organisations", "model", "at least one organisation when model is care",
-                   "none");
-            }
-          });
-  v.check("interventions",
-          "Every intervention starts in [0, `run.days`); one that would go on past the end is cut "
-          "off there. Shortening a run with `--set run.days=N` (or `--steps`, `--days`) leaves "
-          "out the interventions that would start on or after day N.",
-          [&](auto&& fail) {
-            const int days = scenario.run.days;
-            for (std::size_t i = 0; i < scenario.interventions.size(); ++i) {
-              const InterventionSpec& x = scenario.interventions[i];
-              const std::string at = "interventions[" + std::to_string(i) + "]";
-              const std::string run = " (run.days is " + std::to_string(days) + ")";
-              if (x.day < 0 || x.day >= days) {
-                fail(at + ".day", "run.days", "a day in [0, " + std::to_string(days) + ")" + run,
-                     std::to_string(x.day));
-              }
-            }
-          });
-  v.check("interventions",
-          "Organisations an intervention names (`organisations`, `restructure.into`) exist; a "
-          "restructure names a receiving organisation of the same kind as its sources.",
-          [&](auto&& fail) {
-            const std::vector<std::string> names = organisation_names(scenario.organisations);
-            std::vector<OrgKind> kinds;
-            for (const OrganisationSpec& o : scenario.organisations) {
-              for (int k = 0; k < o.count; ++k)
-                kinds.push_back(o.kind);
-            }
-            const auto index_of = [&](const std::string& name) {
-              return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) -
-                                              names.begin());
-            };
-            const auto check_name = [&](const std::string& path, const std::string& name) {
-              if (index_of(name) == names.size()) {
-                fail(path, path, "the name of an organisation in the scenario",
-                     "'" + name + "'" + did_you_mean(name, names));
-              }
-            };
-            for (std::size_t i = 0; i < scenario.interventions.size(); ++i) {
-              const InterventionSpec& x = scenario.interventions[i];
-              const std::string at = "interventions[" + std::to_string(i) + "]";
-              for (std::size_t k = 0; k < x.organisations.size(); ++k) {
-                check_name(at + ".organisations[" + std::to_string(k) + "]", x.organisations[k]);
-              }
-              if (x.kind != InterventionKind::restructure) continue;
-              if (x.organisations.empty()) {
-                fail(at + ".organisations", at + ".kind",
-                     "at least one organisation whose staff move", "none");
-              }
-              check_name(at + ".restructure.into", x.restructure.into);
-              const OrgKind into = kinds[index_of(x.restructure.into)];
-              for (std::size_t k = 0; k < x.organisations.size(); ++k) {
-                const OrgKind from = kinds[index_of(x.organisations[k])];
-                if (from != into) {
-                  fail(at + ".organisations[" + std::to_string(k) + "]", at + ".restructure.into",
-                       std::string("an organisation of the same kind as restructure.into (") +
-                           kOrgKindNames[static_cast<std::size_t>(into)] + ")",
-                       "'" + x.organisations[k] + "', of kind " +
-                           kOrgKindNames[static_cast<std::size_t>(from)]);
-                }
-              }
-            }
-          });
-  v.check("organisations", "Organisation `name`s are unique.", [&](auto&& fail) {
-    const auto& orgs = scenario.organisations;
-    for (std::size_t later = 1; later < orgs.size(); ++later) {
-      for (std::size_t earlier = 0; earlier < later; ++earlier) {
-        if (orgs[later].name == orgs[earlier].name) {
-          fail("organisations[" + std::to_string(later) + "].name",
-               "organisations[" + std::to_string(earlier) + "].name",
-               "a name no other organisation has",
-               "'" + orgs[later].name + "', already the name of organisations[" +
-                   std::to_string(earlier) + "]");
-        }
-      }
-    }
-  });
-  v.check("interventions", "Intervention `name`s, where given, are unique.", [&](auto&& fail) {
-    const auto& list = scenario.interventions;
-    for (std::size_t later = 1; later < list.size(); ++later) {
-      if (list[later].name.empty()) continue;
-      for (std::size_t earlier = 0; earlier < later; ++earlier) {
-        if (list[later].name == list[earlier].name) {
-          const std::string at = "interventions[" + std::to_string(earlier) + "]";
-          fail("interventions[" + std::to_string(later) + "].name", at + ".name",
-               "a name no other intervention has",
-               "'" + list[later].name + "', already the name of " + at);
-        }
-      }
-    }
-  });
-  v.check("interventions",
-          "`cohort_of` names an earlier intervention that forms a cohort (a `workshop`, or an "
-          "`open_space` without `cohort_of`); a `day_two_workshop` needs one.",
-          [&](auto&& fail) {
-            const auto& list = scenario.interventions;
-            for (std::size_t i = 0; i < list.size(); ++i) {
-              const std::string at = "interventions[" + std::to_string(i) + "]";
-              const std::string& wanted = list[i].cohort_of;
-              if (wanted.empty()) {
-                if (list[i].kind == InterventionKind::day_two_workshop) {
-                  fail(at + ".cohort_of", at + ".kind",
-                       "the name of an earlier workshop whose cohort meets again (a "
-                       "day_two_workshop needs a cohort)",
-                       "none: the cohort would be empty");
-                }
-                continue;
-              }
-              std::size_t found = i;
-              for (std::size_t j = 0; j < i; ++j) {
-                if (list[j].name == wanted) found = j;
-              }
-              if (found == i) {
-                bool later = false;
-                for (std::size_t j = i; j < list.size(); ++j)
-                  later = later || list[j].name == wanted;
-                fail(at + ".cohort_of", at + ".cohort_of",
-                     "the name of an earlier intervention that forms a cohort",
-                     "'" + wanted + "', " +
-                         (later ? std::string("which is not earlier in the list")
-                                : std::string("which no earlier intervention is named: the "
-                                              "cohort would be empty")));
-              } else if (!forms_cohort(list[found])) {
-                const std::string other = "interventions[" + std::to_string(found) + "]";
-                fail(at + ".cohort_of", other + ".kind",
-                     "the name of an earlier intervention that forms a cohort (a workshop, or an "
-                     "open_space without cohort_of)",
-                     "'" + wanted + "', a " +
-                         kInterventionKindNames[static_cast<std::size_t>(list[found].kind)] +
-                         " that forms none");
-              }
-            }
-          });
-  v.check("interventions",
-          "A workshop's `mix` gives weight to at least one kind of organisation the scenario has, "
-          "so its cohort is not empty.",
-          [&](auto&& fail) {
-            if (scenario.model != ModelKind::care || scenario.organisations.empty()) return;
-            const auto& list = scenario.interventions;
-            for (std::size_t i = 0; i < list.size(); ++i) {
-              if (list[i].kind != InterventionKind::workshop) continue;
-              double weight = 0.0;
-              for (const auto& org : scenario.organisations) {
-                if (org.staff > 0)
-                  weight += list[i].workshop.mix[static_cast<std::size_t>(org.kind)];
-              }
-              if (weight <= 0.0) {
-                fail("interventions[" + std::to_string(i) + "].workshop.mix", "organisations",
-                     "a positive weight for at least one kind of organisation in `organisations`",
-                     "weights that select nobody: the cohort would be empty");
-              }
-            }
-          });
+  // Rules across keys (above), in this order.
+  check_organisations_given(v, scenario);
+  check_intervention_days(v, scenario);
+  check_intervention_targets(v, scenario);
+  check_organisation_names(v, scenario);
+  check_intervention_names(v, scenario);
+  check_cohorts(v, scenario);
 }
 
 }  // namespace caresim::detail

@@ -4,10 +4,6 @@
 
 namespace caresim::detail {
 
-inline constexpr RealRange kProbability{0.0, 1.0};
-inline constexpr RealRange kAnyNumber{-kNoRealLimit, kNoRealLimit};
-inline constexpr RealRange kPositiveDays{0.0, 36500.0, true};
-
 template <class V>
 void visit(V& v, HealthSettings& h) {
   v.table("acute_episodes_per_year", h.acute_episodes_per_year, kChronicStateNames, kNonNegative,
@@ -247,220 +243,20 @@ void visit(V& v, TargetSpec& t) {
           "scale over which pressure rises from low to high around the threshold");
 }
 
+/// The parameters of an intervention's kind, read, written and documented through the kind's
+/// own schema (declared in its file under sim/care/interventions/).
 template <class V>
-void visit(V& v, WorkshopSpec& w) {
-  v.field("cohort_size", w.cohort_size, IntRange{2, 100000}, "people", "people in the cohort");
-  v.field("seed_people", w.seed_people, kAtLeastOne, "people",
-          "named starting points of the referral chain");
-  v.field("group_size", w.group_size, IntRange{2, 1000}, "people", "size of the small groups");
-  v.field("rounds", w.rounds, kAtLeastOne, "rounds", "times the small groups are re-mixed");
-  v.table("mix", w.mix, kOrgKindNames, kNonNegative, "weight",
-          "relative share of each kind of organisation in the cohort (the diagonal slice)");
-  v.field("system_minded_preference", w.system_minded_preference, kNonNegative, "factor",
-          "how much the referral chain favours system-minded people");
-  v.field("new_tie_strength", w.new_tie_strength, RealRange{0.0, 1.0, true}, "0..1",
-          "strength of a tie formed in a group");
-  v.field("strengthen", w.strengthen, kProbability, "fraction",
-          "existing ties between group members gain this times (1 - w)");
-  v.field("vision_gain", w.vision_gain, kProbability, "fraction",
-          "shared vision gained, times (1 - vision)");
-  v.field("efficacy_gain", w.efficacy_gain, kProbability, "fraction",
-          "self-efficacy gained, times (1 - efficacy)");
-  v.field("bias_reduction", w.bias_reduction, kProbability, "fraction",
-          "out-group bias lost, times bias (intergroup contact)");
-}
-
-template <class V>
-void visit(V& v, CampaignSpec& c) {
-  v.field("days", c.days, kAtLeastOne, "days", "how long the campaign runs");
-  v.field("reach", c.reach, kProbability, "fraction", "share of staff it reaches");
-  v.field("vision_gain_per_day", c.vision_gain_per_day, kProbability, "per day",
-          "vision gained each day by those reached, times (1 - vision)");
-}
-
-template <class V>
-void visit(V& v, DayTwoSpec& d) {
-  v.field("reconnect", d.reconnect, kProbability, "fraction",
-          "existing ties among the cohort gain this times (1 - w): people reconnect");
-  v.field("vision_gain", d.vision_gain, kProbability, "fraction",
-          "shared vision gained, times (1 - vision)");
-  v.field("dissatisfaction_gain", d.dissatisfaction_gain, kProbability, "fraction",
-          "dissatisfaction with the present gained from the data on deprived areas, times (1 - d)");
-  v.field("wants_per_person", d.wants_per_person, IntRange{0, 100}, "wants",
-          "wants each participant posts in the marketplace");
-  v.field("offers_per_person", d.offers_per_person, IntRange{0, 100}, "offers",
-          "offers each participant posts; each offer meets at most one want");
-  v.field("approaches_per_want", d.approaches_per_want, IntRange{0, 100}, "people",
-          "participants approached about each want (at random) until it is met");
-  v.field("match_probability", d.match_probability, kProbability, "fraction",
-          "chance an approach meets an offer, between tied people of the same kind of "
-          "organisation");
-  v.field("cross_org_bonus", d.cross_org_bonus, kNonNegative, "factor",
-          "the chance is multiplied by (1 + this) between different kinds of organisation");
-  v.field("distance_bonus", d.distance_bonus, kNonNegative, "factor",
-          "the chance is multiplied by (1 + this) between people not yet tied");
-  v.field("new_tie_strength", d.new_tie_strength, RealRange{0.0, 1.0, true}, "0..1",
-          "strength of the tie a match forms between people not yet tied");
-  v.field("strengthen", d.strengthen, kProbability, "fraction",
-          "a match between tied people strengthens the tie by this times (1 - w)");
-  v.field("abcd_ties", d.abcd_ties, IntRange{0, 100}, "ties",
-          "new ties per participant to third-sector staff working in priority localities");
-  v.field("abcd_prevention_share", d.abcd_prevention_share, kProbability, "fraction",
-          "extra share of their effort each participant gives prevention in the priority "
-          "localities");
-  v.field("abcd_days", d.abcd_days, IntRange{0, 36500}, "days",
-          "how long that extra prevention effort lasts");
-}
-
-template <class V>
-void visit(V& v, OpenSpaceSpec& o) {
-  v.field("invited", o.invited, IntRange{2, 100000}, "people",
-          "staff invited at random when `cohort_of` is not given");
-  v.field("topics", o.topics, kAtLeastOne, "topics", "topics the participants put forward");
-  v.field("sessions", o.sessions, kAtLeastOne, "sessions", "rounds of group work");
-  v.field("two_feet", o.two_feet, kProbability, "fraction",
-          "chance a participant moves to their next-favourite topic in each later session");
-  v.field("tie_probability", o.tie_probability, kProbability, "fraction",
-          "chance two members of a group form (or renew) a tie in a session");
-  v.field("new_tie_strength", o.new_tie_strength, RealRange{0.0, 1.0, true}, "0..1",
-          "strength of a tie formed in a group");
-  v.field("strengthen", o.strengthen, kProbability, "fraction",
-          "an existing tie between group members gains this times (1 - w)");
-  v.field("joint_work_days", o.joint_work_days, kNonNegative, "staff-days",
-          "follow-up joint work by each member of a group that mixes organisations, in their "
-          "locality");
-}
-
-template <class V>
-void visit(V& v, CourageSpec& c) {
-  v.field("days", c.days, kAtLeastOne, "days", "period over which the acts are carried out");
-  v.field("share_acting", c.share_acting, RealRange{0.0, 1.0, false, true}, "fraction",
-          "share of the committed who act within `days` (sets a constant daily hazard)");
-  v.field("success_probability", c.success_probability, kProbability, "fraction",
-          "chance the contact goes well, at efficacy 0.5");
-  v.field("efficacy_effect", c.efficacy_effect, kNonNegative, "per unit",
-          "the chance rises by this per unit of the actor's efficacy above 0.5");
-  v.field("new_tie_strength", c.new_tie_strength, RealRange{0.0, 1.0, true}, "0..1",
-          "strength of the tie a success forms with someone not yet tied");
-  v.field("strengthen", c.strengthen, kProbability, "fraction",
-          "a success strengthens an existing tie by this times (1 - w)");
-  v.field("bias_reduction", c.bias_reduction, kProbability, "fraction",
-          "on success, both lose this times their out-group bias");
-  v.field("bias_gain", c.bias_gain, kProbability, "fraction",
-          "on failure, the actor gains this times (1 - bias)");
-  v.field("efficacy_gain", c.efficacy_gain, kProbability, "fraction",
-          "on success, the actor gains this times (1 - efficacy)");
-}
-
-template <class V>
-void visit(V& v, LeadersSpec& l) {
-  v.field("congruence", l.congruence, RealRange{-1.0, 1.0}, "-1..1",
-          "leaders role-model the work (> 0) or demand their own targets above all (< 0)");
-  v.field("gain_effect", l.gain_effect, kProbability, "factor",
-          "later relational interventions' gains are multiplied by (1 + this x congruence)");
-  v.field("decay_effect", l.decay_effect, kProbability, "factor",
-          "workshop participants' vision decays (1 - this x congruence) times as fast");
-  v.field("pressure_effect", l.pressure_effect, kNonNegative, "factor",
-          "target pressure's pull on effort is multiplied by (1 + this x max(0, -congruence))");
-  v.field("meeting_probability", l.meeting_probability, kProbability, "fraction",
-          "chance a participant meets their leader after the workshops");
-  v.field("meeting_vision_gain", l.meeting_vision_gain, kProbability, "fraction",
-          "a meeting moves vision by this x congruence (towards 1, or towards 0 if negative)");
-}
-
-template <class V>
-void visit(V& v, OnlineSpec& o) {
-  v.field("days", o.days, kAtLeastOne, "days", "how long the site is kept going");
-  v.field("join_probability", o.join_probability, kProbability, "fraction",
-          "chance an invited person gets through the steps to join");
-  v.field("activity", o.activity, kProbability, "per day", "chance a member is active on a day");
-  v.field("connect_probability", o.connect_probability, kProbability, "fraction",
-          "chance an active member ties to another member at random");
-  v.field("new_tie_strength", o.new_tie_strength, RealRange{0.0, 1.0, true}, "0..1",
-          "strength of such a (weak) tie");
-  v.field("vision_gain", o.vision_gain, kProbability, "fraction",
-          "vision an active member gains from others' stories, times (1 - vision)");
-}
-
-template <class V>
-void visit(V& v, CoachingSpec& c) {
-  v.field("days", c.days, kAtLeastOne, "days", "how long the pairs meet");
-  v.field("share", c.share, kProbability, "fraction",
-          "share of the targeted staff paired with a coach or peer partner in another "
-          "organisation");
-  v.field("sessions_per_month", c.sessions_per_month, RealRange{0.0, 30.0}, "per 30 days",
-          "coaching / peer-support sessions of a pair");
-  v.field("efficacy_gain", c.efficacy_gain, kProbability, "fraction",
-          "self-efficacy gained by the coachee per session, times (1 - efficacy)");
-  v.field("energy_gain", c.energy_gain, kProbability, "fraction",
-          "energy recovered by the coachee per session, times (1 - energy)");
-  v.field("strengthen", c.strengthen, kProbability, "fraction",
-          "the pair's tie gains this times (1 - w) per session");
-  v.field("new_tie_strength", c.new_tie_strength, RealRange{0.0, 1.0, true}, "0..1",
-          "strength of the pair's tie formed at their first session if they had none");
-}
-
-template <class V>
-void visit(V& v, ResourceShiftSpec& r) {
-  v.field("days", r.days, kAtLeastOne, "days", "how long the shift lasts");
-  v.field("share", r.share, kProbability, "fraction",
-          "share of the targeted kinds' system work (prevention, community capacity) in localities "
-          "without priority neighbourhoods that goes to the priority localities instead");
-}
-
-template <class V>
-void visit(V& v, TargetRegimeSpec& t) {
-  v.choice("mode", t.mode, kTargetRegimeModeNames,
-           "`scale`: scale the inspection of existing targets; `shared`: add a shared system "
-           "target the targeted organisations are judged on together");
-  v.field("days", t.days, IntRange{0, 36500}, "days",
-          "how long the regime lasts (0 = to the end of the run)");
-  v.choices("metrics", t.metrics, kTargetMetricNames,
-            "scale: the targets whose metric is listed (none listed = every target)");
-  v.field("inspection_scale", t.inspection_scale, kNonNegative, "factor",
-          "scale: multiplier of those targets' inspection (0 = dropped, 2 = twice as hard)");
-  v.choice("metric", t.metric, kTargetMetricNames,
-           "shared: what the shared target measures, at system level");
-  v.field("threshold", t.threshold, kAnyNumber, "metric units", "shared: the threshold");
-  v.choice("direction", t.direction, kTargetDirectionNames,
-           "shared: whether the metric must be at least or at most the threshold");
-  v.field("inspection", t.inspection, kNonNegative, "0..", "shared: how hard inspection presses");
-  v.field("width", t.width, kPositive, "metric units",
-          "shared: scale over which pressure rises around the threshold");
-}
-
-template <class V>
-void visit(V& v, RestructureSpec& r) {
-  v.field("into", r.into, TextForm::any, "",
-          "the receiving organisation (required for a restructure): an organisation of the same "
-          "kind as the intervention's `organisations`");
-  v.field("share", r.share, RealRange{0.0, 1.0, true}, "fraction",
-          "share of each source organisation's staff moved (1 = merger)");
-  v.field("tie_loss", r.tie_loss, kProbability, "fraction", "share of a moved person's ties lost");
-  v.field("energy_loss", r.energy_loss, kProbability, "fraction",
-          "energy lost by everyone in the organisations involved, times energy");
-  v.field("trust_loss", r.trust_loss, kProbability, "fraction",
-          "trust in other organisations lost by everyone involved, times trust");
-  v.field("dissatisfaction_gain", r.dissatisfaction_gain, kProbability, "fraction",
-          "dissatisfaction gained by everyone involved, times (1 - dissatisfaction)");
-}
-
-template <class V>
-void visit(V& v, FluCampaignSpec& f) {
-  v.field("days", f.days, kAtLeastOne, "days", "how long the campaign runs");
-  v.field("episodes_per_day", f.episodes_per_day, IntRange{0, 100}, "episodes per day",
-          "extra outreach episodes (public health, GPs, community, third sector) per "
-          "neighbourhood per day");
-  v.field("priority_episodes_per_day", f.priority_episodes_per_day, IntRange{0, 100},
-          "episodes per day", "extra outreach episodes per priority neighbourhood per day");
-  v.field("uptake_gain", f.uptake_gain, kNonNegative, "factor",
-          "vaccination-rate multiplier gained at full success of the day's outreach: rate x (1 + "
-          "gain x successes / episodes)");
+void visit(V& v, KindParams& params) {
+  KeyVisitorFor<V> keys(v);
+  params.visit_keys(keys);
 }
 
 template <class V>
 void visit(V& v, InterventionSpec& i) {
-  v.choice("kind", i.kind, kInterventionKindNames, "kind of intervention", Need::required);
+  const InterventionKinds& kinds = intervention_kinds();
+  std::size_t kind = kinds.index_of(i.kind);
+  v.choice("kind", kind, kinds.names(), "kind of intervention", Need::required);
+  if (kind < kinds.size() && i.kind != kinds[kind].name) i.set_kind(kinds[kind].name);
   v.field("day", i.day, IntRange{-36500, 36500}, "day",
           "day of the run it starts, in [0, run.days)", Need::required);
   v.field("name", i.name, TextForm::any, "",
@@ -474,51 +270,8 @@ void visit(V& v, InterventionSpec& i) {
   v.choices("org_kinds", i.org_kinds, kOrgKindNames,
             "kinds of organisation it targets (all of their organisations); for coaching, "
             "resource_shift and target_regime");
-  v.section("workshop", i.workshop, "Parameters when `kind` is `workshop`.");
-  v.section("campaign", i.campaign, "Parameters when `kind` is `shared_purpose_campaign`.");
-  v.section("day_two_workshop", i.day_two, "Parameters when `kind` is `day_two_workshop`.");
-  v.section("open_space", i.open_space, "Parameters when `kind` is `open_space`.");
-  v.section("acts_of_courage", i.courage, "Parameters when `kind` is `acts_of_courage`.");
-  v.section("leaders_congruence", i.leaders, "Parameters when `kind` is `leaders_congruence`.");
-  v.section("online_community", i.online, "Parameters when `kind` is `online_community`.");
-  v.section("coaching", i.coaching, "Parameters when `kind` is `coaching`.");
-  v.section("resource_shift", i.resource_shift, "Parameters when `kind` is `resource_shift`.");
-  v.section("target_regime", i.target_regime, "Parameters when `kind` is `target_regime`.");
-  v.section("restructure", i.restructure, "Parameters when `kind` is `restructure`.");
-  v.section("flu_campaign", i.flu_campaign, "Parameters when `kind` is `flu_campaign`.");
-}
-
-/// Days an intervention acts for, counting its start day (0 for "to the end of the run").
-inline int intervention_days(const InterventionSpec& i) {
-  switch (i.kind) {
-    case InterventionKind::shared_purpose_campaign:
-      return i.campaign.days;
-    case InterventionKind::coaching:
-      return i.coaching.days;
-    case InterventionKind::resource_shift:
-      return i.resource_shift.days;
-    case InterventionKind::target_regime:
-      return i.target_regime.days;
-    case InterventionKind::flu_campaign:
-      return i.flu_campaign.days;
-    case InterventionKind::acts_of_courage:
-      return i.courage.days;
-    case InterventionKind::online_community:
-      return i.online.days;
-    default:
-      return 1;
-  }
-}
-
-/// The names organisations get when the city is built: an entry's own name, or "name k"
-/// (k = 1..count) for an entry standing for several (sim/care/world.cpp).
-inline std::vector<std::string> organisation_names(const std::vector<OrganisationSpec>& orgs) {
-  std::vector<std::string> names;
-  for (const OrganisationSpec& o : orgs) {
-    for (int k = 1; k <= o.count; ++k)
-      names.push_back(o.count == 1 ? o.name : o.name + " " + std::to_string(k));
-  }
-  return names;
+  // The section of its own kind's parameters (every kind's, in the key reference).
+  v.kind_sections(i, kinds);
 }
 
 template <class V>

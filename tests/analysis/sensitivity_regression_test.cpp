@@ -18,7 +18,7 @@ TEST_CASE("SRC of a linear model equal the analytic ones; PRCC ranks a monotone 
           "[sensitivity]") {
   // y = 4 x1 + 2 x2 + 0 x3 on a Latin hypercube of 500 points, x_j uniform on [0, 1]: all inputs
   // have the same sd, so SRC_j = b_j / sqrt(sum b^2) = (0.894, 0.447, 0) and R^2 = 1.
-  const auto design = ensemble::latin_hypercube_design(500, 3, 42);
+  const auto design = latin_hypercube_design(500, 3, 42);
   std::vector<double> y;
   for (std::size_t i = 0; i < 500; ++i)
     y.push_back(4 * design.unit[3 * i] + 2 * design.unit[3 * i + 1]);
@@ -39,7 +39,7 @@ TEST_CASE("SRC of a linear model equal the analytic ones; PRCC ranks a monotone 
 
 TEST_CASE("PRCC sees a monotone nonlinear effect that SRC understates", "[sensitivity]") {
   // y = exp(8 x1) + x2: monotone in both, strongly nonlinear in x1.
-  const auto design = ensemble::latin_hypercube_design(300, 2, 7);
+  const auto design = latin_hypercube_design(300, 2, 7);
   std::vector<double> y;
   for (std::size_t i = 0; i < 300; ++i)
     y.push_back(std::exp(8 * design.unit[2 * i]) + 30 * design.unit[2 * i + 1]);

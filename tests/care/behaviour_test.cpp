@@ -165,9 +165,9 @@ TEST_CASE(
   for (std::uint64_t seed : kSeeds) {
     Scenario base = leeds_small(kWorkshopDay + 180), treated = base;
     InterventionSpec w;
-    w.kind = InterventionKind::workshop;
+    w.set_kind("workshop");
     w.day = kWorkshopDay;
-    w.workshop.cohort_size = 150;
+    w.params.set("cohort_size", 150);
     treated.interventions.push_back(w);
     base.run.seed = treated.run.seed = seed;
     Simulation a(base), b(treated);

@@ -269,7 +269,7 @@ TEST_CASE("workshop: a referral-chain cohort, re-mixed groups, new cross-organis
           "[care][interventions]") {
   Scenario s = test::tiny_city(4000, 3);
   InterventionSpec w;
-  w.kind = InterventionKind::workshop;
+  w.set_kind("workshop");
   w.day = 1;
   s.interventions.push_back(w);
   Simulation sim(s);
@@ -315,10 +315,10 @@ TEST_CASE("shared-purpose campaign: vision rises among the staff it reaches",
           "[care][interventions]") {
   Scenario s = test::tiny_city(2000, 40);
   InterventionSpec c;
-  c.kind = InterventionKind::shared_purpose_campaign;
+  c.set_kind("shared_purpose_campaign");
   c.day = 0;
-  c.campaign.days = 30;
-  c.campaign.reach = 0.5;
+  c.params.set("days", 30);
+  c.params.set("reach", 0.5);
   Scenario with = s;
   with.interventions.push_back(c);
   Simulation a(s), b(with);

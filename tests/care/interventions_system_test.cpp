@@ -37,12 +37,12 @@ TEST_CASE("coaching: paired staff gain efficacy and energy and a cross-organisat
           "[care][interventions]") {
   Scenario s = test::tiny_city(2000, 30);
   InterventionSpec c;
-  c.kind = InterventionKind::coaching;
+  c.set_kind("coaching");
   c.day = 0;
   c.org_kinds = {OrgKind::acute};
-  c.coaching.days = 20;
-  c.coaching.share = 0.5;
-  c.coaching.sessions_per_month = 15;  // every other day
+  c.params.set("days", 20);
+  c.params.set("share", 0.5);
+  c.params.set("sessions_per_month", 15);  // every other day
   s.workforce.energy_recovery = 0.01;
   Scenario with = s;
   with.interventions.push_back(c);
@@ -85,10 +85,10 @@ TEST_CASE("resource_shift: system work moves to the priority localities, total c
           "[care][interventions]") {
   Scenario s = test::tiny_city(4000, 60);
   InterventionSpec r;
-  r.kind = InterventionKind::resource_shift;
+  r.set_kind("resource_shift");
   r.day = 0;
-  r.resource_shift.days = 60;
-  r.resource_shift.share = 0.5;
+  r.params.set("days", 60);
+  r.params.set("share", 0.5);
   Scenario with = s;
   with.interventions.push_back(r);
   Simulation a(s), b(with);
@@ -128,11 +128,11 @@ TEST_CASE("target_regime: inspection scales pressure; a shared target pulls towa
       {OrgKind::community, TargetMetric::community_wait_days, 0.5, TargetDirection::at_most, 1.0,
        0.5}};
   InterventionSpec scale;
-  scale.kind = InterventionKind::target_regime;
+  scale.set_kind("target_regime");
   scale.day = 0;
   scale.org_kinds = {OrgKind::acute};
-  scale.target_regime.inspection_scale = 2.0;
-  scale.target_regime.metrics = {TargetMetric::a_and_e_4h};
+  scale.params.set("inspection_scale", 2.0);
+  scale.params.set("metrics", std::vector<std::string>{"a_and_e_4h"});
   Scenario tighter = s;
   tighter.interventions.push_back(scale);
   Simulation a(s), b(tighter);
@@ -146,13 +146,13 @@ TEST_CASE("target_regime: inspection scales pressure; a shared target pulls towa
   // A shared A&E target judged on community health (and the acute trust): the pressure it puts
   // on community staff pulls their effort towards system work, where silo pressure pushes away.
   InterventionSpec shared;
-  shared.kind = InterventionKind::target_regime;
+  shared.set_kind("target_regime");
   shared.day = 0;
   shared.org_kinds = {OrgKind::acute, OrgKind::community};
-  shared.target_regime.mode = TargetRegimeMode::shared;
-  shared.target_regime.metric = TargetMetric::a_and_e_4h;
-  shared.target_regime.threshold = 0.99;
-  shared.target_regime.inspection = 2.0;
+  shared.params.set("mode", "shared");
+  shared.params.set("metric", "a_and_e_4h");
+  shared.params.set("threshold", 0.99);
+  shared.params.set("inspection", 2.0);
   Scenario joint = s;
   joint.interventions.push_back(shared);
   Simulation c(s), d(joint);
@@ -183,11 +183,11 @@ TEST_CASE("restructure: staff move, lose ties and are disrupted; an emptied prac
           "[care][interventions]") {
   Scenario s = test::tiny_city(4000, 10);
   InterventionSpec r;
-  r.kind = InterventionKind::restructure;
+  r.set_kind("restructure");
   r.day = 1;
   r.organisations = {"Practice 1"};
-  r.restructure.into = "Practice 2";
-  r.restructure.tie_loss = 0.5;
+  r.params.set("into", "Practice 2");
+  r.params.set("tie_loss", 0.5);
   Scenario with = s;
   with.interventions.push_back(r);
   Simulation a(s), b(with);
@@ -240,10 +240,10 @@ TEST_CASE("restructure: staff move, lose ties and are disrupted; an emptied prac
 
   // A split: a share of the staff move.
   Scenario split = s;
-  r.restructure.share = 0.5;
+  r.params.set("share", 0.5);
   r.organisations = {"Hospital"};
   split.organisations.push_back({"Second hospital", OrgKind::acute, 10, 1});
-  r.restructure.into = "Second hospital";
+  r.params.set("into", "Second hospital");
   Scenario unsplit = split;
   split.interventions.push_back(r);
   Simulation c(unsplit), d(split);
@@ -276,13 +276,13 @@ TEST_CASE("flu_campaign: extra outreach episodes; uptake rises with their succes
   Scenario s = test::tiny_city(4000, 40);
   s.run.start_date = "2017-09-01";  // the seasonal vaccination campaign starts on day 0
   InterventionSpec f;
-  f.kind = InterventionKind::flu_campaign;
+  f.set_kind("flu_campaign");
   f.day = 0;
-  f.flu_campaign.days = 30;
-  f.flu_campaign.uptake_gain = 1.0;
+  f.params.set("days", 30);
+  f.params.set("uptake_gain", 1.0);
   Scenario with = s, no_gain = s;
   with.interventions.push_back(f);
-  f.flu_campaign.uptake_gain = 0.0;
+  f.params.set("uptake_gain", 0.0);
   no_gain.interventions.push_back(f);
   Simulation a(s), b(with), c(no_gain);
   const auto outreach = static_cast<std::size_t>(Episode::outreach);
@@ -316,26 +316,26 @@ TEST_CASE("structural and system interventions are bitwise identical at 1 and 2 
       {OrgKind::acute, TargetMetric::a_and_e_4h, 0.95, TargetDirection::at_least, 1.0, 0.03}};
   InterventionSpec x;
   x.day = 2;
-  x.kind = InterventionKind::coaching;
-  x.coaching.days = 20;
-  x.coaching.sessions_per_month = 10;
+  x.set_kind("coaching");
+  x.params.set("days", 20);
+  x.params.set("sessions_per_month", 10);
   s.interventions.push_back(x);
-  x.kind = InterventionKind::resource_shift;
-  x.resource_shift.days = 20;
+  x.set_kind("resource_shift");
+  x.params.set("days", 20);
   s.interventions.push_back(x);
-  x.kind = InterventionKind::target_regime;
-  x.target_regime.mode = TargetRegimeMode::shared;
+  x.set_kind("target_regime");
+  x.params.set("mode", "shared");
   x.org_kinds = {OrgKind::community, OrgKind::social_care};
   s.interventions.push_back(x);
-  x.kind = InterventionKind::flu_campaign;
-  x.flu_campaign.days = 20;
+  x.set_kind("flu_campaign");
+  x.params.set("days", 20);
   s.interventions.push_back(x);
-  x.kind = InterventionKind::restructure;
+  x.set_kind("restructure");
   x.day = 5;
   x.org_kinds = {};
   x.organisations = {"Hospital"};
-  x.restructure.into = "Second hospital";
-  x.restructure.share = 0.3;
+  x.params.set("into", "Second hospital");
+  x.params.set("share", 0.3);
   s.organisations.push_back({"Second hospital", OrgKind::acute, 20, 1});
   s.interventions.push_back(x);
   const auto run_rows = [&](std::size_t threads) {

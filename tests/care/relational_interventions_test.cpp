@@ -17,16 +17,16 @@ namespace {
 /// A day-one workshop named "day one" on `day`.
 InterventionSpec day_one(int day, int cohort_size = 45) {
   InterventionSpec w;
-  w.kind = InterventionKind::workshop;
+  w.set_kind("workshop");
   w.day = day;
   w.name = "day one";
-  w.workshop.cohort_size = cohort_size;
+  w.params.set("cohort_size", cohort_size);
   return w;
 }
 
-InterventionSpec follow_on(InterventionKind kind, int day, std::string cohort = "day one") {
+InterventionSpec follow_on(std::string_view kind, int day, std::string cohort = "day one") {
   InterventionSpec i;
-  i.kind = kind;
+  i.set_kind(kind);
   i.day = day;
   i.cohort_of = std::move(cohort);
   return i;
@@ -98,7 +98,7 @@ TEST_CASE(
   base.organisations[6].count = 1;
   base.interventions.push_back(day_one(1));
   Scenario treated = base;
-  treated.interventions.push_back(follow_on(InterventionKind::day_two_workshop, 3));
+  treated.interventions.push_back(follow_on("day_two_workshop", 3));
   Simulation a(base), b(treated);
   run_to(a, 3);
   run_to(b, 3);
@@ -164,10 +164,10 @@ TEST_CASE(
   const auto solved = [](double cross_bonus, double distance_bonus) {
     Scenario s = test::tiny_city(3000, 4);
     s.interventions.push_back(day_one(1, 60));
-    InterventionSpec d = follow_on(InterventionKind::day_two_workshop, 2);
-    d.day_two.match_probability = 0.1;
-    d.day_two.cross_org_bonus = cross_bonus;
-    d.day_two.distance_bonus = distance_bonus;
+    InterventionSpec d = follow_on("day_two_workshop", 2);
+    d.params.set("match_probability", 0.1);
+    d.params.set("cross_org_bonus", cross_bonus);
+    d.params.set("distance_bonus", distance_bonus);
     s.interventions.push_back(d);
     Simulation sim(s);
     run_to(sim, 3);
@@ -189,14 +189,14 @@ TEST_CASE(
     Scenario s = test::tiny_city(3000, 3);
     if (with) {
       InterventionSpec o;
-      o.kind = InterventionKind::open_space;
+      o.set_kind("open_space");
       o.day = 1;
       o.name = "open space";
-      o.open_space.invited = 40;
-      o.open_space.topics = 5;
-      o.open_space.sessions = 3;
-      o.open_space.tie_probability = 1.0;
-      o.open_space.two_feet = two_feet;
+      o.params.set("invited", 40);
+      o.params.set("topics", 5);
+      o.params.set("sessions", 3);
+      o.params.set("tie_probability", 1.0);
+      o.params.set("two_feet", two_feet);
       s.interventions.push_back(o);
     }
     Simulation sim(s);
@@ -240,11 +240,11 @@ TEST_CASE(
     Scenario s = test::tiny_city(3000, kDays + 3);
     s.interventions.push_back(day_one(1, 80));
     if (with) {
-      InterventionSpec c = follow_on(InterventionKind::acts_of_courage, 2);
-      c.courage.days = kDays;
-      c.courage.share_acting = 0.8;
-      c.courage.success_probability = success;
-      c.courage.efficacy_effect = 0.0;
+      InterventionSpec c = follow_on("acts_of_courage", 2);
+      c.params.set("days", kDays);
+      c.params.set("share_acting", 0.8);
+      c.params.set("success_probability", success);
+      c.params.set("efficacy_effect", 0.0);
       s.interventions.push_back(c);
     }
     Simulation sim(s);
@@ -287,9 +287,9 @@ TEST_CASE(
     Scenario s = test::tiny_city(3000, 3);
     if (congruence) {
       InterventionSpec l;
-      l.kind = InterventionKind::leaders_congruence;
+      l.set_kind("leaders_congruence");
       l.day = 1;
-      l.leaders.congruence = *congruence;
+      l.params.set("congruence", *congruence);
       s.interventions.push_back(l);
     }
     s.interventions.push_back(day_one(1));
@@ -325,10 +325,10 @@ TEST_CASE(
     Scenario s = test::tiny_city(3000, kLater + 3);
     s.interventions.push_back(day_one(1));
     if (congruence) {
-      InterventionSpec l = follow_on(InterventionKind::leaders_congruence, 2);
-      l.leaders.congruence = *congruence;
-      l.leaders.decay_effect = 1.0;
-      l.leaders.meeting_probability = meeting;
+      InterventionSpec l = follow_on("leaders_congruence", 2);
+      l.params.set("congruence", *congruence);
+      l.params.set("decay_effect", 1.0);
+      l.params.set("meeting_probability", meeting);
       s.interventions.push_back(l);
     }
     Simulation sim(s);
@@ -370,10 +370,10 @@ TEST_CASE("online_community: joining friction, low engagement and weak ties amon
     Scenario s = test::tiny_city(3000, kDays + 3);
     s.interventions.push_back(day_one(1, 80));
     if (with) {
-      InterventionSpec o = follow_on(InterventionKind::online_community, 2);
-      o.online.days = kDays;
-      o.online.join_probability = join;
-      o.online.activity = activity;
+      InterventionSpec o = follow_on("online_community", 2);
+      o.params.set("days", kDays);
+      o.params.set("join_probability", join);
+      o.params.set("activity", activity);
       s.interventions.push_back(o);
     }
     Simulation sim(s);
@@ -441,10 +441,10 @@ TEST_CASE("acts_of_courage: without cohort_of, every committed person acts and n
   w.name.clear();
   s.interventions.push_back(w);
   InterventionSpec c;
-  c.kind = InterventionKind::acts_of_courage;
+  c.set_kind("acts_of_courage");
   c.day = 2;
-  c.courage.days = 10;
-  c.courage.share_acting = 0.999;
+  c.params.set("days", 10);
+  c.params.set("share_acting", 0.999);
   s.interventions.push_back(c);
   Simulation sim(s);
   run_to(sim, 12);

@@ -335,12 +335,12 @@ TEST_CASE("compare: the what-if scenarios differ from the baseline only where th
   REQUIRE(programme.interventions.size() == 48);
   int people = 0;
   for (const auto& i : programme.interventions) {
-    if (i.kind != InterventionKind::workshop) {
+    if (i.kind != "workshop") {
       CHECK(!i.cohort_of.empty());
       continue;
     }
-    CHECK(i.workshop.cohort_size == 45);
-    people += i.workshop.cohort_size;
+    CHECK(i.params.number("cohort_size") == 45);
+    people += static_cast<int>(i.params.number("cohort_size"));
   }
   CHECK(people == 540);
   CHECK(programme.interventions.front().day == 340);  // 2018-03-07

@@ -55,7 +55,7 @@ def check_xarray(path, steps, days):
         assert ds.time.encoding["calendar"] == "proleptic_gregorian", ds.time.encoding
         assert ds.time.attrs["axis"] == "T", ds.time.attrs
 
-        assert ds.organisation.dtype == np.int32
+        assert ds.organisation.dtype == np.int64
         assert ds.organisation.values.tolist() == [0, 1, 2]
         assert ds.ward.values.tolist() == list(range(300))
         assert "organisation_name" in ds.coords and "ward_name" in ds.coords
@@ -92,7 +92,7 @@ def check_xarray(path, steps, days):
 def check_h5py(path, steps, days):
     with h5py.File(path, "r") as f:
         time = f["time"]
-        assert time.dtype == np.int32 and time.maxshape == (None,), (time.dtype, time.maxshape)
+        assert time.dtype == np.int64 and time.maxshape == (None,), (time.dtype, time.maxshape)
         assert np.array_equal(time[:], days)
         assert h5py.h5ds.is_scale(time.id) and h5py.h5ds.is_scale(f["organisation"].id)
         assert f.attrs["status"] == "finished", f.attrs["status"]

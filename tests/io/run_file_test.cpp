@@ -94,10 +94,10 @@ void require_rows(hid_t root, int steps) {
   const auto rows = static_cast<hsize_t>(steps);
   const hdf5::Handle time = hdf5::open_dataset(root, "time");
   REQUIRE(hdf5::dims(time.get()) == std::vector<hsize_t>{rows});
-  std::vector<std::int32_t> expected_days;
+  std::vector<std::int64_t> expected_days;
   for (int step = 0; step < steps; ++step)
     expected_days.push_back(day_of(step));
-  REQUIRE(hdf5::read_all<std::int32_t>(time.get()) == expected_days);
+  REQUIRE(hdf5::read_all<std::int64_t>(time.get()) == expected_days);
 
   const RunLayout layout = test_layout();
   for (std::size_t s = 0; s < layout.series.size(); ++s) {
@@ -144,11 +144,11 @@ TEST_CASE("RunFile writes every dataset and attribute so they read back exactly"
     require_rows(root, steps);
   }
 
-  SECTION("time is an unlimited int32 dimension scale in days since the start date") {
+  SECTION("time is an unlimited int64 dimension scale in days since the start date") {
     const hdf5::Handle time = hdf5::open_dataset(root, "time");
     CHECK(hdf5::max_dims(time.get()) == std::vector<hsize_t>{H5S_UNLIMITED});
     const hdf5::Handle type(H5Dget_type(time.get()), "get type", "time");
-    CHECK(H5Tequal(type.get(), H5T_STD_I32LE) > 0);
+    CHECK(H5Tequal(type.get(), H5T_STD_I64LE) > 0);
     CHECK(hdf5::read_string_attribute(time.get(), "units") == "days since 2024-02-27");
     CHECK(hdf5::read_string_attribute(time.get(), "calendar") == "proleptic_gregorian");
     CHECK(hdf5::read_string_attribute(time.get(), "axis") == "T");
@@ -160,15 +160,17 @@ TEST_CASE("RunFile writes every dataset and attribute so they read back exactly"
     CHECK(hdf5::scale_references(time.get()) == expected_references);
   }
 
-  SECTION("each dimension: int32 index scale plus a string label variable") {
+  SECTION("each dimension: int64 index scale plus a string label variable") {
     for (std::size_t k = 0; k < layout.dimensions.size(); ++k) {
       const Dimension& dimension = layout.dimensions[k];
       INFO("dimension " << dimension.name);
       const hdf5::Handle scale = hdf5::open_dataset(root, dimension.name);
-      std::vector<std::int32_t> indices(dimension.labels.size());
+      std::vector<std::int64_t> indices(dimension.labels.size());
       for (std::size_t i = 0; i < indices.size(); ++i)
-        indices[i] = static_cast<std::int32_t>(i);
-      CHECK(hdf5::read_all<std::int32_t>(scale.get()) == indices);
+        indices[i] = static_cast<std::int64_t>(i);
+      CHECK(hdf5::read_all<std::int64_t>(scale.get()) == indices);
+      const hdf5::Handle type(H5Dget_type(scale.get()), "get type", dimension.name);
+      CHECK(H5Tequal(type.get(), H5T_STD_I64LE) > 0);
       CHECK(hdf5::read_string_attribute(scale.get(), "CLASS") == "DIMENSION_SCALE");
       CHECK(hdf5::read_string_attribute(scale.get(), "NAME") == dimension.name);
       CHECK(hdf5::read_string_attribute(scale.get(), "description") == dimension.description);
@@ -199,7 +201,12 @@ TEST_CASE("RunFile writes every dataset and attribute so they read back exactly"
         CHECK(hdf5::read_string_attribute(dataset.get(), "coordinates") == dimension + "_name");
         CHECK(hdf5::read_array_attribute<std::int32_t>(dataset.get(), "_Netcdf4Coordinates") ==
               std::vector<std::int32_t>{0, spec.dimension + 1});
+      } else {
+        CHECK(hdf5::read_array_attribute<std::int32_t>(dataset.get(), "_Netcdf4Coordinates") ==
+              std::vector<std::int32_t>{0});
       }
+      // Only dimension scales carry a dimension id.
+      CHECK_FALSE(hdf5::has_attribute(dataset.get(), "_Netcdf4Dimid"));
       CHECK(hdf5::dimension_scale_paths(dataset.get()) == scales);
       CHECK(std::isnan(hdf5::read_attribute<double>(dataset.get(), "_FillValue")));
     }
@@ -232,7 +239,7 @@ TEST_CASE("RunFile chunks series along time into 32-64 KiB shuffled and deflated
   }
   const hdf5::Handle time = hdf5::open_dataset(file.get(), "time");
   const hdf5::DatasetOptions time_options = hdf5::dataset_options(time.get());
-  CHECK(time_options.chunk == std::vector<hsize_t>{8192});
+  CHECK(time_options.chunk == std::vector<hsize_t>{4096});  // int64 days, 32 KiB
   CHECK(time_options.deflate_level == 4);
 }
 

@@ -40,8 +40,8 @@ TEST_CASE("cohorts: named cohorts and cohort_of load", "[scenario][interventions
       "cohorts.yaml", {});
   REQUIRE(s.interventions.size() == 6);
   CHECK(s.interventions[1].cohort_of == "wave 1");
-  CHECK(s.interventions[2].courage.days == 30);
-  CHECK(s.interventions[5].leaders.congruence == -0.5);
+  CHECK(s.interventions[2].params.number("days") == 30);
+  CHECK(s.interventions[5].params.number("congruence") == -0.5);
   // to_yaml writes the new keys and reads back equal.
   CHECK(caresim::parse_scenario(caresim::to_yaml(s), "again.yaml", {}) == s);
 }

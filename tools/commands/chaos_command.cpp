@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "caresim/ensemble/phase_diagram.hpp"
@@ -28,10 +29,38 @@ struct ChaosArgs {
   std::string perturb = "mindset";
   int threads = 0;
   bool quiet = false;
+  BackendArgs backend;
 };
+
+// The arguments a Slurm task repeats (all but --threads, --quiet and the backend's).
+std::vector<std::string> task_command(const ChaosArgs& a) {
+  std::vector<std::string> words{"chaos", a.scenario_path};
+  for (const std::string& v : a.vary)
+    words.insert(words.end(), {"--vary", v});
+  for (const std::string& o : a.overrides)
+    words.insert(words.end(), {"--set", o});
+  words.insert(words.end(), {"--replicates", std::to_string(a.replicates), "--horizon",
+                             std::to_string(a.horizon), "--sites", std::to_string(a.sites),
+                             "--perturb", a.perturb});
+  if (!a.output.empty()) words.insert(words.end(), {"--output", a.output});
+  return words;
+}
 
 int execute(const ChaosArgs& a) {
   using namespace caresim::analysis;
+  using ensemble::BackendMode;
+  std::optional<ensemble::Backend> backend;
+  try {
+    ensemble::BackendOptions choice = backend_options(a.backend);
+    // Run in one go, the runs folder is scratch: start it afresh.
+    choice.fresh = choice.mode == BackendMode::automatic;
+    backend.emplace(choice);
+  } catch (const std::invalid_argument& e) {
+    fmt::print(stderr, "caresim: error: {}\n", e.what());
+    return kExitUsage;
+  }
+  const bool root = backend->root();
+  const BackendMode mode = backend->options().mode;
   ensemble::BaseScenario base;
   base.source_name = a.scenario_path;
   {
@@ -52,6 +81,9 @@ int execute(const ChaosArgs& a) {
   options.overrides = a.overrides;
   options.command_line = g_command_line;
   options.stop = &stop_signal();
+  options.task_command = task_command(a);
+  options.working_directory = std::filesystem::current_path();
+  if (backend->ranks() > 1 && a.threads == 0) options.threads = 1;
   std::filesystem::path out;
   try {
     if (a.perturb == "mindset") {
@@ -71,13 +103,14 @@ int execute(const ChaosArgs& a) {
     out = a.output.empty() ? std::filesystem::path(scenario.name + "_chaos.h5")
                            : std::filesystem::path(a.output);
   } catch (const ScenarioError& e) {
-    fmt::print(stderr, "caresim: error: {}\n", e.what());
+    if (root) fmt::print(stderr, "caresim: error: {}\n", e.what());
     return kExitUsage;
   }
   const std::filesystem::path parent =
       out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
   if (!std::filesystem::is_directory(parent)) {
-    fmt::print(stderr, "caresim: error: {}: output directory does not exist\n", parent.string());
+    if (root)
+      fmt::print(stderr, "caresim: error: {}: output directory does not exist\n", parent.string());
     return kExitUsage;
   }
   options.scratch = out;
@@ -85,14 +118,28 @@ int execute(const ChaosArgs& a) {
 
   stop_on_signals();
   const auto start = std::chrono::steady_clock::now();
+  // A Slurm array keeps its runs folder until --collect has read it.
+  const auto drop_scratch = [&] {
+    if (!root || mode == BackendMode::emit_slurm || mode == BackendMode::slurm_task) return;
+    std::error_code ec;
+    std::filesystem::remove_all(options.scratch, ec);
+  };
   PhaseDiagram diagram;
   try {
-    diagram = phase_diagram(base, options);
+    PhaseDiagramRun run = phase_diagram(*backend, base, options);
     if (stop_signal().load() != 0) {
       fmt::print(stderr, "caresim: stopped by signal {}; nothing written\n", stop_signal().load());
+      drop_scratch();
       return 128 + stop_signal().load();
     }
+    if (run.result.stage != ensemble::EnsembleStage::done)
+      return report_stage(run.result, "chaos", base.source_name, a.quiet);
+    diagram = std::move(run.diagram);
     write_phase_diagram(diagram, out);
+    drop_scratch();
+  } catch (const ensemble::EnsembleError& e) {
+    fmt::print(stderr, "caresim: error: {}\n", e.what());
+    return kExitUsage;
   } catch (const ScenarioError& e) {
     fmt::print(stderr, "caresim: error: {}\n", e.what());
     return kExitUsage;
@@ -146,6 +193,7 @@ void add_chaos_command(CLI::App& root, std::vector<Command>& commands) {
                    "Worker threads; 0 = all cores (results do not depend on it)")
       ->check(CLI::NonNegativeNumber);
   chaos->add_flag("-q,--quiet", args->quiet, "Print nothing but errors");
+  add_backend_options(chaos, args->backend);
   commands.push_back({chaos, [args] { return execute(*args); }});
 }
 

@@ -5,8 +5,11 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "caresim/ensemble/backend.hpp"
 
 namespace caresim::cli {
 
@@ -41,6 +44,32 @@ extern std::string g_command_line;
 const std::atomic<int>& stop_signal();
 /// Routes SIGINT and SIGTERM to stop_signal(); a second signal kills at once.
 void stop_on_signals();
+
+/// The backend options every command that runs many runs takes (docs/sweeps.md): under mpirun
+/// it runs over MPI by itself; these choose a Slurm array instead.
+struct BackendArgs {
+  bool emit_slurm = false;
+  int array_size = 0;
+  int cpus_per_task = 1;
+  std::string time = "01:00:00";
+  std::string mem;
+  std::string partition;
+  std::optional<int> task;
+  bool collect = false;
+};
+/// Adds --emit-slurm, --array-size, --cpus-per-task, --time, --mem, --partition, --task and
+/// --collect to `app`.
+void add_backend_options(CLI::App* app, BackendArgs& args);
+/// The backend the options ask for. Throws std::invalid_argument (a one-line message) when they
+/// contradict each other.
+ensemble::BackendOptions backend_options(const BackendArgs& args);
+/// Prints what an ensemble's stage means when it is not `done` (the Slurm script written, a
+/// task's share run, runs missing) and returns the exit code; returns -1 when the stage is
+/// `done` and the command goes on to its results. Other MPI ranks get 0 and print nothing.
+int report_stage(const ensemble::EnsembleResult& result, std::string_view command,
+                 std::string_view name, bool quiet);
+/// The absolute path of this caresim binary.
+std::string self_path();
 
 /// "m:ss" or "h:mm:ss".
 std::string format_duration(double seconds);

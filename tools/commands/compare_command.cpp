@@ -28,16 +28,46 @@ struct CompareArgs {
   int threads = 0;
   bool keep_runs = false;
   bool quiet = false;
+  BackendArgs backend;
 };
+
+// The arguments a Slurm task repeats (all but --threads, --quiet, --keep-runs and the backend's).
+std::vector<std::string> task_command(const CompareArgs& a) {
+  std::vector<std::string> words{"compare"};
+  words.insert(words.end(), a.scenarios.begin(), a.scenarios.end());
+  for (const std::string& o : a.overrides) {
+    words.push_back("--set");
+    words.push_back(o);
+  }
+  words.insert(words.end(),
+               {"--replicates", std::to_string(a.replicates), "--window", std::to_string(a.window),
+                "--confidence", ensemble::format_exact(a.confidence)});
+  if (a.days) words.insert(words.end(), {"--days", std::to_string(*a.days)});
+  if (!a.output.empty()) words.insert(words.end(), {"--output", a.output});
+  return words;
+}
 
 int execute(const CompareArgs& a) {
   using namespace caresim::ensemble;
+  std::optional<Backend> backend;
+  try {
+    BackendOptions backend_choice = backend_options(a.backend);
+    // Run in one go, the runs folder is scratch: start it afresh, as a new comparison.
+    backend_choice.fresh = backend_choice.mode == BackendMode::automatic;
+    backend.emplace(backend_choice);
+  } catch (const std::invalid_argument& e) {
+    fmt::print(stderr, "caresim: error: {}\n", e.what());
+    return kExitUsage;
+  }
+  const bool root = backend->root();
+  const BackendMode mode = backend->options().mode;
   std::vector<CompareArm> arms;
   const std::vector<std::string> names = arm_names(a.scenarios);
   for (std::size_t i = 0; i < a.scenarios.size(); ++i) {
     std::ifstream in(a.scenarios[i]);
     if (!in || std::filesystem::is_directory(a.scenarios[i])) {
-      fmt::print(stderr, "caresim: error: {}: cannot read the scenario file\n", a.scenarios[i]);
+      if (root)
+        fmt::print(stderr, "caresim: error: {}: cannot read the scenario file\n", a.scenarios[i]);
       return kExitUsage;
     }
     std::ostringstream text;
@@ -53,10 +83,18 @@ int execute(const CompareArgs& a) {
   options.threads = a.threads;
   options.command_line = g_command_line;
   options.stop = &stop_signal();
+  options.task_command = task_command(a);
+  // The file records the command as run in one go, so --collect gives the local run's bytes.
+  if (mode == BackendMode::collect) {
+    const auto at = options.command_line.rfind(" --collect");
+    if (at != std::string::npos) options.command_line.erase(at, 10);
+  }
+  options.working_directory = std::filesystem::current_path();
+  if (backend->ranks() > 1 && a.threads == 0) options.threads = 1;
   try {
     check_comparison(arms, options);
   } catch (const ScenarioError& e) {
-    fmt::print(stderr, "caresim: error: {}\n", e.what());
+    if (root) fmt::print(stderr, "caresim: error: {}\n", e.what());
     return kExitUsage;
   }
   const std::filesystem::path out =
@@ -65,23 +103,29 @@ int execute(const CompareArgs& a) {
   const std::filesystem::path parent =
       out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
   if (!std::filesystem::is_directory(parent)) {
-    fmt::print(stderr, "caresim: error: {}: output directory does not exist\n", parent.string());
+    if (root)
+      fmt::print(stderr, "caresim: error: {}: output directory does not exist\n", parent.string());
     return kExitUsage;
   }
   options.scratch = out;
   options.scratch += ".runs";
+  // A Slurm array keeps its runs folder until --collect has read it.
   const auto drop_scratch = [&] {
-    if (a.keep_runs) return;
+    if (a.keep_runs || !root || mode == BackendMode::emit_slurm || mode == BackendMode::slurm_task)
+      return;
     std::error_code ec;
     std::filesystem::remove_all(options.scratch, ec);
   };
 
   const std::size_t total = arms.size() * static_cast<std::size_t>(a.replicates);
-  if (!a.quiet) {
-    fmt::print(stderr, "caresim: compare {} arms x {} paired replicates = {} runs\n", arms.size(),
-               a.replicates, total);
+  const bool runs_here = mode == BackendMode::automatic || mode == BackendMode::slurm_task;
+  if (!a.quiet && root && runs_here) {
+    fmt::print(stderr, "caresim: compare {} arms x {} paired replicates = {} runs{}\n", arms.size(),
+               a.replicates, total,
+               backend->ranks() > 1 ? fmt::format(", over {} MPI ranks", backend->ranks())
+                                    : std::string());
   }
-  Progress progress(!a.quiet, "runs");
+  Progress progress(!a.quiet && root && runs_here, "runs");
   std::size_t done = 0;
   options.on_done = [&](const RunOutcome& o) {
     (void)o;
@@ -90,7 +134,12 @@ int execute(const CompareArgs& a) {
   stop_on_signals();
   Comparison comparison;
   try {
-    comparison = run_comparison(arms, options);
+    ComparisonRun run = run_comparison(*backend, arms, options);
+    if (run.result.stage != EnsembleStage::done && stop_signal().load() == 0) {
+      progress.finish_line();
+      return report_stage(run.result, "compare", names[0] + "_vs_" + names[1], a.quiet);
+    }
+    comparison = std::move(run.comparison);
     if (stop_signal().load() != 0 || !complete(comparison)) {
       progress.finish_line();
       fmt::print(stderr, "caresim: stopped by signal {}; nothing written\n", stop_signal().load());
@@ -98,6 +147,10 @@ int execute(const CompareArgs& a) {
       return 128 + stop_signal().load();
     }
     write_comparison(comparison, out);
+  } catch (const EnsembleError& e) {
+    progress.finish_line();
+    fmt::print(stderr, "caresim: error: {}\n", e.what());
+    return kExitUsage;
   } catch (const ScenarioError& e) {
     progress.finish_line();
     fmt::print(stderr, "caresim: error: {}\n", e.what());
@@ -147,9 +200,12 @@ void add_compare_command(CLI::App& root, std::vector<Command>& commands) {
   app->add_option("--threads", args->threads,
                   "Worker threads; 0 = all cores (results do not depend on it)")
       ->check(CLI::NonNegativeNumber);
-  app->add_flag("--keep-runs", args->keep_runs,
-                "Keep each run's own file (with its tables) in OUTPUT.runs/");
+  app->add_flag(
+      "--keep-runs", args->keep_runs,
+      "Keep each run's own file (with its tables) in OUTPUT.runs/ (under Slurm the folder "
+      "stays until --collect)");
   app->add_flag("-q,--quiet", args->quiet, "Print nothing but errors");
+  add_backend_options(app, args->backend);
   commands.push_back({app, [args] { return execute(*args); }});
 }
 

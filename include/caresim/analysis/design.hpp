@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace caresim::ensemble {
+namespace caresim::analysis {
 
 /// Points of a design. Point p, coordinate j is unit[p * dims + j].
 struct Design {
@@ -46,4 +46,4 @@ Design saltelli_design(std::size_t n, std::size_t dims);
 /// and -Delta otherwise: trajectories (dims + 1) points. A pure function of its arguments.
 Design morris_design(std::size_t trajectories, std::size_t dims, int levels, std::uint64_t seed);
 
-}  // namespace caresim::ensemble
+}  // namespace caresim::analysis

@@ -9,9 +9,23 @@
 #include <string>
 #include <vector>
 
-#include "caresim/ensemble/summary.hpp"
+namespace caresim::analysis {
 
-namespace caresim::ensemble {
+/// A sweep as the analysis reads it: the design's points and each metric's values per point and
+/// replicate (ensemble/summary.hpp reads it from a summary file).
+struct SummaryData {
+  std::string design;                   ///< grid, latin_hypercube, sobol or morris
+  std::vector<std::string> parameters;  ///< key paths
+  std::vector<std::string> metrics;     ///< metric names
+  std::size_t points = 0, replicates = 0;
+  std::vector<double> values;             ///< point x parameter
+  std::vector<double> unit;               ///< point x parameter, design coordinates in [0, 1]
+  std::vector<std::int64_t> block, role;  ///< per point (see Design)
+  /// metric k: point x replicate values at metric_values[k]
+  std::vector<std::vector<double>> metric_values;
+  /// Mean over replicates of metric k at point p (NaN runs left out).
+  std::vector<double> point_means(std::size_t metric) const;
+};
 
 struct AnalysisOptions {
   int bootstrap = 1000;      ///< resamples for the confidence intervals
@@ -52,8 +66,4 @@ struct MarginalMean {
 std::vector<MarginalMean> marginal_means(const SummaryData& summary, std::size_t metric,
                                          const AnalysisOptions& options);
 
-/// Runs the analysis the design allows for every metric, writes it into the summary file's
-/// /analysis group (replacing an earlier one) and returns a ranked plain-text report.
-std::string analyse_summary(const std::filesystem::path& path, const AnalysisOptions& options);
-
-}  // namespace caresim::ensemble
+}  // namespace caresim::analysis

@@ -22,10 +22,9 @@ inline constexpr Purpose tie_formation{21};
 inline constexpr Purpose staff_effort{22};
 inline constexpr Purpose mindset{23};
 inline constexpr Purpose turnover{24};
-/// Interventions' draws (cohorts and invitations)
+/// Interventions' draws (cohorts and invitations), shared by the kinds keyed apart by day and
+/// intervention; a kind's own purposes are declared in its file (3000 coaching, 3001
+/// restructure, 3002 flu_campaign) and checked through the registry.
 inline constexpr Purpose intervention{30};
-inline constexpr Purpose coaching{3000};
-inline constexpr Purpose restructure{3001};
-inline constexpr Purpose flu_campaign{3002};
 
 }  // namespace caresim::purpose

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "caresim/ensemble/backend.hpp"
 #include "caresim/ensemble/runner.hpp"
 
 namespace caresim::ensemble {
@@ -32,14 +33,19 @@ struct CompareOptions {
   std::vector<std::string> overrides;  ///< --set, applied to every arm after its file
   int replicates = 8;                  ///< paired replicates per arm (>= 2)
   std::optional<int> days;             ///< run.days for every arm (--days); else the arms' own
-  int window = 28;                ///< days of the trailing rolling mean used for the time to effect
-  double confidence = 0.95;       ///< of every interval
-  int threads = 0;                ///< 0 = all cores; results do not depend on it
-  std::filesystem::path scratch;  ///< folder for the runs' own files while they run
-  std::string command_line;       ///< provenance
+  int window = 28;           ///< days of the trailing rolling mean used for the time to effect
+  double confidence = 0.95;  ///< of every interval
+  int threads = 0;           ///< 0 = all cores; results do not depend on it
+  /// Folder for the runs' own files, the manifests and (under Slurm) the array script; the
+  /// runs are read back from it, so it must outlive a Slurm array until --collect.
+  std::filesystem::path scratch;
+  std::string command_line;  ///< provenance
   const std::atomic<int>* stop = nullptr;
   /// Called as each run ends (completion order, one thread at a time).
   std::function<void(const RunOutcome&)> on_done;
+  /// How a Slurm task repeats this comparison (EnsemblePlan::task_command), and from where.
+  std::vector<std::string> task_command;
+  std::filesystem::path working_directory;
 };
 
 /// Checks the arms before anything runs: at least two arms with distinct plain names; every
@@ -101,6 +107,21 @@ struct Comparison {
 /// and reason; if `stop` is raised, returns what there is with some outcomes not finished (see
 /// Comparison::complete). The runs' files stay in options.scratch (write_comparison reads them).
 Comparison run_comparison(std::span<const CompareArm> arms, const CompareOptions& options);
+
+/// A comparison carried out by a backend: where the backend left it and, when every run has
+/// finished (stage done, on rank 0), the comparison.
+struct ComparisonRun {
+  EnsembleResult result;
+  Comparison comparison;
+};
+
+/// Runs the comparison's runs on `backend` (collective under MPI; as a Slurm array by its
+/// mode) and, once they have all finished, reads them back and computes the comparison. The
+/// bytes write_comparison writes do not depend on the backend. Throws ScenarioError for bad
+/// arms (before anything runs), EnsembleError for a scratch folder holding another comparison,
+/// std::runtime_error naming the arm and replicate if a run failed.
+ComparisonRun run_comparison(const Backend& backend, std::span<const CompareArm> arms,
+                             const CompareOptions& options);
 
 /// True when every run finished.
 bool complete(const Comparison& comparison);

@@ -38,12 +38,12 @@ class Session {
   int size_ = 1;
 };
 
-/// Runs the runs of `plan` whose indices rank 0 gives in `pending` (ignored elsewhere), over
-/// every rank (collective). `options.threads` is per rank; options.on_done is called on rank 0
-/// only, on its main thread, once per run as results arrive. A run that fails on any rank is
-/// reported by rank 0 with the rank and the reason. Returns the outcomes on rank 0, in the order
-/// of `pending`; empty on other ranks.
-std::vector<RunOutcome> run_distributed(const Session& session, const BaseScenario& base,
+/// Runs the runs of `plan` (run i starting from bases[plan[i].base]) whose indices rank 0 gives in
+/// `pending` (ignored elsewhere), over every rank (collective). `options.threads` is per rank;
+/// options.on_done is called on rank 0 only, on its main thread, once per run as results arrive. A
+/// run that fails on any rank is reported by rank 0 with the rank and the reason. Returns the
+/// outcomes on rank 0, in the order of `pending`; empty on other ranks.
+std::vector<RunOutcome> run_distributed(const Session& session, std::span<const BaseScenario> bases,
                                         std::span<const PlannedRun> plan,
                                         std::span<const std::size_t> pending,
                                         std::span<const MetricSpec> metrics,

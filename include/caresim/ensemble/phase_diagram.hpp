@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "caresim/care/simulation.hpp"
+#include "caresim/ensemble/backend.hpp"
 #include "caresim/ensemble/runner.hpp"
 
 namespace caresim::analysis {
@@ -37,10 +38,14 @@ struct PhaseDiagramOptions {
   int horizon = 10;                    ///< twin-run horizon T, days; branches at day run.days - T
   int sites = 16;                      ///< perturbation sites per replicate
   CarePerturbation perturbation = CarePerturbation::mindset;
-  int threads = 0;                ///< 0 = all cores; results do not depend on it
-  std::filesystem::path scratch;  ///< folder for the runs' own files (removed after)
-  std::string command_line;       ///< provenance
+  int threads = 0;  ///< 0 = all cores; results do not depend on it
+  /// Folder for the runs' own files and manifests (and, under Slurm, the array script).
+  std::filesystem::path scratch;
+  std::string command_line;  ///< provenance
   const std::atomic<int>* stop = nullptr;
+  /// How a Slurm task repeats this diagram (EnsemblePlan::task_command), and from where.
+  std::vector<std::string> task_command;
+  std::filesystem::path working_directory;
 };
 
 /// Throws ScenarioError naming `source_name`/--vary and the key if an axis's key is not a
@@ -84,9 +89,19 @@ struct PhaseDiagram {
   std::size_t points() const { return lambda.size(); }
 };
 
-/// Runs the diagram through ensemble::run_local. Deterministic: the same inputs give bitwise
-/// the same diagram at any thread count.
+/// Runs the diagram on this machine and removes options.scratch after. Deterministic: the same
+/// inputs give bitwise the same diagram at any thread count.
 PhaseDiagram phase_diagram(const ensemble::BaseScenario& base, const PhaseDiagramOptions& options);
+
+/// The diagram's runs carried out by `backend` (collective under MPI; a Slurm array by its
+/// mode): where the backend left them and, when every run has ended (stage done, rank 0), the
+/// diagram, bitwise the same whichever backend ran them. Leaves options.scratch in place.
+struct PhaseDiagramRun {
+  ensemble::EnsembleResult result;
+  PhaseDiagram diagram;
+};
+PhaseDiagramRun phase_diagram(const ensemble::Backend& backend, const ensemble::BaseScenario& base,
+                              const PhaseDiagramOptions& options);
 
 /// Writes the diagram as a netCDF-4-style HDF5 file xarray opens (engine h5netcdf): one
 /// dimension per varied key (a coordinate named after the key), plus `replicate` for the per-run

@@ -94,7 +94,7 @@ std::vector<RunOutcome> run_local(std::span<const BaseScenario> bases,
                                   std::span<const MetricSpec> metrics,
                                   const RunnerOptions& options);
 
-/// Text that reads back as exactly `value` (shortest round trip; "nan", "inf", "-inf").
+/// Text that reads back as exactly `value` (shortest round trip; "nan", "-nan", "inf", "-inf").
 std::string format_exact(double value);
 /// Parses what format_exact writes. Throws std::invalid_argument on anything else.
 double parse_exact(std::string_view text);

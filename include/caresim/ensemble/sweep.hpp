@@ -11,16 +11,26 @@
 #include <vector>
 
 #include "caresim/analysis/design.hpp"
+#include "caresim/ensemble/backend.hpp"
 #include "caresim/ensemble/metrics.hpp"
 #include "caresim/ensemble/runner.hpp"
 
 namespace caresim::ensemble {
 
+// The designs are analysis code (analysis/design.hpp); a sweep runs them.
+using analysis::Design;
+using analysis::grid_design;
+using analysis::kMaxSobolDims;
+using analysis::latin_hypercube_design;
+using analysis::morris_design;
+using analysis::saltelli_design;
+using analysis::sobol_points;
+
 /// A sweep spec or sweep folder that cannot be used. what() is one line naming the file, line
 /// and column where known, and the key: "sweep.yaml:7:12: parameters[0].range: expected ...".
-class SweepError : public std::runtime_error {
+class SweepError : public EnsembleError {
  public:
-  using std::runtime_error::runtime_error;
+  using EnsembleError::EnsembleError;
 };
 
 enum class DesignKind : std::uint8_t { grid, latin_hypercube, sobol, morris };
@@ -89,28 +99,9 @@ SweepPlan plan_sweep(const SweepSpec& spec, const std::optional<std::filesystem:
 /// The sweep folder's layout.
 std::filesystem::path runs_folder(const std::filesystem::path& folder);
 std::filesystem::path summary_path(const std::filesystem::path& folder);
-/// The manifest a process appends to: "manifest.tsv", or "manifest-task-<K>.tsv" for a Slurm
-/// array task.
-std::filesystem::path manifest_path(const std::filesystem::path& folder,
-                                    std::optional<int> task = std::nullopt);
-
 /// Creates the folder (and runs/) if needed and records the plan's hash in it; if the folder
 /// holds a different sweep, throws SweepError telling the user to choose a new folder.
 void prepare_folder(const SweepPlan& plan);
-
-/// Appends completed runs to a manifest, one line each, flushed as written, so a killed sweep
-/// keeps every run it finished. Not thread-safe: one writer, one thread.
-class ManifestWriter {
- public:
-  ManifestWriter(const std::filesystem::path& path, std::uint64_t hash, std::size_t metrics);
-  ~ManifestWriter();
-  ManifestWriter(const ManifestWriter&) = delete;
-  ManifestWriter& operator=(const ManifestWriter&) = delete;
-  void record(const RunOutcome& outcome);
-
- private:
-  std::FILE* file_;
-};
 
 /// The finished runs recorded by every manifest in the folder (torn last lines of a killed
 /// process are ignored), indexed by run id; runs not done are absent (id -1). Throws SweepError
@@ -120,22 +111,18 @@ std::vector<RunOutcome> read_manifests(const SweepPlan& plan);
 /// The runs of the plan not yet finished according to `done`.
 std::vector<PlannedRun> pending_runs(const SweepPlan& plan, const std::vector<RunOutcome>& done);
 
-/// The runs a Slurm array task takes: task k of K takes runs [k n / K, (k + 1) n / K).
-std::pair<std::size_t, std::size_t> task_share(std::size_t runs, int tasks, int task);
+/// The sweep as the ensemble backend runs it (bases, runs, metrics, hash, folder).
+EnsemblePlan ensemble_plan(const SweepPlan& plan);
 
-/// The array script and task map for Slurm (slurm.md in docs/sweeps.md).
-struct SlurmOptions {
-  int array_size = 0;  ///< tasks; 0 = one per 64 runs, at most 1000
-  int cpus_per_task = 1;
-  std::string time = "01:00:00";
-  std::string mem;
-  std::string partition;
-  std::string binary;  ///< absolute path of caresim
-};
-/// Writes <folder>/sweep.sbatch and <folder>/tasks.tsv; returns the script's path.
-std::filesystem::path emit_slurm(const SweepPlan& plan, const SlurmOptions& options);
-/// Array size recorded by emit_slurm (from tasks.tsv). Throws SweepError if there is none.
-int emitted_array_size(const std::filesystem::path& folder);
+/// The Slurm options' task command for this sweep: sweep SPEC --output FOLDER (absolute).
+std::vector<std::string> sweep_task_command(const SweepPlan& plan);
+
+/// Carries out the sweep on `backend` (collective under MPI): prepares the folder on rank 0,
+/// runs what the backend's mode asks (skipping runs the manifests record as finished) and, once
+/// every run has ended and this is not a Slurm task, writes the summary (summary_path). Throws
+/// SweepError / EnsembleError on rank 0 for a folder it cannot use.
+EnsembleResult run_sweep(const Backend& backend, const SweepPlan& plan,
+                         const RunnerOptions& runner);
 
 /// Writes the summary file of a sweep whose runs are all in `outcomes` (indexed by id): written
 /// to <path>.part and renamed. Identical inputs give a byte-identical file.

@@ -64,32 +64,6 @@ inline constexpr std::array<const char*, 8> kTargetMetricNames = {
 enum class TargetDirection : std::uint8_t { at_least, at_most };
 inline constexpr std::array<const char*, 2> kTargetDirectionNames = {"at_least", "at_most"};
 
-/// Kinds of scheduled intervention (the library grows one file per kind).
-enum class InterventionKind : std::uint8_t {
-  workshop,
-  shared_purpose_campaign,
-  day_two_workshop,
-  open_space,
-  acts_of_courage,
-  leaders_congruence,
-  online_community,
-  coaching,
-  resource_shift,
-  target_regime,
-  restructure,
-  flu_campaign,
-};
-inline constexpr std::array<const char*, 12> kInterventionKindNames = {
-    "workshop",         "shared_purpose_campaign", "day_two_workshop", "open_space",
-    "acts_of_courage",  "leaders_congruence",      "online_community", "coaching",
-    "resource_shift",   "target_regime",           "restructure",      "flu_campaign",
-};
-
-/// What a target_regime intervention does: scale the inspection of existing targets, or add a
-/// shared system target several organisations are judged on together.
-enum class TargetRegimeMode : std::uint8_t { scale, shared };
-inline constexpr std::array<const char*, 2> kTargetRegimeModeNames = {"scale", "shared"};
-
 enum class ShockKind : std::uint8_t { flu_wave, funding_cut };
 inline constexpr std::array<const char*, 2> kShockKindNames = {"flu_wave", "funding_cut"};
 

@@ -24,8 +24,8 @@ enum class ModelKind : std::uint8_t {
   fold,
 };
 inline constexpr std::array<const char*, 8> kModelKindNames = {
-    "care",        "ishigami",  "boolean_network", "threshold_cascade",
-    "granovetter", "sandpile",  "branching",       "fold"};
+    "care",        "ishigami", "boolean_network", "threshold_cascade",
+    "granovetter", "sandpile", "branching",       "fold"};
 
 /// How long and how a run goes.
 struct RunSettings {
@@ -57,6 +57,17 @@ struct OrganisationSpec {
 
   bool operator==(const OrganisationSpec&) const = default;
 };
+
+/// The names organisations get when the city is built: an entry's own name, or "name k"
+/// (k = 1..count) for an entry standing for several (sim/care/world.cpp).
+inline std::vector<std::string> organisation_names(const std::vector<OrganisationSpec>& orgs) {
+  std::vector<std::string> names;
+  for (const OrganisationSpec& o : orgs) {
+    for (int k = 1; k <= o.count; ++k)
+      names.push_back(o.count == 1 ? o.name : o.name + " " + std::to_string(k));
+  }
+  return names;
+}
 
 /// The staff tie network: its initial shape and its daily dynamics.
 struct TieSettings {

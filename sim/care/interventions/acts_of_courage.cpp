@@ -9,12 +9,57 @@
 namespace caresim::detail {
 namespace {
 
+/// Parameters (`acts_of_courage:` under the intervention; docs/model.md).
+struct CourageSpec {
+  int days = 90;
+  double share_acting = 0.7;         ///< share of the committed who act within `days`
+  double success_probability = 0.6;  ///< at efficacy 0.5
+  double efficacy_effect = 0.6;      ///< success probability gained per unit of efficacy
+  double new_tie_strength = 0.3;     ///< success with someone not tied
+  double strengthen = 0.3;           ///< success with a tie: w gains this x (1 - w)
+  double bias_reduction = 0.2;       ///< success: both lose this x bias
+  double bias_gain = 0.05;           ///< failure: the actor gains this x (1 - bias)
+  double efficacy_gain = 0.1;        ///< success: the actor gains this x (1 - efficacy)
+
+  bool operator==(const CourageSpec&) const = default;
+};
+
+template <class V>
+void visit(V& v, CourageSpec& c) {
+  v.field("days", c.days, kAtLeastOne, "days", "period over which the acts are carried out");
+  v.field("share_acting", c.share_acting, RealRange{0.0, 1.0, false, true}, "fraction",
+          "share of the committed who act within `days` (sets a constant daily hazard)");
+  v.field("success_probability", c.success_probability, kProbability, "fraction",
+          "chance the contact goes well, at efficacy 0.5");
+  v.field("efficacy_effect", c.efficacy_effect, kNonNegative, "per unit",
+          "the chance rises by this per unit of the actor's efficacy above 0.5");
+  v.field("new_tie_strength", c.new_tie_strength, RealRange{0.0, 1.0, true}, "0..1",
+          "strength of the tie a success forms with someone not yet tied");
+  v.field("strengthen", c.strengthen, kProbability, "fraction",
+          "a success strengthens an existing tie by this times (1 - w)");
+  v.field("bias_reduction", c.bias_reduction, kProbability, "fraction",
+          "on success, both lose this times their out-group bias");
+  v.field("bias_gain", c.bias_gain, kProbability, "fraction",
+          "on failure, the actor gains this times (1 - bias)");
+  v.field("efficacy_gain", c.efficacy_gain, kProbability, "fraction",
+          "on success, the actor gains this times (1 - efficacy)");
+}
+
+const InterventionKindInfo kInfo{
+    .name = "acts_of_courage",
+    .section = "acts_of_courage",
+    .doc =
+        "Acts of courage (seed 004): committed people contact someone in another organisation whom "
+        "they had avoided, over a period.",
+    .make_params = [] { return KindParams::of<CourageSpec>(); },
+};
+
 class ActsOfCourage final : public InterventionModule {
  public:
-  InterventionKind kind() const override { return InterventionKind::acts_of_courage; }
+  const InterventionKindInfo& info() const override { return kInfo; }
 
   bool active(const InterventionSpec& spec, int day) const override {
-    return day >= spec.day && day < spec.day + spec.courage.days;
+    return day >= spec.day && day < spec.day + spec.params.as<CourageSpec>().days;
   }
 
   /// Each day, each committed person who has not yet acted does so with the constant hazard
@@ -24,7 +69,7 @@ class ActsOfCourage final : public InterventionModule {
   /// strengthens the tie, lowers both people's out-group bias and raises the actor's efficacy;
   /// failure raises the actor's bias a little.
   void apply(const InterventionSpec& spec, const Model& model, State& state) const override {
-    const CourageSpec& c = spec.courage;
+    const CourageSpec& c = spec.params.as<CourageSpec>();
     Staff& staff = state.staff;
     std::vector<std::uint32_t> people;
     if (spec.cohort_of.empty()) {

@@ -6,15 +6,60 @@
 namespace caresim::detail {
 namespace {
 
+/// Parameters (`coaching:` under the intervention; docs/model.md).
+struct CoachingSpec {
+  int days = 180;                 ///< how long the pairs meet
+  double share = 0.1;             ///< share of targeted staff paired
+  double sessions_per_month = 2;  ///< per pair
+  double efficacy_gain = 0.05;    ///< per session, times (1 - efficacy)
+  double energy_gain = 0.1;       ///< per session, times (1 - energy)
+  double strengthen = 0.15;       ///< the pair's tie gains this x (1 - w) per session
+  double new_tie_strength = 0.2;  ///< the pair's tie if they had none
+
+  bool operator==(const CoachingSpec&) const = default;
+};
+
+template <class V>
+void visit(V& v, CoachingSpec& c) {
+  v.field("days", c.days, kAtLeastOne, "days", "how long the pairs meet");
+  v.field("share", c.share, kProbability, "fraction",
+          "share of the targeted staff paired with a coach or peer partner in another "
+          "organisation");
+  v.field("sessions_per_month", c.sessions_per_month, RealRange{0.0, 30.0}, "per 30 days",
+          "coaching / peer-support sessions of a pair");
+  v.field("efficacy_gain", c.efficacy_gain, kProbability, "fraction",
+          "self-efficacy gained by the coachee per session, times (1 - efficacy)");
+  v.field("energy_gain", c.energy_gain, kProbability, "fraction",
+          "energy recovered by the coachee per session, times (1 - energy)");
+  v.field("strengthen", c.strengthen, kProbability, "fraction",
+          "the pair's tie gains this times (1 - w) per session");
+  v.field("new_tie_strength", c.new_tie_strength, RealRange{0.0, 1.0, true}, "0..1",
+          "strength of the pair's tie formed at their first session if they had none");
+}
+
+/// Random-stream purpose of its draws (unique across the modules: tests/core/purposes_test.cpp).
+constexpr Purpose kDraws{3000};
+
+const InterventionKindInfo kInfo{
+    .name = "coaching",
+    .section = "coaching",
+    .doc =
+        "A coaching and peer-support network: a share of the targeted staff are each paired with a "
+        "coach or peer partner in another organisation for a while; sessions raise self-efficacy "
+        "and energy and build the cross-organisation tie.",
+    .make_params = [] { return KindParams::of<CoachingSpec>(); },
+};
+
 /// Step of the pairing draws: set apart from the day-numbered session draws.
 constexpr std::uint32_t kPairing = 0x80000000u;
 
 class Coaching final : public InterventionModule {
  public:
-  InterventionKind kind() const override { return InterventionKind::coaching; }
+  const InterventionKindInfo& info() const override { return kInfo; }
+  std::vector<Purpose> purposes() const override { return {kDraws}; }
 
   bool active(const InterventionSpec& spec, int day) const override {
-    return day >= spec.day && day < spec.day + spec.coaching.days;
+    return day >= spec.day && day < spec.day + spec.params.as<CoachingSpec>().days;
   }
 
   /// Each person in a targeted organisation is in the programme with probability `share`, paired
@@ -24,7 +69,7 @@ class Coaching final : public InterventionModule {
   /// the coachee's efficacy by efficacy_gain x (1 - efficacy) and energy by energy_gain x
   /// (1 - energy), and strengthens the pair's tie by strengthen x (1 - w), or forms it.
   void apply(const InterventionSpec& spec, const Model& model, State& state) const override {
-    const CoachingSpec& c = spec.coaching;
+    const CoachingSpec& c = spec.params.as<CoachingSpec>();
     const std::vector<std::uint8_t> targeted = targeted_organisations(spec, model);
     Staff& staff = state.staff;
     auto strengths = state.ties.strengths();
@@ -33,8 +78,7 @@ class Coaching final : public InterventionModule {
     const auto n = staff.size();
     for (std::uint32_t u = 0; u < n; ++u) {
       if (!targeted[staff.org[u]]) continue;
-      Stream pairing(seed, purpose::coaching, kPairing | static_cast<std::uint32_t>(spec.day),
-                     staff.id[u]);
+      Stream pairing(seed, kDraws, kPairing | static_cast<std::uint32_t>(spec.day), staff.id[u]);
       if (!pairing.bernoulli(c.share)) continue;
       std::uint32_t partner = kNone;
       for (int attempt = 0; attempt < 16 && partner == kNone; ++attempt) {
@@ -42,7 +86,7 @@ class Coaching final : public InterventionModule {
         if (staff.org[v] != staff.org[u]) partner = v;
       }
       if (partner == kNone) continue;
-      Stream session(seed, purpose::coaching, static_cast<std::uint32_t>(state.day), staff.id[u]);
+      Stream session(seed, kDraws, static_cast<std::uint32_t>(state.day), staff.id[u]);
       if (!session.bernoulli(rate)) continue;
       staff.efficacy[u] += static_cast<float>(c.efficacy_gain) * (1.0f - staff.efficacy[u]);
       staff.energy[u] += static_cast<float>(c.energy_gain) * (1.0f - staff.energy[u]);

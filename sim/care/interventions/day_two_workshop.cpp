@@ -10,17 +10,82 @@
 namespace caresim::detail {
 namespace {
 
+/// Parameters (`day_two_workshop:` under the intervention; docs/model.md).
+struct DayTwoSpec {
+  double reconnect = 0.3;              ///< ties among the cohort gain this x (1 - w)
+  double vision_gain = 0.15;           ///< times (1 - vision)
+  double dissatisfaction_gain = 0.15;  ///< data on deprived areas: times (1 - dissatisfaction)
+  int wants_per_person = 2;
+  int offers_per_person = 2;
+  int approaches_per_want = 3;          ///< people a participant approaches about each want
+  double match_probability = 0.2;       ///< an approach meets an offer: same org kind, already tied
+  double cross_org_bonus = 1.0;         ///< x (1 + this) when the two work in different kinds
+  double distance_bonus = 0.5;          ///< x (1 + this) when the two were not tied
+  double new_tie_strength = 0.3;        ///< a match between people not yet tied
+  double strengthen = 0.3;              ///< a match between tied people: w gains this x (1 - w)
+  int abcd_ties = 1;                    ///< new ties per participant to third-sector priority staff
+  double abcd_prevention_share = 0.05;  ///< extra effort each participant gives prevention there
+  int abcd_days = 180;                  ///< how long that extra prevention effort lasts
+
+  bool operator==(const DayTwoSpec&) const = default;
+};
+
+template <class V>
+void visit(V& v, DayTwoSpec& d) {
+  v.field("reconnect", d.reconnect, kProbability, "fraction",
+          "existing ties among the cohort gain this times (1 - w): people reconnect");
+  v.field("vision_gain", d.vision_gain, kProbability, "fraction",
+          "shared vision gained, times (1 - vision)");
+  v.field("dissatisfaction_gain", d.dissatisfaction_gain, kProbability, "fraction",
+          "dissatisfaction with the present gained from the data on deprived areas, times (1 - d)");
+  v.field("wants_per_person", d.wants_per_person, IntRange{0, 100}, "wants",
+          "wants each participant posts in the marketplace");
+  v.field("offers_per_person", d.offers_per_person, IntRange{0, 100}, "offers",
+          "offers each participant posts; each offer meets at most one want");
+  v.field("approaches_per_want", d.approaches_per_want, IntRange{0, 100}, "people",
+          "participants approached about each want (at random) until it is met");
+  v.field("match_probability", d.match_probability, kProbability, "fraction",
+          "chance an approach meets an offer, between tied people of the same kind of "
+          "organisation");
+  v.field("cross_org_bonus", d.cross_org_bonus, kNonNegative, "factor",
+          "the chance is multiplied by (1 + this) between different kinds of organisation");
+  v.field("distance_bonus", d.distance_bonus, kNonNegative, "factor",
+          "the chance is multiplied by (1 + this) between people not yet tied");
+  v.field("new_tie_strength", d.new_tie_strength, RealRange{0.0, 1.0, true}, "0..1",
+          "strength of the tie a match forms between people not yet tied");
+  v.field("strengthen", d.strengthen, kProbability, "fraction",
+          "a match between tied people strengthens the tie by this times (1 - w)");
+  v.field("abcd_ties", d.abcd_ties, IntRange{0, 100}, "ties",
+          "new ties per participant to third-sector staff working in priority localities");
+  v.field("abcd_prevention_share", d.abcd_prevention_share, kProbability, "fraction",
+          "extra share of their effort each participant gives prevention in the priority "
+          "localities");
+  v.field("abcd_days", d.abcd_days, IntRange{0, 36500}, "days",
+          "how long that extra prevention effort lasts");
+}
+
+const InterventionKindInfo kInfo{
+    .name = "day_two_workshop",
+    .section = "day_two_workshop",
+    .doc =
+        "A day-two workshop (seed 004): a day-one cohort meets again two months later. "
+        "Reconnecting, a wants-and-offers marketplace, and Asset Based Community Development "
+        "(ABCD) in the priority neighbourhoods.",
+    .make_params = [] { return KindParams::of<DayTwoSpec>(); },
+    .needs_cohort = true,
+};
+
 class DayTwoWorkshop final : public InterventionModule {
  public:
-  InterventionKind kind() const override { return InterventionKind::day_two_workshop; }
+  const InterventionKindInfo& info() const override { return kInfo; }
 
   /// The workshop itself is one day; the ABCD prevention effort lasts abcd_days.
   bool active(const InterventionSpec& spec, int day) const override {
-    return day >= spec.day && day < spec.day + std::max(1, spec.day_two.abcd_days);
+    return day >= spec.day && day < spec.day + std::max(1, spec.params.as<DayTwoSpec>().abcd_days);
   }
 
   void apply(const InterventionSpec& spec, const Model& model, State& state) const override {
-    const DayTwoSpec& d = spec.day_two;
+    const DayTwoSpec& d = spec.params.as<DayTwoSpec>();
     const std::vector<std::uint32_t> cohort = named_cohort(model, state, spec);
     if (cohort.empty()) return;
     const std::vector<std::uint32_t> priority = priority_localities(model);

@@ -7,6 +7,41 @@
 namespace caresim::detail {
 namespace {
 
+/// Parameters (`flu_campaign:` under the intervention; docs/model.md).
+struct FluCampaignSpec {
+  int days = 120;
+  int episodes_per_day = 1;           ///< extra outreach episodes per neighbourhood per day
+  int priority_episodes_per_day = 3;  ///< in each priority neighbourhood instead
+  double uptake_gain = 0.1;  ///< vaccination-rate multiplier gained at full outreach success
+
+  bool operator==(const FluCampaignSpec&) const = default;
+};
+
+template <class V>
+void visit(V& v, FluCampaignSpec& f) {
+  v.field("days", f.days, kAtLeastOne, "days", "how long the campaign runs");
+  v.field("episodes_per_day", f.episodes_per_day, IntRange{0, 100}, "episodes per day",
+          "extra outreach episodes (public health, GPs, community, third sector) per "
+          "neighbourhood per day");
+  v.field("priority_episodes_per_day", f.priority_episodes_per_day, IntRange{0, 100},
+          "episodes per day", "extra outreach episodes per priority neighbourhood per day");
+  v.field("uptake_gain", f.uptake_gain, kNonNegative, "factor",
+          "vaccination-rate multiplier gained at full success of the day's outreach: rate x (1 + "
+          "gain x successes / episodes)");
+}
+
+/// Random-stream purpose of its draws (unique across the modules: tests/core/purposes_test.cpp).
+constexpr Purpose kDraws{3002};
+
+const InterventionKindInfo kInfo{
+    .name = "flu_campaign",
+    .section = "flu_campaign",
+    .doc =
+        "A system-wide flu-vaccination outreach campaign (seed 004, case study 2): extra outreach "
+        "episodes through the coordination mechanism; uptake rises where they succeed.",
+    .make_params = [] { return KindParams::of<FluCampaignSpec>(); },
+};
+
 /// The partners of the campaign's outreach episodes, in turn: who asks, who answers.
 constexpr std::array<std::pair<OrgKind, OrgKind>, 3> kPartners = {{
     {OrgKind::public_health, OrgKind::gp_practice},
@@ -16,10 +51,11 @@ constexpr std::array<std::pair<OrgKind, OrgKind>, 3> kPartners = {{
 
 class FluCampaign final : public InterventionModule {
  public:
-  InterventionKind kind() const override { return InterventionKind::flu_campaign; }
+  const InterventionKindInfo& info() const override { return kInfo; }
+  std::vector<Purpose> purposes() const override { return {kDraws}; }
 
   bool active(const InterventionSpec& spec, int day) const override {
-    return day >= spec.day && day < spec.day + spec.flu_campaign.days;
+    return day >= spec.day && day < spec.day + spec.params.as<FluCampaignSpec>().days;
   }
 
   /// Each campaign day, each neighbourhood gets episodes_per_day (priority neighbourhoods
@@ -28,13 +64,12 @@ class FluCampaign final : public InterventionModule {
   /// outcomes feed back on ties and trust like any episode; the share that succeeded raises the
   /// neighbourhood's vaccination rate today by the factor 1 + uptake_gain x share.
   void apply(const InterventionSpec& spec, const Model& model, State& state) const override {
-    const FluCampaignSpec& f = spec.flu_campaign;
+    const FluCampaignSpec& f = spec.params.as<FluCampaignSpec>();
     const Neighbourhoods& nb = model.neighbourhoods;
     const auto outreach = static_cast<std::size_t>(Episode::outreach);
     for (std::uint32_t n = 0; n < nb.size(); ++n) {
       const int episodes = nb.priority[n] ? f.priority_episodes_per_day : f.episodes_per_day;
-      Stream rng(model.scenario.run.seed, purpose::flu_campaign,
-                 static_cast<std::uint32_t>(state.day), n);
+      Stream rng(model.scenario.run.seed, kDraws, static_cast<std::uint32_t>(state.day), n);
       const std::uint64_t tried = state.today.episodes[outreach];
       const std::uint64_t worked = state.today.episode_successes[outreach];
       for (int k = 0; k < episodes; ++k) {

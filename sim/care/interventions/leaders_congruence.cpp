@@ -8,9 +8,46 @@
 namespace caresim::detail {
 namespace {
 
+/// Parameters (`leaders_congruence:` under the intervention; docs/model.md).
+struct LeadersSpec {
+  double congruence = 0.5;           ///< -1..1
+  double gain_effect = 0.5;          ///< later relational gains x (1 + this x congruence)
+  double decay_effect = 0.5;         ///< participants' vision decay x (1 - this x congruence)
+  double pressure_effect = 0.5;      ///< pressure's pull x (1 + this x max(0, -congruence))
+  double meeting_probability = 0.5;  ///< a participant meets their leader afterwards
+  double meeting_vision_gain = 0.1;  ///< a meeting moves vision by this x congruence
+
+  bool operator==(const LeadersSpec&) const = default;
+};
+
+template <class V>
+void visit(V& v, LeadersSpec& l) {
+  v.field("congruence", l.congruence, RealRange{-1.0, 1.0}, "-1..1",
+          "leaders role-model the work (> 0) or demand their own targets above all (< 0)");
+  v.field("gain_effect", l.gain_effect, kProbability, "factor",
+          "later relational interventions' gains are multiplied by (1 + this x congruence)");
+  v.field("decay_effect", l.decay_effect, kProbability, "factor",
+          "workshop participants' vision decays (1 - this x congruence) times as fast");
+  v.field("pressure_effect", l.pressure_effect, kNonNegative, "factor",
+          "target pressure's pull on effort is multiplied by (1 + this x max(0, -congruence))");
+  v.field("meeting_probability", l.meeting_probability, kProbability, "fraction",
+          "chance a participant meets their leader after the workshops");
+  v.field("meeting_vision_gain", l.meeting_vision_gain, kProbability, "fraction",
+          "a meeting moves vision by this x congruence (towards 1, or towards 0 if negative)");
+}
+
+const InterventionKindInfo kInfo{
+    .name = "leaders_congruence",
+    .section = "leaders_congruence",
+    .doc =
+        "Leaders' congruence (seed 004): chief executives role-model the work (congruence > 0) or "
+        "demand their own targets above all (congruence < 0).",
+    .make_params = [] { return KindParams::of<LeadersSpec>(); },
+};
+
 class LeadersCongruence final : public InterventionModule {
  public:
-  InterventionKind kind() const override { return InterventionKind::leaders_congruence; }
+  const InterventionKindInfo& info() const override { return kInfo; }
 
   /// From its day on (until another leaders_congruence): later relational interventions' gains
   /// are multiplied by g = max(0, 1 + gain_effect c); workshop participants' vision decays
@@ -19,7 +56,7 @@ class LeadersCongruence final : public InterventionModule {
   /// meets their leader with probability meeting_probability; a meeting moves vision by
   /// meeting_vision_gain c, towards 1 if c > 0 and towards 0 if c < 0.
   void apply(const InterventionSpec& spec, const Model& model, State& state) const override {
-    const LeadersSpec& l = spec.leaders;
+    const LeadersSpec& l = spec.params.as<LeadersSpec>();
     const double c = l.congruence;
     state.relational_gain = std::max(0.0, 1.0 + l.gain_effect * c);
     state.participant_vision_decay = 1.0 - l.decay_effect * c;

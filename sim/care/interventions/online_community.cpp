@@ -7,12 +7,47 @@
 namespace caresim::detail {
 namespace {
 
+/// Parameters (`online_community:` under the intervention; docs/model.md).
+struct OnlineSpec {
+  int days = 365;
+  double join_probability = 0.15;    ///< per invited person
+  double activity = 0.03;            ///< chance a member is active on a day
+  double connect_probability = 0.2;  ///< an active member ties to another member
+  double new_tie_strength = 0.1;     ///< weak ties
+  double vision_gain = 0.01;         ///< an active member's vision gain, times (1 - vision)
+
+  bool operator==(const OnlineSpec&) const = default;
+};
+
+template <class V>
+void visit(V& v, OnlineSpec& o) {
+  v.field("days", o.days, kAtLeastOne, "days", "how long the site is kept going");
+  v.field("join_probability", o.join_probability, kProbability, "fraction",
+          "chance an invited person gets through the steps to join");
+  v.field("activity", o.activity, kProbability, "per day", "chance a member is active on a day");
+  v.field("connect_probability", o.connect_probability, kProbability, "fraction",
+          "chance an active member ties to another member at random");
+  v.field("new_tie_strength", o.new_tie_strength, RealRange{0.0, 1.0, true}, "0..1",
+          "strength of such a (weak) tie");
+  v.field("vision_gain", o.vision_gain, kProbability, "fraction",
+          "vision an active member gains from others' stories, times (1 - vision)");
+}
+
+const InterventionKindInfo kInfo{
+    .name = "online_community",
+    .section = "online_community",
+    .doc =
+        "An online community (the Leading Leeds Google+ site, seed 004): hard to join, little "
+        "used.",
+    .make_params = [] { return KindParams::of<OnlineSpec>(); },
+};
+
 class OnlineCommunity final : public InterventionModule {
  public:
-  InterventionKind kind() const override { return InterventionKind::online_community; }
+  const InterventionKindInfo& info() const override { return kInfo; }
 
   bool active(const InterventionSpec& spec, int day) const override {
-    return day >= spec.day && day < spec.day + spec.online.days;
+    return day >= spec.day && day < spec.day + spec.params.as<OnlineSpec>().days;
   }
 
   /// Invited: the named cohort, or everyone who has attended a workshop. Each invited person
@@ -22,7 +57,7 @@ class OnlineCommunity final : public InterventionModule {
   /// connect_probability, ties to another member at random (a weak tie, new_tie_strength; an
   /// existing tie keeps the larger strength).
   void apply(const InterventionSpec& spec, const Model& model, State& state) const override {
-    const OnlineSpec& o = spec.online;
+    const OnlineSpec& o = spec.params.as<OnlineSpec>();
     Staff& staff = state.staff;
     const std::uint64_t seed = model.scenario.run.seed;
     const std::size_t index = intervention_index(model, spec);

@@ -9,12 +9,60 @@
 namespace caresim::detail {
 namespace {
 
+/// Parameters (`open_space:` under the intervention; docs/model.md).
+struct OpenSpaceSpec {
+  int invited = 45;  ///< when `cohort_of` is not given: staff invited at random
+  int topics = 6;
+  int sessions = 2;
+  double two_feet = 0.3;         ///< chance to move to one's next topic in each later session
+  double tie_probability = 0.3;  ///< chance two members of a group form (or renew) a tie
+  double new_tie_strength = 0.25;
+  double strengthen = 0.2;
+  double joint_work_days = 2.0;  ///< follow-up joint work per member of a mixed group, staff-days
+
+  bool operator==(const OpenSpaceSpec&) const = default;
+};
+
+template <class V>
+void visit(V& v, OpenSpaceSpec& o) {
+  v.field("invited", o.invited, IntRange{2, 100000}, "people",
+          "staff invited at random when `cohort_of` is not given");
+  v.field("topics", o.topics, kAtLeastOne, "topics", "topics the participants put forward");
+  v.field("sessions", o.sessions, kAtLeastOne, "sessions", "rounds of group work");
+  v.field("two_feet", o.two_feet, kProbability, "fraction",
+          "chance a participant moves to their next-favourite topic in each later session");
+  v.field("tie_probability", o.tie_probability, kProbability, "fraction",
+          "chance two members of a group form (or renew) a tie in a session");
+  v.field("new_tie_strength", o.new_tie_strength, RealRange{0.0, 1.0, true}, "0..1",
+          "strength of a tie formed in a group");
+  v.field("strengthen", o.strengthen, kProbability, "fraction",
+          "an existing tie between group members gains this times (1 - w)");
+  v.field("joint_work_days", o.joint_work_days, kNonNegative, "staff-days",
+          "follow-up joint work by each member of a group that mixes organisations, in their "
+          "locality");
+}
+
+/// An Open Space that invites its own group (no `cohort_of`) forms a cohort.
+bool own_group(const InterventionSpec& spec) {
+  return spec.cohort_of.empty();
+}
+
+const InterventionKindInfo kInfo{
+    .name = "open_space",
+    .section = "open_space",
+    .doc =
+        "Open Space (Owen 2008; seed 004): participants choose topics by interest and "
+        "self-organise; the law of two feet lets them move between groups.",
+    .make_params = [] { return KindParams::of<OpenSpaceSpec>(); },
+    .forms_cohort = own_group,
+};
+
 class OpenSpace final : public InterventionModule {
  public:
-  InterventionKind kind() const override { return InterventionKind::open_space; }
+  const InterventionKindInfo& info() const override { return kInfo; }
 
   void apply(const InterventionSpec& spec, const Model& model, State& state) const override {
-    const OpenSpaceSpec& o = spec.open_space;
+    const OpenSpaceSpec& o = spec.params.as<OpenSpaceSpec>();
     const std::size_t index = intervention_index(model, spec);
     const std::uint64_t seed = model.scenario.run.seed;
     const std::uint32_t step = intervention_step(index, state.day);

@@ -6,32 +6,54 @@
 
 #include "../care_detail.hpp"
 
+// The built-in kinds: one line each, in the order the key reference lists them. A kind's file
+// defines make_<kind>(), returning its module; nothing else names it.
+#define CARESIM_INTERVENTION_KINDS(KIND) \
+  KIND(workshop)                         \
+  KIND(shared_purpose_campaign)          \
+  KIND(day_two_workshop)                 \
+  KIND(open_space)                       \
+  KIND(acts_of_courage)                  \
+  KIND(leaders_congruence)               \
+  KIND(online_community)                 \
+  KIND(coaching)                         \
+  KIND(resource_shift)                   \
+  KIND(target_regime)                    \
+  KIND(restructure)                      \
+  KIND(flu_campaign)
+
 namespace caresim {
+
+namespace detail {
+#define CARESIM_DECLARE_KIND(kind) std::unique_ptr<InterventionModule> make_##kind();
+CARESIM_INTERVENTION_KINDS(CARESIM_DECLARE_KIND)
+#undef CARESIM_DECLARE_KIND
+}  // namespace detail
+
 namespace {
 
-using Factory = std::unique_ptr<InterventionModule> (*)();
-// One line per kind, in enum order.
-constexpr std::array<Factory, kInterventionKindNames.size()> kFactories = {
-    detail::make_workshop,         detail::make_shared_purpose_campaign,
-    detail::make_day_two_workshop, detail::make_open_space,
-    detail::make_acts_of_courage,  detail::make_leaders_congruence,
-    detail::make_online_community, detail::make_coaching,
-    detail::make_resource_shift,   detail::make_target_regime,
-    detail::make_restructure,      detail::make_flu_campaign,
+// The registry is reached through functions (intervention_kinds(), declared by the scenario
+// module, and intervention_module()): built on first use, so no static-initialisation order, and
+// referenced by the loader, so the linker keeps it and, through it, every kind's file.
+struct Registry {
+  std::vector<std::unique_ptr<InterventionModule>> modules;
+  InterventionKinds kinds;
+
+  void add(std::unique_ptr<InterventionModule> module) {
+    kinds.add(module->info());  // throws on a name or section taken
+    modules.push_back(std::move(module));
+  }
 };
 
-const std::array<std::unique_ptr<InterventionModule>, kFactories.size()>& modules() {
-  static const auto table = [] {
-    std::array<std::unique_ptr<InterventionModule>, kFactories.size()> t;
-    for (std::size_t k = 0; k < kFactories.size(); ++k) {
-      t[k] = kFactories[k]();
-      if (static_cast<std::size_t>(t[k]->kind()) != k) {
-        throw std::logic_error("intervention registry out of enum order");
-      }
-    }
-    return t;
+Registry& registry() {
+  static Registry r = [] {
+    Registry built;
+#define CARESIM_ADD_KIND(kind) built.add(detail::make_##kind());
+    CARESIM_INTERVENTION_KINDS(CARESIM_ADD_KIND)
+#undef CARESIM_ADD_KIND
+    return built;
   }();
-  return table;
+  return r;
 }
 
 /// Resets the day's levers (State::levers) to no intervention, then applies every scheduled
@@ -43,7 +65,7 @@ class Interventions final : public Phase {
   void run(const Model& model, State& state) const override {
     state.levers.reset(model.organisations.size(), model.neighbourhoods.size(), model.pcn_count);
     for (const InterventionSpec& spec : model.scenario.interventions) {
-      const InterventionModule& module = intervention_module(spec.kind);
+      const InterventionModule& module = intervention_module(spec.kind);  // 12 names: cheap
       if (module.active(spec, state.day)) module.apply(spec, model, state);
     }
   }
@@ -67,8 +89,32 @@ std::vector<std::uint8_t> targeted_organisations(const InterventionSpec& spec, c
 }
 }  // namespace detail
 
-const InterventionModule& intervention_module(InterventionKind kind) {
-  return *modules()[static_cast<std::size_t>(kind)];
+const InterventionKinds& intervention_kinds() {
+  return registry().kinds;
+}
+
+const InterventionModule& intervention_module(std::string_view kind) {
+  for (const auto& module : registry().modules) {
+    if (kind == module->info().name) return *module;
+  }
+  throw std::invalid_argument("no intervention kind '" + std::string(kind) + "'");
+}
+
+std::vector<const InterventionModule*> intervention_modules() {
+  std::vector<const InterventionModule*> out;
+  for (const auto& module : registry().modules)
+    out.push_back(module.get());
+  return out;
+}
+
+void register_intervention_kind(std::unique_ptr<InterventionModule> module) {
+  registry().add(std::move(module));
+}
+
+void unregister_intervention_kind(std::string_view kind) {
+  Registry& r = registry();
+  r.kinds.remove(kind);
+  std::erase_if(r.modules, [&](const auto& module) { return kind == module->info().name; });
 }
 
 namespace detail {

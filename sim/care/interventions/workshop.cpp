@@ -11,12 +11,85 @@
 namespace caresim::detail {
 namespace {
 
+/// Parameters (`workshop:` under the intervention; docs/model.md).
+struct WorkshopSpec {
+  int cohort_size = 45;
+  int seed_people = 6;
+  int group_size = 5;
+  int rounds = 4;
+  /// Relative weight of each kind of organisation in the cohort (the diagonal slice).
+  std::array<double, kOrgKindCount> mix = {1, 1, 1, 1, 1, 1, 1, 1, 1};
+  double system_minded_preference = 3.0;  ///< referral chains favour system-minded people
+  double new_tie_strength = 0.3;
+  double strengthen = 0.3;  ///< existing ties gain this x (1 - w)
+  double vision_gain = 0.3;
+  double efficacy_gain = 0.25;
+  double bias_reduction = 0.3;
+
+  bool operator==(const WorkshopSpec&) const = default;
+};
+
+template <class V>
+void visit(V& v, WorkshopSpec& w) {
+  v.field("cohort_size", w.cohort_size, IntRange{2, 100000}, "people", "people in the cohort");
+  v.field("seed_people", w.seed_people, kAtLeastOne, "people",
+          "named starting points of the referral chain");
+  v.field("group_size", w.group_size, IntRange{2, 1000}, "people", "size of the small groups");
+  v.field("rounds", w.rounds, kAtLeastOne, "rounds", "times the small groups are re-mixed");
+  v.table("mix", w.mix, kOrgKindNames, kNonNegative, "weight",
+          "relative share of each kind of organisation in the cohort (the diagonal slice)");
+  v.field("system_minded_preference", w.system_minded_preference, kNonNegative, "factor",
+          "how much the referral chain favours system-minded people");
+  v.field("new_tie_strength", w.new_tie_strength, RealRange{0.0, 1.0, true}, "0..1",
+          "strength of a tie formed in a group");
+  v.field("strengthen", w.strengthen, kProbability, "fraction",
+          "existing ties between group members gain this times (1 - w)");
+  v.field("vision_gain", w.vision_gain, kProbability, "fraction",
+          "shared vision gained, times (1 - vision)");
+  v.field("efficacy_gain", w.efficacy_gain, kProbability, "fraction",
+          "self-efficacy gained, times (1 - efficacy)");
+  v.field("bias_reduction", w.bias_reduction, kProbability, "fraction",
+          "out-group bias lost, times bias (intergroup contact)");
+}
+
+bool always(const InterventionSpec&) {
+  return true;
+}
+
+/// The cohort cannot be empty: `mix` weighs at least one kind of organisation the scenario has.
+void check_mix(const Scenario& scenario, const InterventionSpec& spec, const std::string& at,
+               const InterventionFail& fail) {
+  if (scenario.model != ModelKind::care || scenario.organisations.empty()) return;
+  const WorkshopSpec& w = spec.params.as<WorkshopSpec>();
+  double weight = 0.0;
+  for (const auto& org : scenario.organisations) {
+    if (org.staff > 0) weight += w.mix[static_cast<std::size_t>(org.kind)];
+  }
+  if (weight <= 0.0) {
+    fail(at + ".workshop.mix", "organisations",
+         "a positive weight for at least one kind of organisation in `organisations`",
+         "weights that select nobody: the cohort would be empty");
+  }
+}
+
+const InterventionKindInfo kInfo{
+    .name = "workshop",
+    .section = "workshop",
+    .doc = "A workshop: a cohort invited by referral chain, re-mixed small groups, new ties.",
+    .make_params = [] { return KindParams::of<WorkshopSpec>(); },
+    .forms_cohort = always,
+    .check = check_mix,
+    .check_doc =
+        "A workshop's `mix` gives weight to at least one kind of organisation the "
+        "scenario has, so its cohort is not empty.",
+};
+
 class Workshop final : public InterventionModule {
  public:
-  InterventionKind kind() const override { return InterventionKind::workshop; }
+  const InterventionKindInfo& info() const override { return kInfo; }
 
   void apply(const InterventionSpec& spec, const Model& model, State& state) const override {
-    const WorkshopSpec& w = spec.workshop;
+    const WorkshopSpec& w = spec.params.as<WorkshopSpec>();
     const std::vector<std::uint32_t> cohort = invite(w, model, state);
     record_cohort(model, state, spec, cohort);
     // Leaders' congruence scales every gain (1 without a leaders_congruence intervention).
