@@ -9,6 +9,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "caresim/analysis/statistics.hpp"
 #include "caresim/core/random.hpp"
 
 namespace caresim::analysis {
@@ -217,7 +218,11 @@ std::vector<MarginalMean> marginal_means(const SummaryData& summary, std::size_t
       double ss = 0.0;
       for (double x : runs)
         ss += (x - mean) * (x - mean);
-      const double half = runs.size() > 1 ? z * std::sqrt(ss / (n - 1) / n) : kNaN;
+      // Student's t with n - 1 degrees of freedom: a z interval at n = 2 is six times too narrow.
+      const double t = runs.size() > 1 ? analysis::student_t_quantile(
+                                             1.0 - (1.0 - options.confidence) / 2.0, n - 1)
+                                       : z;
+      const double half = runs.size() > 1 ? t * std::sqrt(ss / (n - 1) / n) : kNaN;
       mm.mean = runs.empty() ? kNaN : mean;
       mm.low = mean - half;
       mm.high = mean + half;

@@ -51,7 +51,8 @@ MetricAccumulator::MetricAccumulator(std::span<const MetricSpec> metrics, int da
       days_(days),
       sum_(specs_.size(), 0.0),
       count_(specs_.size(), 0.0),
-      value_(specs_.size(), kNaN) {
+      value_(specs_.size(), kNaN),
+      kept_(specs_.size()) {
   for (std::size_t i = 0; i < specs_.size(); ++i) {
     if (specs_[i].reduction == Reduction::min) value_[i] = std::numeric_limits<double>::infinity();
     if (specs_[i].reduction == Reduction::max) value_[i] = -std::numeric_limits<double>::infinity();
@@ -91,6 +92,16 @@ void MetricAccumulator::add(std::int32_t day, std::span<const double> row) {
         sum_[i] += x;
         count_[i] = 1.0;
         break;
+      case Reduction::std_dev:
+      case Reduction::quantile:
+        if (m.last_days == 0 || day >= days_ - m.last_days) kept_[i].push_back(x);
+        break;
+      case Reduction::window_mean:
+        if (day >= m.first_day && day < m.first_day + m.window_days) {
+          sum_[i] += x;
+          count_[i] += 1.0;
+        }
+        break;
       case Reduction::time_to_cross:
         if (std::isnan(value_[i]) && (m.above ? x >= m.threshold : x <= m.threshold)) {
           value_[i] = static_cast<double>(day);
@@ -103,9 +114,32 @@ void MetricAccumulator::add(std::int32_t day, std::span<const double> row) {
 std::vector<double> MetricAccumulator::values() const {
   std::vector<double> out(specs_.size(), kNaN);
   for (std::size_t i = 0; i < specs_.size(); ++i) {
+    const std::vector<double>& kept = kept_[i];
     switch (specs_[i].reduction) {
       case Reduction::mean:
+      case Reduction::window_mean:
         out[i] = count_[i] > 0 ? sum_[i] / count_[i] : kNaN;
+        break;
+      case Reduction::std_dev:
+        if (kept.size() > 1) {
+          double mean = 0.0, ss = 0.0;
+          for (double x : kept)
+            mean += x;
+          mean /= static_cast<double>(kept.size());
+          for (double x : kept)
+            ss += (x - mean) * (x - mean);
+          out[i] = std::sqrt(ss / static_cast<double>(kept.size() - 1));
+        }
+        break;
+      case Reduction::quantile:
+        if (!kept.empty()) {
+          std::vector<double> sorted = kept;
+          std::sort(sorted.begin(), sorted.end());
+          const double h = (static_cast<double>(sorted.size()) - 1.0) * specs_[i].threshold;
+          const auto lo = static_cast<std::size_t>(std::floor(h));
+          const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+          out[i] = sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+        }
         break;
       case Reduction::area:
         out[i] = count_[i] > 0 ? sum_[i] : kNaN;

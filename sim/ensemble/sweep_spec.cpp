@@ -169,7 +169,8 @@ SweepParameter read_parameter(const Reader& r, const YAML::Node& node, const std
 
 MetricSpec read_metric(const Reader& r, const YAML::Node& node, const std::string& path) {
   r.check_keys(node, path,
-               {"name", "series", "column", "reduction", "last_days", "threshold", "direction"});
+               {"name", "series", "column", "reduction", "last_days", "threshold", "direction",
+                "quantile"});
   MetricSpec m;
   if (!node["series"]) r.fail_plain(node, path + ".series: required; expected an output series");
   m.series = r.text(node["series"], path + ".series");
@@ -190,10 +191,22 @@ MetricSpec read_metric(const Reader& r, const YAML::Node& node, const std::strin
     m.column = static_cast<int>(r.integer(node["column"], path + ".column", 0, 1'000'000'000));
   }
   if (node["last_days"]) {
-    if (m.reduction != Reduction::mean) {
-      r.fail_plain(node["last_days"], path + ".last_days: only for reduction mean");
+    if (m.reduction != Reduction::mean && m.reduction != Reduction::std_dev &&
+        m.reduction != Reduction::quantile) {
+      r.fail_plain(node["last_days"], path + ".last_days: only for reductions mean, std, quantile");
     }
     m.last_days = static_cast<int>(r.integer(node["last_days"], path + ".last_days", 1, 36500));
+  }
+  if (m.reduction == Reduction::quantile) {
+    if (!node["quantile"]) r.fail_plain(node, path + ".quantile: required for reduction quantile");
+    m.threshold = r.real(node["quantile"], path + ".quantile");
+    if (!(m.threshold >= 0.0 && m.threshold <= 1.0)) {
+      r.fail(node["quantile"], path + ".quantile", "a probability in [0, 1]");
+    }
+  } else if (node["quantile"]) {
+    r.fail_plain(node["quantile"], path + ".quantile: only for reduction quantile");
+  } else if (m.reduction == Reduction::window_mean) {
+    r.fail_plain(node["reduction"], path + ".reduction: window_mean is for calibration targets");
   }
   if (m.reduction == Reduction::time_to_cross) {
     if (!node["threshold"]) {

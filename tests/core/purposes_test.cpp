@@ -10,7 +10,11 @@
 #include <vector>
 
 #include "../test_purposes.hpp"
+#include "caresim/analysis/abc.hpp"
 #include "caresim/analysis/damage.hpp"
+#include "caresim/analysis/emulator.hpp"
+#include "caresim/analysis/history_matching.hpp"
+#include "caresim/analysis/priors.hpp"
 #include "caresim/care/intervention.hpp"
 #include "caresim/teaching/purposes.hpp"
 
@@ -45,6 +49,10 @@ TEST_CASE("Random-stream purposes declared by the modules are all distinct", "[r
                                     p::branching_offspring,
                                     p::fold_noise,
                                     p::twin_run_sites,
+                                    p::emulator_starts,
+                                    p::maximin_design,
+                                    p::history_matching_candidates,
+                                    p::abc_proposal,
                                     p::test_a,
                                     p::test_b};
   // Intervention kinds declare their own purposes in their files; the registry lists them.

@@ -19,11 +19,17 @@ enum class Reduction : std::uint8_t {
   area,           ///< area under the curve: sum of daily values x 1 day (units x days)
   time_to_cross,  ///< first day (days since start) the value is >= threshold (`above`) or
                   ///< <= threshold (below); NaN if it never does
+  std_dev,        ///< sample standard deviation over the run (divisor n - 1), or its last
+                  ///< `last_days` days
+  quantile,       ///< the `threshold`-quantile (a probability in [0, 1]) of the daily values,
+                  ///< linear interpolation between order statistics (type 7)
+  window_mean,    ///< mean over days [first_day, first_day + window_days): an observed
+                  ///< data point that covers a period (calibration targets)
 };
-inline constexpr std::size_t kReductionCount = 6;
+inline constexpr std::size_t kReductionCount = 9;
 /// Spelling of each reduction in sweep specs, indexed by the enum value.
-inline constexpr const char* kReductionNames[kReductionCount] = {"mean", "last", "min",
-                                                                 "max",  "area", "time_to_cross"};
+inline constexpr const char* kReductionNames[kReductionCount] = {
+    "mean", "last", "min", "max", "area", "time_to_cross", "std", "quantile", "window_mean"};
 
 /// One summary metric of a run: a reduction of one column of one output series.
 struct MetricSpec {
@@ -34,6 +40,8 @@ struct MetricSpec {
   int last_days = 0;       ///< mean: over the last this many days; 0 = whole run
   double threshold = 0.0;  ///< time_to_cross
   bool above = true;       ///< time_to_cross: cross upwards (>=) or downwards (<=)
+  int first_day = 0;       ///< window_mean: first day of the window (days since start)
+  int window_days = 1;     ///< window_mean: days in the window
 
   bool operator==(const MetricSpec&) const = default;
 };
@@ -58,6 +66,7 @@ class MetricAccumulator {
   int days_;
   std::vector<std::size_t> offsets_;
   std::vector<double> sum_, count_, value_;
+  std::vector<std::vector<double>> kept_;  // std_dev and quantile: the daily values
 };
 
 /// Checks every metric's series and column against `layout` (what a sweep checks before it
