@@ -15,7 +15,12 @@ packages=(
   # Python side: reading outputs, tests of the file format, notebooks
   python3 python3-h5py python3-numpy python3-pandas python3-xarray python3-h5netcdf
   python3-matplotlib jupyter-nbconvert python3-ipykernel
+  # caresim studio: HTTP server and JSON (header-only), the page's build (node; npm below) and
+  # the browser its tests drive
+  libcpp-httplib-dev nlohmann-json3-dev nodejs chromium
 )
+# npm comes with some node builds (NodeSource's); Debian's own npm package only when none is there.
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -412,6 +412,10 @@ struct KeyLister {
     keys.push_back(key);
   }
   template <class... Rest>
+  void numbers(std::string_view key, Rest&&...) {
+    keys.push_back(key);
+  }
+  template <class... Rest>
   void choices(std::string_view key, Rest&&...) {
     keys.push_back(key);
   }
@@ -624,6 +628,20 @@ class Reader {
       }
       read.push_back(node[i].Scalar());
     }
+    items = std::move(read);
+  }
+
+  void numbers(std::string_view key, std::vector<double>& items, RealRange range, std::string_view,
+               std::string_view) {
+    const std::string expected = "a sequence of numbers";
+    const auto entry = lookup(key, expected, Need::optional);
+    if (!entry || entry->value.IsNull()) return;
+    const auto& node = entry->value;
+    if (!node.IsSequence()) fail_value(key, *entry, expected);
+    const std::string path = join_path(path_, key);
+    std::vector<double> read;
+    for (std::size_t i = 0; i < node.size(); ++i)
+      read.push_back(read_real(index_path(path, i), Entry{node[i], node[i]}, range));
     items = std::move(read);
   }
 
@@ -876,6 +894,13 @@ class Writer {
       flow += (flow.empty() ? "" : ", ") + quote_yaml(item);
     line(key, "[" + flow + "]");
   }
+  void numbers(std::string_view key, std::vector<double>& items, RealRange, std::string_view,
+               std::string_view) {
+    std::string flow;
+    for (const double item : items)
+      flow += (flow.empty() ? "" : ", ") + format_real(item);
+    line(key, "[" + flow + "]");
+  }
   template <class Enum, std::size_t N>
   void choices(std::string_view key, std::vector<Enum>& items,
                const std::array<const char*, N>& names, std::string_view) {
@@ -998,6 +1023,10 @@ class Documenter {
   void strings(std::string_view key, std::vector<std::string>&, std::string_view meaning) {
     row(key, "sequence of strings", code("[]"), "", "names", meaning);
   }
+  void numbers(std::string_view key, std::vector<double>&, RealRange range, std::string_view unit,
+               std::string_view meaning) {
+    row(key, "sequence of numbers", code("[]"), unit, "each " + real_range_text(range), meaning);
+  }
   template <class Enum, std::size_t N>
   void choices(std::string_view key, std::vector<Enum>&, const std::array<const char*, N>& names,
                std::string_view meaning) {
@@ -1033,6 +1062,70 @@ class Documenter {
 
   std::vector<DocTable>& tables_;
   std::size_t table_;
+  std::string prefix_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Key list (for interfaces that offer a key as a control: the studio's sliders)
+
+class ControlLister {
+ public:
+  ControlLister(std::vector<ScenarioKey>& keys, std::string prefix)
+      : keys_(keys), prefix_(std::move(prefix)) {}
+
+  void field(std::string_view, std::string&, TextForm, std::string_view, std::string_view,
+             Need = Need::optional) {}
+  void field(std::string_view key, int& value, IntRange range, std::string_view unit,
+             std::string_view meaning, Need = Need::optional) {
+    add(key, ScenarioKey::Type::integer, static_cast<double>(value), static_cast<double>(range.lo),
+        range.hi == kNoIntLimit ? kNoRealLimit : static_cast<double>(range.hi), unit, meaning);
+  }
+  void field(std::string_view, std::uint64_t&, AnyUnsigned, std::string_view, std::string_view,
+             Need = Need::optional) {}
+  void field(std::string_view key, double& value, RealRange range, std::string_view unit,
+             std::string_view meaning, Need = Need::optional) {
+    add(key, ScenarioKey::Type::number, value, range.lo, range.hi, unit, meaning);
+  }
+  template <class Enum, std::size_t N>
+  void choice(std::string_view key, Enum& value, const std::array<const char*, N>& names,
+              std::string_view meaning, Need = Need::optional) {
+    add(key, ScenarioKey::Type::choice, static_cast<double>(value), 0.0, static_cast<double>(N - 1),
+        "", meaning);
+    keys_.back().choices.assign(names.begin(), names.end());
+  }
+  template <std::size_t N>
+  void table(std::string_view key, std::array<double, N>& values,
+             const std::array<const char*, N>& names, RealRange range, std::string_view unit,
+             std::string_view meaning) {
+    for (std::size_t i = 0; i < N; ++i)
+      add(join_path(key, names[i]), ScenarioKey::Type::number, values[i], range.lo, range.hi,
+          unit, meaning);
+  }
+  template <class Struct>
+  void section(std::string_view key, Struct& sub, std::string_view) {
+    ControlLister inner(keys_, join_path(prefix_, key));
+    visit(inner, sub);
+  }
+  template <class Struct>
+  void list(std::string_view, std::vector<Struct>&, std::size_t, std::string_view,
+            Need = Need::optional) {}
+  void strings(std::string_view, std::vector<std::string>&, std::string_view) {}
+  void numbers(std::string_view, std::vector<double>&, RealRange, std::string_view,
+               std::string_view) {}
+  template <class Enum, std::size_t N>
+  void choices(std::string_view, std::vector<Enum>&, const std::array<const char*, N>&,
+               std::string_view) {}
+  template <class Rule>
+  void check(std::string_view, std::string_view, Rule&&) {}
+
+ private:
+  void add(std::string_view key, ScenarioKey::Type type, double value, double lo, double hi,
+           std::string_view unit, std::string_view meaning) {
+    keys_.push_back({join_path(prefix_, key), type, value, lo, hi, std::string(unit),
+                     std::string(meaning), {}});
+  }
+
+  std::vector<ScenarioKey>& keys_;
   std::string prefix_;
 };
 
@@ -1252,6 +1345,14 @@ std::string scenario_reference_markdown() {
   }
   out.pop_back();  // one newline at the end, not two
   return out;
+}
+
+std::vector<ScenarioKey> scenario_keys(const Scenario& scenario) {
+  std::vector<ScenarioKey> keys;
+  Scenario copy = scenario;  // the visitors take mutable references
+  detail::ControlLister lister(keys, "");
+  detail::visit(lister, copy);
+  return keys;
 }
 
 }  // namespace caresim
