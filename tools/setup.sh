@@ -13,7 +13,7 @@ packages=(
   # sweeps on clusters: MPI backend, and the one-node Slurm cluster the tests start
   libopenmpi-dev openmpi-bin slurm-wlm munge
   # Python side: reading outputs, tests of the file format, notebooks
-  python3 python3-h5py python3-numpy python3-pandas python3-xarray python3-h5netcdf
+  python3 python3-yaml python3-h5py python3-numpy python3-pandas python3-xarray python3-h5netcdf
   python3-matplotlib jupyter-nbconvert python3-ipykernel
   # caresim studio: HTTP server and JSON (header-only), the page's build (node; npm below) and
   # the browser its tests drive

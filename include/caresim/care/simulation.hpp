@@ -10,7 +10,7 @@
 #include "caresim/care/phases.hpp"
 #include "caresim/care/world.hpp"
 #include "caresim/engine/simulator.hpp"
-#include "caresim/io/run_file.hpp"
+#include "caresim/engine/output.hpp"
 
 namespace caresim {
 

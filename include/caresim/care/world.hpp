@@ -32,9 +32,10 @@ inline constexpr std::size_t kEpisodeCount = 4;
 inline constexpr std::array<const char*, kEpisodeCount> kEpisodeNames = {"discharge", "referral",
                                                                          "crisis", "outreach"};
 
-/// What a run is: the scenario's parameters in the form the phases use, and the fixed structure
-/// of the city. Built once when a run starts and immutable after (FLAME GPU's description /
-/// runtime split): phases take it by const reference.
+/// What a run is: the scenario as the user gave it (phases read their parameters from
+/// `scenario` directly), the fixed structure of the city, and tables derived from both once
+/// (event ceilings, staff by kind and locality). Built once when a run starts and immutable
+/// after (FLAME GPU's description / runtime split): phases take it by const reference.
 struct Model {
   Scenario scenario;
   Organisations organisations;

@@ -1,6 +1,7 @@
 #pragma once
 
-// A small RAII layer over the HDF5 1.10 C API: only what the run-file writer and its tests use.
+// A small RAII layer over the HDF5 1.10 C API, private to the IO module: every file caresim
+// writes goes through it (run files, comparisons, sweep summaries, analyses, phase diagrams).
 // Every failing HDF5 call becomes a std::runtime_error naming the operation and the object; HDF5's
 // own error-stack printing is switched off on each thread that uses these helpers.
 
