@@ -77,7 +77,7 @@ TEST_CASE("studio: only files under the root are served", "[studio]") {
   std::filesystem::create_symlink(dir / "secret.txt", dir / "root" / "link.txt");
   const auto root = dir / "root";
   CHECK(studio::file_under(root, "sub/a.txt").has_value());
-  for (const std::string bad : {"../secret.txt", "sub/../../secret.txt", "/etc/passwd",
+  for (const std::string& bad : std::vector<std::string>{"../secret.txt", "sub/../../secret.txt", "/etc/passwd",
                                 "sub\\..\\..\\secret.txt", "link.txt", "sub", "", "./sub/a.txt",
                                 "sub/missing.txt", std::string("sub/a.txt\0x", 11)})
     CHECK_FALSE(studio::file_under(root, bad).has_value());

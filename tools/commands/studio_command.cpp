@@ -76,7 +76,8 @@ httplib::Server::Handler guarded(Handler handler) {
 
 int execute(const StudioArgs& a) {
   const auto here = executable_dir();
-  const std::filesystem::path assets = a.assets.empty() ? here / "studio" : a.assets;
+  const std::filesystem::path assets =
+      a.assets.empty() ? here / "studio" : std::filesystem::path(a.assets);
   std::filesystem::path scenarios = a.scenarios;
   if (scenarios.empty()) {
     for (const auto& candidate : {here / "scenarios", here.parent_path() / "scenarios"}) {

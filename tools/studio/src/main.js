@@ -78,6 +78,7 @@ async function startRun(file, keepPlaying) {
   state.run = run;
   state.rows = [];
   state.picture = null;
+  updateClock(0, run.days);
   $('gallery-view').hidden = true;
   $('run-view').hidden = false;
   $('run-title').textContent = run.name;

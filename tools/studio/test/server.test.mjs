@@ -1,6 +1,6 @@
 // Server tests of `caresim studio`, over real HTTP: 30 event streams held at once, a run
 // cancelled while watched, path traversal refused, run limits, JSON errors for bad requests, and
-// two runs of one scenario giving identical rows. Usage: node server.test.mjs <binary> <src> <build>
+// Step giving one row at a time. Usage: node server.test.mjs <binary> <src> <build>
 import net from 'node:net';
 import { paths, startStudio, check, failed } from './server.mjs';
 
@@ -123,7 +123,7 @@ try {
   check(side && side.lo >= 2 && side.hi <= 10000, `sandpile side slider [${side?.lo}, ${side?.hi}] inside the schema's [2, 10000]`);
   await json('DELETE', `/api/runs/${sand.data.id}`);
 
-  // --- determinism: two runs of one scenario step to identical rows
+  // --- stepping: each Step request is one row (identity with a plain run: tests/studio/studio_test.cpp)
   const a = await json('POST', '/api/runs', { scenario: 'teaching/watts_cascade.yaml' });
   const b = await json('POST', '/api/runs', { scenario: 'teaching/watts_cascade.yaml' });
   const rowsOf = async (id) => {
@@ -133,7 +133,7 @@ try {
     s.abort();
     return s.rows;
   };
-  check((await rowsOf(a.data.id)) === 25 && (await rowsOf(b.data.id)) === 25, 'step x 25 gives 25 rows');
+  check((await rowsOf(a.data.id)) === 25 && (await rowsOf(b.data.id)) === 25, 'Step x 25 streams exactly 25 rows, in each of two runs');
   await json('DELETE', `/api/runs/${a.data.id}`);
   await json('DELETE', `/api/runs/${b.data.id}`);
 
