@@ -137,16 +137,29 @@ TEST_CASE("preset claims: random Boolean networks, ordered, critical and chaotic
     const Scenario s = preset("rbn_chaotic.yaml");
     const auto changed = series(s, "fraction_changed");
     CHECK(mean(changed, changed.size() - 100, changed.size()) == Approx(0.38).margin(0.02));
+    // One flipped node, at each of 20 sites: the damage dies out or spreads to about 38%.
     teaching::BooleanNetwork a(s);
     for (int t = 0; t < 50; ++t)
       a.step();
-    auto b = a.clone();
-    b->perturb(17);
-    for (int t = 0; t < 100; ++t) {
-      a.step();
-      b->step();
+    int died = 0, spread = 0;
+    for (std::uint64_t site = 0; site < 20; ++site) {
+      auto x = a.clone(), y = a.clone();
+      y->perturb(site * 499);
+      for (int t = 0; t < 100; ++t) {
+        x->step();
+        y->step();
+      }
+      const double d = x->distance(*y);
+      if (d == 0.0) {
+        ++died;
+      } else {
+        ++spread;
+        CHECK(d == Approx(0.38).margin(0.04));
+      }
     }
-    CHECK(a.distance(*b) == Approx(0.38).margin(0.04));
+    WARN("rbn_chaotic: of 20 flipped nodes, " << died << " died out and " << spread << " spread");
+    CHECK(died >= 4);
+    CHECK(spread >= 4);
   }
 }
 

@@ -249,10 +249,13 @@ function redraw() {
   document.body.dataset.frames = String(Number(document.body.dataset.frames || 0) + 1);
 }
 
-// lambda: the slope of ln(damage) over the last 20 steps with damage, per step.
+// lambda: the slope of ln(damage) per step while the damage is still small (below 10% of the
+// sites; beyond that it saturates), over the last 20 such steps.
 function lambdaText(damage) {
   const points = [];
-  damage.forEach((d, i) => d > 0 && points.push([i + 1, Math.log(d)]));
+  damage.forEach((d, i) => d > 0 && d < 0.1 && points.push([i + 1, Math.log(d)]));
+  const last = damage.at(-1);
+  if (points.length > 0 && !(last > 0)) return 'the damage died out: lambda < 0 (ordered)';
   const recent = points.slice(-20);
   if (recent.length < 5) return 'lambda: not enough steps yet';
   const n = recent.length;
@@ -260,7 +263,7 @@ function lambdaText(damage) {
   const my = recent.reduce((a, p) => a + p[1], 0) / n;
   let sxy = 0, sxx = 0;
   for (const [x, y] of recent) { sxy += (x - mx) * (y - my); sxx += (x - mx) ** 2; }
-  return `lambda ~ ${(sxy / sxx).toFixed(3)} per ${stepWord()} (last ${n} steps)`;
+  return `lambda ~ ${(sxy / sxx).toFixed(3)} per ${stepWord()} (over ${n} steps of small damage)`;
 }
 
 // ---------------------------------------------------------------- pictures
