@@ -1,5 +1,4 @@
 #include "caresim/studio/studio.hpp"
-#include "caresim/catalogue/catalogue.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -7,6 +6,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "caresim/catalogue/catalogue.hpp"
 
 namespace caresim::studio {
 namespace {
@@ -72,9 +73,9 @@ std::vector<std::string> slider_keys(ModelKind model) {
 }
 
 json slider_json(const Slider& s) {
-  json j = {{"key", s.key.path},     {"value", s.key.value}, {"lo", s.lo},
-            {"hi", s.hi},            {"step", s.step},       {"unit", s.key.unit},
-            {"meaning", s.key.meaning}};
+  json j = {
+      {"key", s.key.path},  {"value", s.key.value},    {"lo", s.lo}, {"hi", s.hi}, {"step", s.step},
+      {"unit", s.key.unit}, {"meaning", s.key.meaning}};
   j["type"] = s.key.type == ScenarioKey::Type::integer  ? "integer"
               : s.key.type == ScenarioKey::Type::choice ? "choice"
                                                         : "number";
@@ -139,6 +140,10 @@ std::vector<Slider> sliders(const Scenario& scenario) {
   const auto keys = scenario_keys(scenario);
   std::vector<Slider> out;
   for (const std::string& path : slider_keys(scenario.model)) {
+    // A crowd given one threshold per person has its size fixed by the list.
+    if (path == "teaching.granovetter.people" &&
+        scenario.teaching.granovetter.distribution == ThresholdLadder::list)
+      continue;
     const auto key = std::find_if(keys.begin(), keys.end(),
                                   [&](const ScenarioKey& k) { return k.path == path; });
     if (key == keys.end()) continue;
@@ -170,7 +175,8 @@ std::optional<std::filesystem::path> file_under(const std::filesystem::path& roo
   const auto file = std::filesystem::canonical(base / rel, ec);
   if (ec || !std::filesystem::is_regular_file(file, ec)) return std::nullopt;
   // Symbolic links could still lead out of root.
-  const auto [root_end, file_it] = std::mismatch(base.begin(), base.end(), file.begin(), file.end());
+  const auto [root_end, file_it] =
+      std::mismatch(base.begin(), base.end(), file.begin(), file.end());
   if (root_end != base.end()) return std::nullopt;
   return file;
 }
@@ -220,7 +226,8 @@ std::string Session::description_json() const {
   std::size_t column = 0;
   for (const SeriesSpec& s : layout.series) {
     const std::size_t width =
-        s.dimension < 0 ? 1 : layout.dimensions[static_cast<std::size_t>(s.dimension)].labels.size();
+        s.dimension < 0 ? 1
+                        : layout.dimensions[static_cast<std::size_t>(s.dimension)].labels.size();
     json j = {{"name", s.name},
               {"units", s.units},
               {"description", s.description},
@@ -406,8 +413,8 @@ std::string Studio::create(const std::string& body) {
       }
     }
   }
-  const bool twin = request.contains("twin") && request["twin"].is_boolean() &&
-                    request["twin"].get<bool>();
+  const bool twin =
+      request.contains("twin") && request["twin"].is_boolean() && request["twin"].get<bool>();
   std::string id;
   {
     std::lock_guard lock(mutex_);

@@ -1,5 +1,7 @@
 // The studio's logic without HTTP: the gallery, sliders inside the schema's ranges, which files
 // may be served, sessions stepping deterministically, and pictures that leave runs unchanged.
+#include "caresim/studio/studio.hpp"
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <fstream>
@@ -9,7 +11,6 @@
 #include "../support.hpp"
 #include "caresim/catalogue/catalogue.hpp"
 #include "caresim/scenario/load.hpp"
-#include "caresim/studio/studio.hpp"
 
 using namespace caresim;
 using nlohmann::json;
@@ -77,21 +78,22 @@ TEST_CASE("studio: only files under the root are served", "[studio]") {
   std::filesystem::create_symlink(dir / "secret.txt", dir / "root" / "link.txt");
   const auto root = dir / "root";
   CHECK(studio::file_under(root, "sub/a.txt").has_value());
-  for (const std::string& bad : std::vector<std::string>{"../secret.txt", "sub/../../secret.txt", "/etc/passwd",
+  for (const std::string& bad :
+       std::vector<std::string>{"../secret.txt", "sub/../../secret.txt", "/etc/passwd",
                                 "sub\\..\\..\\secret.txt", "link.txt", "sub", "", "./sub/a.txt",
                                 "sub/missing.txt", std::string("sub/a.txt\0x", 11)})
     CHECK_FALSE(studio::file_under(root, bad).has_value());
 }
 
-TEST_CASE("studio: a session steps exactly like a plain run, and reset starts again",
-          "[studio]") {
+TEST_CASE("studio: a session steps exactly like a plain run, and reset starts again", "[studio]") {
   studio::Session session("t", kScenarios, "teaching/rbn_critical.yaml", {}, false);
   for (int i = 0; i < 12; ++i)
     session.step_once();
   REQUIRE(wait_rows(session, 12));
   std::size_t seen = 0;
   std::uint64_t generation = 0;
-  const auto frame = json::parse(*session.next_frame(&seen, &generation, std::chrono::milliseconds(100)));
+  const auto frame =
+      json::parse(*session.next_frame(&seen, &generation, std::chrono::milliseconds(100)));
   REQUIRE(frame["rows"].size() == 12);
   CHECK(frame["picture"]["kind"] == "raster");
 
@@ -105,7 +107,8 @@ TEST_CASE("studio: a session steps exactly like a plain run, and reset starts ag
       CHECK(frame["rows"][static_cast<std::size_t>(t)][i].get<double>() == row[i]);
   }
   session.reset();
-  const auto again = json::parse(*session.next_frame(&seen, &generation, std::chrono::milliseconds(100)));
+  const auto again =
+      json::parse(*session.next_frame(&seen, &generation, std::chrono::milliseconds(100)));
   CHECK(again["reset"] == true);
   CHECK(again["rows"].empty());
   session.cancel();
@@ -125,14 +128,17 @@ TEST_CASE("studio: requests it refuses carry a status and a message", "[studio]"
   CHECK(status_of("not json") == 400);
   CHECK(status_of(R"({"scenario": "teaching/none.yaml"})") == 404);
   CHECK(status_of(R"({"scenario": "../leeds.yaml"})") == 404);
-  CHECK(status_of(R"({"scenario": "teaching/sandpile.yaml", "set": {"teaching.sandpile.side": 1}})") == 400);
+  CHECK(status_of(
+            R"({"scenario": "teaching/sandpile.yaml", "set": {"teaching.sandpile.side": 1}})") ==
+        400);
   CHECK(status_of(R"({"scenario": "teaching/branching_critical.yaml", "twin": true})") == 400);
-  CHECK(status_of(R"({"scenario": "teaching/sandpile.yaml"})") == 201);
+  const std::string first =
+      json::parse(hub.create(R"({"scenario": "teaching/sandpile.yaml"})"))["id"].get<std::string>();
   CHECK(status_of(R"({"scenario": "teaching/sandpile.yaml"})") == 201);
   CHECK(status_of(R"({"scenario": "teaching/sandpile.yaml"})") == 429);
-  CHECK_THROWS_AS(hub.control("run1", R"({"action": "fly"})"), studio::StudioError);
-  hub.remove("run1");
-  CHECK_THROWS_AS(hub.find("run1"), studio::StudioError);
+  CHECK_THROWS_AS(hub.control(first, R"({"action": "fly"})"), studio::StudioError);
+  hub.remove(first);
+  CHECK_THROWS_AS(hub.find(first), studio::StudioError);
   CHECK(status_of(R"({"scenario": "teaching/sandpile.yaml"})") == 201);
   hub.shutdown();
 }
