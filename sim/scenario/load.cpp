@@ -1098,8 +1098,8 @@ class ControlLister {
              const std::array<const char*, N>& names, RealRange range, std::string_view unit,
              std::string_view meaning) {
     for (std::size_t i = 0; i < N; ++i)
-      add(join_path(key, names[i]), ScenarioKey::Type::number, values[i], range.lo, range.hi,
-          unit, meaning);
+      add(join_path(key, names[i]), ScenarioKey::Type::number, values[i], range.lo, range.hi, unit,
+          meaning);
   }
   template <class Struct>
   void section(std::string_view key, Struct& sub, std::string_view) {
@@ -1121,8 +1121,14 @@ class ControlLister {
  private:
   void add(std::string_view key, ScenarioKey::Type type, double value, double lo, double hi,
            std::string_view unit, std::string_view meaning) {
-    keys_.push_back({join_path(prefix_, key), type, value, lo, hi, std::string(unit),
-                     std::string(meaning), {}});
+    keys_.push_back({join_path(prefix_, key),
+                     type,
+                     value,
+                     lo,
+                     hi,
+                     std::string(unit),
+                     std::string(meaning),
+                     {}});
   }
 
   std::vector<ScenarioKey>& keys_;

@@ -79,8 +79,8 @@ Picture BooleanNetwork::picture() const {
   const std::size_t shown = std::min(kShown, state_.size());
   return {"raster",
           {{"nodes_shown", static_cast<double>(shown)}},
-          {{"states", std::vector<double>(state_.begin(), state_.begin() +
-                                                              static_cast<std::ptrdiff_t>(shown))}},
+          {{"states", std::vector<double>(state_.begin(),
+                                          state_.begin() + static_cast<std::ptrdiff_t>(shown))}},
           {}};
 }
 

@@ -77,7 +77,8 @@ std::vector<std::uint64_t> Branching::generation_sizes(int step, std::size_t cas
   std::vector<std::uint64_t> sizes{1};
   std::uint64_t size = 1;
   while (size < max_size_) {
-    const std::uint64_t generation = draw.poisson(mean_offspring_ * static_cast<double>(sizes.back()));
+    const std::uint64_t generation =
+        draw.poisson(mean_offspring_ * static_cast<double>(sizes.back()));
     if (generation == 0) break;
     sizes.push_back(generation);
     size += generation;

@@ -75,7 +75,8 @@ Picture Granovetter::picture() const {
   Picture p{"bars",
             {{"rioters", static_cast<double>(rioters_)},
              {"people", static_cast<double>(thresholds_.size())}},
-            {{"x", {}}, {"people", std::vector<double>(kBins, 0.0)},
+            {{"x", {}},
+             {"people", std::vector<double>(kBins, 0.0)},
              {"rioting", std::vector<double>(kBins, 0.0)}},
             {}};
   for (int b = 0; b < kBins; ++b)

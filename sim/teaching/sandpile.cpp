@@ -141,14 +141,14 @@ Picture Sandpile::picture() const {
             {}};
   for (const std::uint32_t s : toppled_)
     p.layers[1].values[s] += 1.0;
-  p.scalars.emplace_back("largest_avalanche",
-                         last_.empty() ? 0.0
-                                       : static_cast<double>(std::max_element(
-                                                                 last_.begin(), last_.end(),
-                                                                 [](const auto& a, const auto& b) {
-                                                                   return a.size < b.size;
-                                                                 })
-                                                                 ->size));
+  p.scalars.emplace_back(
+      "largest_avalanche",
+      last_.empty()
+          ? 0.0
+          : static_cast<double>(
+                std::max_element(last_.begin(), last_.end(), [](const auto& a, const auto& b) {
+                  return a.size < b.size;
+                })->size));
   return p;
 }
 

@@ -110,10 +110,8 @@ Picture ThresholdCascade::picture() const {
       order.push_back(v);
     }
   }
-  Picture p{"network",
-            {{"active_fraction", active_fraction()}},
-            {{"state", {}}, {"edges", {}}},
-            {}};
+  Picture p{
+      "network", {{"active_fraction", active_fraction()}}, {{"state", {}}, {"edges", {}}}, {}};
   for (const std::uint32_t u : order) {
     p.layers[0].values.push_back(active_[u]);
     for (const std::uint32_t e : network_.edges_of(u)) {

@@ -62,7 +62,8 @@ double mean(const std::vector<double>& v, std::size_t from, std::size_t to) {
 }
 
 /// Variance and lag-1 autocorrelation of x[from, to) after removing a linear trend.
-std::pair<double, double> detrended(const std::vector<double>& x, std::size_t from, std::size_t to) {
+std::pair<double, double> detrended(const std::vector<double>& x, std::size_t from,
+                                    std::size_t to) {
   const auto n = static_cast<double>(to - from);
   double st = 0, sx = 0, stt = 0, stx = 0;
   for (std::size_t i = from; i < to; ++i) {
@@ -99,8 +100,8 @@ TEST_CASE("preset claims: sandpile fills to 25/8 and its avalanches come in ever
   }
   CHECK(pile.bulk_mean_height() == Approx(3.125).margin(0.06));
   const auto share_at_least = [&](std::uint64_t k) {
-    return static_cast<double>(std::count_if(sizes.begin(), sizes.end(),
-                                             [&](std::uint64_t x) { return x >= k; })) /
+    return static_cast<double>(
+               std::count_if(sizes.begin(), sizes.end(), [&](std::uint64_t x) { return x >= k; })) /
            static_cast<double>(sizes.size());
   };
   WARN("sandpile: " << sizes.size() << " avalanches; P(s >= 10, 100, 1000) = " << share_at_least(10)
@@ -114,7 +115,8 @@ TEST_CASE("preset claims: sandpile fills to 25/8 and its avalanches come in ever
   const auto tables = pile.tables(true);
   REQUIRE(tables.size() == 1);
   CHECK(tables[0].columns[1].size() ==
-        static_cast<std::size_t>(s.run.days) * static_cast<std::size_t>(s.teaching.sandpile.grains_per_step));
+        static_cast<std::size_t>(s.run.days) *
+            static_cast<std::size_t>(s.teaching.sandpile.grains_per_step));
 }
 
 TEST_CASE("preset claims: random Boolean networks, ordered, critical and chaotic",
@@ -169,10 +171,10 @@ TEST_CASE("preset claims: fold ramped collapses after warning signs; fixed shows
   const auto x = series(preset("fold_ramped.yaml"), "x");
   REQUIRE(x.size() == 600);
   CHECK(*std::min_element(x.begin(), x.begin() + 450) > 4.0);  // still on the upper branch
-  CHECK(x.back() < 1.0);                                        // collapsed to the low state
+  CHECK(x.back() < 1.0);                                       // collapsed to the low state
   const auto early = detrended(x, 50, 150), late = detrended(x, 430, 530);
-  WARN("fold_ramped: variance " << early.first << " -> " << late.first << ", lag-1 "
-                                << early.second << " -> " << late.second);
+  WARN("fold_ramped: variance " << early.first << " -> " << late.first << ", lag-1 " << early.second
+                                << " -> " << late.second);
   CHECK(late.first > 2.0 * early.first);
   CHECK(late.second > early.second + 0.15);
 
@@ -195,12 +197,14 @@ TEST_CASE("preset claims: Granovetter's crowd, and the same crowd with one perso
   const auto one = series(preset("granovetter_one_changed.yaml"), "rioters");
   CHECK(*std::max_element(one.begin(), one.end()) == 1.0);
   CHECK_THAT(header_of("granovetter_riot.yaml"), Catch::Contains("sd 0.115 (6 riot)"));
-  const auto few = series(preset("granovetter_riot.yaml", {"teaching.granovetter.distribution=normal",
-                                                           "teaching.granovetter.sd=0.115"}),
-                          "rioters");
-  const auto many = series(preset("granovetter_riot.yaml", {"teaching.granovetter.distribution=normal",
-                                                            "teaching.granovetter.sd=0.130"}),
-                           "rioters");
+  const auto few =
+      series(preset("granovetter_riot.yaml",
+                    {"teaching.granovetter.distribution=normal", "teaching.granovetter.sd=0.115"}),
+             "rioters");
+  const auto many =
+      series(preset("granovetter_riot.yaml",
+                    {"teaching.granovetter.distribution=normal", "teaching.granovetter.sd=0.130"}),
+             "rioters");
   CHECK(few.back() == 6.0);
   CHECK(many.back() == 100.0);
 }

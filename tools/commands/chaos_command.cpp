@@ -126,8 +126,9 @@ void add_chaos_command(CLI::App& root, std::vector<Command>& commands) {
       "chaos",
       "Phase diagram over one or two keys: Lyapunov exponent from twin runs (any model with twin "
       "runs); for the care model also order parameters and susceptibility");
-  chaos->add_option("scenario", args->scenario_path,
-                    "Scenario YAML file (the care model or a teaching model with twin runs)")
+  chaos
+      ->add_option("scenario", args->scenario_path,
+                   "Scenario YAML file (the care model or a teaching model with twin runs)")
       ->required();
   chaos->add_option("--vary", args->vary, "A key and its range, e.g. mindset.steepness=5:40:6")
       ->type_name("KEY.PATH=LO:HI:N")

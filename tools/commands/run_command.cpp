@@ -29,11 +29,11 @@ void print_summary(const RunResult& r, const Scenario& s) {
   // A teaching model's clock is its own step, not a day, and it builds a model, not a city.
   const bool care = s.model == ModelKind::care;
   const char* tick = care ? "days" : "steps";
-  fmt::print("\ncaresim run of '{}': {} after {} of {} {} ({:.2f} s, {:.1f} {}/s; {} built in "
-             "{:.2f} s)\n",
-             s.name, status, r.steps, s.run.days, tick, r.seconds,
-             r.seconds > 0 ? r.steps / r.seconds : 0.0, tick, care ? "city" : "model",
-             r.build_seconds);
+  fmt::print(
+      "\ncaresim run of '{}': {} after {} of {} {} ({:.2f} s, {:.1f} {}/s; {} built in "
+      "{:.2f} s)\n",
+      s.name, status, r.steps, s.run.days, tick, r.seconds,
+      r.seconds > 0 ? r.steps / r.seconds : 0.0, tick, care ? "city" : "model", r.build_seconds);
   fmt::print("output: {}\n\n", r.output.string());
   fmt::print("{:<30} {:>12} {:>12} {:>12} {:>12}  {}\n", "headline metric", "mean", "min", "max",
              "last", "units");

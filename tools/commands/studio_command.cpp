@@ -5,11 +5,11 @@
 
 #include <atomic>
 #include <chrono>
-#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <thread>
 
 #include "caresim/studio/studio.hpp"
 #include "command.hpp"
@@ -88,7 +88,8 @@ int execute(const StudioArgs& a) {
     }
   }
   if (scenarios.empty() || !std::filesystem::is_directory(scenarios / "teaching")) {
-    fmt::print(stderr, "caresim: error: no scenarios folder with teaching/ found; give --scenarios\n");
+    fmt::print(stderr,
+               "caresim: error: no scenarios folder with teaching/ found; give --scenarios\n");
     return kExitUsage;
   }
   if (!std::filesystem::is_regular_file(assets / "index.html")) {
@@ -108,7 +109,8 @@ int execute(const StudioArgs& a) {
   server.Get("/api/gallery", guarded([&](const httplib::Request&, httplib::Response& res) {
                res.set_content(hub.gallery_json(), "application/json");
              }));
-  server.Get(R"(/scenarios/(.*))", guarded([&](const httplib::Request& req, httplib::Response& res) {
+  server.Get(R"(/scenarios/(.*))",
+             guarded([&](const httplib::Request& req, httplib::Response& res) {
                send_file(res, scenarios, req.matches[1]);
              }));
   server.Post("/api/runs", guarded([&](const httplib::Request& req, httplib::Response& res) {

@@ -42,8 +42,8 @@ inline constexpr std::array<const char*, 3> kThresholdLadderNames = {"ladder", "
 struct GranovetterSettings {
   int people = 100;  ///< N
   ThresholdLadder distribution = ThresholdLadder::ladder;
-  double mean = 0.25;  ///< mean threshold as a fraction of the crowd (normal)
-  double sd = 0.122;   ///< its standard deviation (normal)
+  double mean = 0.25;              ///< mean threshold as a fraction of the crowd (normal)
+  double sd = 0.122;               ///< its standard deviation (normal)
   std::vector<double> thresholds;  ///< each person's threshold in people (list)
 
   bool operator==(const GranovetterSettings&) const = default;
