@@ -35,7 +35,8 @@ int main(int argc, char** argv) {
 
   std::vector<Command> commands;
   for (Registrar add : {add_run_command, add_keys_command, add_sweep_command, add_analyse_command,
-                        add_chaos_command, add_compare_command, add_calibrate_command})
+                        add_chaos_command, add_compare_command, add_calibrate_command,
+                        add_studio_command})
     add(app, commands);
 
   try {

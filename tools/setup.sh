@@ -19,7 +19,12 @@ packages=(
   python3-matplotlib jupyter-nbconvert python3-ipykernel
   # netCDF-C readers the file-format test opens every output with (ncdump, netCDF4 for Python)
   netcdf-bin python3-netcdf4
+  # caresim studio: HTTP server and JSON (header-only), the page's build (node; npm below) and
+  # the browser its tests drive
+  libcpp-httplib-dev nlohmann-json3-dev nodejs chromium
 )
+# npm comes with some node builds (NodeSource's); Debian's own npm package only when none is there.
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -418,11 +419,18 @@ void write_phase_diagram(const PhaseDiagram& d, const std::filesystem::path& pat
 }
 
 std::string format_phase_diagram(const PhaseDiagram& d) {
+  // Only the care model has order parameters; a teaching model's table shows lambda alone, per
+  // step (its clock), rather than columns of NaN.
+  const bool care = std::any_of(d.system_minded_share.begin(), d.system_minded_share.end(),
+                                [](double v) { return !std::isnan(v); });
+  const char* tick = care ? "day" : "step";
   std::string out;
   for (const PhaseAxis& a : d.axes)
     out += fmt::format("{:>28} ", a.key);
-  out += fmt::format("{:>9} {:>21} {:>8} {:>8} {:>8} {:>9} {:>9}\n", "lambda", "95% interval",
-                     "minded", "cross", "comp", "chi", "branch");
+  out += fmt::format("{:>9} {:>21}", "lambda", "95% interval");
+  out += care ? fmt::format(" {:>8} {:>8} {:>8} {:>9} {:>9}\n", "minded", "cross", "comp", "chi",
+                            "branch")
+              : "\n";
   std::vector<std::vector<double>> values;
   for (const PhaseAxis& a : d.axes)
     values.push_back(a.values());
@@ -435,18 +443,20 @@ std::string format_phase_diagram(const PhaseDiagram& d) {
     }
     for (const double c : coords)
       out += fmt::format("{:>28.6g} ", c);
-    out +=
-        fmt::format("{:>9.4f} [{:>8.4f}, {:>8.4f}] {:>8.4f} {:>8.4f} {:>8.4f} {:>9.4g} {:>9.4f}\n",
-                    d.lambda[p], d.lambda_lower[p], d.lambda_upper[p], d.system_minded_share[p],
-                    d.cross_org_strength_share[p], d.largest_cross_org_component_share[p],
-                    d.susceptibility[p], d.branching_ratio[p]);
+    out += fmt::format("{:>9.4f} [{:>8.4f}, {:>8.4f}]", d.lambda[p], d.lambda_lower[p],
+                       d.lambda_upper[p]);
+    out += care ? fmt::format(" {:>8.4f} {:>8.4f} {:>8.4f} {:>9.4g} {:>9.4f}\n",
+                              d.system_minded_share[p], d.cross_org_strength_share[p],
+                              d.largest_cross_org_component_share[p], d.susceptibility[p],
+                              d.branching_ratio[p])
+                : "\n";
   }
-  out += fmt::format(
-      "lambda per day from {} twin runs per replicate over {} days ({} replicates); minded = "
-      "system-minded share, cross = cross-organisation share of tie strength, comp = largest "
-      "cross-organisation component / staff, chi = N var(minded), branch = adoption branching "
-      "ratio\n",
-      d.sites, d.horizon, d.replicates);
+  out += fmt::format("lambda per {} from {} twin runs per replicate over {} {}s ({} replicates)",
+                     tick, d.sites, d.horizon, tick, d.replicates);
+  out += care ? "; minded = system-minded share, cross = cross-organisation share of tie strength, "
+                "comp = largest cross-organisation component / staff, chi = N var(minded), "
+                "branch = adoption branching ratio\n"
+              : "\n";
   return out;
 }
 

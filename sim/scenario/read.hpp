@@ -95,6 +95,10 @@ struct KeyLister {
     keys.push_back(key);
   }
   template <class... Rest>
+  void numbers(std::string_view key, Rest&&...) {
+    keys.push_back(key);
+  }
+  template <class... Rest>
   void choices(std::string_view key, Rest&&...) {
     keys.push_back(key);
   }
@@ -258,6 +262,20 @@ class Reader {
     for (std::size_t i = 0; i < node.size(); ++i) {
       read_struct(origin_, node[i], node[i].Mark(), index_path(path, i), read[i]);
     }
+    items = std::move(read);
+  }
+
+  void numbers(std::string_view key, std::vector<double>& items, RealRange range, std::string_view,
+               std::string_view) {
+    const std::string expected = "a sequence of numbers";
+    const auto entry = lookup(key, expected, Need::optional);
+    if (!entry || entry->value.IsNull()) return;
+    const auto& node = entry->value;
+    if (!node.IsSequence()) fail_value(key, *entry, expected);
+    const std::string path = join_path(path_, key);
+    std::vector<double> read;
+    for (std::size_t i = 0; i < node.size(); ++i)
+      read.push_back(read_real(index_path(path, i), Entry{node[i], node[i]}, range));
     items = std::move(read);
   }
 

@@ -96,6 +96,10 @@ class Documenter {
     Struct item{};
     visit(inner, item);
   }
+  void numbers(std::string_view key, std::vector<double>&, RealRange range, std::string_view unit,
+               std::string_view meaning) {
+    row(key, "sequence of numbers", code("[]"), unit, "each " + real_range_text(range), meaning);
+  }
   void strings(std::string_view key, std::vector<std::string>&, std::string_view meaning) {
     row(key, "sequence of strings", code("[]"), "", "names", meaning);
   }

@@ -12,6 +12,7 @@
 //   table(key, values, names, range, unit, meaning)       map from fixed names to numbers (spans)
 //   section(key, sub_struct, meaning)                     nested map
 //   list(key, items, min_items, meaning, need)            sequence of maps
+//   numbers(key, items, range, unit, meaning)             sequence of numbers
 //   check(anchor_key, doc, rule)                          rule across keys; rule(fail) calls
 //                                   fail(relative_path, related_relative_path, expected, got)
 //                                   where the related path is the other key compared with

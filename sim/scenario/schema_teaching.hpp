@@ -35,11 +35,23 @@ template <class V>
 void visit(V& v, GranovetterSettings& riot) {
   v.field("people", riot.people, IntRange{1, 100'000'000}, "people", "N, size of the crowd");
   v.choice("distribution", riot.distribution, kThresholdLadderNames,
-           "thresholds: `ladder` gives person i threshold i; `normal` draws N x Normal(mean, sd)");
+           "thresholds: `ladder` gives person i threshold i; `normal` draws N x Normal(mean, sd); "
+           "`list` takes them from `thresholds`");
   v.field("mean", riot.mean, RealRange{-10.0, 10.0}, "fraction of crowd",
           "mean threshold (normal)");
   v.field("sd", riot.sd, kNonNegative, "fraction of crowd",
           "standard deviation of thresholds (normal)");
+  v.numbers("thresholds", riot.thresholds, RealRange{0.0, 1e9}, "people",
+            "each person's threshold, in people who must riot first (list; one per person)");
+  v.check("thresholds", "With `distribution: list`, `thresholds` has `people` entries.",
+          [&](auto&& fail) {
+            if (riot.distribution == ThresholdLadder::list &&
+                riot.thresholds.size() != static_cast<std::size_t>(riot.people)) {
+              fail("thresholds", "people",
+                   std::to_string(riot.people) + " thresholds (one per person)",
+                   std::to_string(riot.thresholds.size()));
+            }
+          });
 }
 
 template <class V>

@@ -66,6 +66,13 @@ class Writer {
       visit(inner, item);
     }
   }
+  void numbers(std::string_view key, std::vector<double>& items, RealRange, std::string_view,
+               std::string_view) {
+    std::string flow;
+    for (const double item : items)
+      flow += (flow.empty() ? "" : ", ") + format_real(item);
+    line(key, "[" + flow + "]");
+  }
   void strings(std::string_view key, std::vector<std::string>& items, std::string_view) {
     std::string flow;
     for (const auto& item : items)

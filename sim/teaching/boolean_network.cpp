@@ -73,6 +73,17 @@ void BooleanNetwork::observe(std::span<double> row) const {
   row[1] = static_cast<double>(changed_) / n;
 }
 
+Picture BooleanNetwork::picture() const {
+  // The first nodes' states: stacked step after step they make Kauffman's space-time raster.
+  constexpr std::size_t kShown = 200;
+  const std::size_t shown = std::min(kShown, state_.size());
+  return {"raster",
+          {{"nodes_shown", static_cast<double>(shown)}},
+          {{"states", std::vector<double>(state_.begin(),
+                                          state_.begin() + static_cast<std::ptrdiff_t>(shown))}},
+          {}};
+}
+
 std::vector<Attribute> BooleanNetwork::describe() const {
   return {Attribute::of("nodes", static_cast<std::int64_t>(state_.size())),
           Attribute::of("inputs_per_node", static_cast<std::int64_t>(k_))};

@@ -71,6 +71,42 @@ void Branching::observe(std::span<double> row) const {
   row[2] = censored / n;
 }
 
+std::vector<std::uint64_t> Branching::generation_sizes(int step, std::size_t cascade) const {
+  Stream draw(seed(), purpose::branching_offspring, static_cast<std::uint32_t>(step),
+              static_cast<std::uint32_t>(cascade));
+  std::vector<std::uint64_t> sizes{1};
+  std::uint64_t size = 1;
+  while (size < max_size_) {
+    const std::uint64_t generation =
+        draw.poisson(mean_offspring_ * static_cast<double>(sizes.back()));
+    if (generation == 0) break;
+    sizes.push_back(generation);
+    size += generation;
+  }
+  return sizes;
+}
+
+Picture Branching::picture() const {
+  // The largest cascade of the last step (the first of equals), generation by generation: most
+  // cascades die at once, a few grow for many generations.
+  Picture p{"bars", {}, {{"x", {}}, {"individuals", {}}}, {}};
+  if (last_.empty()) return p;
+  std::size_t largest = 0;
+  for (std::size_t c = 1; c < last_.size(); ++c)
+    if (last_[c].size > last_[largest].size) largest = c;
+  const auto sizes = generation_sizes(day() - 1, largest);
+  for (std::size_t g = 0; g < sizes.size(); ++g) {
+    p.layers[0].values.push_back(static_cast<double>(g));
+    p.layers[1].values.push_back(static_cast<double>(sizes[g]));
+  }
+  p.scalars = {{"cascade_size", static_cast<double>(last_[largest].size)},
+               {"single_fraction",
+                static_cast<double>(std::count_if(last_.begin(), last_.end(),
+                                                  [](const Cascade& c) { return c.size == 1; })) /
+                    static_cast<double>(last_.size())}};
+  return p;
+}
+
 std::vector<Attribute> Branching::describe() const {
   return {Attribute::of("cascades_per_step", static_cast<std::int64_t>(cascades_per_step_))};
 }

@@ -41,6 +41,25 @@ void Fold::observe(std::span<double> row) const {
   row[1] = last_c_;
 }
 
+Picture Fold::picture() const {
+  // The potential V(x) = -integral_0^x drift(u, c) du at the current harvest rate (trapezoids on
+  // a grid of 0.05): x rolls downhill; the well it sits in vanishes at the fold.
+  const double c = day() == 0 ? harvest_rate(0) : last_c_;
+  constexpr int kPoints = 241;
+  constexpr double kStep = 0.05;
+  Picture p{"curve", {}, {{"x", {}}, {"y", {}}}, {}};
+  double v = 0.0, point_y = 0.0;
+  for (int i = 0; i < kPoints; ++i) {
+    const double x = i * kStep;
+    if (i > 0) v -= 0.5 * kStep * (drift(x - kStep, c) + drift(x, c));
+    p.layers[0].values.push_back(x);
+    p.layers[1].values.push_back(v);
+    if (std::abs(x - x_) <= 0.5 * kStep) point_y = v;
+  }
+  p.scalars = {{"point_x", x_}, {"point_y", point_y}, {"harvest_rate", c}};
+  return p;
+}
+
 std::vector<Attribute> Fold::describe() const {
   return {Attribute::of("substeps", static_cast<std::int64_t>(settings_.substeps))};
 }

@@ -1,5 +1,7 @@
 #include "caresim/teaching/granovetter.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "caresim/core/parallel.hpp"
@@ -10,6 +12,7 @@ namespace {
 
 std::vector<double> draw_thresholds(const Scenario& scenario) {
   const GranovetterSettings& s = scenario.teaching.granovetter;
+  if (s.distribution == ThresholdLadder::list) return s.thresholds;
   const auto n = static_cast<std::size_t>(s.people);
   std::vector<double> thresholds(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -60,6 +63,30 @@ void Granovetter::advance() {
 void Granovetter::observe(std::span<double> row) const {
   row[0] = static_cast<double>(rioters_);
   row[1] = static_cast<double>(rioters_) / static_cast<double>(rioting_.size());
+}
+
+Picture Granovetter::picture() const {
+  // Thresholds in 20 equal bins between the smallest and the largest, with how many of each bin
+  // riot: the cascade climbs the histogram from the left while each bin tips the next.
+  constexpr int kBins = 20;
+  const auto [lo_it, hi_it] = std::minmax_element(thresholds_.begin(), thresholds_.end());
+  const double lo = std::floor(*lo_it), hi = std::max(std::ceil(*hi_it), lo + 1.0);
+  const double width = (hi - lo) / kBins;
+  Picture p{"bars",
+            {{"rioters", static_cast<double>(rioters_)},
+             {"people", static_cast<double>(thresholds_.size())}},
+            {{"x", {}},
+             {"people", std::vector<double>(kBins, 0.0)},
+             {"rioting", std::vector<double>(kBins, 0.0)}},
+            {}};
+  for (int b = 0; b < kBins; ++b)
+    p.layers[0].values.push_back(lo + b * width);
+  for (std::size_t i = 0; i < thresholds_.size(); ++i) {
+    const auto bin = std::clamp(static_cast<int>((thresholds_[i] - lo) / width), 0, kBins - 1);
+    p.layers[1].values[static_cast<std::size_t>(bin)] += 1.0;
+    p.layers[2].values[static_cast<std::size_t>(bin)] += rioting_[i];
+  }
+  return p;
 }
 
 std::vector<Attribute> Granovetter::describe() const {

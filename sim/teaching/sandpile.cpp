@@ -1,5 +1,6 @@
 #include "caresim/teaching/sandpile.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -15,7 +16,9 @@ Sandpile::Sandpile(const Scenario& scenario)
             "mean height over the central (L/2) x (L/2) square, 1..4 scale (25/8 for large L)"},
            {"topplings", "1", "topplings in the step (avalanche sizes summed over its grains)"},
            {"avalanche_waves", "1", "waves of toppling in the step (durations summed)"},
-           {"grains_lost", "1", "grains that fell off the edges in the step"}}),
+           {"grains_lost", "1", "grains that fell off the edges in the step"},
+           {"sites_at_height", "1", "sites of each height after the step", 0}},
+          {{"height", "height of a site, 1..4 scale", {"1", "2", "3", "4"}}}),
       side_(scenario.teaching.sandpile.side),
       grains_per_step_(scenario.teaching.sandpile.grains_per_step) {
   const int h0 = scenario.teaching.sandpile.initial_height;
@@ -39,6 +42,7 @@ Avalanche Sandpile::drop(std::uint32_t site) {
       queued_[s] = 0;
       height_[s] = static_cast<std::uint8_t>(height_[s] - 4);
       ++a.size;
+      toppled_.push_back(s);
       touched_.push_back(s);
       const std::uint32_t row = s / L, col = s % L;
       const auto give = [&](bool inside, std::uint32_t to) {
@@ -68,11 +72,16 @@ Avalanche Sandpile::drop(std::uint32_t site) {
 
 void Sandpile::advance() {
   last_.clear();
+  toppled_.clear();
   const auto sites = height_.size();
   const auto step = static_cast<std::uint32_t>(day());
   for (int g = 0; g < grains_per_step_; ++g) {
     Stream draw(seed(), purpose::sandpile_drop, step, static_cast<std::uint32_t>(g));
     last_.push_back(drop(static_cast<std::uint32_t>(draw.below(sites))));
+    avalanche_step_.push_back(day());
+    avalanche_size_.push_back(static_cast<std::int64_t>(last_.back().size));
+    avalanche_duration_.push_back(static_cast<std::int64_t>(last_.back().duration));
+    avalanche_lost_.push_back(static_cast<std::int64_t>(last_.back().lost));
   }
 }
 
@@ -108,6 +117,39 @@ void Sandpile::observe(std::span<double> row) const {
   row[2] = static_cast<double>(total.size);
   row[3] = static_cast<double>(total.duration);
   row[4] = static_cast<double>(total.lost);
+  std::fill(row.begin() + 5, row.begin() + 9, 0.0);
+  for (const std::uint8_t h : height_)
+    row[5 + h] += 1.0;
+}
+
+std::vector<Table> Sandpile::tables(bool at_end) const {
+  if (!at_end) return {};
+  Table t{"avalanches", "avalanche", "every dropped grain's avalanche, in drop order", {}};
+  t.columns.push_back({"step", "1", "step the grain was dropped in", avalanche_step_, {}});
+  t.columns.push_back({"size", "1", "topplings the grain set off (0: none)", avalanche_size_, {}});
+  t.columns.push_back(
+      {"duration", "1", "waves of parallel topplings (0: none)", avalanche_duration_, {}});
+  t.columns.push_back({"lost", "1", "grains that fell off the edges", avalanche_lost_, {}});
+  return {t};
+}
+
+Picture Sandpile::picture() const {
+  Picture p{"grid",
+            {{"rows", side_}, {"cols", side_}},
+            {{"height", std::vector<double>(height_.begin(), height_.end())},
+             {"toppled", std::vector<double>(height_.size(), 0.0)}},
+            {}};
+  for (const std::uint32_t s : toppled_)
+    p.layers[1].values[s] += 1.0;
+  p.scalars.emplace_back(
+      "largest_avalanche",
+      last_.empty()
+          ? 0.0
+          : static_cast<double>(
+                std::max_element(last_.begin(), last_.end(), [](const auto& a, const auto& b) {
+                  return a.size < b.size;
+                })->size));
+  return p;
 }
 
 std::vector<Attribute> Sandpile::describe() const {

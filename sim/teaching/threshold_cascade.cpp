@@ -95,6 +95,36 @@ void ThresholdCascade::observe(std::span<double> row) const {
   row[1] = static_cast<double>(newly_active_);
 }
 
+Picture ThresholdCascade::picture() const {
+  // The first nodes reached breadth-first from the seed, with the ties among them: the
+  // neighbourhood a cascade must cross. Fixed for the run (the network does not change).
+  constexpr std::size_t kShown = 300;
+  std::vector<std::uint32_t> order{seed_node_};
+  std::vector<std::int64_t> index(active_.size(), -1);
+  index[seed_node_] = 0;
+  for (std::size_t next = 0; next < order.size() && order.size() < kShown; ++next) {
+    for (const std::uint32_t e : network_.edges_of(order[next])) {
+      const std::uint32_t v = network_.other(e, order[next]);
+      if (index[v] >= 0 || order.size() >= kShown) continue;
+      index[v] = static_cast<std::int64_t>(order.size());
+      order.push_back(v);
+    }
+  }
+  Picture p{
+      "network", {{"active_fraction", active_fraction()}}, {{"state", {}}, {"edges", {}}}, {}};
+  for (const std::uint32_t u : order) {
+    p.layers[0].values.push_back(active_[u]);
+    for (const std::uint32_t e : network_.edges_of(u)) {
+      const std::int64_t j = index[network_.other(e, u)];
+      if (j > index[u]) {
+        p.layers[1].values.push_back(static_cast<double>(index[u]));
+        p.layers[1].values.push_back(static_cast<double>(j));
+      }
+    }
+  }
+  return p;
+}
+
 std::vector<Attribute> ThresholdCascade::describe() const {
   return {Attribute::of("nodes", static_cast<std::int64_t>(active_.size())),
           Attribute::of("edges", static_cast<std::int64_t>(network_.edge_count())),

@@ -1,4 +1,4 @@
-// caresim chaos: the care model's phase diagram over one or two keys (Lyapunov exponent from
+// caresim chaos: a phase diagram over one or two keys (Lyapunov exponent from
 // twin runs, order parameters, susceptibility). The work is in caresim/analysis/phase_diagram.
 #include <fmt/format.h>
 
@@ -172,9 +172,11 @@ void add_chaos_command(CLI::App& root, std::vector<Command>& commands) {
   auto args = std::make_shared<ChaosArgs>();
   CLI::App* chaos = root.add_subcommand(
       "chaos",
-      "Phase diagram of the care model over one or two keys: Lyapunov exponent from twin runs, "
-      "order parameters, susceptibility");
-  chaos->add_option("scenario", args->scenario_path, "Scenario YAML file (model: care)")
+      "Phase diagram over one or two keys: Lyapunov exponent from twin runs (any model with twin "
+      "runs); for the care model also order parameters and susceptibility");
+  chaos
+      ->add_option("scenario", args->scenario_path,
+                   "Scenario YAML file (the care model or a teaching model with twin runs)")
       ->required();
   chaos->add_option("--vary", args->vary, "A key and its range, e.g. mindset.steepness=5:40:6")
       ->type_name("KEY.PATH=LO:HI:N")

@@ -35,6 +35,7 @@ void add_analyse_command(CLI::App& root, std::vector<Command>& commands);
 void add_chaos_command(CLI::App& root, std::vector<Command>& commands);
 void add_compare_command(CLI::App& root, std::vector<Command>& commands);
 void add_calibrate_command(CLI::App& root, std::vector<Command>& commands);
+void add_studio_command(CLI::App& root, std::vector<Command>& commands);
 
 /// The command line as typed, for provenance.
 std::string joined_command_line(int argc, char** argv);

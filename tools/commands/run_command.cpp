@@ -28,11 +28,14 @@ struct RunArgs {
 
 void print_summary(const RunResult& r, const Scenario& s) {
   const char* status = r.status == RunStatus::finished ? "finished" : "interrupted";
+  // A teaching model's clock is its own step, not a day, and it builds a model, not a city.
+  const bool care = s.model == ModelKind::care;
+  const char* tick = care ? "days" : "steps";
   fmt::print(
-      "\ncaresim run of '{}': {} after {} of {} days ({:.2f} s, {:.1f} days/s; city built "
-      "in {:.2f} s)\n",
-      s.name, status, r.steps, s.run.days, r.seconds, r.seconds > 0 ? r.steps / r.seconds : 0.0,
-      r.build_seconds);
+      "\ncaresim run of '{}': {} after {} of {} {} ({:.2f} s, {:.1f} {}/s; {} built in "
+      "{:.2f} s)\n",
+      s.name, status, r.steps, s.run.days, tick, r.seconds,
+      r.seconds > 0 ? r.steps / r.seconds : 0.0, tick, care ? "city" : "model", r.build_seconds);
   fmt::print("output: {}\n\n", r.output.string());
   fmt::print("{:<30} {:>12} {:>12} {:>12} {:>12}  {}\n", "headline metric", "mean", "min", "max",
              "last", "units");
@@ -82,7 +85,7 @@ int execute(RunArgs& a) {
     return kExitUsage;
   }
 
-  Progress progress(!a.quiet, "days");
+  Progress progress(!a.quiet, scenario.model == ModelKind::care ? "days" : "steps");
   RunOptions options;
   options.output = out;
   options.threads = static_cast<int>(*threads);

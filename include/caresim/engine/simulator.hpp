@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "caresim/engine/output.hpp"
+#include "caresim/engine/picture.hpp"
 
 namespace caresim {
 
@@ -40,6 +41,10 @@ class Simulator {
     (void)at_end;
     return {};
   }
+  /// The agents at the current step, for drawing (engine/picture.hpp). Optional: the default is
+  /// an empty picture. Must not change the state, so a run with pictures taken gives the same
+  /// outputs as one without.
+  virtual Picture picture() const { return {}; }
   /// Extra root attributes describing the built model (population sizes and the like).
   virtual std::vector<Attribute> describe() const = 0;
 

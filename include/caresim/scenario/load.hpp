@@ -32,6 +32,23 @@ Scenario parse_scenario(std::string_view yaml_text, std::string_view source_name
 /// scenario, so a run's provenance is enough to re-run it.
 std::string to_yaml(const Scenario& scenario);
 
+/// A scalar key of the schema with its range, as a control (a slider, a menu) offers it.
+struct ScenarioKey {
+  std::string path;  ///< e.g. "teaching.sandpile.side"
+  enum class Type { integer, number, choice } type = Type::number;
+  double value = 0.0;  ///< the scenario's value (a choice: the index into `choices`)
+  double lo = 0.0;     ///< inclusive lower bound
+  double hi = 0.0;     ///< inclusive upper bound; infinite when the schema sets none
+  std::string unit;
+  std::string meaning;
+  std::vector<std::string> choices;  ///< spellings of a choice, in index order
+};
+
+/// Every integer, number and choice key of the schema outside lists (organisations and the like),
+/// in schema order, with `scenario`'s values. Ranges come from the schema, so a control built
+/// from them accepts exactly what load_scenario accepts.
+std::vector<ScenarioKey> scenario_keys(const Scenario& scenario);
+
 /// Markdown reference of every key: path, type, default, unit, allowed range and meaning.
 std::string scenario_reference_markdown();
 

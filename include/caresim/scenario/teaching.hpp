@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <vector>
 
 namespace caresim {
 
@@ -33,15 +34,17 @@ struct ThresholdCascadeSettings {
 enum class ThresholdLadder : std::uint8_t {
   ladder,  ///< person i has threshold i (people): Granovetter's 0, 1, ..., N-1
   normal,  ///< thresholds N x Normal(mean, sd)
+  list,    ///< the thresholds given one by one in `thresholds`
 };
-inline constexpr std::array<const char*, 2> kThresholdLadderNames = {"ladder", "normal"};
+inline constexpr std::array<const char*, 3> kThresholdLadderNames = {"ladder", "normal", "list"};
 
 /// Granovetter's (1978) riot model: person i joins once at least theta_i people riot.
 struct GranovetterSettings {
   int people = 100;  ///< N
   ThresholdLadder distribution = ThresholdLadder::ladder;
-  double mean = 0.25;  ///< mean threshold as a fraction of the crowd (normal)
-  double sd = 0.122;   ///< its standard deviation (normal)
+  double mean = 0.25;              ///< mean threshold as a fraction of the crowd (normal)
+  double sd = 0.122;               ///< its standard deviation (normal)
+  std::vector<double> thresholds;  ///< each person's threshold in people (list)
 
   bool operator==(const GranovetterSettings&) const = default;
 };

@@ -35,6 +35,7 @@ class BooleanNetwork final : public TeachingModel {
 
   void observe(std::span<double> row) const override;
   std::vector<Attribute> describe() const override;
+  Picture picture() const override;
 
   std::unique_ptr<Simulator> clone() const override;
   std::uint64_t perturbation_sites() const override { return state_.size(); }

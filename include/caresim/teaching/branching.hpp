@@ -32,8 +32,13 @@ class Branching final : public TeachingModel {
   /// Labels of the size classes of the histogram output: "1" .. "20", "21+".
   static constexpr std::size_t kSizeClasses = 21;
 
+  /// Individuals in each generation of cascade `cascade` of step `step`, replayed from its random
+  /// stream (the same draws as the run), capped at max_size like the run.
+  std::vector<std::uint64_t> generation_sizes(int step, std::size_t cascade) const;
+
   void observe(std::span<double> row) const override;
   std::vector<Attribute> describe() const override;
+  Picture picture() const override;
 
  private:
   void advance() override;

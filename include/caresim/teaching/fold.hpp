@@ -23,6 +23,7 @@ class Fold final : public TeachingModel {
 
   void observe(std::span<double> row) const override;
   std::vector<Attribute> describe() const override;
+  Picture picture() const override;
 
   std::unique_ptr<Simulator> clone() const override;
   std::uint64_t perturbation_sites() const override { return 1; }

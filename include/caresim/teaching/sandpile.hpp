@@ -38,7 +38,11 @@ class Sandpile final : public TeachingModel {
   double bulk_mean_height() const;
 
   void observe(std::span<double> row) const override;
+  /// At the end of the run, the table `avalanches`: every grain's avalanche in drop order (step,
+  /// size, duration, grains lost), so the size distribution shows whatever grains_per_step is.
+  std::vector<Table> tables(bool at_end) const override;
   std::vector<Attribute> describe() const override;
+  Picture picture() const override;
 
   std::unique_ptr<Simulator> clone() const override;
   std::uint64_t perturbation_sites() const override { return height_.size(); }
@@ -56,6 +60,8 @@ class Sandpile final : public TeachingModel {
   std::vector<std::uint8_t> queued_;  // scratch: site is in the next wave
   std::vector<std::uint32_t> wave_, next_wave_, touched_;
   std::vector<Avalanche> last_;
+  std::vector<std::uint32_t> toppled_;  // sites toppled in the last step, once per toppling
+  std::vector<std::int64_t> avalanche_step_, avalanche_size_, avalanche_duration_, avalanche_lost_;
 };
 
 }  // namespace caresim::teaching
