@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite: install what is missing, build, run every test (unit, validation,
-# end-to-end, notebooks, the hostile-input battery) through ctest; then the sanitizer builds
-# (tools/sanitizers.sh) and the fuzzers for FUZZ_SECONDS each (tests/fuzz/run_fuzzers.sh).
-# CARESIM_SKIP_SANITIZERS=1 / CARESIM_SKIP_FUZZ=1 leave those out for a quick local pass.
+# end-to-end, notebooks, the hostile-input battery, the studio in a real browser) through ctest.
+# CARESIM_SANITIZERS=1 adds the AddressSanitizer + UBSan build of the unit tests
+# (tools/sanitizers.sh) and CARESIM_FUZZ=1 the libFuzzer targets for FUZZ_SECONDS each
+# (tests/fuzz/run_fuzzers.sh): both are full second builds of the library (with gcc and with
+# clang), not yet measured to fit CI's time on two cores, so they are opt-in for now (issue 14).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/build.sh
@@ -13,5 +15,5 @@ if [ "${registered:-0}" -lt 50 ]; then
   exit 1
 fi
 ctest --test-dir build --output-on-failure -j "$(nproc)" "$@"
-if [ "${CARESIM_SKIP_SANITIZERS:-0}" != 1 ]; then bash tools/sanitizers.sh; fi
-if [ "${CARESIM_SKIP_FUZZ:-0}" != 1 ]; then FUZZ_SECONDS=${FUZZ_SECONDS:-60} bash tests/fuzz/run_fuzzers.sh; fi
+if [ "${CARESIM_SANITIZERS:-0}" = 1 ]; then bash tools/sanitizers.sh; fi
+if [ "${CARESIM_FUZZ:-0}" = 1 ]; then FUZZ_SECONDS=${FUZZ_SECONDS:-60} bash tests/fuzz/run_fuzzers.sh; fi

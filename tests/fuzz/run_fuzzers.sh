@@ -11,23 +11,16 @@ if ! command -v clang++-14 > /dev/null; then
   exit 0
 fi
 out=$src/build-fuzz
-mkdir -p "$out"
-flags=(-std=c++20 -O1 -g -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=undefined
-       -I"$src/include" -I"$src/build/generated")
-objs=()
-for f in sim/scenario/load.cpp sim/ensemble/sweep_spec.cpp; do
-  o=$out/$(basename "$f" .cpp).o
-  if [ ! -e "$o" ] || [ "$src/$f" -nt "$o" ] || [ -n "$(find "$src/sim/scenario" "$src/include" -newer "$o" -name '*.hpp' | head -1)" ]; then
-    clang++-14 "${flags[@]}" -c "$src/$f" -o "$o"
-  fi
-  objs+=("$o")
-done
-for target in scenario_fuzz set_fuzz sweep_spec_fuzz; do
-  if [ ! -x "$out/$target" ] || [ "$src/tests/fuzz/$target.cpp" -nt "$out/$target" ] || [ "$out/load.o" -nt "$out/$target" ]; then
-    clang++-14 "${flags[@]}" -fsanitize=fuzzer "$src/tests/fuzz/$target.cpp" "${objs[@]}" \
-      -lyaml-cpp -lfmt -o "$out/$target"
-  fi
-done
+# The whole library with clang, ASan + UBSan and libFuzzer's coverage (so a scenario's
+# interventions reach the care model's registry of kinds, as in caresim itself).
+launcher=()
+command -v ccache > /dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+cmake -S "$src" -B "$out" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 "${launcher[@]}" \
+  -DCMAKE_CXX_FLAGS="-O1 -g -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=undefined" \
+  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
+  -DCARESIM_BUILD_TESTS=OFF -DCARESIM_BUILD_BENCHMARKS=OFF -DCARESIM_BUILD_FUZZERS=ON > /dev/null
+cmake --build "$out" -j "$(nproc)" --target scenario_fuzz set_fuzz sweep_spec_fuzz
 status=0
 for target in scenario_fuzz set_fuzz sweep_spec_fuzz; do
   corpus=$out/corpus/$target
