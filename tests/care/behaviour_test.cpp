@@ -118,10 +118,13 @@ TEST_CASE("calibration: the Leeds baseline at full city scale lands in the publi
 }
 
 TEST_CASE(
-    "behaviour: raising A&E target pressure alone helps 4-hour performance at first, then "
-    "raises delayed discharges and shrinks cross-organisation ties",
+    "behaviour: raising A&E target pressure alone drains acute staff, so 4-hour performance "
+    "falls, delayed discharges rise and cross-organisation ties shrink",
     "[behaviour]") {
-  std::vector<double> a_4h, b_4h, a_delayed, b_delayed, a_cross, b_cross;
+  // Since target pressure drains energy (docs/model.md 3.10), three times the inspection on the
+  // 4-hour target no longer buys 4-hour performance: the acute trust's staff lose energy, hence
+  // capacity, the 4-hour share falls, which raises the pressure further (3.19, behaviours).
+  std::vector<double> a_4h, b_4h, a_energy, b_energy, a_delayed, b_delayed, a_cross, b_cross;
   for (std::uint64_t seed : kSeeds) {
     Scenario base = leeds_small(365), pressed = base;
     for (TargetSpec& t : pressed.targets) {
@@ -130,19 +133,25 @@ TEST_CASE(
     Series a = run_series(base, seed), b = run_series(pressed, seed);
     a_4h.push_back(mean(a["a_and_e_4h"], 20, 110));
     b_4h.push_back(mean(b["a_and_e_4h"], 20, 110));
+    a_energy.push_back(mean(a["mean_energy"], 20, 110));
+    b_energy.push_back(mean(b["mean_energy"], 20, 110));
     a_delayed.push_back(mean(a["delayed_discharges"], 180, 365));
     b_delayed.push_back(mean(b["delayed_discharges"], 180, 365));
     a_cross.push_back(a["cross_org_strength_share"].back());
     b_cross.push_back(b["cross_org_strength_share"].back());
   }
   const auto four_hours = test::paired_difference(a_4h, b_4h);
+  const auto energy = test::paired_difference(a_energy, b_energy);
   const auto delayed = test::paired_difference(a_delayed, b_delayed);
   const auto cross = test::paired_difference(a_cross, b_cross);
   INFO("4h (days 20-110) " << four_hours.mean << " +- " << four_hours.half_width
-                           << "; delayed discharges (days 180-365) " << delayed.mean << " +- "
-                           << delayed.half_width << "; cross-org share (day 365) " << cross.mean
-                           << " +- " << cross.half_width);
-  CHECK(four_hours.low() > 0.0);
+                           << "; energy (days 20-110) " << energy.mean << " +- "
+                           << energy.half_width << "; delayed discharges (days 180-365) "
+                           << delayed.mean << " +- " << delayed.half_width
+                           << "; cross-org share (day 365) " << cross.mean << " +- "
+                           << cross.half_width);
+  CHECK(energy.high() < 0.0);
+  CHECK(four_hours.high() < 0.0);
   CHECK(delayed.low() > 0.0);
   CHECK(cross.high() < 0.0);
 }
