@@ -10,6 +10,7 @@
 #include <span>
 #include <vector>
 
+#include "caresim/analysis/statistics.hpp"
 #include "caresim/core/random.hpp"
 
 namespace caresim::purpose {
@@ -103,12 +104,6 @@ class GaussianProcess {
   Eigen::MatrixXd ainv_h_;
   EmulatorDiagnostics diagnostics_;
 };
-
-/// Standard normal quantile: the z with Phi(z) = p, p in (0, 1) (Acklam's rational
-/// approximation refined by one Halley step; ~1e-15 relative).
-double normal_quantile(double p);
-/// Standard normal CDF.
-double normal_cdf(double z);
 
 /// Minimises f over R^n by Nelder-Mead (Lagarias et al. 1998 coefficients) from `start` with
 /// initial steps `step`; stops after `max_evaluations` or when the simplex's values span less

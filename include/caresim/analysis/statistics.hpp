@@ -84,6 +84,11 @@ EarlyWarning early_warning(std::span<const double> series, std::size_t window = 
 /// Regularized incomplete beta function I_x(a, b), a, b > 0, x in [0, 1] (continued fraction,
 /// modified Lentz; relative error ~1e-14). Throws std::invalid_argument outside the domain.
 double incomplete_beta(double a, double b, double x);
+/// Standard normal quantile: the z with Phi(z) = p, p in (0, 1) (Acklam's rational
+/// approximation refined by one Halley step; ~1e-15 relative).
+double normal_quantile(double p);
+/// Standard normal CDF.
+double normal_cdf(double z);
 /// Student's t distribution with `dof` > 0 degrees of freedom: P(T <= t).
 double student_t_cdf(double t, double dof);
 /// Its quantile: the t with P(T <= t) = p, p in (0, 1) (bisection on the CDF to ~1e-13;
