@@ -23,14 +23,19 @@ constexpr double kLeedsResidents = 812000.0;
 /// At most this many points per plotted line: the lines are rolling means, so nothing is lost.
 constexpr int kPlotPoints = 240;
 
-std::string with_separators(std::string digits) {
+std::string with_separators(const std::string& digits) {
   // digits: an optional sign, integer digits, optionally '.' and decimals.
   const std::size_t sign = (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) ? 1 : 0;
   std::size_t end = digits.find('.');
   if (end == std::string::npos) end = digits.size();
-  for (std::size_t i = end; i > sign + 3; i -= 3)
-    digits.insert(i - 3, ",");
-  return digits;
+  std::string out = digits.substr(0, sign);
+  for (std::size_t i = sign; i < end; ++i) {
+    out += digits[i];
+    const std::size_t left = end - i - 1;
+    if (left > 0 && left % 3 == 0) out += ',';
+  }
+  out.append(digits, end, std::string::npos);
+  return out;
 }
 
 int decimals_for(double magnitude, int significant) {
@@ -109,9 +114,10 @@ std::string scale_text(const Scenario& s) {
         "Tenth-scale city: counts are for one tenth of Leeds ({}); multiply counts by 10 for the "
         "city; {}.",
         people, rates);
-  return fmt::format(
-      "City at {} of Leeds's size: counts are for that share of Leeds ({}); {}.",
-      format_value(f, Reading{.percent = true}), people, rates);
+  Reading share;
+  share.percent = true;
+  return fmt::format("City at {} of Leeds's size: counts are for that share of Leeds ({}); {}.",
+                     format_value(f, share), people, rates);
 }
 
 // Per-replicate daily values of every compared series: [arm][replicate][metric][day].

@@ -63,10 +63,14 @@ TEST_CASE("leader's numbers: significant figures, separators, percentages, units
   const Reading count{.series = "delayed_discharges", .name = "delayed", .units = ""};
   CHECK(format_value(0.83352, share) == "83.4%");
   CHECK(format_value(11.27, count) == "11.3");
-  // The change and its interval share the precision of two figures of the half-width.
+  // The change and its interval share the precision of two figures of the half-width (here
+  // 0.985 points: two decimals).
   ChangeText t = format_change(-0.02137, -0.0312, -0.0115, share);
+  CHECK(t.change == "-2.14 pts");
+  CHECK(t.interval == "-3.12 to -1.15");
+  t = format_change(-0.02137, -0.0412, -0.0016, share);  // half-width 1.98: one decimal
   CHECK(t.change == "-2.1 pts");
-  CHECK(t.interval == "-3.1 to -1.2");
+  CHECK(t.interval == "-4.1 to -0.2");
   t = format_change(6.337e-05, -1.2e-04, 2.5e-04, share);
   CHECK(t.change == "+0.006 pts");
   CHECK(t.interval == "-0.012 to +0.025");
@@ -109,7 +113,8 @@ TEST_CASE("leader's report: effects from the intervention's start, no difference
   const std::string arm_text =
       "base: baseline.yaml\nname: early_restructure\ndescription: GP practices merged on day "
       "40\ninterventions:\n  - kind: restructure\n    day: 40\n    organisations: [GP practice "
-      "1, GP practice 2, GP practice 3, GP practice 4]\n";
+      "1, GP practice 2, GP practice 3, GP practice 4]\n    restructure: {into: GP practice 5, "
+      "share: 1.0, tie_loss: 0.3}\n";
   const std::vector<CompareArm> arms{
       {"baseline", {text, base.string()}},
       {"early_restructure", {arm_text, (base.parent_path() / "early_restructure.yaml").string()}}};

@@ -26,7 +26,7 @@ export function drawCare(p, box, views) {
       elements: groups,
       style: [
         { selector: 'node', style: { 'background-color': 'data(colour)', label: 'data(label)',
-          'font-size': 9, 'text-wrap': 'wrap', 'text-max-width': 90, color: '#1d2733',
+          'font-size': 11, 'text-wrap': 'wrap', 'text-max-width': 120, color: '#1d2733',
           width: 'data(size)', height: 'data(size)' } },
         { selector: 'edge', style: { width: 'data(width)', 'line-color': '#7a8ca3', opacity: 0.7,
           'curve-style': 'bezier' } },
