@@ -65,7 +65,6 @@ double health_share(const Observation& o, Health h) {
                static_cast<double>(o.state.citizens.size()));
 }
 
-
 // How a reader who is not a modeller sees each series (the leader's what-if table and report,
 // ensemble/compare_report.hpp): a short plain name, which way is better, and whether it reads as
 // a percentage. Series not listed keep their description as their name and no direction.
@@ -113,8 +112,8 @@ constexpr ReaderTerms kReaderTerms[] = {
     {"neighbourhood_demand_per_1000", "demand for services (rate)", Better::lower, false},
     {"neighbourhood_complex_prevalence", "residents complex or frail", Better::lower, true},
     {"neighbourhood_flu_uptake_65", "over-65s vaccinated against flu", Better::higher, true},
-    {"neighbourhood_prevention_coverage", "prevention reaching the neighbourhood",
-     Better::higher, true},
+    {"neighbourhood_prevention_coverage", "prevention reaching the neighbourhood", Better::higher,
+     true},
 };
 
 void describe_for_readers(std::vector<Observable>& observables) {

@@ -65,8 +65,8 @@ Picture Simulation::picture() const {
   for (std::size_t a = 0; a < groups; ++a)
     for (std::size_t b = a; b < groups; ++b)
       if (strength[a * groups + b] > 0.0)
-        links.insert(links.end(), {static_cast<double>(a), static_cast<double>(b),
-                                   strength[a * groups + b]});
+        links.insert(links.end(),
+                     {static_cast<double>(a), static_cast<double>(b), strength[a * groups + b]});
 
   // The staff sample: the teams of kSampleTeams slots spread evenly over the staff (slots keep
   // their team when a leaver is replaced, so the sample stays put while the run streams).
@@ -96,9 +96,12 @@ Picture Simulation::picture() const {
   p.scalars = {{"staff", static_cast<double>(people)},
                {"cross_org_strength_share", total > 0 ? cross / total : 0.0},
                {"day", static_cast<double>(state.day)}};
-  p.layers = {{"group_staff", staff},        {"group_kind", kind},
-              {"group_minded_share", minded}, {"links", links},
-              {"staff_mindset", sample_mindset}, {"staff_group", sample_group},
+  p.layers = {{"group_staff", staff},
+              {"group_kind", kind},
+              {"group_minded_share", minded},
+              {"links", links},
+              {"staff_mindset", sample_mindset},
+              {"staff_group", sample_group},
               {"staff_edges", edges}};
   return p;
 }

@@ -52,9 +52,9 @@ std::string fixed(double x, int decimals, bool sign) {
 }
 
 std::string long_date(const std::string& start, int day) {
-  static const char* const kMonths[] = {"January", "February", "March",     "April",
-                                        "May",     "June",     "July",      "August",
-                                        "September", "October", "November", "December"};
+  static const char* const kMonths[] = {"January",   "February", "March",    "April",
+                                        "May",       "June",     "July",     "August",
+                                        "September", "October",  "November", "December"};
   const std::string iso = detail::date_after(start, day);
   int y = 0, m = 0, d = 0;
   if (std::sscanf(iso.c_str(), "%d-%d-%d", &y, &m, &d) != 3 || m < 1 || m > 12) return iso;
@@ -102,9 +102,8 @@ std::string scale_text(const Scenario& s) {
   for (const OrganisationSpec& o : s.organisations)
     staff += o.staff;
   const double f = s.city.citizens / kLeedsResidents;
-  const std::string people =
-      fmt::format("{} residents, {} staff", fixed(s.city.citizens, 0, false),
-                  fixed(static_cast<double>(staff), 0, false));
+  const std::string people = fmt::format("{} residents, {} staff", fixed(s.city.citizens, 0, false),
+                                         fixed(static_cast<double>(staff), 0, false));
   const std::string rates =
       "rates per 100,000 residents and percentages compare directly with the whole city";
   if (std::abs(f - 1.0) < 0.005)
@@ -218,9 +217,10 @@ ChangeText format_change(double diff, double low, double high, const Reading& re
   const std::string suffix = reading.percent ? " pts" : "";
   ChangeText t;
   t.change = fixed(diff * scale, decimals, true) + suffix;
-  t.interval = std::isfinite(low) && std::isfinite(high)
-                   ? fixed(low * scale, decimals, true) + " to " + fixed(high * scale, decimals, true)
-                   : "n/a";
+  t.interval =
+      std::isfinite(low) && std::isfinite(high)
+          ? fixed(low * scale, decimals, true) + " to " + fixed(high * scale, decimals, true)
+          : "n/a";
   return t;
 }
 
@@ -258,7 +258,8 @@ CompareReport compare_report(const Comparison& c, const std::filesystem::path& c
   if (!complete(c)) throw std::logic_error("compare_report: the comparison is not complete");
   CompareReport report;
   const std::size_t A = c.arm_count(), M = c.metric_count(),
-                    R = static_cast<std::size_t>(c.replicates), T = static_cast<std::size_t>(c.days);
+                    R = static_cast<std::size_t>(c.replicates),
+                    T = static_cast<std::size_t>(c.days);
   report.arms = c.arms;
   report.arm_files = c.arm_files;
   report.replicates = c.replicates;
@@ -286,9 +287,8 @@ CompareReport compare_report(const Comparison& c, const std::filesystem::path& c
   const RunLayout& layout = c.outcomes.front().layout;
   std::vector<Reading> readings;
   for (std::size_t m = 0; m < M; ++m) {
-    SeriesSpec spec{.name = c.metrics[m],
-                    .units = c.metric_units[m],
-                    .description = c.metric_descriptions[m]};
+    SeriesSpec spec{
+        .name = c.metrics[m], .units = c.metric_units[m], .description = c.metric_descriptions[m]};
     for (const SeriesSpec& s : layout.series)
       if (s.name == c.metrics[m]) spec = s;
     readings.push_back(reading_of(spec));
@@ -307,8 +307,8 @@ CompareReport compare_report(const Comparison& c, const std::filesystem::path& c
         std::copy_n(values.begin() + static_cast<std::ptrdiff_t>(r * T), T,
                     daily.v.begin() + static_cast<std::ptrdiff_t>(((a * R + r) * M + m) * T));
     }
-  const Stats stats{analysis::student_t_quantile(1.0 - (1.0 - c.confidence) / 2.0,
-                                                 static_cast<double>(R) - 1.0)};
+  const Stats stats{
+      analysis::student_t_quantile(1.0 - (1.0 - c.confidence) / 2.0, static_cast<double>(R) - 1.0)};
 
   // Rolling means that restart at each arm's start day, so no day before a change is averaged
   // with days after it: [arm][replicate][metric][day], per comparing arm's own start.
@@ -371,14 +371,16 @@ CompareReport compare_report(const Comparison& c, const std::filesystem::path& c
     arm.description = report.arm_descriptions[a];
     const auto start = static_cast<std::size_t>(starts[a].day);
     arm.start_day = starts[a].day;
-    arm.start_text =
-        start > 0 ? fmt::format("The change starts on day {} ({}): {}. Effects are measured from "
-                                "then to the end of the run; the {} days before are a check that "
-                                "should show no difference.",
-                                start, long_date(c.start_date, arm.start_day), starts[a].why, start)
-                  : fmt::format("The change applies from day 0: {}; effects are measured over the "
-                                "whole run, with no days before it to check.",
-                                starts[a].why);
+    arm.start_text = start > 0
+                         ? fmt::format(
+                               "The change starts on day {} ({}): {}. Effects are measured from "
+                               "then to the end of the run; the {} days before are a check that "
+                               "should show no difference.",
+                               start, long_date(c.start_date, arm.start_day), starts[a].why, start)
+                         : fmt::format(
+                               "The change applies from day 0: {}; effects are measured over the "
+                               "whole run, with no days before it to check.",
+                               starts[a].why);
     arm.window_text = fmt::format("means over {}", day_span(arm.start_day, c.days));
     for (std::size_t m = 0; m < M; ++m) {
       ReportRow row;
@@ -464,8 +466,8 @@ CompareReport compare_report(const Comparison& c, const std::filesystem::path& c
       if (spec.dimension < 0 ||
           layout.dimensions[static_cast<std::size_t>(spec.dimension)].name != "neighbourhood")
         continue;
-      if (!file.has_variable(group + spec.name) || !file.has_variable("runs/" + c.arms[0] + "/" +
-                                                                      spec.name))
+      if (!file.has_variable(group + spec.name) ||
+          !file.has_variable("runs/" + c.arms[0] + "/" + spec.name))
         continue;
       NeighbourhoodReport nr;
       nr.reading = reading_of(spec);
@@ -490,16 +492,19 @@ CompareReport compare_report(const Comparison& c, const std::filesystem::path& c
         nr.change_texts.push_back(t.change);
         nr.interval_texts.push_back(t.interval);
         nr.verdict_texts.push_back(verdict_text(e.verdict));
-        if (e.verdict == Verdict::better || e.verdict == Verdict::higher) ++nr.better;
-        else if (e.verdict == Verdict::worse || e.verdict == Verdict::lower) ++nr.worse;
-        else ++nr.unclear;
+        if (e.verdict == Verdict::better || e.verdict == Verdict::higher)
+          ++nr.better;
+        else if (e.verdict == Verdict::worse || e.verdict == Verdict::lower)
+          ++nr.worse;
+        else
+          ++nr.unclear;
       }
       nr.summary_text =
           nr.reading.better == Better::neutral
-              ? fmt::format("higher in {}, lower in {}, no clear difference in {} of {}",
-                            nr.better, nr.worse, nr.unclear, N)
-              : fmt::format("better in {}, worse in {}, no clear difference in {} of {}",
-                            nr.better, nr.worse, nr.unclear, N);
+              ? fmt::format("higher in {}, lower in {}, no clear difference in {} of {}", nr.better,
+                            nr.worse, nr.unclear, N)
+              : fmt::format("better in {}, worse in {}, no clear difference in {} of {}", nr.better,
+                            nr.worse, nr.unclear, N);
       arm.neighbourhoods.push_back(std::move(nr));
     }
     report.versus.push_back(std::move(arm));
@@ -517,9 +522,9 @@ std::string format_report_table(const CompareReport& report) {
     out += fmt::format("{} paired replicates; {}; {}% intervals.\n", report.replicates,
                        arm.window_text, percent);
     // Column widths from the cells, so any series and arm name fits.
-    std::vector<std::vector<std::string>> cells{
-        {"measure", "units", arm.reference, arm.arm, "change",
-         fmt::format("{}% interval", percent), "verdict", "effect", "before the start"}};
+    std::vector<std::vector<std::string>> cells{{"measure", "units", arm.reference, arm.arm,
+                                                 "change", fmt::format("{}% interval", percent),
+                                                 "verdict", "effect", "before the start"}};
     for (const ReportRow& row : arm.rows)
       cells.push_back({row.reading.name, row.reading.units, row.reference_text, row.arm_text,
                        row.change_text, row.interval_text, row.verdict_text, row.effect_text,
@@ -542,8 +547,9 @@ std::string format_report_table(const CompareReport& report) {
       out += fmt::format("by neighbourhood, {}: {}\n", nr.reading.name, nr.summary_text);
     }
   }
-  out += "pts: percentage points. effect: when the difference of the rolling mean became clear "
-         "and stayed so to the end.\n";
+  out +=
+      "pts: percentage points. effect: when the difference of the rolling mean became clear "
+      "and stayed so to the end.\n";
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "caresim/ensemble/compare_report.hpp"
@@ -158,7 +159,8 @@ std::string report_html(const CompareReport& report) {
   h += "<h1>What if: " + escape(report.title) + "</h1>\n";
   if (!report.scale_text.empty())
     h += "<p class=\"scale\" id=\"scale\">" + escape(report.scale_text) + "</p>\n";
-  h += "<p>" + escape(report.method_text) + "</p>\n<table id=\"arms\"><tr><th>arm</th>"
+  h += "<p>" + escape(report.method_text) +
+       "</p>\n<table id=\"arms\"><tr><th>arm</th>"
        "<th>scenario file</th><th>what it is</th></tr>";
   for (std::size_t a = 0; a < report.arms.size(); ++a) {
     h += fmt::format(
@@ -171,7 +173,10 @@ std::string report_html(const CompareReport& report) {
 
   for (const ArmReport& arm : report.versus) {
     h += "<h2>" + escape(arm.arm) + " compared with " + escape(arm.reference) + "</h2>\n";
-    h += "<p>" + escape(arm.start_text) + " " + escape(arm.window_text) + ".</p>\n";
+    std::string window = arm.window_text;
+    if (!window.empty())
+      window[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(window[0])));
+    h += "<p>" + escape(arm.start_text) + " " + escape(window) + ".</p>\n";
     h += fmt::format(
         "<table class=\"leader\"><tr><th>measure</th><th>units</th><th>{}</th><th>{}</th>"
         "<th>change</th><th>{}% interval</th><th>verdict</th><th>effect</th>"

@@ -74,8 +74,8 @@ std::string composed_yaml(const json& variant, const std::string& baseline_file)
   const json& list = variant["interventions"];
   if (!list.is_array() || list.empty())
     throw StudioError(400, "a composed variant needs \"interventions\": [{\"kind\", \"day\"}]");
-  std::string yaml = "base: " + json(baseline_file).dump() + "\nname: " +
-                     json(variant["name"].get<std::string>()).dump() +
+  std::string yaml = "base: " + json(baseline_file).dump() +
+                     "\nname: " + json(variant["name"].get<std::string>()).dump() +
                      "\ndescription: composed in the studio\ninterventions:\n";
   for (const json& item : list) {
     if (!item.is_object() || !item.contains("kind") || !item["kind"].is_string())
@@ -85,14 +85,15 @@ std::string composed_yaml(const json& variant, const std::string& baseline_file)
     if (info == nullptr) throw StudioError(400, "no intervention kind '" + kind + "'");
     if (!item.contains("day") || !item["day"].is_number_integer())
       throw StudioError(400, "intervention '" + kind + "': \"day\" must be a whole number");
-    yaml += "  - kind: " + kind + "\n    day: " + std::to_string(item["day"].get<long long>()) +
-            "\n";
+    yaml +=
+        "  - kind: " + kind + "\n    day: " + std::to_string(item["day"].get<long long>()) + "\n";
     if (item.contains("set")) {
       if (!item["set"].is_object())
         throw StudioError(400, "intervention '" + kind + "': \"set\" must map keys to values");
       std::string params;
       for (const auto& [key, value] : item["set"].items()) {
-        if (!is_key(key)) throw StudioError(400, "intervention '" + kind + "': bad key '" + key + "'");
+        if (!is_key(key))
+          throw StudioError(400, "intervention '" + kind + "': bad key '" + key + "'");
         if (!value.is_number() && !value.is_string())
           throw StudioError(400, "intervention '" + kind + "': the value of '" + key +
                                      "' must be a number or text");
@@ -117,17 +118,17 @@ std::string report_json(const ensemble::CompareReport& report) {
     json rows = json::array();
     for (const ensemble::ReportRow& row : arm.rows) {
       json j = reading_json(row.reading);
-      j.update({{"reference", row.reference_text},
-                {"arm", row.arm_text},
-                {"change", row.change_text},
-                {"interval", row.interval_text},
-                {"verdict", row.verdict_text},
-                {"verdict_class", verdict_class(row.after.verdict)},
-                {"effect", row.effect_text},
-                {"before", row.before_text},
-                {"before_clear", row.has_before &&
-                                     row.before.verdict != ensemble::Verdict::unclear},
-                {"days_to_effect", row.days_to_effect}});
+      j.update(
+          {{"reference", row.reference_text},
+           {"arm", row.arm_text},
+           {"change", row.change_text},
+           {"interval", row.interval_text},
+           {"verdict", row.verdict_text},
+           {"verdict_class", verdict_class(row.after.verdict)},
+           {"effect", row.effect_text},
+           {"before", row.before_text},
+           {"before_clear", row.has_before && row.before.verdict != ensemble::Verdict::unclear},
+           {"days_to_effect", row.days_to_effect}});
       rows.push_back(j);
     }
     json hoods = json::array();
@@ -228,8 +229,12 @@ std::string WhatIf::options_json() const {
     const InterventionKindInfo& info = registry[k];
     json keys = json::array();
     for (const ScenarioKey& key : intervention_keys(info.name)) {
-      json j = {{"key", key.path},       {"value", key.value}, {"lo", key.lo},
-                {"hi", key.hi},          {"unit", key.unit},   {"meaning", key.meaning},
+      json j = {{"key", key.path},
+                {"value", key.value},
+                {"lo", key.lo},
+                {"hi", key.hi},
+                {"unit", key.unit},
+                {"meaning", key.meaning},
                 {"type", key.type == ScenarioKey::Type::integer  ? "integer"
                          : key.type == ScenarioKey::Type::choice ? "choice"
                                                                  : "number"}};
@@ -282,7 +287,8 @@ std::string WhatIf::start(const std::string& body) {
 
   const std::string baseline_rel = request["baseline"].get<std::string>();
   const auto baseline = file_under(scenarios_, baseline_rel);
-  if (!baseline) throw StudioError(404, "no scenario '" + baseline_rel + "' in the scenarios folder");
+  if (!baseline)
+    throw StudioError(404, "no scenario '" + baseline_rel + "' in the scenarios folder");
   std::vector<ensemble::BaseScenario> bases{{read_text(*baseline), baseline->string()}};
   std::vector<std::string> stems{baseline->filename().string()};
   for (const json& variant : request["variants"]) {
@@ -382,12 +388,8 @@ std::string WhatIf::status(const std::string& id) const {
     job = it->second;
   }
   std::lock_guard lock(job->mutex);
-  std::string out = json{{"id", job->id},
-                         {"state", job->state},
-                         {"done", job->done.load()},
-                         {"total", job->total},
-                         {"arms", job->arms},
-                         {"error", job->error}}
+  std::string out = json{{"id", job->id},       {"state", job->state}, {"done", job->done.load()},
+                         {"total", job->total}, {"arms", job->arms},   {"error", job->error}}
                         .dump();
   if (!job->report.empty()) {
     out.pop_back();

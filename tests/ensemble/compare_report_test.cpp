@@ -97,7 +97,8 @@ TEST_CASE("leader's verdicts follow the series' direction", "[compare][report]")
   CHECK(verdict_of(-0.3, 0.1, Better::higher) == Verdict::unclear);
   CHECK(verdict_text(Verdict::unclear) == "no clear difference");
   // A series without plain metadata reads by its description, neutral.
-  const Reading r = reading_of({.name = "cost_total", .units = "GBP day-1",
+  const Reading r = reading_of({.name = "cost_total",
+                                .units = "GBP day-1",
                                 .description = "spend across the system in the day"});
   CHECK(r.name == "spend across the system in the day");
   CHECK(r.units == "GBP a day");

@@ -2,6 +2,7 @@
 // sliders and which files may be served are caresim/studio/studio.hpp.
 #include <fmt/format.h>
 #include <httplib.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -10,8 +11,6 @@
 #include <memory>
 #include <sstream>
 #include <thread>
-
-#include <unistd.h>
 
 #include "caresim/studio/studio.hpp"
 #include "caresim/studio/whatif.hpp"
@@ -106,8 +105,9 @@ int execute(const StudioArgs& a) {
   studio::Studio hub(scenarios, {a.max_runs, 40});
   // Comparisons work in a folder of this process's own, removed as each one ends.
   std::error_code ec;
-  const std::filesystem::path scratch = std::filesystem::temp_directory_path(ec) /
-                                        fmt::format("caresim-studio-{}", static_cast<long>(getpid()));
+  const std::filesystem::path scratch =
+      std::filesystem::temp_directory_path(ec) /
+      fmt::format("caresim-studio-{}", static_cast<long>(getpid()));
   studio::WhatIf whatif(scenarios, scratch, {});
   httplib::Server server;
   // Each open event stream holds a worker, so the pool is larger than the stream limit.

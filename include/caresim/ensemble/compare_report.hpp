@@ -63,9 +63,9 @@ struct Effect {
 /// are what every view prints.
 struct ReportRow {
   Reading reading;
-  Effect after;         ///< from the start of the change to the end of the run
+  Effect after;  ///< from the start of the change to the end of the run
   bool has_before = false;
-  Effect before;        ///< the days before the start: should show no difference
+  Effect before;              ///< the days before the start: should show no difference
   double days_to_effect = 0;  ///< days after the start; NaN when the difference is not lasting
   std::string reference_text, arm_text, change_text, interval_text, verdict_text, before_text,
       effect_text;
@@ -74,8 +74,8 @@ struct ReportRow {
 /// One neighbourhood series: the effect after the start in each neighbourhood.
 struct NeighbourhoodReport {
   Reading reading;
-  std::vector<std::string> names;     ///< neighbourhood names
-  std::vector<Effect> effects;        ///< one per neighbourhood
+  std::vector<std::string> names;  ///< neighbourhood names
+  std::vector<Effect> effects;     ///< one per neighbourhood
   std::vector<std::string> change_texts, interval_texts, verdict_texts;
   int better = 0, worse = 0, unclear = 0;  ///< clear verdicts by kind (higher/lower as better)
   std::string summary_text;  ///< "better in 3, worse in 0, no clear difference in 104 of 107"
@@ -85,10 +85,10 @@ struct NeighbourhoodReport {
 struct ArmReport {
   std::string arm, reference;  ///< full arm names
   std::string file, description;
-  int start_day = 0;             ///< the earliest day the arm's scenario differs from the reference's
-  std::string start_text;        ///< e.g. "from day 340 (7 March 2018), the first intervention"
-  std::string window_text;       ///< what the numbers are averaged over
-  std::vector<ReportRow> rows;   ///< one per compared series
+  int start_day = 0;        ///< the earliest day the arm's scenario differs from the reference's
+  std::string start_text;   ///< e.g. "from day 340 (7 March 2018), the first intervention"
+  std::string window_text;  ///< what the numbers are averaged over
+  std::vector<ReportRow> rows;                      ///< one per compared series
   std::vector<NeighbourhoodReport> neighbourhoods;  ///< per-neighbourhood series, when written
 };
 
@@ -105,9 +105,9 @@ struct SeriesPlot {
 };
 
 struct CompareReport {
-  std::string title;            ///< "baseline vs target_pressure_up"
-  std::string scale_text;       ///< "Tenth-scale city: counts are for one tenth of Leeds (...)"
-  std::string method_text;      ///< replicates, days, intervals, in a sentence
+  std::string title;        ///< "baseline vs target_pressure_up"
+  std::string scale_text;   ///< "Tenth-scale city: counts are for one tenth of Leeds (...)"
+  std::string method_text;  ///< replicates, days, intervals, in a sentence
   std::vector<std::string> arms, arm_files, arm_descriptions;
   int replicates = 0, days = 0, window = 0;
   double confidence = 0.95;

@@ -19,7 +19,7 @@ namespace caresim::studio {
 
 /// What a leader may ask of the server: small enough to show in a meeting.
 struct WhatIfLimits {
-  std::size_t running = 2;   ///< comparisons at once (429 beyond)
+  std::size_t running = 2;  ///< comparisons at once (429 beyond)
   int min_days = 30, max_days = 1095;
   int max_replicates = 8;    ///< at least 2
   std::size_t max_arms = 4;  ///< the baseline and up to three variants
