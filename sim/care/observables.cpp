@@ -65,6 +65,68 @@ double health_share(const Observation& o, Health h) {
                static_cast<double>(o.state.citizens.size()));
 }
 
+// How a reader who is not a modeller sees each series (the leader's what-if table and report,
+// ensemble/compare_report.hpp): a short plain name, which way is better, and whether it reads as
+// a percentage. Series not listed keep their description as their name and no direction.
+struct ReaderTerms {
+  const char* name;
+  const char* plain_name;
+  Better better;
+  bool percent;
+};
+constexpr ReaderTerms kReaderTerms[] = {
+    {"a_and_e_4h", "A&E patients seen within 4 hours", Better::higher, true},
+    {"a_and_e_attendances", "A&E attendances", Better::lower, false},
+    {"a_and_e_attendances_per_100k", "A&E attendance rate", Better::lower, false},
+    {"a_and_e_admitted_share", "A&E attendances admitted to hospital", Better::neutral, true},
+    {"a_and_e_last_minute_share", "4-hour target met in the last 20 minutes (gaming)",
+     Better::lower, true},
+    {"a_and_e_gamed", "breaches pulled inside 4 hours by gaming", Better::lower, false},
+    {"bed_occupancy", "hospital beds occupied", Better::lower, true},
+    {"delayed_discharges", "patients fit to leave hospital but stuck waiting", Better::lower,
+     false},
+    {"delayed_discharge_share_of_beds", "beds held by patients fit to leave", Better::lower, true},
+    {"flu_uptake_65", "over-65s vaccinated against flu", Better::higher, true},
+    {"system_minded_share", "staff with the system-leadership mindset", Better::higher, true},
+    {"mean_system_share", "staff time spent on work across the system", Better::higher, true},
+    {"cross_org_strength_share", "working relationships that cross organisations", Better::higher,
+     true},
+    {"coordination_success_rate", "joint cases between organisations that went well",
+     Better::higher, true},
+    {"staff_turnover_annualised", "staff leaving (yearly rate)", Better::lower, true},
+    {"social_care_budget_ratio", "social-care spending against budget", Better::lower, true},
+    {"gp_appointments_per_100k", "GP appointment rate", Better::higher, false},
+    {"gp_mean_wait_days", "wait for a GP appointment", Better::lower, false},
+    {"gp_within_14_days_share", "GP appointments within two weeks", Better::higher, true},
+    {"gp_same_day_share", "GP appointments on the day asked", Better::higher, true},
+    {"gp_overdue_backlog", "GP requests waiting past the day wanted", Better::lower, false},
+    {"problems_solved", "problems solved at day-two workshops (so far)", Better::higher, false},
+    {"admissions", "emergency admissions", Better::lower, false},
+    {"gp_gave_up", "patients who gave up waiting for a GP", Better::lower, false},
+    {"gp_gave_up_a_and_e", "patients who gave up on a GP and went to A&E", Better::lower, false},
+    {"leavers", "staff leaving", Better::lower, false},
+    {"mean_trust", "staff trust in other organisations", Better::higher, false},
+    {"mean_energy", "staff energy (wellbeing)", Better::higher, false},
+    {"neighbourhood_a_and_e_per_100k", "A&E attendance rate", Better::lower, false},
+    {"neighbourhood_admissions_per_100k", "emergency admission rate", Better::lower, false},
+    {"neighbourhood_demand_per_1000", "demand for services (rate)", Better::lower, false},
+    {"neighbourhood_complex_prevalence", "residents complex or frail", Better::lower, true},
+    {"neighbourhood_flu_uptake_65", "over-65s vaccinated against flu", Better::higher, true},
+    {"neighbourhood_prevention_coverage", "prevention reaching the neighbourhood", Better::higher,
+     true},
+};
+
+void describe_for_readers(std::vector<Observable>& observables) {
+  for (Observable& o : observables) {
+    for (const ReaderTerms& t : kReaderTerms) {
+      if (o.spec.name == t.name) {
+        o.spec.plain_name = t.plain_name;
+        o.spec.better = t.better;
+        o.spec.percent = t.percent;
+      }
+    }
+  }
+}
 }  // namespace
 
 std::vector<Observable> standard_observables(const Model& model) {
@@ -335,6 +397,7 @@ std::vector<Observable> standard_observables(const Model& model) {
                                 [](const Observation& o, std::size_t i) {
                                   return o.state.prevention_coverage[o.model.neighbourhoods.pcn[i]];
                                 }));
+  describe_for_readers(v);
   return v;
 }
 

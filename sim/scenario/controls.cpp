@@ -1,5 +1,6 @@
 // The schema's scalar keys with their ranges, as controls (the studio's sliders and menus) offer
 // them: one more visitor over the schema, so a control accepts exactly what the loader accepts.
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,20 @@ std::vector<ScenarioKey> scenario_keys(const Scenario& scenario) {
   Scenario copy = scenario;  // the visitors take mutable references
   ControlLister lister(keys, "");
   visit(lister, copy);
+  return keys;
+}
+
+std::vector<ScenarioKey> intervention_keys(std::string_view kind) {
+  using namespace detail;
+  using namespace detail::loading;
+  const InterventionKindInfo* info = intervention_kinds().find(kind);
+  if (info == nullptr)
+    throw std::invalid_argument("no intervention kind '" + std::string(kind) + "'");
+  std::vector<ScenarioKey> keys;
+  KindParams params = info->make_params();
+  ControlLister lister(keys, "");
+  KeyVisitorFor<ControlLister> visitor(lister);
+  params.visit_keys(visitor);
   return keys;
 }
 

@@ -275,12 +275,19 @@ TEST_CASE("caresim compare: prints the table and writes one file xarray opens, b
   }
   const auto r =
       test::run_command(bin + " compare " + test::quoted(base) + " " + test::quoted(pressure) +
-                        " --replicates 2 --days 30 --threads 2 -o " + test::quoted(out));
+                        " --replicates 2 --days 30 --threads 2 -o " + test::quoted(out) +
+                        " --report " + test::quoted(dir / "c.html"));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.output.find("target_pressure_up vs baseline") != std::string::npos);
-  CHECK(r.output.find("a_and_e_4h") != std::string::npos);
-  CHECK(r.output.find("interval") != std::string::npos);
+  // The leader's table (ensemble/compare_report.hpp): plain names, full arm names, the scale.
+  CHECK(r.output.find("target_pressure_up compared with baseline") != std::string::npos);
+  CHECK(r.output.find("A&E patients seen within 4 hours") != std::string::npos);
+  CHECK(r.output.find("95% interval") != std::string::npos);
+  CHECK(r.output.find("Tenth-scale city") != std::string::npos);
+  // The inspection pressure is a target, not an intervention: it applies from day 0.
+  CHECK(r.output.find("The change applies from day 0") != std::string::npos);
+  const std::string html = read_text(dir / "c.html");
+  CHECK(html.find("<h2>target_pressure_up compared with baseline</h2>") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(out.string() + ".runs"));
   const auto py = test::run_command(
       std::string(CARESIM_PYTHON) + " -c \"import xarray as xr; p = '" + out.string() +

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "caresim/ensemble/compare.hpp"
+#include "caresim/ensemble/compare_report.hpp"
 #include "caresim/scenario/load.hpp"
 #include "command.hpp"
 
@@ -21,6 +22,7 @@ struct CompareArgs {
   std::vector<std::string> scenarios;
   std::vector<std::string> overrides;
   std::string output;
+  std::string report;  // --report: the leader's HTML page
   int replicates = 8;
   std::optional<int> days;
   int window = 28;
@@ -134,6 +136,7 @@ int execute(const CompareArgs& a) {
   };
   stop_on_signals();
   Comparison comparison;
+  CompareReport leader;
   try {
     ComparisonRun run = run_comparison(*backend, arms, options);
     if (run.result.stage != EnsembleStage::done && stop_signal().load() == 0) {
@@ -155,6 +158,16 @@ int execute(const CompareArgs& a) {
                  total, options.scratch.string());
     }
     write_comparison(comparison, out);
+    leader = compare_report(comparison, out);
+    if (!a.report.empty()) {
+      std::ofstream html(a.report, std::ios::binary | std::ios::trunc);
+      html << report_html(leader);
+      if (!html.flush()) {
+        fmt::print(stderr, "caresim: error: {}: cannot write the report\n", a.report);
+        drop_scratch();
+        return kExitFailure;
+      }
+    }
   } catch (const EnsembleError& e) {
     progress.finish_line();
     fmt::print(stderr, "caresim: error: {}\n", e.what());
@@ -172,11 +185,12 @@ int execute(const CompareArgs& a) {
   }
   drop_scratch();
   if (!a.quiet) {
-    fmt::print("{}", format_comparison(comparison));
-    fmt::print("output: {} ({} runs in {}){}\n", out.string(), total,
+    fmt::print("{}", format_report_table(leader));
+    fmt::print("output: {} ({} runs in {}){}{}\n", out.string(), total,
                format_duration(comparison.seconds),
                a.keep_runs ? fmt::format("; run files kept in {}", options.scratch.string())
-                           : std::string());
+                           : std::string(),
+               a.report.empty() ? std::string() : "; report: " + a.report);
   }
   return kExitOk;
 }
@@ -205,6 +219,10 @@ void add_compare_command(CLI::App& root, std::vector<Command>& commands) {
       ->type_name("KEY.PATH=VALUE");
   app->add_option("-o,--output", args->output,
                   "Output HDF5 file (default: <first>_vs_<second>.h5)");
+  app->add_option("--report", args->report,
+                  "Also write the leader's report: one self-contained HTML page (table, plots "
+                  "with intervals, time to effect, per-neighbourhood results)")
+      ->type_name("OUT.html");
   app->add_option("--threads", args->threads,
                   "Worker threads; 0 = all cores (results do not depend on it)")
       ->check(CLI::NonNegativeNumber);

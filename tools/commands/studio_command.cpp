@@ -2,6 +2,7 @@
 // sliders and which files may be served are caresim/studio/studio.hpp.
 #include <fmt/format.h>
 #include <httplib.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -12,6 +13,7 @@
 #include <thread>
 
 #include "caresim/studio/studio.hpp"
+#include "caresim/studio/whatif.hpp"
 #include "command.hpp"
 
 namespace caresim::cli {
@@ -101,6 +103,12 @@ int execute(const StudioArgs& a) {
   }
 
   studio::Studio hub(scenarios, {a.max_runs, 40});
+  // Comparisons work in a folder of this process's own, removed as each one ends.
+  std::error_code ec;
+  const std::filesystem::path scratch =
+      std::filesystem::temp_directory_path(ec) /
+      fmt::format("caresim-studio-{}", static_cast<long>(getpid()));
+  studio::WhatIf whatif(scenarios, scratch, {});
   httplib::Server server;
   // Each open event stream holds a worker, so the pool is larger than the stream limit.
   server.new_task_queue = [] { return new httplib::ThreadPool(56); };
@@ -162,6 +170,23 @@ int execute(const StudioArgs& a) {
                    },
                    [&hub](bool) { hub.close_stream(); });
              }));
+  // The leaders' what-if view: paired comparisons with progress and cancel.
+  server.Get("/api/whatif", guarded([&](const httplib::Request&, httplib::Response& res) {
+               res.set_content(whatif.options_json(), "application/json");
+             }));
+  server.Post("/api/comparisons", guarded([&](const httplib::Request& req, httplib::Response& res) {
+                res.status = 201;
+                res.set_content(whatif.start(req.body), "application/json");
+              }));
+  server.Get(R"(/api/comparisons/([A-Za-z0-9]+))",
+             guarded([&](const httplib::Request& req, httplib::Response& res) {
+               res.set_content(whatif.status(req.matches[1]), "application/json");
+             }));
+  server.Delete(R"(/api/comparisons/([A-Za-z0-9]+))",
+                guarded([&](const httplib::Request& req, httplib::Response& res) {
+                  whatif.cancel(req.matches[1]);
+                  res.set_content(R"({"cancelled":true})", "application/json");
+                }));
   server.Get(R"(/api/.*)", [](const httplib::Request& req, httplib::Response& res) {
     send_error(res, 404, "no API endpoint " + req.path);
   });
@@ -201,7 +226,9 @@ int execute(const StudioArgs& a) {
   server.listen_after_bind();
   done = true;
   hub.shutdown();
+  whatif.shutdown();
   watcher.join();
+  std::filesystem::remove_all(scratch, ec);
   return stop_signal() != 0 ? 128 + stop_signal() : kExitOk;
 }
 

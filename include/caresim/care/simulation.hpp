@@ -114,6 +114,8 @@ class Simulation final : public Simulator {
   /// network/day_NNNN), and the who-influenced-whom record of mindset adoptions at the end
   /// (group adoptions).
   std::vector<Table> tables(bool at_end) const override;
+  /// The system map and a staff sample, kind "care" (sim/care/picture.cpp).
+  Picture picture() const override;
 
  private:
   World world_;

@@ -18,12 +18,21 @@ struct Dimension {
   std::vector<std::string> labels;  ///< one per index, e.g. organisation names
 };
 
+/// Which way a series is better, for readers who judge a change (the leader's what-if table):
+/// `neutral` where more is neither better nor worse in itself (e.g. attendances in a day).
+enum class Better { neutral, higher, lower };
+
 /// One time-series metric: a float64 dataset of shape (time) or (time, dimension).
 struct SeriesSpec {
   std::string name;         ///< dataset name, snake_case with unit where useful
   std::string units;        ///< CF-style units string, e.g. "1", "day-1", "per 100000 per day"
   std::string description;  ///< one line, stored as `description` and `long_name`
   int dimension = -1;       ///< index into RunLayout::dimensions, or -1 for a plain time series
+  /// A short name a non-specialist reads ("A&E seen within 4 hours"); empty: use `description`.
+  std::string plain_name = {};
+  Better better = Better::neutral;  ///< which way is better
+  /// A share or ratio (units "1" or "year-1") read as a percentage: 0.834 is shown as 83.4%.
+  bool percent = false;
 };
 
 /// Everything the file must know before the first step is written.

@@ -25,6 +25,10 @@ struct PictureLayer {
 ///   "curve"    a curve y(x) (layers "x", "y") and a marked point (scalars "point_x", "point_y")
 ///   "groups"   groups of agents (layers "size", "kind") and weighted links between them
 ///              (layer "links": triples from, to, weight, flattened)
+///   "care"     the care model's system map: groups of organisations (labels; layers
+///              "group_staff", "group_kind", "group_minded_share"), the cross-organisation tie
+///              strength between them ("links": triples), and a staff sample ("staff_mindset",
+///              "staff_group", "staff_edges": pairs of indices into the sample)
 /// An empty kind means the model draws nothing. Scalars are extra numbers a viewer may show.
 struct Picture {
   std::string kind;

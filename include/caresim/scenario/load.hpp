@@ -49,6 +49,12 @@ struct ScenarioKey {
 /// from them accepts exactly what load_scenario accepts.
 std::vector<ScenarioKey> scenario_keys(const Scenario& scenario);
 
+/// The integer, number and choice keys of one intervention kind's parameters (paths relative to
+/// its section, e.g. "days"), at their defaults, with the ranges, units and meanings the loader
+/// checks: a form for composing an intervention offers exactly these. Throws
+/// std::invalid_argument for an unknown kind.
+std::vector<ScenarioKey> intervention_keys(std::string_view kind);
+
 /// Markdown reference of every key: path, type, default, unit, allowed range and meaning.
 std::string scenario_reference_markdown();
 

@@ -5,6 +5,9 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import cytoscape from 'cytoscape';
 import './style.css';
+import './whatif.css';
+import { drawCare } from './care.js';
+import { showWhatIf, hideWhatIf } from './whatif.js';
 
 const $ = (id) => document.getElementById(id);
 const state = { run: null, source: null, rows: [], picture: null, playing: false, views: {} };
@@ -29,6 +32,7 @@ async function api(method, path, body) {
 // ---------------------------------------------------------------- gallery
 async function showGallery() {
   await stopRun();
+  hideWhatIf();
   $('run-view').hidden = true;
   $('gallery-view').hidden = false;
   const presets = await api('GET', '/api/gallery');
@@ -281,7 +285,10 @@ function resetPicture() {
   if (state.views.cy) state.views.cy.destroy();
   if (state.views.bars) state.views.bars.destroy();
   if (state.views.curve) state.views.curve.destroy();
+  if (state.views.careMap) state.views.careMap.destroy();
+  if (state.views.careStaff) state.views.careStaff.destroy();
   state.views.cy = state.views.bars = state.views.curve = null;
+  state.views.careMap = state.views.careStaff = null;
   state.rasterRow = 0;
   state.pictureKind = null;
 }
@@ -296,7 +303,8 @@ function drawPicture(p) {
     state.pictureKind = p.kind;
   }
   $('picture-caption').textContent = captions[p.kind] || 'The agents';
-  ({ grid: drawGrid, raster: drawRaster, network: drawNetwork, bars: drawBars, curve: drawCurve })[p.kind](p);
+  const care = (q) => ($('picture-caption').textContent = drawCare(q, $('picture'), state.views));
+  ({ grid: drawGrid, raster: drawRaster, network: drawNetwork, bars: drawBars, curve: drawCurve, care })[p.kind](p);
   $('picture').dataset.kind = p.kind;
   $('picture').dataset.updates = String(Number($('picture').dataset.updates || 0) + 1);
 }
@@ -440,7 +448,13 @@ async function route() {
   showError('');
   const match = location.hash.match(/^#run=(.+)$/);
   try {
-    if (match) {
+    if (location.hash === '#whatif') {
+      await stopRun();
+      $('run-view').hidden = true;
+      $('gallery-view').hidden = true;
+      await showWhatIf(api, showError);
+    } else if (match) {
+      hideWhatIf();
       settings = {};
       state.file = null;
       await startRun(decodeURIComponent(match[1]), false);
