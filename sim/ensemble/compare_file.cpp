@@ -175,7 +175,6 @@ void write_neighbourhoods(const Comparison& c, nc::Group& g) {
   write_variable(g, {"run_mean", "time mean of each run", "", names + " neighbourhood_name"},
                  {"arm", "replicate", "neighbourhood_metric", "neighbourhood"},
                  c.neighbourhood_run_mean);
-  (void)A;
 }
 
 }  // namespace
