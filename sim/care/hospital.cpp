@@ -137,6 +137,7 @@ class Discharge final : public Phase {
         ++state.in_care;
       } else {
         c.health[i] = c.chronic[i];
+        ++state.today.packages_started;
       }
       c.next_event_time[i] = next_candidate_time(model, c, i, state.day + 0.5, rng);
       file_in_calendar(state, i);

@@ -107,6 +107,30 @@ constexpr ReaderTerms kReaderTerms[] = {
     {"leavers", "staff leaving", Better::lower, false},
     {"mean_trust", "staff trust in other organisations", Better::higher, false},
     {"mean_energy", "staff energy (wellbeing)", Better::higher, false},
+    {"system_cost_per_day", "cost to the whole system a day", Better::lower, false},
+    {"system_cost_to_date", "cost to the whole system so far", Better::lower, false},
+    {"cost_bed_days", "cost of hospital bed days a day", Better::lower, false},
+    {"cost_delayed_bed_days", "cost of delayed-discharge bed days a day", Better::lower, false},
+    {"cost_a_and_e", "cost of A&E attendances a day", Better::lower, false},
+    {"cost_gp", "cost of GP appointments a day", Better::lower, false},
+    {"cost_community", "cost of community health contacts a day", Better::lower, false},
+    {"cost_crisis", "cost of mental-health crisis contacts a day", Better::lower, false},
+    {"cost_home_care", "cost of home-care packages started a day", Better::lower, false},
+    {"cost_care_home", "cost of care-home places a day", Better::lower, false},
+    {"cost_interim_care", "cost of interim care beds a day", Better::lower, false},
+    {"cost_staff_replacement", "cost of replacing staff who leave a day", Better::lower, false},
+    {"cost_intervention_staff", "staff time given to the programme, costed, a day",
+     Better::neutral, false},
+    {"deaths", "deaths", Better::lower, false},
+    {"deaths_per_100k", "death rate", Better::lower, false},
+    {"qalys_per_day", "quality-adjusted life-years lived a day", Better::higher, false},
+    {"prevalence_complex", "residents with complex needs", Better::lower, true},
+    {"prevalence_ltc", "residents with a long-term condition", Better::lower, true},
+    {"care_packages_started", "home-care packages started", Better::neutral, false},
+    {"community_contacts", "community health contacts", Better::neutral, false},
+    {"crisis_contacts", "mental-health crisis contacts", Better::lower, false},
+    {"gp_appointments", "GP appointments", Better::higher, false},
+    {"org_cost_per_day", "cost to the organisation a day", Better::lower, false},
     {"neighbourhood_a_and_e_per_100k", "A&E attendance rate", Better::lower, false},
     {"neighbourhood_admissions_per_100k", "emergency admission rate", Better::lower, false},
     {"neighbourhood_demand_per_1000", "demand for services (rate)", Better::lower, false},
@@ -240,6 +264,30 @@ std::vector<Observable> standard_observables(const Model& model) {
                          total += o.state.backlog[p];
                        return total;
                      }));
+  // Costs (docs/model.md, "Costs and health outputs"; unit costs in scenario.costs).
+  v.push_back(scalar("system_cost_per_day", "GBP day-1",
+                     "cost of the day's care and staff activity across the system (sum of the "
+                     "cost_* series), 2023/24 pounds",
+                     true, [](const Observation& o) { return o.state.costs.system; }));
+  v.push_back(scalar("system_cost_to_date", "GBP",
+                     "cost of the system's care and staff activity since the start (cumulative "
+                     "system_cost_per_day), 2023/24 pounds",
+                     true, [](const Observation& o) { return o.state.cost_to_date; }));
+  // People's health.
+  v.push_back(scalar("deaths_per_100k", "per 100000 residents per day",
+                     "deaths in the day per 100,000 residents", true, [](const Observation& o) {
+                       return 1e5 * ratio(count(o.state.today.deaths),
+                                          static_cast<double>(o.state.citizens.size()));
+                     }));
+  v.push_back(scalar("qalys_per_day", "year day-1",
+                     "quality-adjusted life-years the residents lived in the day: sum over health "
+                     "states of residents x EQ-5D index (scenario.utilities) / 365.25",
+                     true, [](const Observation& o) {
+                       double q = 0.0;
+                       for (std::size_t h = 0; h < kHealthStateCount; ++h)
+                         q += o.citizens.total[h] * o.model.scenario.utilities.eq5d[h];
+                       return q / 365.25;
+                     }));
   v.push_back(scalar("problems_solved", "1",
                      "wants met by offers at day-two workshops since the start (cumulative)", true,
                      [](const Observation& o) { return count(o.state.problems_solved); }));
@@ -295,10 +343,61 @@ std::vector<Observable> standard_observables(const Model& model) {
   flow("ties_formed", "new ties among staff", [](const DailyTallies& t) { return t.ties_formed; });
   flow("ties_lost", "ties removed: decayed below the floor or left with a leaver",
        [](const DailyTallies& t) { return t.ties_lost; });
+  flow("gp_appointments", "GP practice appointments given",
+       [](const DailyTallies& t) { return t.gp_appointments; });
+  flow("care_packages_started", "patients discharged home with a new home-care package",
+       [](const DailyTallies& t) { return t.packages_started; });
+  v.push_back(scalar("community_contacts", "day-1", "community health contacts served", false,
+                     [](const Observation& o) {
+                       double total = 0.0;
+                       for (std::uint32_t c :
+                            o.model.orgs_of_kind[static_cast<std::size_t>(OrgKind::community)])
+                         total += o.state.served[c];
+                       return total;
+                     }));
+  v.push_back(scalar("crisis_contacts", "day-1", "mental-health crisis contacts served", false,
+                     [](const Observation& o) {
+                       double total = 0.0;
+                       for (std::uint32_t c :
+                            o.model.orgs_of_kind[static_cast<std::size_t>(OrgKind::mental_health)])
+                         total += o.state.served[c];
+                       return total;
+                     }));
+  // The day's costs by what they pay for (GBP, 2023/24 prices; docs/model.md).
+  const auto cost = [&](std::string name, std::string description, auto field) {
+    v.push_back(scalar(std::move(name), "GBP day-1", std::move(description), false,
+                       [field](const Observation& o) { return field(o.state.costs); }));
+  };
+  cost("cost_bed_days", "occupied beds of patients not yet medically fit x costs.bed_day",
+       [](const DailyCosts& c) { return c.bed_days; });
+  cost("cost_delayed_bed_days", "beds held by medically fit patients x costs.delayed_bed_day",
+       [](const DailyCosts& c) { return c.delayed_bed_days; });
+  cost("cost_a_and_e", "A&E attendances x costs.a_and_e_attendance",
+       [](const DailyCosts& c) { return c.a_and_e; });
+  cost("cost_gp", "GP appointments x costs.gp_appointment",
+       [](const DailyCosts& c) { return c.gp; });
+  cost("cost_community", "community contacts x costs.community_contact",
+       [](const DailyCosts& c) { return c.community; });
+  cost("cost_crisis", "crisis contacts x costs.crisis_contact",
+       [](const DailyCosts& c) { return c.crisis; });
+  cost("cost_home_care",
+       "packages started x costs.home_care_hours_per_week x home_care_package_weeks x "
+       "home_care_hour",
+       [](const DailyCosts& c) { return c.home_care; });
+  cost("cost_care_home",
+       "long-term care residents (in care, not interim) x costs.care_home_week / 7",
+       [](const DailyCosts& c) { return c.care_home; });
+  cost("cost_interim_care", "occupied interim care beds x costs.interim_bed_day",
+       [](const DailyCosts& c) { return c.interim_care; });
+  cost("cost_staff_replacement", "leavers x costs.replacement of their organisation's kind",
+       [](const DailyCosts& c) { return c.staff_replacement; });
+  cost("cost_intervention_staff",
+       "staff-days interventions took x costs.staff_day of each person's organisation's kind",
+       [](const DailyCosts& c) { return c.intervention_staff; });
   // Stocks.
   v.push_back(scalar("prevalence_ltc", "1", "share of citizens with a long-term condition", false,
                      [](const Observation& o) { return health_share(o, Health::ltc); }));
-  v.push_back(scalar("prevalence_complex", "1", "share of citizens complex/frail", false,
+  v.push_back(scalar("prevalence_complex", "1", "share of citizens complex/frail", true,
                      [](const Observation& o) { return health_share(o, Health::complex); }));
   v.push_back(scalar("in_care", "1", "citizens in care", false, [](const Observation& o) {
     return o.citizens.total[static_cast<std::size_t>(Health::in_care)];
@@ -360,6 +459,14 @@ std::vector<Observable> standard_observables(const Model& model) {
                       [](const Observation& o, std::size_t i) {
                         return ratio(o.ties.org_cross_strength[i], o.ties.org_strength[i]);
                       }));
+  v.push_back(per_org("org_cost_per_day", "GBP day-1",
+                      "cost of the day's activity charged to the organisation (its part of "
+                      "system_cost_per_day)",
+                      [](const Observation& o, std::size_t i) { return o.state.costs.by_org[i]; }));
+  v.push_back(per_org(
+      "org_intervention_staff_days", "day-1",
+      "staff-days its staff gave to interventions in the day",
+      [](const Observation& o, std::size_t i) { return o.state.costs.staff_days_by_org[i]; }));
   // Per neighbourhood.
   v.push_back(per_neighbourhood(
       "neighbourhood_a_and_e_per_100k", "per 100000 residents per day",

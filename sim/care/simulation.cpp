@@ -6,6 +6,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "caresim/care/costs.hpp"
 #include "caresim/core/parallel.hpp"
 
 namespace caresim {
@@ -19,10 +20,10 @@ Simulation::Simulation(const Scenario& scenario)
       phase_seconds_(phases_.size(), 0.0) {
   layout_.start_date = scenario.run.start_date;
   const Model& m = world_.model;
-  layout_.dimensions.push_back(
-      {"organisation", "organisation in the city's health and care system", m.organisations.name});
-  layout_.dimensions.push_back(
-      {"neighbourhood", "neighbourhood (MSOA-sized area) of the city", m.neighbourhoods.name});
+  layout_.dimensions.push_back({"organisation", "organisation in the city's health and care system",
+                                m.organisations.name, {}, {}});
+  layout_.dimensions.push_back({"neighbourhood", "neighbourhood (MSOA-sized area) of the city",
+                                m.neighbourhoods.name, m.neighbourhoods.priority, "priority"});
   for (const Observable& o : observables_)
     layout_.series.push_back(o.spec);
 }
@@ -206,6 +207,8 @@ void Simulation::step() {
     phase_seconds_[p] +=
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
+  // Accounting, not a phase: it reads the day's tallies and stocks and changes nothing they do.
+  account_costs(world_.model, st);
   ++st.day;
 }
 

@@ -42,6 +42,63 @@ std::vector<std::string> arm_overrides(const CompareOptions& options) {
   return overrides;
 }
 
+// The per-neighbourhood series of every run, as time means (Comparison::neighbourhood_run_mean),
+// and their statistics: only when every arm has the reference's neighbourhoods (same names and
+// flags), so that neighbourhood n is the same place in every run.
+void read_neighbourhoods(Comparison& c) {
+  const auto R = static_cast<std::size_t>(c.replicates);
+  const auto dimension_of = [](const RunLayout& layout) -> int {
+    for (std::size_t k = 0; k < layout.dimensions.size(); ++k) {
+      if (layout.dimensions[k].name == "neighbourhood") return static_cast<int>(k);
+    }
+    return -1;
+  };
+  const RunLayout& reference = c.outcomes.front().layout;
+  const int dim = dimension_of(reference);
+  if (dim < 0) return;
+  const Dimension& hoods = reference.dimensions[static_cast<std::size_t>(dim)];
+  for (std::size_t a = 1; a < c.arm_count(); ++a) {
+    const RunLayout& layout = c.outcomes[a * R].layout;
+    const int k = dimension_of(layout);
+    if (k < 0) return;
+    const Dimension& other = layout.dimensions[static_cast<std::size_t>(k)];
+    if (other.labels != hoods.labels || other.flagged != hoods.flagged) return;
+  }
+  std::vector<std::string> metrics;
+  for (const SeriesSpec& spec : reference.series) {
+    if (spec.dimension != dim) continue;
+    metrics.push_back(spec.name);
+    c.neighbourhood_metric_units.push_back(spec.units);
+    c.neighbourhood_metric_descriptions.push_back(spec.description);
+  }
+  c.neighbourhood_metrics = metrics;
+  c.neighbourhoods = hoods.labels;
+  c.neighbourhood_flagged = hoods.flagged;
+  c.neighbourhood_flagged.resize(hoods.labels.size(), 0);
+  c.neighbourhood_flag = hoods.flagged.empty() ? std::string() : hoods.flag;
+  const std::size_t M = metrics.size(), N = hoods.labels.size(),
+                    days = static_cast<std::size_t>(c.days);
+  c.neighbourhood_run_mean.assign(c.outcomes.size() * M * N, kNaN);
+  for (std::size_t i = 0; i < c.outcomes.size(); ++i) {
+    const nc::Reader file(c.run_files[i]);
+    for (std::size_t m = 0; m < M; ++m) {
+      const std::vector<double> values = file.read_doubles(metrics[m]);  // (time, neighbourhood)
+      if (values.size() != days * N) {
+        throw std::runtime_error(fmt::format("{}: series {} holds {} values, expected {}",
+                                             c.run_files[i].string(), metrics[m], values.size(),
+                                             days * N));
+      }
+      for (std::size_t n = 0; n < N; ++n) {
+        double sum = 0.0;
+        for (std::size_t t = 0; t < days; ++t)
+          sum += values[t * N + n];
+        c.neighbourhood_run_mean[(i * M + m) * N + n] = sum / static_cast<double>(days);
+      }
+    }
+  }
+  detail::compute_neighbourhood_statistics(c);
+}
+
 }  // namespace
 
 std::vector<std::string> arm_names(std::span<const std::string> files) {
@@ -234,6 +291,7 @@ ComparisonRun run_comparison(const Backend& backend, std::span<const CompareArm>
     }
   }
   detail::compute_statistics(c, daily);
+  read_neighbourhoods(c);
   return out;
 }
 

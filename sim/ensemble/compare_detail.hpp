@@ -25,6 +25,10 @@ struct Shape {
 /// Fills the statistics of `c` from the daily values [arm][replicate][metric][day].
 void compute_statistics(Comparison& c, const std::vector<double>& daily);
 
+/// Fills the per-neighbourhood statistics of `c` (Comparison::neighbourhood_*, group_*) from
+/// c.neighbourhood_run_mean.
+void compute_neighbourhood_statistics(Comparison& c);
+
 /// Day `day` after an ISO date, as an ISO date; empty if `start` is not one.
 std::string date_after(const std::string& start, int day);
 

@@ -117,6 +117,66 @@ void write_arm_runs(const Comparison& c, std::size_t a, nc::Group& group) {
   }
 }
 
+// /neighbourhoods: the per-neighbourhood comparison (Comparison::neighbourhood_*, group_*).
+void write_neighbourhoods(const Comparison& c, nc::Group& g) {
+  const std::size_t A = c.arm_count(), M = c.neighbourhood_metrics.size(),
+                    N = c.neighbourhoods.size(), R = static_cast<std::size_t>(c.replicates);
+  g.set_attribute(
+      "description",
+      fmt::format("paired comparison of every arm with the reference, neighbourhood by "
+                  "neighbourhood, for every series over the neighbourhood dimension: per run the "
+                  "time mean over all days; differences arm minus reference per replicate, "
+                  "{:g}% t intervals over the {} pairs. Groups: the neighbourhoods flagged "
+                  "'{}' (group 0) and the others (group 1), each the unweighted mean over its "
+                  "neighbourhoods",
+                  100.0 * c.confidence, R, c.neighbourhood_flag));
+  g.define_index("arm", A, "arm (0 = the reference)");
+  g.write_strings("arm_name", "arm", c.arms, "name of each arm");
+  g.define_index("neighbourhood_metric", M, "compared per-neighbourhood series");
+  g.write_strings("neighbourhood_metric_name", "neighbourhood_metric", c.neighbourhood_metrics,
+                  "series name");
+  g.write_strings("neighbourhood_metric_units", "neighbourhood_metric",
+                  c.neighbourhood_metric_units, "units of the series");
+  g.define_index("neighbourhood", N, "neighbourhood of the city (the same in every arm)");
+  g.write_strings("neighbourhood_name", "neighbourhood", c.neighbourhoods,
+                  "name of each neighbourhood");
+  {
+    std::vector<nc::Index> flags(c.neighbourhood_flagged.begin(), c.neighbourhood_flagged.end());
+    nc::Variable flagged =
+        g.define_variable({.name = "flagged",
+                           .type = nc::Type::int64,
+                           .dimensions = {"neighbourhood"},
+                           .long_name = fmt::format(
+                               "1 if the neighbourhood is a {} neighbourhood",
+                               c.neighbourhood_flag.empty() ? "flagged" : c.neighbourhood_flag)});
+    flagged.write(std::span<const nc::Index>(flags));
+  }
+  g.define_index("group", 2, "0: the flagged neighbourhoods, 1: the others");
+  g.define_index("replicate", R, "paired replicate");
+  const std::string names = "neighbourhood_metric_name neighbourhood_metric_units arm_name";
+  const auto per_hood = [&](const char* name, const std::vector<double>& v, const char* what) {
+    write_variable(g, {name, what, "", names + " neighbourhood_name"},
+                   {"neighbourhood_metric", "arm", "neighbourhood"}, v);
+  };
+  per_hood("mean", c.neighbourhood_mean, "mean over replicates of each run's time mean");
+  per_hood("diff", c.neighbourhood_diff,
+           "paired difference arm - reference of the time means, mean over replicates");
+  per_hood("diff_low", c.neighbourhood_diff_low, "lower end of the interval of diff");
+  per_hood("diff_high", c.neighbourhood_diff_high, "upper end of the interval of diff");
+  const auto per_group = [&](const char* name, const std::vector<double>& v, const char* what) {
+    write_variable(g, {name, what, "", names}, {"neighbourhood_metric", "arm", "group"}, v);
+  };
+  per_group(
+      "group_mean", c.group_mean,
+      "mean over replicates of the group's unweighted mean of its neighbourhoods' time means");
+  per_group("group_diff", c.group_diff, "paired difference arm - reference of group_mean");
+  per_group("group_diff_low", c.group_diff_low, "lower end of the interval of group_diff");
+  per_group("group_diff_high", c.group_diff_high, "upper end of the interval of group_diff");
+  write_variable(g, {"run_mean", "time mean of each run", "", names + " neighbourhood_name"},
+                 {"arm", "replicate", "neighbourhood_metric", "neighbourhood"},
+                 c.neighbourhood_run_mean);
+}
+
 }  // namespace
 
 void write_comparison(const Comparison& c, const std::filesystem::path& path) {
@@ -198,6 +258,11 @@ void write_comparison(const Comparison& c, const std::filesystem::path& path) {
             "paired difference arm - reference of the trailing window_days mean");
       daily("rolling_diff_low", c.rolling_diff_low, "lower end of the interval of rolling_diff");
       daily("rolling_diff_high", c.rolling_diff_high, "upper end of the interval of rolling_diff");
+    }
+
+    if (!c.neighbourhoods.empty()) {
+      nc::Group g = root.create_group("neighbourhoods");
+      write_neighbourhoods(c, g);
     }
 
     // /runs/<arm>: every series of every replicate.

@@ -1,5 +1,6 @@
 // The paired statistics of a comparison: time means, t intervals of the paired differences and
 // the time to effect. docs/compare.md explains them.
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -111,6 +112,72 @@ void compute_statistics(Comparison& c, const std::vector<double>& daily) {
       }
     }
   }
+}
+
+void compute_neighbourhood_statistics(Comparison& c) {
+  const std::size_t A = c.arm_count(), R = static_cast<std::size_t>(c.replicates),
+                    M = c.neighbourhood_metrics.size(), N = c.neighbourhoods.size();
+  const auto run = [&](std::size_t a, std::size_t r, std::size_t m, std::size_t n) {
+    return c.neighbourhood_run_mean[((a * R + r) * M + m) * N + n];
+  };
+  // Per run, each group's unweighted mean over its neighbourhoods.
+  constexpr std::size_t kGroups = 2;  // 0: flagged, 1: the others
+  std::vector<double> group_run(A * R * M * kGroups, kNaN);
+  for (std::size_t a = 0; a < A; ++a)
+    for (std::size_t r = 0; r < R; ++r)
+      for (std::size_t m = 0; m < M; ++m) {
+        std::array<double, kGroups> sum{}, count{};
+        for (std::size_t n = 0; n < N; ++n) {
+          const std::size_t g = c.neighbourhood_flagged[n] ? 0 : 1;
+          sum[g] += run(a, r, m, n);
+          count[g] += 1.0;
+        }
+        for (std::size_t g = 0; g < kGroups; ++g) {
+          if (count[g] > 0) group_run[((a * R + r) * M + m) * kGroups + g] = sum[g] / count[g];
+        }
+      }
+  const double t_quantile =
+      analysis::student_t_quantile(1.0 - (1.0 - c.confidence) / 2.0, static_cast<double>(R) - 1.0);
+  std::vector<double> sample(R);
+  // Mean and paired difference of arm a against the reference over the replicates, for a value
+  // of(a, r) of each run, written at index i of the four arrays.
+  const auto compare = [&](auto&& of, std::size_t a, std::size_t i, std::vector<double>& mean,
+                           std::vector<double>& diff, std::vector<double>& low,
+                           std::vector<double>& high) {
+    for (std::size_t r = 0; r < R; ++r)
+      sample[r] = of(a, r);
+    mean[i] = analysis::mean_interval_given_t(sample, t_quantile).mean;
+    if (a == 0) {
+      diff[i] = low[i] = high[i] = 0.0;
+      return;
+    }
+    for (std::size_t r = 0; r < R; ++r)
+      sample[r] = of(a, r) - of(0, r);
+    const auto d = analysis::mean_interval_given_t(sample, t_quantile);
+    diff[i] = d.mean;
+    low[i] = d.low;
+    high[i] = d.high;
+  };
+  for (auto* v : {&c.neighbourhood_mean, &c.neighbourhood_diff, &c.neighbourhood_diff_low,
+                  &c.neighbourhood_diff_high})
+    v->assign(M * A * N, kNaN);
+  for (auto* v : {&c.group_mean, &c.group_diff, &c.group_diff_low, &c.group_diff_high})
+    v->assign(M * A * kGroups, kNaN);
+  for (std::size_t m = 0; m < M; ++m)
+    for (std::size_t a = 0; a < A; ++a) {
+      for (std::size_t n = 0; n < N; ++n) {
+        compare([&](std::size_t arm, std::size_t r) { return run(arm, r, m, n); }, a,
+                (m * A + a) * N + n, c.neighbourhood_mean, c.neighbourhood_diff,
+                c.neighbourhood_diff_low, c.neighbourhood_diff_high);
+      }
+      for (std::size_t g = 0; g < kGroups; ++g) {
+        if (std::isnan(group_run[((a * R) * M + m) * kGroups + g])) continue;  // empty group
+        compare([&](std::size_t arm,
+                    std::size_t r) { return group_run[((arm * R + r) * M + m) * kGroups + g]; },
+                a, (m * A + a) * kGroups + g, c.group_mean, c.group_diff, c.group_diff_low,
+                c.group_diff_high);
+      }
+    }
 }
 
 }  // namespace caresim::ensemble::detail

@@ -375,6 +375,12 @@ void visit(V& v, Scenario& scenario) {
   v.section("workforce", scenario.workforce, "Wellbeing and turnover.");
   v.section("vaccination", scenario.vaccination, "The autumn flu campaign for over-65s.");
   v.section("budget", scenario.budget, "Costs and the social-care budget.");
+  v.section("costs", scenario.costs,
+            "Unit costs (2023/24 pounds) of what the system does, for the cost outputs; they "
+            "change nothing in the model.");
+  v.section("utilities", scenario.utilities,
+            "Quality of life of each health state, for the quality-adjusted life-year output; "
+            "changes nothing in the model.");
   v.list("targets", scenario.targets, 0, "Each kind of organisation's own targets.");
   v.list("interventions", scenario.interventions, 0, "Scheduled interventions.");
   v.list("shocks", scenario.shocks, 0, "Scheduled shocks: flu waves, funding cuts.");

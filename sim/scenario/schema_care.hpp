@@ -257,6 +257,44 @@ void visit(V& v, BudgetSettings& b) {
 }
 
 template <class V>
+void visit(V& v, CostSettings& c) {
+  const RealRange pounds{0.0, 1e7};
+  v.field("bed_day", c.bed_day, pounds, "GBP",
+          "an occupied general and acute bed day of a patient not yet medically fit "
+          "(non-elective excess bed day)");
+  v.field("delayed_bed_day", c.delayed_bed_day, pounds, "GBP",
+          "a bed day of a medically fit patient waiting for a care package (delayed discharge)");
+  v.field("a_and_e_attendance", c.a_and_e_attendance, pounds, "GBP", "one A&E attendance");
+  v.field("gp_appointment", c.gp_appointment, pounds, "GBP",
+          "one general-practice appointment (the mix of GP, nurse and other clinicians)");
+  v.field("community_contact", c.community_contact, pounds, "GBP",
+          "one community health contact (a community service episode served)");
+  v.field("crisis_contact", c.crisis_contact, pounds, "GBP",
+          "one mental-health crisis contact (a crisis episode served)");
+  v.field("home_care_hour", c.home_care_hour, pounds, "GBP", "one hour of home care");
+  v.field("home_care_hours_per_week", c.home_care_hours_per_week, RealRange{0.0, 168.0},
+          "hours per week", "hours of care a home-care package gives a week");
+  v.field("home_care_package_weeks", c.home_care_package_weeks, RealRange{0.0, 520.0}, "weeks",
+          "weeks a home-care package started at discharge runs (its whole cost is counted on "
+          "the day it starts)");
+  v.field("care_home_week", c.care_home_week, pounds, "GBP",
+          "one week of a long-term care-home placement (residential and nursing mix)");
+  v.field("interim_bed_day", c.interim_bed_day, pounds, "GBP",
+          "one day in an interim (bed-based intermediate) care bed");
+  v.table("replacement", c.replacement, kOrgKindNames, pounds, "GBP per leaver",
+          "recruiting and inducting the replacement of one leaver, by kind of organisation");
+  v.table("staff_day", c.staff_day, kOrgKindNames, pounds, "GBP per staff-day",
+          "one day (7.5 hours) of a staff member's time with overheads, by kind of "
+          "organisation: what the staff time an intervention takes costs");
+}
+
+template <class V>
+void visit(V& v, UtilitySettings& u) {
+  v.table("eq5d", u.eq5d, kHealthStateNames, RealRange{-0.6, 1.0}, "index (1 = full health)",
+          "EQ-5D index of a day in each health state, for quality-adjusted life-years");
+}
+
+template <class V>
 void visit(V& v, TargetSpec& t) {
   v.choice("org_kind", t.org_kind, kOrgKindNames, "kind of organisation held to the target",
            Need::required);

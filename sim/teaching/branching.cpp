@@ -10,7 +10,7 @@ namespace caresim::teaching {
 namespace {
 
 Dimension size_classes() {
-  Dimension d{"cascade_size", "cascade size class: 1 .. 20 individuals, then 21 or more", {}};
+  Dimension d{"cascade_size", "cascade size class: 1 .. 20 individuals, then 21 or more", {}, {}, {}};
   for (std::size_t s = 1; s < Branching::kSizeClasses; ++s)
     d.labels.push_back(std::to_string(s));
   d.labels.push_back(std::to_string(Branching::kSizeClasses) + "+");

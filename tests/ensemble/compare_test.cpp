@@ -300,9 +300,9 @@ TEST_CASE("caresim compare: prints the table and writes one file xarray opens, b
       "print('rows', len(t), f['runs/baseline/org_backlog'].dims[2][0].name, f.attrs['arms'])\"");
   INFO(py.output);
   CHECK(py.exit_code == 0);
-  CHECK(py.output.find("{'metric': 20, 'arm': 2} {'replicate': 2, 'time': 30} 2017-04-01 "
+  CHECK(py.output.find("{'metric': 25, 'arm': 2} {'replicate': 2, 'time': 30} 2017-04-01 "
                        "['baseline', 'target_pressure_up']") != std::string::npos);
-  CHECK(py.output.find("rows 40 /runs/baseline/organisation baseline\ntarget_pressure_up") !=
+  CHECK(py.output.find("rows 50 /runs/baseline/organisation baseline\ntarget_pressure_up") !=
         std::string::npos);
 }
 

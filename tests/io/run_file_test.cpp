@@ -38,7 +38,7 @@ RunLayout test_layout() {
   layout.start_date = "2024-02-27";
   layout.dimensions.push_back(
       {"organisation", "care organisations", {"Hôpital Nord", "St Mary's", "Zürich Care"}});
-  Dimension wards{"ward", "hospital wards", {}};
+  Dimension wards{"ward", "hospital wards", {}, {}, {}};
   for (std::size_t i = 0; i < ward_count; ++i)
     wards.labels.push_back("ward " + std::to_string(i));
   layout.dimensions.push_back(std::move(wards));
@@ -368,7 +368,7 @@ TEST_CASE("RunFile rejects layouts it cannot store before touching the file", "[
   layout.dimensions.push_back({"time", "clash", {"a"}});
   rejects(layout);
   layout = test_layout();
-  layout.dimensions.push_back({"empty", "no labels", {}});
+  layout.dimensions.push_back({"empty", "no labels", {}, {}, {}});
   rejects(layout);
   layout = test_layout();
   layout.dimensions[0].labels[1] = "bad \xff byte";

@@ -186,6 +186,7 @@ int execute(const CompareArgs& a) {
   drop_scratch();
   if (!a.quiet) {
     fmt::print("{}", format_report_table(leader));
+    fmt::print("{}", format_neighbourhood_comparison(comparison));
     fmt::print("output: {} ({} runs in {}){}{}\n", out.string(), total,
                format_duration(comparison.seconds),
                a.keep_runs ? fmt::format("; run files kept in {}", options.scratch.string())

@@ -27,6 +27,15 @@ class InterventionModule {
   virtual bool active(const InterventionSpec& spec, int day) const { return day == spec.day; }
   /// Acts on `state.day`. Structural changes to ties go to state.staged_ties.
   virtual void apply(const InterventionSpec& spec, const Model& model, State& state) const = 0;
+  /// The staff time it took on run day `day`, one it is `active` on, as staff-days added to
+  /// `staff_days` (one entry per organisation, charged to the organisation of the people who
+  /// gave it). Called after the day's phases by the cost outputs (care/costs.hpp); it only reads,
+  /// so it cannot change what the intervention does. Default: none (docs/model.md, "Costs and
+  /// health outputs", lists which kinds are costed).
+  virtual void staff_time(const InterventionSpec& spec, const Model& model, const State& state,
+                          int day, std::vector<double>& staff_days) const {
+    (void)spec, (void)model, (void)state, (void)day, (void)staff_days;
+  }
 };
 
 /// The module of the kind called `kind`; throws std::invalid_argument if none is registered.

@@ -140,6 +140,7 @@ struct DailyTallies {
   std::uint64_t discharges = 0;
   std::uint64_t interim_admissions = 0;    ///< delayed patients moved to interim care today
   std::uint64_t interim_to_long_term = 0;  ///< interim stays ending in long-term care today
+  std::uint64_t packages_started = 0;      ///< patients discharged home with a care package
   std::uint64_t deaths = 0;
   std::uint64_t vaccinations = 0;
   std::array<std::uint64_t, kEpisodeCount> episodes{};
@@ -157,6 +158,26 @@ struct DailyTallies {
   double gp_wait_days = 0;               ///< sum of their waits (days since asked)
   std::uint64_t gp_gave_up = 0;          ///< waiting patients who gave up today
   std::uint64_t gp_gave_up_a_and_e = 0;  ///< of whom attended A&E
+};
+
+/// The day's costs in pounds (scenario.costs), by what they pay for and by organisation; filled
+/// after the day's phases from the day's tallies and the end-of-day stocks (account_costs) and
+/// read only by the outputs (docs/model.md, "Costs and health outputs").
+struct DailyCosts {
+  double bed_days = 0;            ///< occupied beds of patients not yet fit x bed_day
+  double delayed_bed_days = 0;    ///< beds of medically fit patients waiting x delayed_bed_day
+  double a_and_e = 0;             ///< attendances x a_and_e_attendance
+  double gp = 0;                  ///< appointments x gp_appointment
+  double community = 0;           ///< community contacts served x community_contact
+  double crisis = 0;              ///< crisis contacts served x crisis_contact
+  double home_care = 0;           ///< packages started x hours a week x weeks x home_care_hour
+  double care_home = 0;           ///< long-term residents x care_home_week / 7
+  double interim_care = 0;        ///< interim beds occupied x interim_bed_day
+  double staff_replacement = 0;   ///< leavers x replacement (their organisation's kind)
+  double intervention_staff = 0;  ///< staff-days interventions took x staff_day (by kind)
+  double system = 0;              ///< the sum of the above
+  std::vector<double> by_org;     ///< the same costs, each charged to an organisation
+  std::vector<double> staff_days_by_org;  ///< staff-days each organisation gave interventions
 };
 
 /// A shared system target in force: judged on the system's value of its metric, for the
@@ -261,6 +282,10 @@ struct State {
   /// the others, and until it happens).
   std::vector<std::vector<CohortMember>> cohorts;
   std::uint64_t problems_solved = 0;  ///< wants met by offers at day-two workshops, cumulative
+  /// Costs of the system (pounds, scenario.costs) summed over the days simulated so far; kept
+  /// for the cumulative cost output, read by nothing in the model (docs/model.md, "Costs").
+  double cost_to_date = 0.0;
+  DailyCosts costs;  ///< the costs of the day just simulated (account_costs)
   /// Leaders' congruence (leaders_congruence): multiplier of later relational interventions'
   /// gains; multiplier of workshop participants' vision decay; multiplier of target pressure's
   /// pull on effort. All 1 without the intervention.

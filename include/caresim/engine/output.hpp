@@ -16,6 +16,10 @@ struct Dimension {
   std::string name;                 ///< e.g. "organisation"
   std::string description;          ///< one line
   std::vector<std::string> labels;  ///< one per index, e.g. organisation names
+  /// A subset the model singles out, e.g. the priority neighbourhoods: 1 per flagged index
+  /// (empty: none singled out), and what the flag means (e.g. "priority").
+  std::vector<std::uint8_t> flagged;
+  std::string flag;
 };
 
 /// Which way a series is better, for readers who judge a change (the leader's what-if table):

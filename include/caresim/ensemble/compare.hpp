@@ -93,6 +93,26 @@ struct Comparison {
   /// start: the mean of days 0..d while d < window), with interval: what time_to_effect reads.
   std::vector<double> rolling_diff, rolling_diff_low, rolling_diff_high;
 
+  /// Per-neighbourhood comparison (docs/compare.md, "Per neighbourhood"): every series over the
+  /// model's `neighbourhood` dimension, compared neighbourhood by neighbourhood. Filled only when
+  /// every arm has the same neighbourhoods (the care model builds one city per scenario from
+  /// city.seed, so replicates and arms share it); otherwise `neighbourhoods` is empty.
+  std::vector<std::string> neighbourhoods;          ///< [neighbourhood]: names
+  std::vector<std::uint8_t> neighbourhood_flagged;  ///< [neighbourhood]: 1 if singled out
+  std::string neighbourhood_flag;  ///< what the flag means, e.g. "priority" (empty: none)
+  std::vector<std::string> neighbourhood_metrics, neighbourhood_metric_units,
+      neighbourhood_metric_descriptions;
+  /// [arm][replicate][neighbourhood metric][neighbourhood]: the run's time mean.
+  std::vector<double> neighbourhood_run_mean;
+  /// [neighbourhood metric][arm][neighbourhood]: mean over replicates of the time means, and the
+  /// paired difference arm - reference with its t interval (0 and [0, 0] for the reference).
+  std::vector<double> neighbourhood_mean, neighbourhood_diff, neighbourhood_diff_low,
+      neighbourhood_diff_high;
+  /// [neighbourhood metric][arm][group], group 0 the flagged neighbourhoods and 1 the others:
+  /// per run, the unweighted mean over the group's neighbourhoods of their time means; mean over
+  /// replicates and paired difference with its t interval. NaN for an empty group.
+  std::vector<double> group_mean, group_diff, group_diff_low, group_diff_high;
+
   /// The runs, [arm][replicate]: their outcome and their own files (in `scratch`).
   std::vector<RunOutcome> outcomes;
   std::vector<std::filesystem::path> run_files;
@@ -137,5 +157,11 @@ void write_comparison(const Comparison& comparison, const std::filesystem::path&
 /// The table printed by `caresim compare`: one block per arm other than the reference, one row
 /// per metric: mean of the reference, mean of the arm, difference, interval, time to effect.
 std::string format_comparison(const Comparison& comparison);
+
+/// The per-neighbourhood section `caresim compare` prints after the table: for each other arm
+/// and each neighbourhood series, the paired difference in the flagged (priority) neighbourhoods
+/// and in the others, then the `largest` neighbourhoods with the largest differences, flagged
+/// ones marked. Empty if the comparison has no per-neighbourhood results.
+std::string format_neighbourhood_comparison(const Comparison& comparison, std::size_t largest = 3);
 
 }  // namespace caresim::ensemble

@@ -201,6 +201,38 @@ struct BudgetSettings {
   bool operator==(const BudgetSettings&) const = default;
 };
 
+/// Unit costs of what the system does, in 2023/24 pounds (docs/model.md, "Costs and health
+/// outputs", gives each one's source). Read only by the cost outputs: they change no behaviour.
+struct CostSettings {
+  double bed_day = 400;                  ///< an occupied general and acute bed day (non-elective)
+  double delayed_bed_day = 350;          ///< a bed day of a medically fit patient waiting to leave
+  double a_and_e_attendance = 240;       ///< one A&E attendance (type 1)
+  double gp_appointment = 30;            ///< one general-practice appointment (any clinician)
+  double community_contact = 60;         ///< one community health contact
+  double crisis_contact = 280;           ///< one mental-health crisis contact
+  double home_care_hour = 28;            ///< one hour of home care
+  double home_care_hours_per_week = 11;  ///< hours of a home-care package a week
+  double home_care_package_weeks = 26;   ///< weeks a package runs, costed when it starts
+  double care_home_week = 1000;          ///< one week in a care home (long-term)
+  double interim_bed_day = 200;          ///< one day in an interim (intermediate) care bed
+  /// Recruiting and inducting the replacement of one leaver, by kind of organisation.
+  std::array<double, kOrgKindCount> replacement = {6000, 5000, 5000, 5000, 3500,
+                                                   5000, 2500, 5000, 3000};
+  /// Cost of one staff-day (7.5 hours with overheads), by kind of organisation: what a day of
+  /// staff time taken by an intervention costs.
+  std::array<double, kOrgKindCount> staff_day = {420, 400, 420, 480, 340, 400, 200, 450, 220};
+
+  bool operator==(const CostSettings&) const = default;
+};
+
+/// Health-related quality of life of each health state, for quality-adjusted life-years.
+struct UtilitySettings {
+  /// EQ-5D index by health state (well, ltc, complex, acute, hospital, in_care).
+  std::array<double, kHealthStateCount> eq5d = {0.92, 0.78, 0.55, 0.55, 0.45, 0.40};
+
+  bool operator==(const UtilitySettings&) const = default;
+};
+
 /// One of an organisation kind's own targets.
 struct TargetSpec {
   OrgKind org_kind = OrgKind::acute;

@@ -114,6 +114,8 @@ struct Scenario {
   WorkforceSettings workforce;
   VaccinationSettings vaccination;
   BudgetSettings budget;
+  CostSettings costs;          ///< unit costs, for the cost outputs only
+  UtilitySettings utilities;  ///< quality of life by health state, for QALY outputs only
   std::vector<TargetSpec> targets;  ///< each organisation kind's own targets
   std::vector<InterventionSpec> interventions;
   std::vector<ShockSpec> shocks;

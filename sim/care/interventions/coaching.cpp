@@ -53,6 +53,10 @@ const InterventionKindInfo kInfo{
 /// Step of the pairing draws: set apart from the day-numbered session draws.
 constexpr std::uint32_t kPairing = 0x80000000u;
 
+/// Length of a coaching or peer-support session, staff-days of each of the pair (one hour of a
+/// 7.5-hour day; assumption, docs/model.md "Costs and health outputs").
+constexpr double kSessionStaffDays = 1.0 / 7.5;
+
 class Coaching final : public InterventionModule {
  public:
   const InterventionKindInfo& info() const override { return kInfo; }
@@ -60,6 +64,32 @@ class Coaching final : public InterventionModule {
 
   bool active(const InterventionSpec& spec, int day) const override {
     return day >= spec.day && day < spec.day + spec.params.as<CoachingSpec>().days;
+  }
+
+  /// The sessions held on `day`, found with the draws apply makes (a slot whose person left
+  /// today is drawn for the new hire): an hour of the coachee's and of the partner's time each.
+  void staff_time(const InterventionSpec& spec, const Model& model, const State& state, int day,
+                  std::vector<double>& staff_days) const override {
+    const CoachingSpec& c = spec.params.as<CoachingSpec>();
+    const std::vector<std::uint8_t> targeted = targeted_organisations(spec, model);
+    const Staff& staff = state.staff;
+    const std::uint64_t seed = model.scenario.run.seed;
+    const auto n = staff.size();
+    for (std::uint32_t u = 0; u < n; ++u) {
+      if (!targeted[staff.org[u]]) continue;
+      Stream pairing(seed, kDraws, kPairing | static_cast<std::uint32_t>(spec.day), staff.id[u]);
+      if (!pairing.bernoulli(c.share)) continue;
+      std::uint32_t partner = kNone;
+      for (int attempt = 0; attempt < 16 && partner == kNone; ++attempt) {
+        const auto v = static_cast<std::uint32_t>(pairing.below(n));
+        if (staff.org[v] != staff.org[u]) partner = v;
+      }
+      if (partner == kNone) continue;
+      Stream session(seed, kDraws, static_cast<std::uint32_t>(day), staff.id[u]);
+      if (!session.bernoulli(c.sessions_per_month / 30.0)) continue;
+      staff_days[staff.org[u]] += kSessionStaffDays;
+      staff_days[staff.org[partner]] += kSessionStaffDays;
+    }
   }
 
   /// Each person in a targeted organisation is in the programme with probability `share`, paired

@@ -47,6 +47,23 @@ std::vector<std::uint32_t> named_cohort(const Model& model, const State& state,
   return members;
 }
 
+std::vector<std::uint32_t> recorded_cohort(const Model& model, const State& state,
+                                           const InterventionSpec& spec) {
+  std::vector<std::uint32_t> slots;
+  const std::size_t index = intervention_index(model, spec);
+  if (index >= state.cohorts.size()) return slots;
+  for (const CohortMember& m : state.cohorts[index])
+    slots.push_back(m.slot);
+  return slots;
+}
+
+void charge_staff_days(const State& state, const std::vector<std::uint32_t>& slots, double days,
+                       std::vector<double>& staff_days) {
+  for (const std::uint32_t u : slots) {
+    if (u < state.staff.size()) staff_days[state.staff.org[u]] += days;
+  }
+}
+
 void tie_up(State& state, std::uint32_t a, std::uint32_t b, double gain, double strength) {
   if (a == b) return;
   const std::uint32_t edge = state.ties.find(a, b);

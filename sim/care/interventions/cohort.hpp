@@ -26,6 +26,16 @@ void record_cohort(const Model& model, State& state, const InterventionSpec& spe
 std::vector<std::uint32_t> named_cohort(const Model& model, const State& state,
                                         const InterventionSpec& spec);
 
+/// The cohort `spec` itself recorded (staff slots, as recorded: those who have left since
+/// attended too); empty if it has not happened.
+std::vector<std::uint32_t> recorded_cohort(const Model& model, const State& state,
+                                           const InterventionSpec& spec);
+
+/// Adds `days` staff-days to the organisation of each staff slot in `slots`
+/// (InterventionModule::staff_time).
+void charge_staff_days(const State& state, const std::vector<std::uint32_t>& slots, double days,
+                       std::vector<double>& staff_days);
+
 /// A relational gain scaled by leaders' congruence (State::relational_gain), at most 1.
 inline float relational(double gain, const State& state) {
   return static_cast<float>(std::min(1.0, gain * state.relational_gain));

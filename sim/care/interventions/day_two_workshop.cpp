@@ -84,6 +84,20 @@ class DayTwoWorkshop final : public InterventionModule {
     return day >= spec.day && day < spec.day + std::max(1, spec.params.as<DayTwoSpec>().abcd_days);
   }
 
+  /// A day of each participant's time on its day; then, while the ABCD effort lasts, the share
+  /// of their effort they give to prevention in the priority localities (as apply stages it).
+  void staff_time(const InterventionSpec& spec, const Model& model, const State& state, int day,
+                  std::vector<double>& staff_days) const override {
+    const DayTwoSpec& d = spec.params.as<DayTwoSpec>();
+    const std::vector<std::uint32_t> cohort = named_cohort(model, state, spec);
+    if (day == spec.day) charge_staff_days(state, cohort, 1.0, staff_days);
+    if (day < spec.day + d.abcd_days && !priority_localities(model).empty()) {
+      const double share = std::min(1.0, d.abcd_prevention_share * state.relational_gain);
+      for (const std::uint32_t u : cohort)
+        staff_days[state.staff.org[u]] += share * state.staff.energy[u];
+    }
+  }
+
   void apply(const InterventionSpec& spec, const Model& model, State& state) const override {
     const DayTwoSpec& d = spec.params.as<DayTwoSpec>();
     const std::vector<std::uint32_t> cohort = named_cohort(model, state, spec);

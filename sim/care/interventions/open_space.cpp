@@ -61,6 +61,15 @@ class OpenSpace final : public InterventionModule {
  public:
   const InterventionKindInfo& info() const override { return kInfo; }
 
+  /// A day of each participant's time, on its day: its own group, or the cohort it names.
+  void staff_time(const InterventionSpec& spec, const Model& model, const State& state, int,
+                  std::vector<double>& staff_days) const override {
+    charge_staff_days(state,
+                      spec.cohort_of.empty() ? recorded_cohort(model, state, spec)
+                                             : named_cohort(model, state, spec),
+                      1.0, staff_days);
+  }
+
   void apply(const InterventionSpec& spec, const Model& model, State& state) const override {
     const OpenSpaceSpec& o = spec.params.as<OpenSpaceSpec>();
     const std::size_t index = intervention_index(model, spec);

@@ -88,6 +88,12 @@ class Workshop final : public InterventionModule {
  public:
   const InterventionKindInfo& info() const override { return kInfo; }
 
+  /// A day of each participant's time, on its day.
+  void staff_time(const InterventionSpec& spec, const Model& model, const State& state, int,
+                  std::vector<double>& staff_days) const override {
+    charge_staff_days(state, recorded_cohort(model, state, spec), 1.0, staff_days);
+  }
+
   void apply(const InterventionSpec& spec, const Model& model, State& state) const override {
     const WorkshopSpec& w = spec.params.as<WorkshopSpec>();
     const std::vector<std::uint32_t> cohort = invite(w, model, state);
