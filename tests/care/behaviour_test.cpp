@@ -119,7 +119,7 @@ TEST_CASE("calibration: the Leeds baseline at full city scale lands in the publi
 
 TEST_CASE(
     "behaviour: raising A&E target pressure alone drains acute staff a little more but does not "
-    "collapse 4-hour performance, and cross-organisation ties shrink",
+    "collapse 4-hour performance; delayed discharges rise and cross-organisation ties shrink",
     "[behaviour]") {
   // Target pressure drains energy up to a ceiling (docs/model.md 3.10): three times the
   // inspection on the 4-hour target drains the acute trust's staff a little more (its pressure
@@ -156,6 +156,8 @@ TEST_CASE(
   // No collapse: the 4-hour share moves by less than 5 points either way.
   CHECK(four_hours.low() > -0.05);
   CHECK(four_hours.high() < 0.05);
+  // Silo work starves the discharge hand-offs and the bridges.
+  CHECK(delayed.low() > 0.0);
   CHECK(cross.high() < 0.0);
 }
 
