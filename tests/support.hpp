@@ -103,6 +103,7 @@ inline std::string tiny_city_yaml(int citizens = 20000, int days = 60) {
          "  - {name: Social care, kind: social_care, staff: 120}\n"
          "  - {name: Public health, kind: public_health, staff: 20}\n"
          "  - {name: Charity, kind: third_sector, staff: 100, count: 5}\n"
+         "  - {name: Care provider, kind: care_home, staff: 280, count: 4}\n"
          "hospital: {beds: " +
          std::to_string(std::max(10, citizens * 45 / 20000)) + "}\n";
 }
@@ -131,7 +132,8 @@ inline Scenario tiny_city(int citizens = 20000, int days = 60) {
                      {"Practice", OrgKind::gp_practice, 100, 6},
                      {"Social care", OrgKind::social_care, 120, 1},
                      {"Public health", OrgKind::public_health, 20, 1},
-                     {"Charity", OrgKind::third_sector, 100, 5}};
+                     {"Charity", OrgKind::third_sector, 100, 5},
+                     {"Care provider", OrgKind::care_home, 280, 4}};
   s.hospital.beds = std::max(10, citizens * 45 / 20000);
   return s;
 }

@@ -64,7 +64,8 @@ class AandE final : public Phase {
 };
 
 /// Discharge of medically fit patients who need a care package: in the order they became fit,
-/// while social care has package capacity today, each patient's discharge is a cross-
+/// while the care providers have package capacity today (block contract plus spot purchases
+/// that grow with the queue, up to their whole capacity), each patient's discharge is a cross-
 /// organisation episode (acute <-> social care in the patient's locality). A success uses one
 /// package and the patient leaves (into care with probability care_home_share); a failed hand-off
 /// wastes half a package's effort and the patient stays another day: a delayed discharge.
@@ -78,10 +79,15 @@ class Discharge final : public Phase {
   void run(const Model& model, State& state) const override {
     const HospitalSettings& h = model.scenario.hospital;
     Citizens& c = state.citizens;
-    double packages = 0.0;
-    for (std::uint32_t o : model.orgs_of_kind[static_cast<std::size_t>(OrgKind::social_care)]) {
-      packages += state.capacity[o] * model.scenario.services.social_care_package_share;
-    }
+    // Packages come from the care providers: the block contract's share of their capacity,
+    // plus spot purchases for a share of the waiting patients, up to their whole capacity.
+    const ServiceSettings& sv = model.scenario.services;
+    double providers = 0.0;
+    for (std::uint32_t o : model.orgs_of_kind[static_cast<std::size_t>(OrgKind::care_home)])
+      providers += state.capacity[o];
+    const double waiting = static_cast<double>(state.delayed_discharges.size());
+    double packages = std::min(providers, sv.commissioned_package_share * providers +
+                                              sv.spot_purchase_per_day * waiting);
     const double overspend =
         state.social_care_budget_per_day > 0
             ? state.social_care_spend_per_day / state.social_care_budget_per_day - 1.0

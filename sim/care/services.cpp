@@ -203,8 +203,8 @@ class GpAccess final : public Phase {
 };
 
 /// Each organisation's own service as a queue: backlog += arrivals; served = min(backlog,
-/// capacity); wait = backlog / capacity. Social care keeps part of its capacity for discharge
-/// packages. Community care's service level (share of demand met, smoothed) feeds citizens'
+/// capacity); wait = backlog / capacity. Care providers' capacity goes to discharge packages
+/// (the discharge phase). Community care's service level (share of demand met, smoothed) feeds citizens'
 /// health.
 class Services final : public Phase {
  public:
@@ -216,10 +216,9 @@ class Services final : public Phase {
       const OrgKind kind = model.organisations.kind[o];
       // A&E and GP practices have their own phases.
       if (kind == OrgKind::acute || kind == OrgKind::gp_practice) continue;
-      double capacity = state.capacity[o];
-      if (kind == OrgKind::social_care) {
-        capacity *= 1.0 - model.scenario.services.social_care_package_share;
-      }
+      // Care providers' capacity goes to home-care packages (the discharge phase).
+      if (kind == OrgKind::care_home) continue;
+      const double capacity = state.capacity[o];
       const double arrivals = static_cast<double>(state.today.demand_by_org[o]);
       state.backlog[o] += arrivals;
       state.served[o] = std::min(state.backlog[o], capacity);
@@ -287,7 +286,6 @@ class Targets final : public Phase {
       over_65 += model.over_65_in_neighbourhood[n];
       vaccinated += state.vaccinated_65[n];
     }
-    const double sc_share = 1.0 - model.scenario.services.social_care_package_share;
     for (std::uint32_t o = 0; o < model.organisations.size(); ++o) {
       auto& m = state.metric[o];
       const auto update = [&](TargetMetric which, double value) {
@@ -314,7 +312,7 @@ class Targets final : public Phase {
           break;
         case OrgKind::social_care:
           update(TargetMetric::social_care_wait_days,
-                 capacity > 0 ? state.backlog[o] / (capacity * sc_share) : 365.0);
+                 capacity > 0 ? state.backlog[o] / capacity : 365.0);
           update(TargetMetric::social_care_budget,
                  state.social_care_spend_per_day / state.social_care_budget_per_day);
           break;

@@ -105,7 +105,8 @@ class StaffEffort final : public Phase {
     std::vector<double> demands(overload.size());
     for (std::size_t o = 0; o < demands.size(); ++o) {
       demands[o] = wf.overload_drain * std::min(1.0, overload[o]) +
-                   wf.pressure_drain * (state.pressure[o] + state.shared_pressure[o]);
+                   wf.pressure_drain * std::min(wf.pressure_drain_ceiling,
+                                                state.pressure[o] + state.shared_pressure[o]);
     }
     const double buffer = wf.support_buffer;
     const double support_saturation = wf.support_saturation;

@@ -77,8 +77,12 @@ void visit(V& v, ServiceSettings& s) {
           "front-line capacity: episodes one staff member handles per day of target work");
   v.field("gp_wait_target_days", s.gp_wait_target_days, kPositive, "days",
           "reference wait for GP appointments");
-  v.field("social_care_package_share", s.social_care_package_share, kProbability, "fraction",
-          "share of social-care capacity kept for packages that let patients leave hospital");
+  v.field("commissioned_package_share", s.commissioned_package_share, kProbability, "fraction",
+          "share of care providers' capacity commissioned (block contract) for the home-care "
+          "packages that let patients leave hospital");
+  v.field("spot_purchase_per_day", s.spot_purchase_per_day, kProbability, "per day",
+          "packages spot-purchased a day beyond the block contract, per patient waiting for one "
+          "(bounded by the care providers' capacity)");
   v.field("gp_same_day_share", s.gp_same_day_share, kProbability, "fraction",
           "share of GP requests that want an appointment the same day (NHS Digital: ~4 in 10)");
   v.field("gp_booking_lead_days", s.gp_booking_lead_days, kPositive, "days",
@@ -220,6 +224,8 @@ void visit(V& v, WorkforceSettings& w) {
           "energy lost per day per unit of overload (demand / capacity - 1)");
   v.field("pressure_drain", w.pressure_drain, kNonNegative, "per day",
           "energy lost per day per unit of the organisation's target pressure (silo plus shared)");
+  v.field("pressure_drain_ceiling", w.pressure_drain_ceiling, kNonNegative, "1",
+          "target pressure above which more pressure drains no more energy (drain x min(P, this))");
   v.field("support_buffer", w.support_buffer, kProbability, "fraction",
           "most that colleagues' support cuts the drain of overload and pressure");
   v.field("support_saturation", w.support_saturation, kPositive, "strength",

@@ -143,11 +143,10 @@ TEST_CASE(
 TEST_CASE(
     "validation: no baseline replicate tips into runaway delayed discharges; interim care is a "
     "stay of weeks, after which most people go home",
-    "[validation][!mayfail]") {
-  // KNOWN FAILING (!mayfail: reported, not failing the suite): interim care removed the budget
-  // loop (year-3 budget ratio <= 1.03 in all eight) but seeds 61 and 64 still reach 25% and
-  // 16% of beds delayed in year 3: package supply does not keep up with the baseline drift in
-  // complex prevalence (issue 11 items 2 and 5).
+    "[validation]") {
+  // Before packages came from the care providers with spot purchases growing with the queue
+  // (docs/model.md 3.7), seeds 61 and 64 reached 25% and 16% of beds delayed in year 3: a
+  // fixed package supply could not keep up with the baseline's drift in complex prevalence.
   // Eight baseline replicates, three years: delayed discharges in year 3 below 15% of beds and
   // the social-care budget ratio below 1.1 in every one (domain.md section 3: ~13% at the worst
   // national winter, Dec 2022).

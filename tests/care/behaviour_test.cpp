@@ -118,12 +118,14 @@ TEST_CASE("calibration: the Leeds baseline at full city scale lands in the publi
 }
 
 TEST_CASE(
-    "behaviour: raising A&E target pressure alone drains acute staff, so 4-hour performance "
-    "falls, delayed discharges rise and cross-organisation ties shrink",
+    "behaviour: raising A&E target pressure alone drains acute staff a little more but does not "
+    "collapse 4-hour performance; delayed discharges rise and cross-organisation ties shrink",
     "[behaviour]") {
-  // Since target pressure drains energy (docs/model.md 3.10), three times the inspection on the
-  // 4-hour target no longer buys 4-hour performance: the acute trust's staff lose energy, hence
-  // capacity, the 4-hour share falls, which raises the pressure further (3.19, behaviours).
+  // Target pressure drains energy up to a ceiling (docs/model.md 3.10): three times the
+  // inspection on the 4-hour target drains the acute trust's staff a little more (its pressure
+  // was already near the ceiling), pulls staff to silo work and so starves the bridges, but no
+  // longer sets off the loop in which lost energy cut capacity, the 4-hour share fell and
+  // pressure rose again (before the ceiling: 4-hour share -0.65 +- 0.10 in days 20-110).
   std::vector<double> a_4h, b_4h, a_energy, b_energy, a_delayed, b_delayed, a_cross, b_cross;
   for (std::uint64_t seed : kSeeds) {
     Scenario base = leeds_small(365), pressed = base;
@@ -151,7 +153,10 @@ TEST_CASE(
                            << "; cross-org share (day 365) " << cross.mean << " +- "
                            << cross.half_width);
   CHECK(energy.high() < 0.0);
-  CHECK(four_hours.high() < 0.0);
+  // No collapse: the 4-hour share moves by less than 5 points either way.
+  CHECK(four_hours.low() > -0.05);
+  CHECK(four_hours.high() < 0.05);
+  // Silo work starves the discharge hand-offs and the bridges.
   CHECK(delayed.low() > 0.0);
   CHECK(cross.high() < 0.0);
 }

@@ -288,14 +288,15 @@ TEST_CASE("workshop: a referral-chain cohort, re-mixed groups, new cross-organis
   for (std::uint32_t u : cohort)
     kinds.insert(sim.model().organisations.kind[st.staff.org[u]]);
   CHECK(kinds.size() >= 4);  // a diagonal slice, not one organisation
-  // With an even mix, the 7 kinds of the tiny city each fill 45/7 places: 6 or 7.
+  // With an even mix, the 8 kinds of the tiny city (care providers included) each fill 45/8
+  // places: 5 or 6.
   std::map<OrgKind, int> per_kind;
   for (std::uint32_t u : cohort)
     ++per_kind[sim.model().organisations.kind[st.staff.org[u]]];
-  CHECK(per_kind.size() == 7);
+  CHECK(per_kind.size() == 8);
   for (const auto& [kind, n] : per_kind) {
-    CHECK(n >= 6);
-    CHECK(n <= 7);
+    CHECK(n >= 5);
+    CHECK(n <= 6);
   }
   int new_cross = 0;
   for (std::size_t i = 0; i < cohort.size(); ++i) {
@@ -395,15 +396,16 @@ TEST_CASE("discharge: package capacity below one a day still discharges at its r
   Scenario s = test::tiny_city(5000, 5);
   s.coordination.base = 50.0;  // every hand-off works: only capacity limits discharges
   s.hospital.beds = 1000;      // no escalation to interim beds
+  s.services.spot_purchase_per_day = 0.0;  // the block contract only
   Simulation sim(s);
   State& st = sim.mutable_state();
   const Model& m = sim.model();
-  const auto& social = m.orgs_of_kind[static_cast<std::size_t>(OrgKind::social_care)];
-  REQUIRE(!social.empty());
+  const auto& providers = m.orgs_of_kind[static_cast<std::size_t>(OrgKind::care_home)];
+  REQUIRE(!providers.empty());
   constexpr double kPackagesPerDay = 0.25;
   for (std::uint32_t o = 0; o < st.capacity.size(); ++o)
     st.capacity[o] = 0.0;
-  st.capacity[social[0]] = kPackagesPerDay / s.services.social_care_package_share;
+  st.capacity[providers[0]] = kPackagesPerDay / s.services.commissioned_package_share;
   st.social_care_spend_per_day = 0.0;
   std::uint32_t waiting = 0;
   for (std::uint32_t i = 0; i < st.citizens.size() && waiting < 40; ++i) {
@@ -421,6 +423,49 @@ TEST_CASE("discharge: package capacity below one a day still discharges at its r
   }
   CHECK(st.today.discharges - before == 10);  // 0.25 a day for 40 days
   CHECK(st.delayed_discharges.size() == 30);
+}
+
+TEST_CASE(
+    "discharge: packages come from the care providers, and spot purchases grow with the queue up "
+    "to their capacity",
+    "[care]") {
+  // Packages a day = min(C, a C + k Q): C the care providers' capacity, a the block contract's
+  // share, k the spot purchases per waiting patient, Q the queue (docs/model.md 3.7).
+  const auto discharged_in_a_day = [](double providers_capacity, double social_capacity,
+                                      std::uint32_t queue) {
+    Scenario s = test::tiny_city(5000, 5);
+    s.coordination.base = 50.0;  // every hand-off works: only capacity limits discharges
+    s.hospital.beds = 100000;    // no escalation to interim beds
+    s.services.commissioned_package_share = 0.5;
+    s.services.spot_purchase_per_day = 0.1;
+    Simulation sim(s);
+    State& st = sim.mutable_state();
+    const Model& m = sim.model();
+    const auto& providers = m.orgs_of_kind[static_cast<std::size_t>(OrgKind::care_home)];
+    const auto& social = m.orgs_of_kind[static_cast<std::size_t>(OrgKind::social_care)];
+    for (std::uint32_t o = 0; o < st.capacity.size(); ++o)
+      st.capacity[o] = 0.0;
+    st.capacity[providers[0]] = providers_capacity;
+    st.capacity[social[0]] = social_capacity;
+    st.social_care_spend_per_day = 0.0;
+    std::uint32_t waiting = 0;
+    for (std::uint32_t i = 0; i < st.citizens.size() && waiting < queue; ++i) {
+      if (st.citizens.health[i] != static_cast<std::uint8_t>(Health::well)) continue;
+      st.citizens.health[i] = static_cast<std::uint8_t>(Health::hospital);
+      st.delayed_discharges.push_back(i);
+      ++waiting;
+    }
+    st.in_hospital = waiting;
+    phase_named(sim, "discharge").run(m, st);
+    return st.today.discharges;
+  };
+  // No care-provider capacity: no packages, whatever the council's own capacity.
+  CHECK(discharged_in_a_day(0.0, 1000.0, 50) == 0);
+  // Block contract 0.5 x 20 = 10, plus 0.1 x 40 waiting = 4: 14.
+  CHECK(discharged_in_a_day(20.0, 0.0, 40) == 14);
+  // A longer queue buys more, up to the providers' capacity of 20.
+  CHECK(discharged_in_a_day(20.0, 0.0, 80) == 18);
+  CHECK(discharged_in_a_day(20.0, 0.0, 300) == 20);
 }
 
 TEST_CASE("staff_effort: colleagues' system work is reviewed every peer_review_days, in turns",
@@ -503,4 +548,35 @@ TEST_CASE("turnover: thinned candidate days give burnt-out staff the multiplied 
   const double expected = 3000.0 * days * daily * s.workforce.burnout_multiplier;
   INFO("leavers " << leavers << ", expected " << expected);
   CHECK(std::abs(leavers - expected) < 4.0 * std::sqrt(expected));
+}
+
+TEST_CASE("staff_effort: target pressure drains energy up to a ceiling, beyond which it adds no drain",
+          "[care]") {
+  // drain = d_p x min(P, ceiling) (docs/model.md 3.10): the energy lost in a day at pressure
+  // P = 0.5, 1.0, the ceiling 1.5, and three and ten times it.
+  Scenario s = test::tiny_city(2000, 5);
+  s.workforce.pressure_drain_ceiling = 1.5;
+  const auto energy_after = [&](double pressure) {
+    Simulation sim(s);
+    State& st = sim.mutable_state();
+    const Model& m = sim.model();
+    std::fill(st.staff.energy.begin(), st.staff.energy.end(), 0.8f);
+    std::fill(st.pressure.begin(), st.pressure.end(), pressure);
+    std::fill(st.shared_pressure.begin(), st.shared_pressure.end(), 0.0);
+    phase_named(sim, "staff_effort").run(m, st);
+    double e = 0.0;
+    for (float x : st.staff.energy)
+      e += x;
+    return e / static_cast<double>(st.staff.size());
+  };
+  const double at_half = energy_after(0.5), at_one = energy_after(1.0),
+               at_ceiling = energy_after(1.5), at_three = energy_after(4.5),
+               at_ten = energy_after(15.0);
+  CHECK(at_one < at_half);
+  CHECK(at_ceiling < at_one);
+  // Half a unit of pressure drains d_p / 2 at most (less with colleagues' support).
+  CHECK(at_half - at_one > 0.0);
+  CHECK(at_half - at_one <= 0.5 * s.workforce.pressure_drain + 1e-6);
+  CHECK(at_three == Approx(at_ceiling).epsilon(1e-9));
+  CHECK(at_ten == Approx(at_ceiling).epsilon(1e-9));
 }

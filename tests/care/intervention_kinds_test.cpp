@@ -152,7 +152,7 @@ TEST_CASE("an intervention gives parameters of another kind: refused, saying who
     FAIL("accepted");
   } catch (const ScenarioError& e) {
     CHECK(std::string(e.what()) ==
-          "x.yaml:14:30: interventions[0].workshop: parameters of kind workshop, but kind is "
+          "x.yaml:15:30: interventions[0].workshop: parameters of kind workshop, but kind is "
           "coaching (its parameters go under 'coaching')");
   }
 }
@@ -171,7 +171,7 @@ TEST_CASE("a kind declared in one file and registered is read, written, document
   // Its keys are checked like any other.
   CHECK_THROWS_WITH(
       parse_scenario(yaml + "  - {kind: test_nudge, day: 3, nudge: {gain: 2}}\n", "nudge.yaml"),
-      "nudge.yaml:15:46: interventions[1].nudge.gain: expected a number in [0, 1], got 2");
+      "nudge.yaml:16:46: interventions[1].nudge.gain: expected a number in [0, 1], got 2");
   // The key reference documents it.
   const std::string reference = scenario_reference_markdown();
   CHECK(reference.find("## `interventions[].nudge`\n\nParameters when `kind` is `test_nudge`. A "

@@ -17,8 +17,8 @@ TEST_CASE("world: sizes add up to what the scenario asks for", "[world]") {
   CHECK(nb.size() == 12);
   CHECK(std::accumulate(nb.residents.begin(), nb.residents.end(), 0u) == 20000u);
   CHECK(w.state.citizens.size() == 20000);
-  CHECK(w.model.organisations.size() == 1 + 1 + 1 + 6 + 1 + 1 + 5);
-  CHECK(w.state.staff.size() == 450 + 60 + 80 + 100 + 120 + 20 + 100);
+  CHECK(w.model.organisations.size() == 1 + 1 + 1 + 6 + 1 + 1 + 5 + 4);
+  CHECK(w.state.staff.size() == 450 + 60 + 80 + 100 + 120 + 20 + 100 + 280);
   // Staff of an organisation occupy its slot range.
   for (std::uint32_t i = 0; i < w.model.organisations.size(); ++i) {
     for (std::uint32_t k = 0; k < w.model.organisations.staff_count[i]; ++k) {

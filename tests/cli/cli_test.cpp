@@ -140,7 +140,7 @@ TEST_CASE("cli: bad input exits 2 with a clear message and leaves no file", "[cl
   const auto malformed = write_file(dir, "bad.yaml", "name: [unclosed\n");
   const std::vector<Case> cases = {
       {"run " + quoted(dir / "missing.yaml"), "missing.yaml"},
-      {"run " + quoted(typo), "typo.yaml:13:1: tise: unknown key, did you mean 'ties'?"},
+      {"run " + quoted(typo), "typo.yaml:14:1: tise: unknown key, did you mean 'ties'?"},
       {"run " + quoted(malformed), "bad.yaml:"},
       {"run " + quoted(good) + " --set ties.reinforcment=0.1", "did you mean 'reinforcement'?"},
       {"run " + quoted(good) + " --set ties.reinforcement=lots", "--set ties.reinforcement=lots"},

@@ -173,19 +173,20 @@ TEST_CASE("compare: three arms, one file, identical bytes at 1 and 2 threads", "
     CHECK(c.arm_count() == 3);
     CHECK(c.mean.size() == c.metric_count() * 3);
     // Three times the inspection pressure on the 4-hour target pulls acute staff's effort from
-    // system work to target work, and since target pressure drains energy (docs/model.md 3.10)
-    // it also drains their capacity, so the 4-hour share falls instead of rising (3.19,
-    // behaviours). With two replicates over 40 days the cross-organisation share of tie strength
-    // falls significantly (measured -7e-5 [-1.1e-4, -2.9e-5], sustained from day 14); the mean
-    // system share (-0.0066 [-0.015, +0.0018]) and the 4-hour share (-0.23 [-0.86, +0.39]) fall
-    // on the mean of the two replicates but their intervals are wide.
+    // system work to target work (the mean system share falls). Since the pressure drain has a
+    // ceiling (docs/model.md 3.10) it no longer collapses the acute trust's capacity: the 4-hour
+    // share moves by less than 5 points (before the ceiling: -0.23 at day 40). The
+    // cross-organisation share of tie strength falls on the mean of the two replicates (in a
+    // year, six paired seeds: -0.0030 +- 0.0004, tests/care/behaviour_test.cpp).
     const std::size_t cross = metric_index(c, "cross_org_strength_share");
     const std::size_t share = metric_index(c, "mean_system_share");
     const std::size_t a4h = metric_index(c, "a_and_e_4h");
-    CHECK(c.diff_high[cross * 3 + 1] < 0.0);
-    CHECK(c.time_to_effect[cross * 3 + 1] < 20.0);
+    INFO("cross-org share " << c.diff[cross * 3 + 1] << " [" << c.diff_low[cross * 3 + 1] << ", "
+                            << c.diff_high[cross * 3 + 1] << "]; system share "
+                            << c.diff[share * 3 + 1] << "; 4h " << c.diff[a4h * 3 + 1]);
+    CHECK(c.diff[cross * 3 + 1] < 0.0);
     CHECK(c.diff[share * 3 + 1] < 0.0);
-    CHECK(c.diff[a4h * 3 + 1] < 0.0);
+    CHECK(std::abs(c.diff[a4h * 3 + 1]) < 0.05);
     const auto out = dir / ("three_" + std::to_string(threads) + ".h5");
     write_comparison(c, out);
     CHECK_FALSE(std::filesystem::exists(out.string() + ".part"));

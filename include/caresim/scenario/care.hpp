@@ -55,9 +55,15 @@ struct HealthSettings {
 /// x this.
 struct ServiceSettings {
   std::array<double, kOrgKindCount> episodes_per_staff_day = {0.064, 0.34, 0.03, 5.0, 0.08,
-                                                              0.0,   0.0,  0.0,  0.0};
+                                                              0.0,   0.0,  0.0,  0.018};
   double gp_wait_target_days = 14;         ///< used by the gp_wait_days target
-  double social_care_package_share = 0.4;  ///< of social-care capacity kept for discharges
+  /// Home-care packages for hospital discharges come from the care providers (care_home
+  /// organisations; their capacity is episodes_per_staff_day.care_home packages a staff-day):
+  /// the council commissions this share of it by block contract, and spot-purchases packages
+  /// for spot_purchase_per_day of the patients waiting each day, up to the providers' whole
+  /// capacity (docs/model.md 3.7).
+  double commissioned_package_share = 0.5;
+  double spot_purchase_per_day = 0.05;
   /// GP access (docs/model.md 3.5): a request wants an appointment the same day with this
   /// probability, otherwise booked ahead at a lead of ceil(Exp(mean gp_booking_lead_days)) days.
   double gp_same_day_share = 0.4;
@@ -170,6 +176,9 @@ struct WorkforceSettings {
                                                        0.10, 0.18, 0.10, 0.32};
   double overload_drain = 0.02;   ///< energy lost per day per unit of overload
   double pressure_drain = 0.015;  ///< energy lost per day per unit of target pressure
+  /// The pressure that drains energy saturates: the drain is pressure_drain x min(pressure,
+  /// this) (docs/model.md 3.10), so inspection beyond it adds no drain.
+  double pressure_drain_ceiling = 1.5;
   /// Most that support from colleagues (tie strength) cuts the drain of demands (JD-R buffer).
   double support_buffer = 0.5;
   double support_saturation = 10;  ///< summed tie strength giving full support
