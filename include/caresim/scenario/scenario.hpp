@@ -112,6 +112,8 @@ struct Scenario {
   EffortSettings effort;
   MindsetSettings mindset;
   WorkforceSettings workforce;
+  PartnerSettings partners;
+  LeadershipSettings leadership;
   VaccinationSettings vaccination;
   BudgetSettings budget;
   std::vector<TargetSpec> targets;  ///< each organisation kind's own targets
