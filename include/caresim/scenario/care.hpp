@@ -55,7 +55,7 @@ struct HealthSettings {
 /// x this.
 struct ServiceSettings {
   std::array<double, kOrgKindCount> episodes_per_staff_day = {0.064, 0.34, 0.03, 5.0, 0.08,
-                                                              0.5,   0.05, 1.0,  0.0};
+                                                              0.25,  0.05, 1.0,  0.0};
   double gp_wait_target_days = 14;         ///< used by the gp_wait_days target
   double social_care_package_share = 0.4;  ///< of social-care capacity kept for discharges
   /// GP access (docs/model.md 3.5): a request wants an appointment the same day with this

@@ -138,7 +138,8 @@ class Workshop final : public InterventionModule {
 
  private:
   /// The referral chain, filling a diagonal slice: each kind of organisation gets a quota of
-  /// the cohort in proportion to `mix` (largest remainder, kinds with staff only). Seed people
+  /// the cohort in proportion to `mix` (largest remainder, kinds with staff only), and each
+  /// staff role one in proportion to `role_mix`; if both cannot be met, roles alone, then none. Seed people
   /// are drawn in proportion to mix x (1 + preference x (mindset + system share)) among kinds
   /// with room; each invitee then names up to three of their ties, weighted by tie strength x the
   /// same appeal, skipping kinds whose quota is full; a new seed is drawn when the chain runs dry.
