@@ -232,9 +232,11 @@ TEST_CASE("leaders: a workshop's diagonal slice invites across roles as its role
   INFO("diagonal slice: " << slice[0] << " frontline, " << slice[1] << " managers, " << slice[2]
                           << " senior leaders; frontline only: " << front[0] << ", " << front[1]
                           << ", " << front[2]);
-  CHECK(slice[0] == 24);
-  CHECK(slice[1] == 12);
+  // The kinds' quotas come first; the roles' are met as far as the kinds allow. At random a
+  // cohort of 40 would hold about 4 managers and 1 senior leader.
   CHECK(slice[2] == 4);
+  CHECK(slice[1] >= 8);
+  CHECK(slice[0] + slice[1] + slice[2] == 40);
   CHECK(front[0] == 40);
 }
 

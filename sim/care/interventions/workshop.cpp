@@ -139,7 +139,7 @@ class Workshop final : public InterventionModule {
  private:
   /// The referral chain, filling a diagonal slice: each kind of organisation gets a quota of
   /// the cohort in proportion to `mix` (largest remainder, kinds with staff only), and each
-  /// staff role one in proportion to `role_mix`; if both cannot be met, roles alone, then none. Seed people
+  /// staff role one in proportion to `role_mix`; if both cannot be met, kinds alone, then none. Seed people
   /// are drawn in proportion to mix x (1 + preference x (mindset + system share)) among kinds
   /// with room; each invitee then names up to three of their ties, weighted by tie strength x the
   /// same appeal, skipping kinds whose quota is full; a new seed is drawn when the chain runs dry.
@@ -252,11 +252,11 @@ class Workshop final : public InterventionModule {
       if (head == queue.size()) {
         if (draw_seed()) continue;
         // Nobody left with room: the kinds' and the roles' quotas cannot both be met (a small
-        // organisation has few managers); fill the rest by role alone, then by anyone.
-        if (quota != available) {
-          quota = available;
-        } else if (role_quota != role_available) {
+        // organisation has few managers); fill the rest by kind alone, then by anyone.
+        if (role_quota != role_available) {
           role_quota = role_available;
+        } else if (quota != available) {
+          quota = available;
         } else {
           break;
         }
