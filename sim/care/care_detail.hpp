@@ -23,6 +23,8 @@ std::unique_ptr<Phase> make_targets_phase();
 std::unique_ptr<Phase> make_staff_effort_phase();
 std::unique_ptr<Phase> make_mindset_phase();
 std::unique_ptr<Phase> make_turnover_phase();
+std::unique_ptr<Phase> make_partners_phase();
+std::unique_ptr<Phase> make_leadership_phase();
 
 /// Where a citizen goes next: files it in the calendar at its next candidate time.
 void file_in_calendar(State& state, std::uint32_t citizen);

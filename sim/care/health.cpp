@@ -70,6 +70,13 @@ class CitizenHealth final : public Phase {
         const std::uint32_t locality = nb.pcn[where];
         const double prevention = 1.0 - h.prevention_effect * state.prevention_coverage[locality];
         const double community = 1.0 - h.community_effect * state.community_service_level;
+        // Community support for those referred (social prescribing, docs/model.md 3.5.1).
+        const double supported = model.scenario.partners.social_prescribing_share *
+                                 state.community_support[locality];
+        const double gp_support =
+            1.0 - model.scenario.partners.social_prescribing_gp_effect * supported;
+        const double crisis_support =
+            1.0 - model.scenario.partners.social_prescribing_crisis_effect * supported;
         const double uptake =
             model.over_65_in_neighbourhood[where] > 0
                 ? state.vaccinated_65[where] / model.over_65_in_neighbourhood[where]
@@ -90,8 +97,12 @@ class CitizenHealth final : public Phase {
             u -= ceiling[e++];
           double keep = 1.0;
           if (e == idx(CitizenEvent::acute_episode)) {
-            keep = acute_now * prevention * vaccine *
+            keep = acute_now * prevention * vaccine * crisis_support *
                    (s == static_cast<std::size_t>(Health::complex) ? community : 1.0);
+          } else if (e == idx(CitizenEvent::gp_request)) {
+            keep = gp_support;
+          } else if (e == idx(CitizenEvent::mental_health_crisis)) {
+            keep = crisis_support;
           } else if (e == idx(CitizenEvent::deterioration)) {
             keep = s == 0 ? prevention : s == 1 ? community : 1.0;
           } else if (e == idx(CitizenEvent::death)) {

@@ -423,6 +423,27 @@ std::vector<Observable> standard_observables(const Model& model) {
   v.push_back(
       scalar("mean_energy", "1", "mean energy (wellbeing) of staff", false,
              [](const Observation& o) { return ratio(sum(o.staff.energy), total_staff(o)); }));
+  // Partners and leaders (docs/model.md 3.5.1, 3.14.5).
+  v.push_back(scalar("social_prescribing_referrals", "day-1",
+                     "GP appointments referred to the third sector's community support", false,
+                     [](const Observation& o) { return o.state.social_prescribing_referrals; }));
+  v.push_back(scalar("social_prescribing_supported", "day-1",
+                     "referrals the third sector's capacity could take on", false,
+                     [](const Observation& o) { return o.state.social_prescribing_supported; }));
+  v.push_back(scalar("public_health_prevention", "day-1",
+                     "staff-days of public health's prevention programmes", false,
+                     [](const Observation& o) { return o.state.public_health_prevention; }));
+  v.push_back(scalar("commissioner_oversight", "1",
+                     "share of NHS providers' target inspection the commissioner passes on", false,
+                     [](const Observation& o) { return o.state.commissioner_oversight; }));
+  v.push_back(scalar("mean_leader_signal", "1",
+                     "mean stance of their leaders as staff see it through ties (-1..1)", false,
+                     [](const Observation& o) {
+                       double s = 0.0;
+                       for (float x : o.state.leader_signal)
+                         s += x;
+                       return ratio(s, total_staff(o));
+                     }));
   v.push_back(scalar("demand_season_factor", "1", "seasonal multiplier of acute episodes", false,
                      [](const Observation& o) { return o.model.season(o.state.day - 1); }));
   // Per organisation.

@@ -217,6 +217,7 @@ class TieMerge final : public Phase {
 PhaseList default_phases() {
   PhaseList phases;
   phases.push_back(detail::make_interventions_phase());
+  phases.push_back(detail::make_partners_phase());
   phases.push_back(detail::make_capacity_phase());
   phases.push_back(detail::make_citizen_health_phase());
   phases.push_back(detail::make_gp_access_phase());
@@ -226,6 +227,7 @@ PhaseList default_phases() {
   phases.push_back(detail::make_vaccination_phase());
   phases.push_back(detail::make_coordination_phase());
   phases.push_back(detail::make_targets_phase());
+  phases.push_back(detail::make_leadership_phase());
   phases.push_back(detail::make_staff_effort_phase());
   phases.push_back(detail::make_mindset_phase());
   phases.push_back(std::make_unique<StaffContact>());

@@ -80,7 +80,8 @@ constexpr float kAdopterTie = 0.1f;
 /// double-buffered), as reviewed every peer_review_days days in staggered turns (the person in
 /// slot u on days with (day + floor(u / 64)) mod k = 0, and on their first day). Shared system
 /// targets (target_regime) pull towards the system work that moves them, with the weight silo
-/// targets push away from it; leaders' incongruence scales the silo pull (pressure_pull).
+/// targets push away from it; the leaders a person sees (leader_signal L) add
+/// effort_weight L and, when they block (L < 0), scale the silo pull by 1 + pressure_effect (-L).
 /// Dissatisfaction follows the organisation's target pressure (silo plus shared) with a lag.
 class StaffEffort final : public Phase {
  public:
@@ -108,6 +109,11 @@ class StaffEffort final : public Phase {
                    wf.pressure_drain * std::min(wf.pressure_drain_ceiling,
                                                 state.pressure[o] + state.shared_pressure[o]);
     }
+    // Leaders' stance as each person sees it (docs/model.md 3.14.5): 0 unless leaders act.
+    const State::LeaderEffects& leaders = state.leader_effects;
+    const auto pull = [&](float signal) {
+      return 1.0 + leaders.pressure_effect * std::max(0.0, -static_cast<double>(signal));
+    };
     const double buffer = wf.support_buffer;
     const double support_saturation = wf.support_saturation;
     parallel_chunks(staff.size(), kGrain, [&](std::size_t begin, std::size_t end) {
@@ -140,7 +146,8 @@ class StaffEffort final : public Phase {
             ef.baseline + ef.mindset_weight * staff.mindset[u] +
             ef.vision_weight * staff.vision[u] + ef.peer_weight * peers +
             ef.efficacy_weight * staff.efficacy[u] -
-            ef.pressure_weight * state.pressure_pull * state.pressure[org] +
+            ef.pressure_weight * pull(state.leader_signal[u]) * state.pressure[org] +
+            leaders.effort_weight * state.leader_signal[u] +
             ef.pressure_weight * state.shared_pressure[org] - ef.bias_weight * staff.bias[u]);
         const float s = staff.system_share[u];
         state.system_share_next[u] = static_cast<float>(s + ef.adjustment_per_day * (target - s));
@@ -208,7 +215,9 @@ class Mindset final : public Phase {
               staff.efficacy[u] *
               std::min(1.0, static_cast<double>(adopters) / ms.reinforcement_needed);
           const double change = staff.dissatisfaction[u] * staff.vision[u] * first_steps;
-          const double resistance = staff.resistance[u] + ms.bias_resistance * staff.bias[u];
+          const double resistance = staff.resistance[u] + ms.bias_resistance * staff.bias[u] -
+                                    state.leader_effects.resistance_effect *
+                                        state.leader_signal[u];
           if (!next) {
             if (rng.bernoulli(ms.adoption_rate / ceiling *
                               logistic(ms.steepness * (change - resistance)))) {

@@ -163,6 +163,39 @@ void derive_parameters(const Scenario& s, Model& m) {
   m.start_day_of_year = day_of_year(s.run.start_date);
 }
 
+// Roles belong to posts: each slot draws its role from the city seed with the shares of
+// `leadership.role_shares`; an organisation that drew no senior leader gets one, the post whose
+// draw came highest (a front-line post, so the managers' share is kept). The leadership group of
+// an organisation is its senior leaders.
+void draw_roles(const Scenario& s, Model& m, Staff& staff) {
+  const Organisations& o = m.organisations;
+  const auto& shares = s.leadership.role_shares;
+  const double total = shares[0] + shares[1] + shares[2];
+  const double senior = total > 0 ? shares[2] / total : 0.0;
+  const double manager = total > 0 ? shares[1] / total : 0.0;
+  m.leadership_group.assign(o.size(), {});
+  for (std::uint32_t i = 0; i < o.size(); ++i) {
+    std::uint32_t highest = kNone;
+    double highest_u = -1.0;
+    for (std::uint32_t k = 0; k < o.staff_count[i]; ++k) {
+      const std::uint32_t slot = o.first_staff[i] + k;
+      Stream rng(s.city.seed, purpose::staff_roles, 0, slot);
+      const double u = rng.uniform();
+      if (u < senior) {
+        staff.role[slot] = static_cast<std::uint8_t>(StaffRole::senior_leader);
+        m.leadership_group[i].push_back(slot);
+      } else if (u < senior + manager) {
+        staff.role[slot] = static_cast<std::uint8_t>(StaffRole::manager);
+      }
+      if (u > highest_u) highest_u = u, highest = slot;
+    }
+    if (m.leadership_group[i].empty() && highest != kNone) {
+      staff.role[highest] = static_cast<std::uint8_t>(StaffRole::senior_leader);
+      m.leadership_group[i].push_back(highest);
+    }
+  }
+}
+
 void build_staff(const Scenario& s, Model& m, State& st) {
   const Organisations& o = m.organisations;
   const std::uint32_t total =
@@ -171,6 +204,7 @@ void build_staff(const Scenario& s, Model& m, State& st) {
   Staff& staff = st.staff;
   for (auto* column : {&staff.id, &staff.org, &staff.team, &staff.locality})
     column->resize(total);
+  staff.role.assign(total, static_cast<std::uint8_t>(StaffRole::frontline));
   for (auto* column : {&staff.system_share, &staff.energy, &staff.vision, &staff.efficacy,
                        &staff.resistance, &staff.trust, &staff.bias, &staff.dissatisfaction}) {
     column->resize(total);
@@ -195,6 +229,7 @@ void build_staff(const Scenario& s, Model& m, State& st) {
     team += (o.staff_count[i] + team_size - 1) / team_size;
   }
   st.next_staff_id = total;
+  draw_roles(s, m, staff);
   parallel_chunks(total, kGrain, [&](std::size_t begin, std::size_t end) {
     for (std::size_t u = begin; u < end; ++u) {
       Stream rng(s.city.seed, purpose::staff_layout, 0, staff.id[u]);
@@ -318,6 +353,20 @@ void build_citizens(const Scenario& s, Model& m, State& st) {
   for (std::size_t i = 0; i < n; ++i) {
     if (c.age_band[i] >= 2) m.over_65_in_neighbourhood[c.neighbourhood[i]] += 1.0;
   }
+  // Public health's prevention programmes go where need is: residents weighted by the
+  // deprivation gradient of their neighbourhood (proportionate universalism; Marmot 2010).
+  m.prevention_programme_weight.assign(m.pcn_count, 0.0);
+  double weights = 0.0;
+  for (std::size_t i = 0; i < nb.size(); ++i) {
+    const double w = nb.residents[i] * (1.0 + h.deprivation_gradient *
+                                                  (10 - nb.deprivation_decile[i]) / 9.0);
+    m.prevention_programme_weight[nb.pcn[i]] += w;
+    weights += w;
+  }
+  if (weights > 0) {
+    for (double& w : m.prevention_programme_weight)
+      w /= weights;
+  }
 }
 
 void build_ties(const Scenario& s, const Model& m, State& st) {
@@ -366,6 +415,16 @@ void build_ties(const Scenario& s, const Model& m, State& st) {
         }
       },
       [](Ties& total, const Ties& part) { total.insert(total.end(), part.begin(), part.end()); });
+  // Line management: each manager is tied to one of their organisation's senior leaders, so
+  // what leaders do is visible to managers and, through managers' teams, to front-line staff.
+  for (std::uint32_t u = 0; u < staff.size(); ++u) {
+    if (staff.role[u] != static_cast<std::uint8_t>(StaffRole::manager)) continue;
+    const auto& group = m.leadership_group[staff.org[u]];
+    if (group.empty()) continue;
+    Stream rng(seed, purpose::staff_roles, 1, staff.id[u]);
+    proposals.push_back(
+        {u, group[rng.below(group.size())], jitter(rng, s.leadership.line_tie_strength)});
+  }
   st.ties = TieNetwork(staff.org, static_cast<std::uint32_t>(ts.max_ties));
   st.ties.apply(TieChanges{{}, std::move(proposals)});
 }
@@ -476,6 +535,10 @@ World build_world(const Scenario& scenario) {
   st.cohorts.assign(scenario.interventions.size(), {});
   st.joint_work_level.assign(m.pcn_count, 0.0);
   st.vaccinated_65.assign(hoods, 0.0);
+  st.leader_stance.assign(staff, 0.0f);
+  st.leader_stance_id.assign(staff, kNone);
+  st.leader_signal.assign(staff, 0.0f);
+  st.community_support.assign(m.pcn_count, 0.0);
 
   const BudgetSettings& b = scenario.budget;
   const std::uint32_t social = m.first_org_of_kind[static_cast<std::size_t>(OrgKind::social_care)];

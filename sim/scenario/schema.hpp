@@ -373,6 +373,10 @@ void visit(V& v, Scenario& scenario) {
   v.section("mindset", scenario.mindset,
             "The system-leadership mindset: a complex contagion on the change equation.");
   v.section("workforce", scenario.workforce, "Wellbeing and turnover.");
+  v.section("partners", scenario.partners,
+            "What the third sector, public health and the commissioner do (community support "
+            "for GP referrals, prevention, oversight of targets).");
+  v.section("leadership", scenario.leadership, "Staff roles and leadership groups.");
   v.section("vaccination", scenario.vaccination, "The autumn flu campaign for over-65s.");
   v.section("budget", scenario.budget, "Costs and the social-care budget.");
   v.section("costs", scenario.costs,

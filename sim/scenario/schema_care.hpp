@@ -217,6 +217,30 @@ void visit(V& v, MindsetSettings& m) {
 }
 
 template <class V>
+void visit(V& v, PartnerSettings& p) {
+  v.field("social_prescribing_share", p.social_prescribing_share, kProbability, "fraction",
+          "share of GP appointments referred to the third sector's community support "
+          "(social prescribing) for non-medical need");
+  v.field("social_prescribing_gp_effect", p.social_prescribing_gp_effect, kProbability,
+          "fraction", "cut in the GP requests of the people supported");
+  v.field("social_prescribing_crisis_effect", p.social_prescribing_crisis_effect, kProbability,
+          "fraction", "cut in the acute episodes and mental-health crises of the people supported");
+  v.field("oversight_per_provider_staff", p.oversight_per_provider_staff, kNonNegative,
+          "staff-days per provider staff member per day",
+          "commissioner work needed to pass targets on in full to NHS providers (acute, "
+          "community, mental health, GP practices); less capacity scales their inspection down");
+}
+
+template <class V>
+void visit(V& v, LeadershipSettings& l) {
+  v.table("role_shares", l.role_shares, kStaffRoleNames, kProbability, "fraction",
+          "share of posts of each role, drawn per post from the city seed (every organisation "
+          "has at least one senior leader)");
+  v.field("line_tie_strength", l.line_tie_strength, RealRange{0.0, 1.0, true}, "0..1",
+          "strength of each manager's initial tie to one of their organisation's senior leaders");
+}
+
+template <class V>
 void visit(V& v, WorkforceSettings& w) {
   v.table("annual_turnover", w.annual_turnover, kOrgKindNames, kProbability, "per year",
           "share of staff who leave in a year at normal energy, by kind of organisation");

@@ -354,14 +354,17 @@ TEST_CASE(
   // Meetings with a congruent leader raise vision on the day.
   CHECK(mean_of(c2.staff.vision, cohort) > mean_of(c1.staff.vision, cohort) + 0.02);
 
-  // Incongruence: pressure's pull on effort rises (read by staff_effort).
+  // Incongruence: leaders block the work, and their staff see it through their ties.
   const auto [c3, incongruent] = run(-1.0, 0.0);
-  CHECK(c3.pressure_pull == Approx(1.5));
+  CHECK(c3.leaders_acting);
+  CHECK(mean_of(c3.leader_signal, cohort) < -0.3);
+  // ... which raises pressure's pull on effort (read by staff_effort).
   Simulation sim(test::tiny_city(2000, 3));
   State pulled = sim.state(), plain = sim.state();
   for (State* st : {&pulled, &plain})
     std::fill(st->pressure.begin(), st->pressure.end(), 1.0);
-  pulled.pressure_pull = 1.5;
+  std::fill(pulled.leader_signal.begin(), pulled.leader_signal.end(), -1.0f);
+  pulled.leader_effects = {0.0, 0.0, 0.5};
   phase_named(sim, "staff_effort").run(sim.model(), pulled);
   phase_named(sim, "staff_effort").run(sim.model(), plain);
   CHECK(std::accumulate(pulled.staff.system_share.begin(), pulled.staff.system_share.end(), 0.0) <

@@ -27,6 +27,7 @@ TEST_CASE("Random-stream purposes declared by the modules are all distinct", "[r
                                     p::org_layout,
                                     p::staff_layout,
                                     p::initial_ties,
+                                    p::staff_roles,
                                     p::citizen_demand,
                                     p::a_and_e,
                                     p::discharge,

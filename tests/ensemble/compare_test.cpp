@@ -166,7 +166,7 @@ TEST_CASE("compare: three arms, one file, identical bytes at 1 and 2 threads", "
   std::vector<std::string> bytes;
   for (const int threads : {1, 2}) {
     CompareOptions o = small_options(dir, threads);
-    o.replicates = 2;
+    o.replicates = 3;
     o.days = 40;
     const Comparison c = run_comparison(arms, o);
     REQUIRE(complete(c));
@@ -203,7 +203,7 @@ TEST_CASE("compare: three arms, one file, identical bytes at 1 and 2 threads", "
     CHECK(h5::has_link(file.get(), group));
   const h5::Handle runs = h5::open_group(file.get(), "runs/pressure");
   const h5::Handle series = h5::open_dataset(runs.get(), "a_and_e_4h");
-  CHECK(h5::dims(series.get()) == std::vector<hsize_t>{2, 40});
+  CHECK(h5::dims(series.get()) == std::vector<hsize_t>{3, 40});
   const h5::Handle per_org = h5::open_dataset(runs.get(), "org_backlog");
   CHECK(h5::dims(per_org.get()).size() == 3);
   CHECK(h5::read_string_attribute(runs.get(), "scenario_file") == pressure.string());

@@ -241,6 +241,7 @@ TEST_CASE("an unknown key far from any known one lists the known keys", "[scenar
       error_of(kMinimal + "xyzzy: 1\n") ==
       "test.yaml:3:1: xyzzy: unknown key, expected one of {name, description, model, run, city, "
       "organisations, ties, health, services, hospital, coordination, effort, mindset, workforce, "
+      "partners, leadership, "
       "vaccination, budget, costs, utilities, targets, interventions, shocks, outputs, teaching, "
       "ishigami}");
 }

@@ -39,6 +39,9 @@ struct Staff {
   std::vector<std::uint32_t> org;       ///< organisation index
   std::vector<std::uint32_t> team;      ///< team index, unique across the city
   std::vector<std::uint32_t> locality;  ///< PCN-sized locality the person works in
+  /// StaffRole of the post (frontline, manager, senior leader): fixed with the slot, so a new
+  /// hire takes the post's role.
+  std::vector<std::uint8_t> role;
   std::vector<float> system_share;      ///< share of effort on system work, 0..1
   std::vector<float> energy;            ///< wellbeing, 0..1; scales effort
   std::vector<std::uint8_t> mindset;    ///< 1 = holds the system-leadership mindset

@@ -11,6 +11,8 @@ inline constexpr Purpose city_generation{1};
 inline constexpr Purpose org_layout{2};
 inline constexpr Purpose staff_layout{3};
 inline constexpr Purpose initial_ties{4};
+/// Staff roles of the posts and managers' line ties to their leadership group (city seed)
+inline constexpr Purpose staff_roles{5};
 inline constexpr Purpose citizen_demand{10};
 inline constexpr Purpose a_and_e{11};
 inline constexpr Purpose discharge{12};

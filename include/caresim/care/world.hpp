@@ -57,6 +57,13 @@ struct Model {
   /// Staff slots of each kind of organisation working in each locality (who can be asked).
   std::array<std::vector<std::vector<std::uint32_t>>, kOrgKindCount> staff_by_kind_locality;
   std::vector<std::vector<std::uint32_t>> staff_in_locality;  ///< staff of any kind, by locality
+  /// Each organisation's leadership group: the slots of its senior leaders (at least one),
+  /// ascending. Fixed when the city is built (roles belong to posts).
+  std::vector<std::vector<std::uint32_t>> leadership_group;
+  /// Per locality, the weight of its residents in public health's prevention programmes:
+  /// residents x mean deprivation gradient factor of its neighbourhoods (proportionate
+  /// universalism), normalised to sum to 1.
+  std::vector<double> prevention_programme_weight;
   std::vector<double> residents_in_locality;
   std::vector<double> over_65_in_neighbourhood;
 
@@ -289,9 +296,35 @@ struct State {
   /// Leaders' congruence (leaders_congruence): multiplier of later relational interventions'
   /// gains; multiplier of workshop participants' vision decay; multiplier of target pressure's
   /// pull on effort. All 1 without the intervention.
+  /// Both follow the leadership groups' collective stance (staff-weighted mean of their
+  /// leaders' stances; docs/model.md 3.14.5).
   double relational_gain = 1.0;
   double participant_vision_decay = 1.0;
-  double pressure_pull = 1.0;
+  /// What each senior leader does (leaders_congruence): their stance in [-1, 1] (> 0 backs and
+  /// models system work, < 0 blocks it, 0 neutral), valid while the slot holds the person with
+  /// id leader_stance_id (a new hire in the post starts neutral).
+  std::vector<float> leader_stance;
+  std::vector<std::uint32_t> leader_stance_id;
+  bool leaders_acting = false;  ///< some leader's stance is not 0
+  /// Each person's view of their leaders' stance through their ties, in [-1, 1] (docs/model.md
+  /// 3.14.5), written by the leadership phase; 0 when no leader acts.
+  std::vector<float> leader_signal;
+  /// Weights of the leader signal L: system share target + effort_weight L; resistance -
+  /// resistance_effect L; silo pull x (1 + pressure_effect max(0, -L)).
+  struct LeaderEffects {
+    double effort_weight = 0.0;
+    double resistance_effect = 0.0;
+    double pressure_effect = 0.0;
+  } leader_effects;
+
+  // Partners (docs/model.md 3.5.1), written by the partners phase.
+  /// Share of each locality's referrals to community support that the third sector can take,
+  /// smoothed over 28 days, 0..1.
+  std::vector<double> community_support;
+  double social_prescribing_referrals = 0;  ///< referrals to community support today
+  double social_prescribing_supported = 0;  ///< of which taken on today
+  double public_health_prevention = 0;      ///< public health's prevention work today, staff-days
+  double commissioner_oversight = 1.0;      ///< share of NHS providers' target inspection passed on
 
   // Staged per-staff choices, written by staff_contact and read by tie_update / tie_merge.
   std::vector<std::uint32_t> chosen_edge;                  ///< edge worked along today, or kNone

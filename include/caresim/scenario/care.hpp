@@ -55,7 +55,7 @@ struct HealthSettings {
 /// x this.
 struct ServiceSettings {
   std::array<double, kOrgKindCount> episodes_per_staff_day = {0.064, 0.34, 0.03, 5.0, 0.08,
-                                                              0.0,   0.0,  0.0,  0.018};
+                                                              0.25,  0.05, 1.0,  0.018};
   double gp_wait_target_days = 14;         ///< used by the gp_wait_days target
   /// Home-care packages for hospital discharges come from the care providers (care_home
   /// organisations; their capacity is episodes_per_staff_day.care_home packages a staff-day):
@@ -187,6 +187,39 @@ struct WorkforceSettings {
   double burnout_multiplier = 4;   ///< leaving rate at zero energy, relative to base
 
   bool operator==(const WorkforceSettings&) const = default;
+};
+
+/// What the organisations without a front-line queue of their own do (docs/model.md 3.5.1):
+/// the third sector's community support for GP referrals (social prescribing), public health's
+/// prevention programmes, and the commissioner's oversight that passes targets on to NHS
+/// providers. Their capacity is their staff's target work, as for every organisation:
+/// sum of energy x (1 - system share) x services.episodes_per_staff_day of the kind.
+struct PartnerSettings {
+  /// Share of GP appointments referred to community support (social prescribing link work and
+  /// the third sector's community services) for non-medical need.
+  double social_prescribing_share = 0.02;
+  /// Cut in the GP requests and in the acute episodes and mental-health crises of people
+  /// supported (NHS England's summary of the evidence: up to 28% and 24%; weak evidence).
+  double social_prescribing_gp_effect = 0.15;
+  double social_prescribing_crisis_effect = 0.1;
+  /// Commissioner staff-days of contract and performance management needed per day per NHS
+  /// provider staff member (acute, community, mental health, GP practices) for targets to be
+  /// passed on in full.
+  double oversight_per_provider_staff = 0.02;
+
+  bool operator==(const PartnerSettings&) const = default;
+};
+
+/// Staff roles and leadership groups (docs/model.md 3.1).
+struct LeadershipSettings {
+  /// Share of posts of each role (frontline, manager, senior_leader), drawn per post from the
+  /// city seed; every organisation has at least one senior leader.
+  std::array<double, kStaffRoleCount> role_shares = {0.89, 0.10, 0.01};
+  /// Each manager is tied to one of their organisation's senior leaders (line management), at
+  /// this strength.
+  double line_tie_strength = 0.4;
+
+  bool operator==(const LeadershipSettings&) const = default;
 };
 
 /// The autumn flu-vaccination campaign for over-65s.

@@ -24,6 +24,14 @@ inline constexpr std::array<const char*, kOrgKindCount> kOrgKindNames = {
     "acute",         "community",    "mental_health", "gp_practice", "social_care",
     "public_health", "third_sector", "commissioner",  "care_home"};
 
+/// Staff roles (docs/model.md 1.2, 3.1): front-line staff, managers (team leaders and middle
+/// managers) and senior leaders (each organisation's leadership group). A role belongs to the
+/// post (the staff slot): a new hire takes the post's role.
+enum class StaffRole : std::uint8_t { frontline, manager, senior_leader };
+inline constexpr std::size_t kStaffRoleCount = 3;
+inline constexpr std::array<const char*, kStaffRoleCount> kStaffRoleNames = {"frontline", "manager",
+                                                                             "senior_leader"};
+
 /// Services citizens ask for. Order fixes the columns of per-service outputs.
 enum class Service : std::uint8_t { gp, a_and_e, community, social_care, mental_health_crisis };
 inline constexpr std::size_t kServiceCount = 5;

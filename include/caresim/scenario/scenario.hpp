@@ -112,6 +112,8 @@ struct Scenario {
   EffortSettings effort;
   MindsetSettings mindset;
   WorkforceSettings workforce;
+  PartnerSettings partners;
+  LeadershipSettings leadership;
   VaccinationSettings vaccination;
   BudgetSettings budget;
   CostSettings costs;          ///< unit costs, for the cost outputs only

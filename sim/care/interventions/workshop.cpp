@@ -19,6 +19,8 @@ struct WorkshopSpec {
   int rounds = 4;
   /// Relative weight of each kind of organisation in the cohort (the diagonal slice).
   std::array<double, kOrgKindCount> mix = {1, 1, 1, 1, 1, 1, 1, 1, 1};
+  /// Relative weight of each staff role in the cohort (the diagonal slice of hierarchy).
+  std::array<double, kStaffRoleCount> role_mix = {0.6, 0.3, 0.1};
   double system_minded_preference = 3.0;  ///< referral chains favour system-minded people
   double new_tie_strength = 0.3;
   double strengthen = 0.3;  ///< existing ties gain this x (1 - w)
@@ -38,6 +40,9 @@ void visit(V& v, WorkshopSpec& w) {
   v.field("rounds", w.rounds, kAtLeastOne, "rounds", "times the small groups are re-mixed");
   v.table("mix", w.mix, kOrgKindNames, kNonNegative, "weight",
           "relative share of each kind of organisation in the cohort (the diagonal slice)");
+  v.table("role_mix", w.role_mix, kStaffRoleNames, kNonNegative, "weight",
+          "relative share of each staff role in the cohort (the diagonal slice of hierarchy); "
+          "filled as far as the roles' staff and the chain allow");
   v.field("system_minded_preference", w.system_minded_preference, kNonNegative, "factor",
           "how much the referral chain favours system-minded people");
   v.field("new_tie_strength", w.new_tie_strength, RealRange{0.0, 1.0, true}, "0..1",
@@ -139,7 +144,8 @@ class Workshop final : public InterventionModule {
 
  private:
   /// The referral chain, filling a diagonal slice: each kind of organisation gets a quota of
-  /// the cohort in proportion to `mix` (largest remainder, kinds with staff only). Seed people
+  /// the cohort in proportion to `mix` (largest remainder, kinds with staff only), and each
+  /// staff role one in proportion to `role_mix`; if both cannot be met, kinds alone, then none. Seed people
   /// are drawn in proportion to mix x (1 + preference x (mindset + system share)) among kinds
   /// with room; each invitee then names up to three of their ties, weighted by tie strength x the
   /// same appeal, skipping kinds whose quota is full; a new seed is drawn when the chain runs dry.
@@ -177,8 +183,42 @@ class Workshop final : public InterventionModule {
         if (given < size && weight[k] > 0.0 && quota[k] < available[k]) ++quota[k], ++given;
       }
     }
+    // Quotas per role, the same way (seed 004: "a 'diagonal slice' of hierarchy and
+    // organization"); lifted if the chain cannot fill them.
+    const auto role_of = [&](std::uint32_t u) { return static_cast<std::size_t>(staff.role[u]); };
+    std::array<std::size_t, kStaffRoleCount> role_quota{}, role_taken{}, role_available{};
+    for (std::uint32_t u = 0; u < staff.size(); ++u)
+      ++role_available[role_of(u)];
+    {
+      std::array<double, kStaffRoleCount> rw{};
+      double rsum = 0.0;
+      for (std::size_t r = 0; r < kStaffRoleCount; ++r) {
+        rw[r] = role_available[r] > 0 ? w.role_mix[r] : 0.0;
+        rsum += rw[r];
+      }
+      std::size_t rgiven = 0;
+      std::array<std::pair<double, std::size_t>, kStaffRoleCount> rrem{};
+      for (std::size_t r = 0; r < kStaffRoleCount; ++r) {
+        const double exact = rsum > 0 ? static_cast<double>(size) * rw[r] / rsum : 0.0;
+        role_quota[r] = std::min(role_available[r], static_cast<std::size_t>(exact));
+        rgiven += role_quota[r];
+        rrem[r] = {exact - std::floor(exact), r};
+      }
+      std::stable_sort(rrem.begin(), rrem.end(),
+                       [](const auto& x, const auto& y) { return x.first > y.first; });
+      for (std::size_t pass = 0; rgiven < size && pass < 4; ++pass) {
+        for (const auto& [fraction, r] : rrem) {
+          if (rgiven < size && rw[r] > 0.0 && role_quota[r] < role_available[r])
+            ++role_quota[r], ++rgiven;
+        }
+      }
+      if (rsum <= 0.0) role_quota = role_available;
+    }
     std::array<std::size_t, kOrgKindCount> taken{};
-    const auto room = [&](std::uint32_t u) { return taken[kind_of(u)] < quota[kind_of(u)]; };
+    const auto room = [&](std::uint32_t u) {
+      return taken[kind_of(u)] < quota[kind_of(u)] &&
+             role_taken[role_of(u)] < role_quota[role_of(u)];
+    };
     const auto appeal = [&](std::uint32_t u) {
       if (!room(u)) return 0.0;
       return w.mix[kind_of(u)] *
@@ -189,6 +229,7 @@ class Workshop final : public InterventionModule {
     const auto invite_one = [&](std::uint32_t u) {
       invited[u] = 1;
       ++taken[kind_of(u)];
+      ++role_taken[role_of(u)];
       cohort.push_back(u);
       queue.push_back(u);
     };
@@ -215,7 +256,16 @@ class Workshop final : public InterventionModule {
     std::size_t head = 0;
     while (cohort.size() < size) {
       if (head == queue.size()) {
-        if (!draw_seed()) break;
+        if (draw_seed()) continue;
+        // Nobody left with room: the kinds' and the roles' quotas cannot both be met (a small
+        // organisation has few managers); fill the rest by kind alone, then by anyone.
+        if (role_quota != role_available) {
+          role_quota = role_available;
+        } else if (quota != available) {
+          quota = available;
+        } else {
+          break;
+        }
         continue;
       }
       const std::uint32_t u = queue[head++];
