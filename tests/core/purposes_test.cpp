@@ -11,6 +11,7 @@
 
 #include "../test_purposes.hpp"
 #include "caresim/analysis/abc.hpp"
+#include "caresim/analytic/purposes.hpp"
 #include "caresim/analysis/damage.hpp"
 #include "caresim/analysis/emulator.hpp"
 #include "caresim/analysis/history_matching.hpp"
@@ -48,6 +49,7 @@ TEST_CASE("Random-stream purposes declared by the modules are all distinct", "[r
                                     p::sandpile_drop,
                                     p::branching_offspring,
                                     p::fold_noise,
+                                    p::ishigami_noise,
                                     p::twin_run_sites,
                                     p::emulator_starts,
                                     p::maximin_design,
