@@ -108,7 +108,10 @@ std::string analyse_data(const SummaryData& s, const std::string& source,
   for (std::size_t k = 0; k < s.metrics.size(); ++k) {
     // One self-contained group per metric (its own dimensions), so that
     // xarray.open_dataset(path, group=metric) shows every axis with its coordinate.
-    nc::Group mg = root.create_group(s.metrics[k]);
+    // A table's column may be a path in its file ("runs/y"): a group name holds no '/'.
+    std::string group_name = s.metrics[k];
+    std::replace(group_name.begin(), group_name.end(), '/', '_');
+    nc::Group mg = root.create_group(group_name);
     mg.set_attribute("description", "sensitivity of the summary metric " + s.metrics[k]);
     if (s.replicates > 1) {
       const VarianceSplit v = variance_split(s, k);
@@ -499,6 +502,29 @@ analysis::SummaryData read_table(const std::filesystem::path& path,
       const double x = c[order[p]];
       s.values[p * d + j] = x;
       s.unit[p * d + j] = *hi > *lo ? (x - *lo) / (*hi - *lo) : 0.5;
+    }
+  }
+  if (design != TableDesign::random) {
+    // Each block must be what the declared order says: AB_j is A with column j from B, BA_j is B
+    // with column j from A. A table in another order would give meaningless indices.
+    const std::size_t size = second_order ? 2 * d + 2 : d + 2;
+    for (std::size_t start = 0; start < rows; start += size) {
+      const double* a = &s.values[start * d];
+      const double* b = &s.values[(start + 1) * d];
+      for (std::size_t k = 2; k < size; ++k) {
+        const std::size_t j = (k - 2) % d;
+        const bool ab = k - 2 < d;
+        for (std::size_t c = 0; c < d; ++c) {
+          const double expected = (c == j) == ab ? b[c] : a[c];
+          if (s.values[(start + k) * d + c] != expected) {
+            throw std::invalid_argument(fmt::format(
+                "{}: row {} (of the block starting at data row {}) is not {}_{} of a Saltelli "
+                "block in {} order: column '{}' differs; check --design and --second-order",
+                path.string(), order[start + k] + 1, start + 1, ab ? "AB" : "BA", j + 1,
+                kTableDesignNames[static_cast<int>(design)], inputs[c]));
+          }
+        }
+      }
     }
   }
   for (const std::string& name : outputs) {

@@ -1,9 +1,12 @@
 #include "caresim/ensemble/sweep.hpp"
 
 #include <fmt/format.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <exception>
@@ -89,6 +92,17 @@ Design csv_design(const std::vector<double>& values, const std::vector<SweepPara
     design.role.push_back(-1);
   }
   return design;
+}
+
+// HDF5 holds an exclusive lock on a file open for writing, so another process cannot open a run
+// file while its run writes it: a lock held on an unreadable .part means a live writer.
+bool locked_by_writer(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) return false;
+  const bool locked = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  if (!locked) ::flock(fd, LOCK_UN);
+  ::close(fd);
+  return locked;
 }
 
 // builds.tsv: one line per build that ran this folder's sweep: resume hash, content hash, build.
@@ -429,7 +443,7 @@ namespace caresim::ensemble {
 
 SweepStatus sweep_status(const std::filesystem::path& folder) {
   SweepStatus status;
-  status.folder = folder;
+  status.folder = std::filesystem::absolute(folder).lexically_normal();
   const std::string hash_text = read_text(folder / "sweep_hash");
   const std::string builds_text = read_text(folder / "builds.tsv");
   const auto runs_at = builds_text.find("runs=");
@@ -492,8 +506,10 @@ SweepStatus sweep_status(const std::filesystem::path& folder) {
     } else {
       std::filesystem::path part = runs_folder(folder) / fmt::format("run_{:06d}.h5", id);
       part += ".part";
-      if (std::filesystem::exists(part) &&
-          io::inspect_run_file(part) == io::RunFileState::running) {
+      const io::RunFileState state =
+          std::filesystem::exists(part) ? io::inspect_run_file(part) : io::RunFileState::missing;
+      if (state == io::RunFileState::running ||
+          (state == io::RunFileState::unreadable && locked_by_writer(part))) {
         ++c.running;
       } else {
         ++c.missing;

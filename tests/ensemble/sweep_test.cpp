@@ -642,6 +642,7 @@ TEST_CASE("analyse: a table from elsewhere, CSV or netCDF, with a declared desig
   const caresim::analysis::Design d = caresim::analysis::latin_hypercube_design(200, 3, 9);
   {
     std::ofstream csv(dir / "lhs.csv");
+    csv.precision(17);
     csv << "a,b,c,y\n";
     for (std::size_t p = 0; p < 200; ++p) {
       csv << d.unit[p * 3] << "," << d.unit[p * 3 + 1] << "," << d.unit[p * 3 + 2] << ","
@@ -652,9 +653,24 @@ TEST_CASE("analyse: a table from elsewhere, CSV or netCDF, with a declared desig
                        " --inputs a,b,c --outputs y --method src -o " + quoted(dir / "lhs.nc"));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
+  // An exact linear model: SRC_j = beta_j sd(x_j) / sd(y) of the sample itself.
+  auto sd = [](const std::vector<double>& v) {
+    double m = 0.0, ss = 0.0;
+    for (double x : v)
+      m += x / static_cast<double>(v.size());
+    for (double x : v)
+      ss += (x - m) * (x - m);
+    return std::sqrt(ss / static_cast<double>(v.size() - 1));
+  };
+  std::vector<double> col_a, col_b, col_y;
+  for (std::size_t p = 0; p < 200; ++p) {
+    col_a.push_back(d.unit[p * 3]);
+    col_b.push_back(d.unit[p * 3 + 1]);
+    col_y.push_back(3 * d.unit[p * 3] + d.unit[p * 3 + 1]);
+  }
   const auto src = read_doubles(dir / "lhs.nc", "y/SRC");
-  CHECK(src[0] == Approx(3 / std::sqrt(10.0)).margin(0.01));
-  CHECK(src[1] == Approx(1 / std::sqrt(10.0)).margin(0.01));
+  CHECK(src[0] == Approx(3 * sd(col_a) / sd(col_y)).margin(1e-9));
+  CHECK(src[1] == Approx(sd(col_b) / sd(col_y)).margin(1e-9));
   CHECK(std::abs(src[2]) < 1e-9);
   CHECK(read_doubles(dir / "lhs.nc", "y/PRCC")[0] > 0.99);
 
@@ -688,9 +704,18 @@ TEST_CASE("analyse: a table from elsewhere, CSV or netCDF, with a declared desig
   CHECK(s1[0] == Approx(0.3139).margin(0.03));
   CHECK(s1[1] == Approx(0.4424).margin(0.03));
   CHECK(read_doubles(dir / "salib.nc", "y/S2")[2] == Approx(0.2437).margin(0.03));
-  // Rows that are not whole blocks are refused.
+  // Rows that are not Saltelli blocks in the declared order are refused: an LHS, or SALib's
+  // order declared as caresim's.
   r = run_command(kBin + " analyse --table " + quoted(dir / "lhs.csv") +
                   " --inputs a,b,c --outputs y --design saltelli --method sobol");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.output, Catch::Contains("is not AB_1 of a Saltelli block in saltelli order"));
+  r = run_command(kBin + " analyse --table " + quoted(dir / "salib.csv") +
+                  " --inputs x1,x2,x3 --outputs y --design saltelli --second-order");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.output, Catch::Contains("of a Saltelli block in saltelli order"));
+  r = run_command(kBin + " analyse --table " + quoted(dir / "salib.csv") +
+                  " --inputs x1,x2,x3 --outputs y --design salib");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.output, Catch::Contains("not whole Saltelli blocks"));
   r = run_command(kBin + " analyse --table " + quoted(dir / "lhs.csv") +
@@ -707,7 +732,8 @@ TEST_CASE("analyse: a table from elsewhere, CSV or netCDF, with a declared desig
                   quoted(dir / "nc.nc"));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
-  CHECK(read_doubles(dir / "nc.nc", "runs/y/PRCC").size() == 2);
+  // The group of a column named by its path has '_' for '/'.
+  CHECK(read_doubles(dir / "nc.nc", "runs_y/PRCC").size() == 2);
 }
 
 TEST_CASE("analyse: the variance of a noisy sweep splits into parameters and chance",
