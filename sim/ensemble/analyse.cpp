@@ -349,6 +349,10 @@ namespace {
 // The columns of a CSV table by header name; '#' lines and blank lines skipped.
 std::map<std::string, std::vector<double>> read_csv_columns(const std::filesystem::path& path,
                                                             const std::vector<std::string>& names) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    throw std::invalid_argument(path.string() + ": not a regular file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::invalid_argument(path.string() + ": cannot read");
   auto split = [](const std::string& line) {

@@ -303,10 +303,14 @@ void prepare_folder(const SweepPlan& plan, bool force_resume) {
       known_build = known_build || b.hash == plan.hash;
     }
     if (same_sweep == nullptr) {
-      throw SweepError(plan.folder.string() + ": holds a different sweep (hash " + recorded +
-                       ", this spec " + hex(plan.hash) +
-                       "): the spec or its scenario changed; give --output NEW_FOLDER to start a "
-                       "new sweep, or restore the spec");
+      throw SweepError(
+          plan.folder.string() + ": holds a different sweep (hash " + recorded + ", this spec " +
+          hex(plan.hash) + "): " +
+          (builds.empty() ? std::string("it records no builds (made by a caresim older than the "
+                                        "build check) or ")
+                          : std::string()) +
+          "the spec or its scenario changed; give --output NEW_FOLDER to start a new sweep, or "
+          "restore the spec");
     }
     if (!force_resume && !known_build) {
       throw SweepError(

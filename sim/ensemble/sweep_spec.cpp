@@ -137,6 +137,10 @@ MetricSpec read_metric(const Reader& r, const YAML::Node& node, const std::strin
 // whose rows are the points, one number per column. Comma-separated; blank lines and lines
 // starting with '#' are skipped.
 void read_design_csv(const Reader& r, const YAML::Node& where, SweepSpec& spec) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(spec.design.csv, ec)) {
+    r.fail_plain(where, "design.csv: '" + spec.design.csv.string() + "' is not a readable file");
+  }
   std::ifstream in(spec.design.csv, std::ios::binary);
   if (!in) r.fail_plain(where, "design.csv: cannot read '" + spec.design.csv.string() + "'");
   const std::string name = spec.design.csv.string();
