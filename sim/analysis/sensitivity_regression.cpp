@@ -41,8 +41,7 @@ std::vector<double> ranks(std::span<const double> x) {
 }
 
 RegressionSensitivity regression_sensitivity(std::span<const double> inputs, std::size_t dims,
-                                             std::span<const double> outputs,
-                                             double confidence) {
+                                             std::span<const double> outputs, double confidence) {
   const std::size_t n = outputs.size();
   if (dims == 0 || inputs.size() != n * dims) {
     throw std::invalid_argument("regression_sensitivity: inputs must be points x dims");

@@ -5,12 +5,12 @@
 
 #include <algorithm>
 #include <charconv>
-#include <fstream>
-#include <sstream>
 #include <cmath>
+#include <fstream>
 #include <limits>
 #include <map>
 #include <numeric>
+#include <sstream>
 #include <stdexcept>
 
 #include "caresim/analysis/sensitivity_regression.hpp"
@@ -78,8 +78,10 @@ std::string analyse_data(const SummaryData& s, const std::string& source,
                                     : Method::prcc;
   }
   if (method == Method::sobol && s.design != "sobol") {
-    throw std::invalid_argument("--method sobol needs a Saltelli design (a sobol sweep, or a "
-                                "table declared --design saltelli or salib), not " + s.design);
+    throw std::invalid_argument(
+        "--method sobol needs a Saltelli design (a sobol sweep, or a "
+        "table declared --design saltelli or salib), not " +
+        s.design);
   }
   if (method == Method::morris && s.design != "morris") {
     throw std::invalid_argument("--method morris needs a morris sweep, not " + s.design);
@@ -88,8 +90,7 @@ std::string analyse_data(const SummaryData& s, const std::string& source,
   part += ".part";
   nc::File file = nc::File::create(part);
   nc::Group root = file.root();
-  root.set_attribute("title",
-                     "caresim analyse: sensitivity analysis of " + source);
+  root.set_attribute("title", "caresim analyse: sensitivity analysis of " + source);
   root.set_attribute("Conventions", std::string_view("CF-1.8"));
   root.set_attribute("caresim_version", std::string_view(kVersion));
   root.set_attribute("git_commit", std::string_view(kGitCommit));
@@ -196,12 +197,12 @@ std::string analyse_data(const SummaryData& s, const std::string& source,
         report += "convergence: ";
         for (std::size_t l = 0; l < si.convergence_samples.size(); ++l)
           report += fmt::format("{}N = {}", l ? ", " : "", si.convergence_samples[l]);
-        report += fmt::format(
-            "; largest change of any index from N/2 to N: {:.4f} ({})\n", si.largest_change,
-            si.largest_change <= options.convergence_tolerance
-                ? fmt::format("settled, <= {}", options.convergence_tolerance)
-                : fmt::format("NOT settled, > {}: use more samples",
-                              options.convergence_tolerance));
+        report += fmt::format("; largest change of any index from N/2 to N: {:.4f} ({})\n",
+                              si.largest_change,
+                              si.largest_change <= options.convergence_tolerance
+                                  ? fmt::format("settled, <= {}", options.convergence_tolerance)
+                                  : fmt::format("NOT settled, > {}: use more samples",
+                                                options.convergence_tolerance));
         for (std::size_t r = 0; r < order.size(); ++r) {
           const std::size_t j = order[r];
           report += fmt::format("     {:<40} S1", s.parameters[j]);
@@ -228,8 +229,7 @@ std::string analyse_data(const SummaryData& s, const std::string& source,
       write_column(mg, "PRCC", "parameter", rs.prcc,
                    "partial rank correlation coefficient (Marino et al. 2008)", "1");
       write_column(mg, "PRCC_low", "parameter", rs.prcc_low, "Fisher z interval, lower end", "1");
-      write_column(mg, "PRCC_high", "parameter", rs.prcc_high, "Fisher z interval, upper end",
-                   "1");
+      write_column(mg, "PRCC_high", "parameter", rs.prcc_high, "Fisher z interval, upper end", "1");
       write_column(mg, "PRCC_p_value", "parameter", rs.prcc_p_value,
                    "two-sided p-value of PRCC = 0", "1");
       write_column(mg, "SRC", "parameter", rs.src, "standardised regression coefficient", "1");
@@ -244,9 +244,11 @@ std::string analyse_data(const SummaryData& s, const std::string& source,
       });
       report += fmt::format(
           "\n{}: {} ({} design, {} points), {}% intervals; linear fit R^2 = {:.3f}{}\n",
-          s.metrics[k], method == Method::prcc ? "partial rank correlations" : "standardised "
-                                                                              "regression "
-                                                                              "coefficients",
+          s.metrics[k],
+          method == Method::prcc ? "partial rank correlations"
+                                 : "standardised "
+                                   "regression "
+                                   "coefficients",
           s.design, ys.size(), pct, rs.r_squared,
           rs.r_squared < 0.7 ? " (SRC describes a linear fit that explains little: prefer PRCC "
                                "or Sobol)"
@@ -257,8 +259,8 @@ std::string analyse_data(const SummaryData& s, const std::string& source,
         const std::size_t j = order[r];
         report += fmt::format(
             "{:<4} {:<40} {:>8.4f} [{:>7.4f}, {:>7.4f}] {:>10.3g} {:>8.4f} [{:>7.4f}, {:>7.4f}]\n",
-            r + 1, s.parameters[j], rs.prcc[j], rs.prcc_low[j], rs.prcc_high[j],
-            rs.prcc_p_value[j], rs.src[j], rs.src_low[j], rs.src_high[j]);
+            r + 1, s.parameters[j], rs.prcc[j], rs.prcc_low[j], rs.prcc_high[j], rs.prcc_p_value[j],
+            rs.src[j], rs.src_low[j], rs.src_high[j]);
       }
     } else if (method == Method::morris) {
       const MorrisIndices mi = morris_indices(s, k, options);
@@ -449,8 +451,8 @@ analysis::SummaryData read_table(const std::filesystem::path& path,
   for (const std::string& name : names) {
     if (columns[name].size() != rows) {
       throw std::invalid_argument(fmt::format("{}: column '{}' has {} values, '{}' has {}",
-                                              path.string(), name, columns[name].size(),
-                                              names[0], rows));
+                                              path.string(), name, columns[name].size(), names[0],
+                                              rows));
     }
   }
   const std::size_t d = inputs.size();

@@ -53,22 +53,35 @@ bool ended(const RunOutcome& o) {
 
 }  // namespace
 
-std::string build_identity() {
-  // The schema's reference lists every key with its type, default, unit and range: a build that
-  // reads a scenario differently has a different one.
-  static const std::string identity = [] {
+namespace {
+
+// The schema's reference lists every key with its type, default, unit and range: a build that
+// reads a scenario differently has a different one.
+std::uint64_t schema_digest() {
+  static const std::uint64_t digest = [] {
     Hasher schema;
     schema.add(scenario_reference_markdown());
-    return fmt::format("caresim {} (commit {}, sources {}, schema {:08x})", kVersion, kGitCommit,
-                       kSourceDigest, schema.h >> 32);
+    return schema.h >> 32;
   }();
-  return identity;
+  return digest;
+}
+
+}  // namespace
+
+std::string build_identity() {
+  return fmt::format("caresim {} (commit {}, sources {}, schema {:08x})", kVersion, kGitCommit,
+                     kSourceDigest, schema_digest());
+}
+
+std::string build_fingerprint() {
+  return fmt::format("caresim {} sources {} schema {:08x}", kVersion, kSourceDigest,
+                     schema_digest());
 }
 
 std::uint64_t plan_hash(const EnsemblePlan& plan, std::span<const std::string> extra) {
   Hasher hasher;
   hasher.add("caresim-plan-v1");
-  hasher.add(build_identity());
+  hasher.add(build_fingerprint());
   hasher.add(plan.command);
   for (const BaseScenario& b : plan.bases)
     hasher.add(b.yaml_text);

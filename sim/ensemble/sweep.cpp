@@ -1,7 +1,7 @@
 #include "caresim/ensemble/sweep.hpp"
 
-#include <fmt/format.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -136,8 +136,9 @@ void record_build(const SweepPlan& plan) {
   const std::filesystem::path path = plan.folder / "builds.tsv";
   const bool fresh = !std::filesystem::exists(path);
   std::ofstream out(path, std::ios::binary | std::ios::app);
-  if (fresh) out << "# caresim sweep builds: resume hash, sweep hash, build; runs=" << plan.runs.size()
-                 << " metrics=" << plan.spec.metrics.size() << "\n";
+  if (fresh)
+    out << "# caresim sweep builds: resume hash, sweep hash, build; runs=" << plan.runs.size()
+        << " metrics=" << plan.spec.metrics.size() << "\n";
   out << hex(plan.hash) << "\t" << hex(plan.content_hash) << "\t" << plan.build << "\n";
   if (!out) throw SweepError((plan.folder / "builds.tsv").string() + ": cannot write");
 }
@@ -280,7 +281,7 @@ SweepPlan plan_sweep(const SweepSpec& spec, const std::optional<std::filesystem:
   }
   plan.content_hash = hasher.h;
   plan.build = build_identity();
-  hasher.add(plan.build);
+  hasher.add(build_fingerprint());
   plan.hash = hasher.h;
   return plan;
 }
@@ -376,8 +377,8 @@ std::vector<PlannedRun> pending_runs(const SweepPlan& plan, const std::vector<Ru
   return pending;
 }
 
-EnsembleResult run_sweep(const Backend& backend, const SweepPlan& plan,
-                         const RunnerOptions& runner, bool force_resume) {
+EnsembleResult run_sweep(const Backend& backend, const SweepPlan& plan, const RunnerOptions& runner,
+                         bool force_resume) {
   std::exception_ptr problem;
   if (backend.root()) {
     try {
@@ -539,10 +540,9 @@ SweepStatus sweep_status(const std::filesystem::path& folder) {
 
 std::string format_status(const SweepStatus& s) {
   const SweepStatus::Counts& t = s.total;
-  std::string out = fmt::format(
-      "sweep {}: {} runs: {} done, {} running, {} failed, {} missing{}\n", s.folder.string(),
-      t.runs, t.done, t.running, t.failed, t.missing,
-      s.summary_written ? "; summary.h5 written" : "");
+  std::string out = fmt::format("sweep {}: {} runs: {} done, {} running, {} failed, {} missing{}\n",
+                                s.folder.string(), t.runs, t.done, t.running, t.failed, t.missing,
+                                s.summary_written ? "; summary.h5 written" : "");
   for (const std::string& b : s.builds)
     out += "  runs made by " + b + "\n";
   if (s.tasks.empty()) return out;
@@ -559,8 +559,8 @@ std::string format_status(const SweepStatus& s) {
   }
   out += fmt::format("  array: {} tasks: {} ended, {} running, {} to resubmit\n", s.tasks.size(),
                      tasks_done, tasks_running, resubmit.size());
-  out += fmt::format("  {:>6} {:>16} {:>6} {:>8} {:>7} {:>8}\n", "task", "runs", "done",
-                     "running", "failed", "missing");
+  out += fmt::format("  {:>6} {:>16} {:>6} {:>8} {:>7} {:>8}\n", "task", "runs", "done", "running",
+                     "failed", "missing");
   for (const SweepStatus::Task& task : s.tasks) {
     const SweepStatus::Counts& c = task.counts;
     if (c.done == c.runs) continue;

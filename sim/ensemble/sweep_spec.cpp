@@ -77,9 +77,9 @@ SweepParameter read_parameter(const Reader& r, const YAML::Node& node, const std
 }
 
 MetricSpec read_metric(const Reader& r, const YAML::Node& node, const std::string& path) {
-  r.check_keys(node, path,
-               {"name", "series", "column", "reduction", "last_days", "threshold", "direction",
-                "quantile"});
+  r.check_keys(
+      node, path,
+      {"name", "series", "column", "reduction", "last_days", "threshold", "direction", "quantile"});
   MetricSpec m;
   if (!node["series"]) r.fail_plain(node, path + ".series: required; expected an output series");
   m.series = r.text(node["series"], path + ".series");
@@ -171,8 +171,10 @@ void read_design_csv(const Reader& r, const YAML::Node& where, SweepSpec& spec) 
       std::set<std::string> seen;
       for (const std::string& key : header) {
         if (key.empty() || key.find('=') != std::string::npos || !seen.insert(key).second) {
-          throw SweepError(fmt::format("{}:{}: header: expected distinct scenario key paths, got "
-                                       "'{}'", name, line_number, key));
+          throw SweepError(
+              fmt::format("{}:{}: header: expected distinct scenario key paths, got "
+                          "'{}'",
+                          name, line_number, key));
         }
       }
       continue;
@@ -245,8 +247,7 @@ SweepSpec parse_sweep_spec(std::string_view text, const std::filesystem::path& f
     if (rep.IsMap()) {
       r.check_keys(rep, "replicates", {"count", "common_random_numbers"});
       if (!rep["count"]) r.fail_plain(rep, "replicates.count: required; expected an integer");
-      spec.replicates =
-          static_cast<int>(r.integer(rep["count"], "replicates.count", 1, 1'000'000));
+      spec.replicates = static_cast<int>(r.integer(rep["count"], "replicates.count", 1, 1'000'000));
       if (rep["common_random_numbers"]) {
         spec.common_random_numbers =
             r.boolean(rep["common_random_numbers"], "replicates.common_random_numbers");
@@ -259,7 +260,8 @@ SweepSpec parse_sweep_spec(std::string_view text, const std::filesystem::path& f
   if (root["keep_series"]) {
     const YAML::Node series = root["keep_series"];
     if (spec.keep != Keep::summary) {
-      r.fail_plain(series, "keep_series: only with keep: summary (the series each run's file keeps)");
+      r.fail_plain(series,
+                   "keep_series: only with keep: summary (the series each run's file keeps)");
     }
     if (!series.IsSequence()) r.fail(series, "keep_series", "a list of output series");
     for (std::size_t i = 0; i < series.size(); ++i)
@@ -276,7 +278,8 @@ SweepSpec parse_sweep_spec(std::string_view text, const std::filesystem::path& f
       r.fail_plain(design["kind"], "design.kind: a design from a csv file is kind csv");
     }
     for (const char* key : {"samples", "levels", "second_order"}) {
-      if (design[key]) r.fail_plain(design[key], std::string("design.") + key + ": not used by csv");
+      if (design[key])
+        r.fail_plain(design[key], std::string("design.") + key + ": not used by csv");
     }
     if (root["parameters"]) {
       r.fail_plain(root["parameters"],
@@ -323,7 +326,8 @@ SweepSpec parse_sweep_spec(std::string_view text, const std::filesystem::path& f
 
   if (!root["parameters"] && spec.design.kind != DesignKind::csv)
     r.fail_plain(root, "parameters: required; expected a list");
-  const YAML::Node params = root["parameters"] ? root["parameters"] : YAML::Node(YAML::NodeType::Sequence);
+  const YAML::Node params =
+      root["parameters"] ? root["parameters"] : YAML::Node(YAML::NodeType::Sequence);
   if (spec.design.kind != DesignKind::csv && (!params.IsSequence() || params.size() == 0)) {
     r.fail(params, "parameters", "a non-empty list of parameters");
   }

@@ -80,8 +80,7 @@ TEST_CASE("sensitivity: Sobol second-order indices of Ishigami (Saltelli 2002)",
   CHECK(si.largest_change > 0.0);
 }
 
-TEST_CASE("sensitivity: without the BA points there are no second-order indices",
-          "[sensitivity]") {
+TEST_CASE("sensitivity: without the BA points there are no second-order indices", "[sensitivity]") {
   const SummaryData s = ishigami_sobol(256, false);
   AnalysisOptions options;
   options.bootstrap = 0;
@@ -110,7 +109,8 @@ TEST_CASE("sensitivity: variance split into parameter and stochastic parts", "[s
     for (std::size_t p = 0; p < P; ++p) {
       f[p] = 3.0 * (static_cast<double>(p) + 0.5) / static_cast<double>(P);
       for (std::size_t r = 0; r < R; ++r) {
-        Stream stream(common ? 7 : mix_seed(7, p, r), Purpose{99}, 0, static_cast<std::uint32_t>(r));
+        Stream stream(common ? 7 : mix_seed(7, p, r), Purpose{99}, 0,
+                      static_cast<std::uint32_t>(r));
         s.metric_values[0].push_back(f[p] + 2.0 * stream.normal());
       }
     }

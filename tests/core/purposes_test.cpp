@@ -11,11 +11,11 @@
 
 #include "../test_purposes.hpp"
 #include "caresim/analysis/abc.hpp"
-#include "caresim/analytic/purposes.hpp"
 #include "caresim/analysis/damage.hpp"
 #include "caresim/analysis/emulator.hpp"
 #include "caresim/analysis/history_matching.hpp"
 #include "caresim/analysis/priors.hpp"
+#include "caresim/analytic/purposes.hpp"
 #include "caresim/care/intervention.hpp"
 #include "caresim/teaching/purposes.hpp"
 

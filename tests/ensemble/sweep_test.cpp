@@ -3,12 +3,13 @@
 // Ishigami function (docs/sweeps.md).
 #include "caresim/ensemble/sweep.hpp"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include "../support.hpp"
 #include "caresim/analysis/design.hpp"
@@ -389,9 +390,9 @@ void pretend_other_build(const std::filesystem::path& folder, std::size_t keep_r
   const auto a = line.find('\t'), b = line.find('\t', a + 1);
   const std::string content = line.substr(a + 1, b - a - 1);
   builds_in.close();
-  std::ofstream(folder / "builds.tsv") << header << "\n"
-                                       << fake_hash << "\t" << content << "\t" << fake_build
-                                       << "\n";
+  std::ofstream(folder / "builds.tsv")
+      << header << "\n"
+      << fake_hash << "\t" << content << "\t" << fake_build << "\n";
   std::ofstream(folder / "sweep_hash") << fake_hash << "\n";
   std::ifstream manifest_in(folder / "manifest.tsv");
   std::vector<std::string> lines;
@@ -439,7 +440,8 @@ TEST_CASE("sweep: a resume by another build is refused, or forced with each run'
   const auto mixed = read_strings(dir / "a" / "summary.h5", "runs/caresim_version");
   std::vector<std::size_t> old_runs;
   for (std::size_t i = 0; i < mixed.size(); ++i)
-    if (mixed[i] == "caresim 0.0.1 (commit 000000000000, sources 0, schema 0)") old_runs.push_back(i);
+    if (mixed[i] == "caresim 0.0.1 (commit 000000000000, sources 0, schema 0)")
+      old_runs.push_back(i);
   CHECK(old_runs.size() == 8);
   CHECK(std::count(mixed.begin(), mixed.end(), versions[0]) == 12);
   CHECK(read_doubles(dir / "a" / "summary.h5", "runs/y") == y_whole);
@@ -480,20 +482,23 @@ TEST_CASE("sweep: --status totals a Slurm sweep and --collect names the tasks to
   std::filesystem::remove(dir / "s" / "runs" / "run_000016.h5.part");
   auto r = run_command(kBin + " sweep --status " + quoted(dir / "s"));
   CHECK_THAT(r.output, Catch::Contains("20 runs: 10 done, 0 running, 0 failed, 10 missing"));
-  CHECK_THAT(r.output, Catch::Contains("sbatch --array=1,3 '" + (dir / "s" / "sweep.sbatch").string()));
+  CHECK_THAT(r.output,
+             Catch::Contains("sbatch --array=1,3 '" + (dir / "s" / "sweep.sbatch").string()));
   r = run_command(base + " --collect");
   INFO(r.output);
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.output, Catch::Contains("array tasks 1, 3"));
-  CHECK_THAT(r.output, Catch::Contains("sbatch --array=1,3 '" + (dir / "s" / "sweep.sbatch").string()));
+  CHECK_THAT(r.output,
+             Catch::Contains("sbatch --array=1,3 '" + (dir / "s" / "sweep.sbatch").string()));
   // Resubmitted and collected: the summary a local sweep writes.
   REQUIRE(run_command(base + " --task 1").exit_code == 0);
   REQUIRE(run_command(base + " --task 3").exit_code == 0);
   REQUIRE(run_command(base + " --collect").exit_code == 0);
   r = run_command(kBin + " sweep --status " + quoted(dir / "s"));
   CHECK_THAT(r.output, Catch::Contains("20 runs: 20 done, 0 running, 0 failed, 0 missing"));
-  REQUIRE(run_command(kBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "local")).exit_code ==
-          0);
+  REQUIRE(
+      run_command(kBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "local")).exit_code ==
+      0);
   CHECK(read_bytes(dir / "s" / "summary.h5") == read_bytes(dir / "local" / "summary.h5"));
   // Not a sweep folder: a clear error.
   r = run_command(kBin + " sweep --status " + quoted(dir / "s" / "runs"));
@@ -524,14 +529,16 @@ TEST_CASE("sweep: keep none and keep summary trim the run files, the summary sta
   // summary: the files are there, finished, holding only the series asked for.
   CHECK(read_doubles(dir / "some" / "runs" / "run_000003.h5", "y").back() == y[3]);
   CHECK(read_strings(dir / "some" / "summary.h5", "runs/file")[3] == "runs/run_000003.h5");
-  CHECK_FALSE(caresim::io::netcdf::Reader(dir / "bare" / "runs" / "run_000003.h5").has_variable("y"));
+  CHECK_FALSE(
+      caresim::io::netcdf::Reader(dir / "bare" / "runs" / "run_000003.h5").has_variable("y"));
   CHECK(caresim::io::inspect_run_file(dir / "bare" / "runs" / "run_000003.h5") ==
         caresim::io::RunFileState::finished);
   // A resume of keep none finds every run done from the manifest alone: nothing is re-run.
   std::filesystem::remove(dir / "none" / "summary.h5");
   const std::size_t lines = count_lines(dir / "none" / "manifest.tsv");
-  REQUIRE(run_command(kBin + " sweep " + quoted(none) + " -q -o " + quoted(dir / "none")).exit_code ==
-          0);
+  REQUIRE(
+      run_command(kBin + " sweep " + quoted(none) + " -q -o " + quoted(dir / "none")).exit_code ==
+      0);
   CHECK(count_lines(dir / "none" / "manifest.tsv") == lines);
   CHECK(read_doubles(dir / "none" / "summary.h5", "runs/y") == y);
   // A changed keep is another sweep for the folder.
@@ -543,8 +550,7 @@ TEST_CASE("sweep: keep none and keep summary trim the run files, the summary sta
              Catch::Contains("keep_series: only with keep: summary"));
 }
 
-TEST_CASE("sweep: common random numbers give replicate r the same seed at every point",
-          "[sweep]") {
+TEST_CASE("sweep: common random numbers give replicate r the same seed at every point", "[sweep]") {
   TempDir dir;
   std::string body = lhs_spec(6, 3);
   body.replace(body.find("replicates: 3"), 13,
@@ -580,9 +586,10 @@ TEST_CASE("sweep: a design read from a CSV file runs exactly its points", "[swee
   TempDir dir;
   std::ofstream(dir / "points.csv") << "# points from elsewhere\n"
                                        "ishigami.x1,ishigami.x2\n0,0\n1.5,-1\n-2.25,3\n";
-  const auto spec = write_spec(dir, "csv.yaml",
-                               "name: from_csv\nscenario: ishigami.yaml\ndesign: {csv: points.csv}\n"
-                               "metrics:\n  - {name: y, series: y, reduction: last}\n");
+  const auto spec =
+      write_spec(dir, "csv.yaml",
+                 "name: from_csv\nscenario: ishigami.yaml\ndesign: {csv: points.csv}\n"
+                 "metrics:\n  - {name: y, series: y, reduction: last}\n");
   const auto r = run_command(kBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "out"));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
@@ -606,14 +613,20 @@ TEST_CASE("sweep: a design read from a CSV file runs exactly its points", "[swee
 TEST_CASE("sweep: Ishigami second-order indices through sweep and analyse, S13 = 0.244",
           "[validation]") {
   TempDir dir;
-  const auto spec = write_spec(
-      dir, "s2.yaml",
-      "name: s2\nscenario: ishigami.yaml\nkeep: none\n"
-      "design: {kind: sobol, samples: 2048, second_order: true}\nparameters:\n"
-      "  - {key: ishigami.x1, range: [-" + kPi + ", " + kPi + "]}\n"
-      "  - {key: ishigami.x2, range: [-" + kPi + ", " + kPi + "]}\n"
-      "  - {key: ishigami.x3, range: [-" + kPi + ", " + kPi + "]}\n"
-      "metrics:\n  - {name: y, series: y, reduction: last}\n");
+  const auto spec =
+      write_spec(dir, "s2.yaml",
+                 "name: s2\nscenario: ishigami.yaml\nkeep: none\n"
+                 "design: {kind: sobol, samples: 2048, second_order: true}\nparameters:\n"
+                 "  - {key: ishigami.x1, range: [-" +
+                     kPi + ", " + kPi +
+                     "]}\n"
+                     "  - {key: ishigami.x2, range: [-" +
+                     kPi + ", " + kPi +
+                     "]}\n"
+                     "  - {key: ishigami.x3, range: [-" +
+                     kPi + ", " + kPi +
+                     "]}\n"
+                     "metrics:\n  - {name: y, series: y, reduction: last}\n");
   auto r = run_command(kBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "out"));
   REQUIRE(r.exit_code == 0);
   r = run_command(kBin + " analyse " + quoted(dir / "out" / "summary.h5") + " --bootstrap 300");
@@ -697,7 +710,8 @@ TEST_CASE("analyse: a table from elsewhere, CSV or netCDF, with a declared desig
   }
   r = run_command(kBin + " analyse --table " + quoted(dir / "salib.csv") +
                   " --inputs x1,x2,x3 --outputs y --design salib --second-order --method sobol "
-                  "--bootstrap 100 -o " + quoted(dir / "salib.nc"));
+                  "--bootstrap 100 -o " +
+                  quoted(dir / "salib.nc"));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   const auto s1 = read_doubles(dir / "salib.nc", "y/S1");
@@ -736,8 +750,7 @@ TEST_CASE("analyse: a table from elsewhere, CSV or netCDF, with a declared desig
   CHECK(read_doubles(dir / "nc.nc", "runs_y/PRCC").size() == 2);
 }
 
-TEST_CASE("analyse: the variance of a noisy sweep splits into parameters and chance",
-          "[sweep]") {
+TEST_CASE("analyse: the variance of a noisy sweep splits into parameters and chance", "[sweep]") {
   TempDir dir;
   // Noisy Ishigami (noise sd 2) over a Latin hypercube with 4 replicates: parameter part the
   // function's variance over the points, chance part 4.
@@ -745,8 +758,9 @@ TEST_CASE("analyse: the variance of a noisy sweep splits into parameters and cha
   body.replace(body.find("run.days=1"), 10, "run.days=1, ishigami.noise=2");
   body += "keep: none\n";
   const auto spec = write_spec(dir, "noisy.yaml", body);
-  REQUIRE(run_command(kBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "out")).exit_code ==
-          0);
+  REQUIRE(
+      run_command(kBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "out")).exit_code ==
+      0);
   const auto r = run_command(kBin + " analyse " + quoted(dir / "out" / "summary.h5"));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);

@@ -32,18 +32,16 @@ int execute(const AnalyseArgs& a) {
     return kExitUsage;
   }
   try {
-    const std::filesystem::path output = a.output.empty()
-                                             ? ensemble::default_analysis_path(source)
-                                             : std::filesystem::path(a.output);
+    const std::filesystem::path output = a.output.empty() ? ensemble::default_analysis_path(source)
+                                                          : std::filesystem::path(a.output);
     if (a.table.empty()) {
       fmt::print("{}", ensemble::analyse_summary(a.summary, output, a.options, a.method));
     } else {
       const analysis::SummaryData data =
           ensemble::read_table(a.table, a.inputs, a.outputs, a.design, a.second_order);
-      fmt::print("{}", ensemble::analyse_data(data, std::filesystem::path(a.table)
-                                                        .filename()
-                                                        .string(),
-                                              output, a.options, a.method));
+      fmt::print("{}",
+                 ensemble::analyse_data(data, std::filesystem::path(a.table).filename().string(),
+                                        output, a.options, a.method));
     }
     fmt::print("\nwritten to {}\n", output.string());
     return kExitOk;

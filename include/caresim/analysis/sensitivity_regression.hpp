@@ -9,11 +9,11 @@
 namespace caresim::analysis {
 
 struct RegressionSensitivity {
-  std::vector<double> src;   ///< per input: beta_j sd(x_j) / sd(y) of the linear least-squares fit
+  std::vector<double> src;  ///< per input: beta_j sd(x_j) / sd(y) of the linear least-squares fit
   std::vector<double> src_low, src_high;  ///< Student's t interval (n - d - 1 degrees of freedom)
-  double r_squared = 0.0;    ///< of that fit: SRC ranks inputs only if it is near 1
-  std::vector<double> prcc;  ///< per input: correlation of the rank residuals of x_j and y
-                             ///< after regressing both on the other inputs' ranks
+  double r_squared = 0.0;                 ///< of that fit: SRC ranks inputs only if it is near 1
+  std::vector<double> prcc;          ///< per input: correlation of the rank residuals of x_j and y
+                                     ///< after regressing both on the other inputs' ranks
   std::vector<double> prcc_p_value;  ///< two-sided, t = r sqrt((n - 2 - k) / (1 - r^2)),
                                      ///< n - 2 - k degrees of freedom (k = other inputs)
   std::vector<double> prcc_low, prcc_high;  ///< Fisher z interval, standard error

@@ -4,8 +4,8 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "caresim/analysis/sensitivity.hpp"
 
@@ -17,8 +17,8 @@ std::filesystem::path default_analysis_path(const std::filesystem::path& summary
 /// Which analysis: `automatic` chooses by design (sobol: Sobol indices; morris: elementary
 /// effects; grid: marginal means; latin_hypercube, csv and tables: PRCC and SRC, ranked by PRCC).
 enum class Method : std::uint8_t { automatic, sobol, morris, prcc, src, marginal };
-inline constexpr const char* kMethodNames[] = {"auto", "sobol", "morris", "prcc", "src",
-                                               "marginal"};
+inline constexpr const char* kMethodNames[] = {"auto", "sobol", "morris",
+                                               "prcc", "src",   "marginal"};
 
 /// Runs the analysis for every metric, writes it to its own netCDF-4 file `output` (replacing
 /// it; one group per metric, see docs/sweeps.md) and returns a ranked plain-text report. With

@@ -60,9 +60,13 @@ struct EnsemblePlan {
 /// sources (sim/ and include/, taken at build time) and of the scenario schema (every key, type,
 /// default and range), e.g. "caresim 0.9.0 (commit 4ca3b07aa1b2, sources 3f2a..., schema 9c...)".
 std::string build_identity();
+/// What of the build decides results, for hashes: version and the two digests, not the commit
+/// (a commit that changes only docs or tests builds the same model).
+std::string build_fingerprint();
 
-/// FNV-1a over the build (build_identity), the plan's bases, runs (overrides, base, output file
-/// name) and metrics, and `extra` (settings that change the results but are not overrides, e.g. chaos's horizon).
+/// FNV-1a over the build (build_fingerprint), the plan's bases, runs (overrides, base, output file
+/// name) and metrics, and `extra` (settings that change the results but are not overrides, e.g.
+/// chaos's horizon).
 std::uint64_t plan_hash(const EnsemblePlan& plan, std::span<const std::string> extra = {});
 
 /// The Slurm array script (docs/sweeps.md, "Slurm").

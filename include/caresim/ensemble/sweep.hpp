@@ -105,7 +105,7 @@ struct SweepPlan {
   std::vector<double> values;  ///< point p, parameter j at values[p * parameters + j]
   std::vector<PlannedRun> runs;
   /// The resume hash: of what decides the results (base scenario, runs, metrics, what is
-  /// kept) and of the build that runs them (build_identity), so two builds never mix.
+  /// kept) and of the build that runs them (build_fingerprint), so two builds never mix.
   std::uint64_t hash = 0;
   std::uint64_t content_hash = 0;  ///< of the sweep alone, without the build
   std::string build;               ///< build_identity() of this process
@@ -150,15 +150,14 @@ struct SweepStatus {
   };
   std::filesystem::path folder;
   Counts total;
-  std::vector<Task> tasks;            ///< empty without tasks.tsv
-  std::vector<std::string> builds;    ///< the builds that recorded runs, oldest first
+  std::vector<Task> tasks;          ///< empty without tasks.tsv
+  std::vector<std::string> builds;  ///< the builds that recorded runs, oldest first
   bool summary_written = false;
 };
 /// Throws SweepError if `folder` is not a sweep folder.
 SweepStatus sweep_status(const std::filesystem::path& folder);
 /// The status as a few lines of text, with the array tasks to resubmit and the sbatch command.
 std::string format_status(const SweepStatus& status);
-
 
 /// The finished runs recorded by every manifest in the folder (torn last lines of a killed
 /// process are ignored), indexed by run id; runs not done are absent (id -1). Throws SweepError
@@ -178,8 +177,8 @@ std::vector<std::string> sweep_task_command(const SweepPlan& plan);
 /// runs what the backend's mode asks (skipping runs the manifests record as finished) and, once
 /// every run has ended and this is not a Slurm task, writes the summary (summary_path). Throws
 /// SweepError / EnsembleError on rank 0 for a folder it cannot use.
-EnsembleResult run_sweep(const Backend& backend, const SweepPlan& plan,
-                         const RunnerOptions& runner, bool force_resume = false);
+EnsembleResult run_sweep(const Backend& backend, const SweepPlan& plan, const RunnerOptions& runner,
+                         bool force_resume = false);
 
 /// Writes the summary file of a sweep whose runs are all in `outcomes` (indexed by id): written
 /// to <path>.part and renamed. Identical inputs give a byte-identical file.
