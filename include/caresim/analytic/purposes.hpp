@@ -6,6 +6,6 @@
 
 namespace caresim::purpose {
 
-inline constexpr Purpose ishigami_noise{3000};
+inline constexpr Purpose ishigami_noise{5000};
 
 }  // namespace caresim::purpose
