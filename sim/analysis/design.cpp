@@ -180,11 +180,11 @@ Design latin_hypercube_design(std::size_t n, std::size_t dims, std::uint64_t see
   return d;
 }
 
-Design saltelli_design(std::size_t n, std::size_t dims) {
+Design saltelli_design(std::size_t n, std::size_t dims, bool second_order) {
   const std::vector<double> base = sobol_points(n, 2 * dims);
   Design d;
   d.dims = dims;
-  d.unit.reserve(n * (dims + 2) * dims);
+  d.unit.reserve(n * (second_order ? 2 * dims + 2 : dims + 2) * dims);
   for (std::size_t s = 0; s < n; ++s) {
     const double* a = &base[s * 2 * dims];
     const double* b = a + dims;
@@ -197,6 +197,13 @@ Design saltelli_design(std::size_t n, std::size_t dims) {
         d.unit.push_back(k == j ? b[k] : a[k]);
       d.block.push_back(static_cast<std::int64_t>(s));
       d.role.push_back(static_cast<std::int64_t>(j));
+    }
+    if (!second_order) continue;
+    for (std::size_t j = 0; j < dims; ++j) {
+      for (std::size_t k = 0; k < dims; ++k)
+        d.unit.push_back(k == j ? a[k] : b[k]);
+      d.block.push_back(static_cast<std::int64_t>(s));
+      d.role.push_back(static_cast<std::int64_t>(dims + j));
     }
   }
   return d;

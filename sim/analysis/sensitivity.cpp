@@ -35,12 +35,18 @@ std::size_t resample_index(std::uint64_t seed, std::size_t b, std::size_t i, std
 
 struct SaltelliBlocks {
   std::size_t d = 0;
-  std::vector<double> fa, fb, fab;  // fab[s * d + j]
+  bool second_order = false;
+  std::vector<double> fa, fb, fab, fba;  // fab[s * d + j], fba[s * d + j]
 };
 
-void sobol_estimate(const SaltelliBlocks& blk, const std::vector<std::size_t>& rows,
-                    std::vector<double>& s1, std::vector<double>& st, double& variance) {
+struct SobolEstimate {
+  std::vector<double> s1, st, s2;
+  double variance = 0.0;
+};
+
+SobolEstimate sobol_estimate(const SaltelliBlocks& blk, const std::vector<std::size_t>& rows) {
   const std::size_t n = rows.size(), d = blk.d;
+  SobolEstimate e;
   double mean = 0.0;
   for (std::size_t s : rows)
     mean += blk.fa[s] + blk.fb[s];
@@ -49,9 +55,9 @@ void sobol_estimate(const SaltelliBlocks& blk, const std::vector<std::size_t>& r
   for (std::size_t s : rows)
     var += (blk.fa[s] - mean) * (blk.fa[s] - mean) + (blk.fb[s] - mean) * (blk.fb[s] - mean);
   var /= static_cast<double>(2 * n);
-  variance = var;
-  s1.assign(d, 0.0);
-  st.assign(d, 0.0);
+  e.variance = var;
+  e.s1.assign(d, 0.0);
+  e.st.assign(d, 0.0);
   for (std::size_t j = 0; j < d; ++j) {
     double first = 0.0, total = 0.0;
     for (std::size_t s : rows) {
@@ -59,9 +65,24 @@ void sobol_estimate(const SaltelliBlocks& blk, const std::vector<std::size_t>& r
       first += blk.fb[s] * (fab - blk.fa[s]);          // Saltelli et al. 2010
       total += (blk.fa[s] - fab) * (blk.fa[s] - fab);  // Jansen 1999
     }
-    s1[j] = first / static_cast<double>(n) / var;
-    st[j] = total / (2.0 * static_cast<double>(n)) / var;
+    e.s1[j] = first / static_cast<double>(n) / var;
+    e.st[j] = total / (2.0 * static_cast<double>(n)) / var;
   }
+  if (!blk.second_order) return e;
+  // Saltelli 2002: BA_j and AB_k share x_j (from A) and x_k (from B) and nothing else, so
+  // E[f(BA_j) f(AB_k)] - f0^2 is the closed variance of (x_j, x_k); f0^2 is estimated by
+  // mean(f_A f_B), A and B being independent.
+  e.s2.assign(d * d, kNaN);
+  for (std::size_t j = 0; j < d; ++j) {
+    for (std::size_t k = j + 1; k < d; ++k) {
+      double closed = 0.0;
+      for (std::size_t s : rows)
+        closed += blk.fba[s * d + j] * blk.fab[s * d + k] - blk.fa[s] * blk.fb[s];
+      const double s2 = closed / static_cast<double>(n) / var - e.s1[j] - e.s1[k];
+      e.s2[j * d + k] = e.s2[k * d + j] = s2;
+    }
+  }
+  return e;
 }
 
 }  // namespace
@@ -73,18 +94,25 @@ SobolIndices sobol_indices(const SummaryData& summary, std::size_t metric,
   }
   const std::size_t d = summary.parameters.size();
   const std::vector<double> y = summary.point_means(metric);
-  // Blocks are whole: A, B, AB_1..AB_d, in that order (saltelli_design).
   SaltelliBlocks blk;
   blk.d = d;
-  for (std::size_t start = 0; start + d + 2 <= summary.points; start += d + 2) {
+  blk.second_order = std::any_of(summary.role.begin(), summary.role.end(),
+                                 [&](std::int64_t r) { return r >= static_cast<std::int64_t>(d); });
+  // Blocks are whole: A, B, AB_1..AB_d (and BA_1..BA_d), in that order (saltelli_design).
+  const std::size_t size = blk.second_order ? 2 * d + 2 : d + 2;
+  for (std::size_t start = 0; start + size <= summary.points; start += size) {
     bool ok = summary.role[start] == -1 && summary.role[start + 1] == -2;
-    for (std::size_t k = 0; k < d + 2; ++k)
+    for (std::size_t k = 0; k < size; ++k)
       ok = ok && !std::isnan(y[start + k]);
     if (!ok) continue;
     blk.fa.push_back(y[start]);
     blk.fb.push_back(y[start + 1]);
     for (std::size_t j = 0; j < d; ++j)
       blk.fab.push_back(y[start + 2 + j]);
+    if (blk.second_order) {
+      for (std::size_t j = 0; j < d; ++j)
+        blk.fba.push_back(y[start + 2 + d + j]);
+    }
   }
   const std::size_t n = blk.fa.size();
   if (n < 2) throw std::invalid_argument("Sobol indices need at least 2 complete base samples");
@@ -92,20 +120,48 @@ SobolIndices sobol_indices(const SummaryData& summary, std::size_t metric,
   out.samples = n;
   std::vector<std::size_t> rows(n);
   std::iota(rows.begin(), rows.end(), std::size_t{0});
-  sobol_estimate(blk, rows, out.s1, out.st, out.variance);
+  {
+    const SobolEstimate e = sobol_estimate(blk, rows);
+    out.s1 = e.s1;
+    out.st = e.st;
+    out.s2 = e.s2;
+    out.variance = e.variance;
+  }
+
+  // Convergence: the leading N/4, N/2 and N base samples.
+  out.largest_change = kNaN;
+  for (const std::size_t part : {n / 4, n / 2, n}) {
+    if (part < 2) continue;
+    std::vector<std::size_t> leading(part);
+    std::iota(leading.begin(), leading.end(), std::size_t{0});
+    const SobolEstimate e = sobol_estimate(blk, leading);
+    out.convergence_samples.push_back(part);
+    out.s1_at.insert(out.s1_at.end(), e.s1.begin(), e.s1.end());
+    out.st_at.insert(out.st_at.end(), e.st.begin(), e.st.end());
+    out.s2_at.insert(out.s2_at.end(), e.s2.begin(), e.s2.end());
+    if (part == n / 2 && part != n) {
+      double change = 0.0;
+      for (std::size_t j = 0; j < d; ++j) {
+        change = std::max({change, std::abs(e.s1[j] - out.s1[j]), std::abs(e.st[j] - out.st[j])});
+      }
+      for (std::size_t q = 0; q < e.s2.size(); ++q)
+        if (!std::isnan(e.s2[q])) change = std::max(change, std::abs(e.s2[q] - out.s2[q]));
+      out.largest_change = change;
+    }
+  }
 
   const auto B = static_cast<std::size_t>(std::max(0, options.bootstrap));
-  std::vector<std::vector<double>> s1_draws(d), st_draws(d);
-  std::vector<double> s1, st;
-  double var = 0.0;
+  std::vector<std::vector<double>> s1_draws(d), st_draws(d), s2_draws(out.s2.size());
   for (std::size_t b = 0; b < B; ++b) {
     for (std::size_t i = 0; i < n; ++i)
       rows[i] = resample_index(options.seed, b, i, n);
-    sobol_estimate(blk, rows, s1, st, var);
+    const SobolEstimate e = sobol_estimate(blk, rows);
     for (std::size_t j = 0; j < d; ++j) {
-      s1_draws[j].push_back(s1[j]);
-      st_draws[j].push_back(st[j]);
+      s1_draws[j].push_back(e.s1[j]);
+      st_draws[j].push_back(e.st[j]);
     }
+    for (std::size_t q = 0; q < e.s2.size(); ++q)
+      s2_draws[q].push_back(e.s2[q]);
   }
   const double tail = (1.0 - options.confidence) / 2.0;
   for (std::size_t j = 0; j < d; ++j) {
@@ -113,6 +169,11 @@ SobolIndices sobol_indices(const SummaryData& summary, std::size_t metric,
     out.s1_high.push_back(percentile(s1_draws[j], 1.0 - tail));
     out.st_low.push_back(percentile(st_draws[j], tail));
     out.st_high.push_back(percentile(st_draws[j], 1.0 - tail));
+  }
+  for (std::size_t q = 0; q < out.s2.size(); ++q) {
+    const bool diagonal = q / d == q % d;
+    out.s2_low.push_back(diagonal ? kNaN : percentile(s2_draws[q], tail));
+    out.s2_high.push_back(diagonal ? kNaN : percentile(s2_draws[q], 1.0 - tail));
   }
   return out;
 }
@@ -205,6 +266,58 @@ std::vector<MarginalMean> marginal_means(const SummaryData& summary, std::size_t
       out.push_back(mm);
     }
   }
+  return out;
+}
+
+VarianceSplit variance_split(const SummaryData& summary, std::size_t metric) {
+  VarianceSplit out;
+  const std::size_t R = summary.replicates;
+  const std::vector<double>& v = summary.metric_values[metric];
+  std::vector<std::size_t> points;
+  for (std::size_t p = 0; p < summary.points; ++p) {
+    bool whole = true;
+    for (std::size_t r = 0; r < R; ++r)
+      whole = whole && !std::isnan(v[p * R + r]);
+    if (whole) points.push_back(p);
+  }
+  out.points = points.size();
+  out.replicates = R;
+  const std::size_t P = points.size();
+  if (R < 2 || P < 2) {
+    out.total = out.parameter = out.stochastic = out.parameter_share = out.stochastic_share = kNaN;
+    return out;
+  }
+  std::vector<double> point_mean(P, 0.0), replicate_mean(R, 0.0);
+  double grand = 0.0;
+  for (std::size_t i = 0; i < P; ++i) {
+    for (std::size_t r = 0; r < R; ++r) {
+      const double y = v[points[i] * R + r];
+      point_mean[i] += y / static_cast<double>(R);
+      replicate_mean[r] += y / static_cast<double>(P);
+      grand += y;
+    }
+  }
+  grand /= static_cast<double>(P * R);
+  double within = 0.0, interaction = 0.0, between = 0.0;
+  for (std::size_t i = 0; i < P; ++i) {
+    between += (point_mean[i] - grand) * (point_mean[i] - grand);
+    for (std::size_t r = 0; r < R; ++r) {
+      const double y = v[points[i] * R + r];
+      within += (y - point_mean[i]) * (y - point_mean[i]);
+      const double e = y - point_mean[i] - replicate_mean[r] + grand;
+      interaction += e * e;
+    }
+  }
+  const double Pd = static_cast<double>(P), Rd = static_cast<double>(R);
+  const double ms_within = within / (Pd * (Rd - 1.0));
+  const double ms_interaction = interaction / ((Pd - 1.0) * (Rd - 1.0));
+  const double var_means = between / (Pd - 1.0);
+  const double noise_in_means = (summary.common_random_numbers ? ms_interaction : ms_within) / Rd;
+  out.stochastic = ms_within;
+  out.parameter = std::max(0.0, var_means - noise_in_means);
+  out.total = out.parameter + out.stochastic;
+  out.parameter_share = out.total > 0.0 ? out.parameter / out.total : kNaN;
+  out.stochastic_share = out.total > 0.0 ? out.stochastic / out.total : kNaN;
   return out;
 }
 

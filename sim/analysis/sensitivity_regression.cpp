@@ -41,7 +41,7 @@ std::vector<double> ranks(std::span<const double> x) {
 }
 
 RegressionSensitivity regression_sensitivity(std::span<const double> inputs, std::size_t dims,
-                                             std::span<const double> outputs) {
+                                             std::span<const double> outputs, double confidence) {
   const std::size_t n = outputs.size();
   if (dims == 0 || inputs.size() != n * dims) {
     throw std::invalid_argument("regression_sensitivity: inputs must be points x dims");
@@ -77,8 +77,21 @@ RegressionSensitivity regression_sensitivity(std::span<const double> inputs, std
     const Eigen::VectorXd resid = y - design * beta;
     const double ss_tot = (y.array() - y.mean()).square().sum();
     s.r_squared = ss_tot > 0.0 ? 1.0 - resid.squaredNorm() / ss_tot : 0.0;
-    for (Eigen::Index j = 0; j < D; ++j)
-      s.src.push_back(sd_y > 0.0 ? beta(j + 1) * sd(x.col(j)) / sd_y : 0.0);
+    // Student's t intervals from the coefficients' standard errors, sigma^2 (X'X)^-1_jj with
+    // sigma^2 = RSS / (n - d - 1).
+    const double resid_dof = static_cast<double>(n) - static_cast<double>(dims) - 1.0;
+    const double sigma2 = resid.squaredNorm() / resid_dof;
+    const Eigen::MatrixXd xtx_inv =
+        (design.transpose() * design).ldlt().solve(Eigen::MatrixXd::Identity(D + 1, D + 1));
+    const double t = student_t_quantile(1.0 - (1.0 - confidence) / 2.0, resid_dof);
+    for (Eigen::Index j = 0; j < D; ++j) {
+      const double scale = sd_y > 0.0 ? sd(x.col(j)) / sd_y : 0.0;
+      const double src = beta(j + 1) * scale;
+      const double half = t * std::sqrt(std::max(0.0, sigma2 * xtx_inv(j + 1, j + 1))) * scale;
+      s.src.push_back(src);
+      s.src_low.push_back(src - half);
+      s.src_high.push_back(src + half);
+    }
   }
   std::vector<double> column(n);
   for (Eigen::Index j = 0; j < D; ++j) {
@@ -104,6 +117,12 @@ RegressionSensitivity regression_sensitivity(std::span<const double> inputs, std
     s.prcc.push_back(r);
     const double t = r * std::sqrt(dof / std::max(1e-300, 1.0 - r * r));
     s.prcc_p_value.push_back(2.0 * (1.0 - student_t_cdf(std::abs(t), dof)));
+    // Fisher's z: atanh r is near normal with variance 1 / (n - 3 - k), k the other inputs.
+    const double z = std::atanh(std::clamp(r, -1.0 + 1e-15, 1.0 - 1e-15));
+    const double se = 1.0 / std::sqrt(std::max(1.0, dof - 1.0));
+    const double q = normal_quantile(1.0 - (1.0 - confidence) / 2.0);
+    s.prcc_low.push_back(std::tanh(z - q * se));
+    s.prcc_high.push_back(std::tanh(z + q * se));
   }
   return s;
 }

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "caresim/analytic/purposes.hpp"
+
 namespace caresim {
 
 double IshigamiModel::evaluate(const IshigamiSettings& s) {
@@ -12,6 +14,10 @@ double IshigamiModel::evaluate(const IshigamiSettings& s) {
 
 IshigamiModel::IshigamiModel(const Scenario& scenario)
     : days_(scenario.run.days), y_(evaluate(scenario.ishigami)) {
+  if (scenario.ishigami.noise > 0.0) {
+    Stream stream(scenario.run.seed, purpose::ishigami_noise, 0, 0);
+    y_ += scenario.ishigami.noise * stream.normal();
+  }
   layout_.start_date = scenario.run.start_date;
   layout_.series.push_back({"y", "1", "Ishigami function of the inputs", -1});
 }

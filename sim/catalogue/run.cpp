@@ -123,9 +123,44 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
     result.output.clear();
     return result;
   }
+  // The file's layout: every series, or the chosen ones; `kept_columns` maps a file row to the
+  // simulator's row when they differ.
+  RunLayout file_layout = sim.layout();
+  std::vector<std::size_t> kept_columns;
+  if (options.series) {
+    const RunLayout& full = sim.layout();
+    file_layout.series.clear();
+    file_layout.dimensions.clear();
+    std::vector<int> new_dimension(full.dimensions.size(), -1);
+    std::size_t offset = 0;
+    for (const SeriesSpec& series : full.series) {
+      const std::size_t width =
+          series.dimension < 0
+              ? 1
+              : full.dimensions[static_cast<std::size_t>(series.dimension)].labels.size();
+      if (std::find(options.series->begin(), options.series->end(), series.name) !=
+          options.series->end()) {
+        SeriesSpec kept = series;
+        if (series.dimension >= 0) {
+          int& d = new_dimension[static_cast<std::size_t>(series.dimension)];
+          if (d < 0) {
+            d = static_cast<int>(file_layout.dimensions.size());
+            file_layout.dimensions.push_back(
+                full.dimensions[static_cast<std::size_t>(series.dimension)]);
+          }
+          kept.dimension = d;
+        }
+        file_layout.series.push_back(std::move(kept));
+        for (std::size_t c = 0; c < width; ++c)
+          kept_columns.push_back(offset + c);
+      }
+      offset += width;
+    }
+  }
+  std::vector<double> file_row(kept_columns.size());
   std::unique_ptr<io::RunFile> file;
   try {
-    file = std::make_unique<io::RunFile>(part, sim.layout());
+    file = std::make_unique<io::RunFile>(part, file_layout);
   } catch (...) {
     // Creating the file failed part-way (a full disk): what is on disk is not a run file.
     std::error_code ignored;
@@ -193,7 +228,13 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
       const auto observe_start = clock::now();
       sim.observe(row);
       const auto write_start = clock::now();
-      file->append(sim.day() - 1, row);
+      if (options.series) {
+        for (std::size_t c = 0; c < kept_columns.size(); ++c)
+          file_row[c] = row[kept_columns[c]];
+        file->append(sim.day() - 1, file_row);
+      } else {
+        file->append(sim.day() - 1, row);
+      }
       for (const Table& table : sim.tables(false))
         file->write_table(table);
       if (options.on_row) options.on_row(sim.layout(), sim.day() - 1, row);

@@ -8,7 +8,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "caresim/build_digest.hpp"
 #include "caresim/ensemble/mpi.hpp"
+#include "caresim/scenario/load.hpp"
+#include "caresim/version.hpp"
 
 namespace caresim::ensemble {
 namespace {
@@ -50,9 +53,35 @@ bool ended(const RunOutcome& o) {
 
 }  // namespace
 
+namespace {
+
+// The schema's reference lists every key with its type, default, unit and range: a build that
+// reads a scenario differently has a different one.
+std::uint64_t schema_digest() {
+  static const std::uint64_t digest = [] {
+    Hasher schema;
+    schema.add(scenario_reference_markdown());
+    return schema.h >> 32;
+  }();
+  return digest;
+}
+
+}  // namespace
+
+std::string build_identity() {
+  return fmt::format("caresim {} (commit {}, sources {}, schema {:08x})", kVersion, kGitCommit,
+                     kSourceDigest, schema_digest());
+}
+
+std::string build_fingerprint() {
+  return fmt::format("caresim {} sources {} schema {:08x}", kVersion, kSourceDigest,
+                     schema_digest());
+}
+
 std::uint64_t plan_hash(const EnsemblePlan& plan, std::span<const std::string> extra) {
   Hasher hasher;
   hasher.add("caresim-plan-v1");
+  hasher.add(build_fingerprint());
   hasher.add(plan.command);
   for (const BaseScenario& b : plan.bases)
     hasher.add(b.yaml_text);
@@ -137,7 +166,8 @@ void ManifestWriter::record(const RunOutcome& outcome) {
 
 std::vector<RunOutcome> read_manifests(const std::filesystem::path& folder, std::uint64_t hash,
                                        std::size_t runs, std::size_t m,
-                                       const std::vector<std::filesystem::path>* outputs) {
+                                       const std::vector<std::filesystem::path>* outputs,
+                                       std::span<const std::uint64_t> also) {
   std::vector<RunOutcome> done(runs);
   if (!std::filesystem::is_directory(folder)) return done;
   std::vector<std::filesystem::path> files;
@@ -151,9 +181,19 @@ std::vector<RunOutcome> read_manifests(const std::filesystem::path& folder, std:
     std::ifstream in(path, std::ios::binary);
     std::string line;
     if (!std::getline(in, line)) continue;
+    std::uint64_t from = hash;
     if (line != header) {
-      throw EnsembleError(path.string() + ": belongs to another plan (expected '" + header +
-                          "', got '" + line + "'); remove the folder or choose another output");
+      bool accepted = false;
+      for (const std::uint64_t other : also) {
+        if (line == fmt::format("{} hash={} metrics={}", kManifestMagic, hex(other), m)) {
+          accepted = true;
+          from = other;
+        }
+      }
+      if (!accepted) {
+        throw EnsembleError(path.string() + ": belongs to another plan (expected '" + header +
+                            "', got '" + line + "'); remove the folder or choose another output");
+      }
     }
     while (std::getline(in, line)) {
       if (in.eof()) break;  // no newline: torn by a killed process
@@ -171,6 +211,7 @@ std::vector<RunOutcome> read_manifests(const std::filesystem::path& folder, std:
         if (id < 0 || static_cast<std::size_t>(id) >= done.size()) continue;
         RunOutcome outcome;
         outcome.id = id;
+        outcome.plan_hash = from;
         outcome.status = fields[1] == "finished" ? RunStatus::finished : RunStatus::failed;
         outcome.seconds = parse_exact(fields[2]);
         outcome.sim_seconds = parse_exact(fields[3]);
@@ -258,6 +299,44 @@ std::filesystem::path emit_slurm(const EnsemblePlan& plan, const SlurmOptions& o
   return script;
 }
 
+std::vector<int> tasks_to_resubmit(const std::filesystem::path& folder,
+                                   const std::vector<RunOutcome>& outcomes) {
+  std::vector<int> tasks;
+  std::ifstream map(folder / "tasks.tsv", std::ios::binary);
+  std::string line;
+  while (std::getline(map, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream fields(line);
+    int task = 0;
+    std::size_t first = 0, end = 0;
+    if (!(fields >> task >> first >> end)) continue;
+    for (std::size_t i = first; i < end && i < outcomes.size(); ++i) {
+      if (!ended(outcomes[i])) {
+        tasks.push_back(task);
+        break;
+      }
+    }
+  }
+  return tasks;
+}
+
+std::string resubmit_command(const std::filesystem::path& folder, const std::vector<int>& tasks,
+                             std::string_view command) {
+  if (tasks.empty()) return {};
+  // Runs of consecutive tasks as ranges, as sbatch --array takes them: 1,4-6,9.
+  std::string list;
+  for (std::size_t i = 0; i < tasks.size();) {
+    std::size_t j = i;
+    while (j + 1 < tasks.size() && tasks[j + 1] == tasks[j] + 1)
+      ++j;
+    list += (list.empty() ? "" : ",") +
+            (j == i ? std::to_string(tasks[i]) : fmt::format("{}-{}", tasks[i], tasks[j]));
+    i = j + 1;
+  }
+  return fmt::format("sbatch --array={} {}", list,
+                     shell_quoted((folder / (std::string(command) + ".sbatch")).string()));
+}
+
 int emitted_array_size(const std::filesystem::path& folder, std::string_view command) {
   const std::string text = read_text(folder / "tasks.tsv");
   const auto at = text.find("tasks=");
@@ -335,7 +414,8 @@ EnsembleResult Backend::run(const EnsemblePlan& plan, const RunnerOptions& runne
       std::vector<std::filesystem::path> outputs;
       for (const PlannedRun& run : plan.runs)
         outputs.push_back(run.output);
-      done = read_manifests(plan.folder, plan.hash, plan.runs.size(), width, &outputs);
+      done = read_manifests(plan.folder, plan.hash, plan.runs.size(), width,
+                            plan.check_run_files ? &outputs : nullptr, plan.accepted_hashes);
       std::size_t first = 0, end = plan.runs.size();
       if (task) {
         const int tasks = emitted_array_size(plan.folder, plan.command);
@@ -394,6 +474,7 @@ EnsembleResult Backend::run(const EnsemblePlan& plan, const RunnerOptions& runne
   for (RunOutcome& o : fresh) {
     if (o.status == RunStatus::failed) ++failed_here;
     if (o.id < 0) continue;
+    o.plan_hash = plan.hash;
     RunOutcome& slot = done[static_cast<std::size_t>(o.id)];
     if (slot.id < 0 || slot.status != RunStatus::finished) slot = std::move(o);
   }
@@ -404,6 +485,10 @@ EnsembleResult Backend::run(const EnsemblePlan& plan, const RunnerOptions& runne
     } else if (done[i].status == RunStatus::failed) {
       ++result.failed;
     }
+  }
+  if (options_.mode == BackendMode::collect && result.missing_count > 0) {
+    result.resubmit_tasks = tasks_to_resubmit(plan.folder, done);
+    result.resubmit = resubmit_command(plan.folder, result.resubmit_tasks, plan.command);
   }
   result.outcomes = std::move(done);
   if (task) {

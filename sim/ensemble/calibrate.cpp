@@ -198,8 +198,9 @@ CalibrationResult run_calibration(const CalibrationSpec& spec, const Calibration
   RunCache cache(folder / "runs.tsv", m);
   Hasher common;
   common.add("caresim-calibrate-v1");
-  common.add(kVersion);
-  common.add(kGitCommit);
+  // The build (version, source and schema digests): a run cached by another build of the model
+  // is not reused.
+  common.add(build_fingerprint());
   common.add(base.yaml_text);
   for (const MetricSpec& mt : metrics)
     common.add(metric_text(mt));

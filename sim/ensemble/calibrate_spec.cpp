@@ -1,6 +1,4 @@
 // Reading a calibration spec and a targets file: the only place that sees their YAML.
-#include <yaml-cpp/yaml.h>
-
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -8,6 +6,7 @@
 
 #include "caresim/ensemble/calibrate.hpp"
 #include "caresim/ensemble/sweep.hpp"
+#include "spec_reader.hpp"
 
 namespace caresim::ensemble {
 namespace {
@@ -20,93 +19,7 @@ std::string read_file(const std::filesystem::path& path) {
   return s.str();
 }
 
-// The same messages as the sweep spec's reader (file:line:column: key: expected ...).
-class Reader {
- public:
-  explicit Reader(std::string file) : file_(std::move(file)) {}
-  std::string at(const YAML::Node& node) const {
-    const YAML::Mark mark = node.Mark();
-    if (mark.line < 0) return file_;
-    return file_ + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
-  }
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& key,
-                         const std::string& expected) const {
-    std::string got;
-    if (node.IsScalar()) got = ", got '" + node.Scalar() + "'";
-    throw SweepError(at(node) + ": " + key + ": expected " + expected + got);
-  }
-  [[noreturn]] void fail_plain(const YAML::Node& node, const std::string& message) const {
-    throw SweepError(at(node) + ": " + message);
-  }
-  void check_keys(const YAML::Node& map, const std::string& path,
-                  const std::set<std::string>& known) const {
-    if (!map.IsMap()) fail(map, path.empty() ? "the top level" : path, "a map");
-    for (const auto& entry : map) {
-      const std::string key = entry.first.Scalar();
-      if (!known.contains(key)) {
-        std::string list;
-        for (const auto& k : known)
-          list += (list.empty() ? "" : ", ") + k;
-        throw SweepError(at(entry.first) + ": " + (path.empty() ? "" : path + ".") + key +
-                         ": unknown key; expected one of " + list);
-      }
-    }
-  }
-  double real(const YAML::Node& node, const std::string& key) const {
-    if (!node.IsScalar()) fail(node, key, "a number");
-    std::istringstream in(node.Scalar());
-    in.imbue(std::locale::classic());
-    double value = 0.0;
-    in >> value;
-    if (!in || !in.eof() || !std::isfinite(value)) fail(node, key, "a finite number");
-    return value;
-  }
-  long long integer(const YAML::Node& node, const std::string& key, long long lo,
-                    long long hi) const {
-    if (!node.IsScalar()) fail(node, key, "an integer");
-    std::size_t used = 0;
-    long long value = 0;
-    try {
-      value = std::stoll(node.Scalar(), &used);
-    } catch (...) {
-      used = 0;
-    }
-    if (used == 0 || used != node.Scalar().size() || value < lo || value > hi) {
-      fail(node, key, "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-    }
-    return value;
-  }
-  std::string text(const YAML::Node& node, const std::string& key) const {
-    if (!node.IsScalar() || node.Scalar().empty()) fail(node, key, "non-empty text");
-    return node.Scalar();
-  }
-  bool boolean(const YAML::Node& node, const std::string& key) const {
-    if (node.IsScalar() && node.Scalar() == "true") return true;
-    if (node.IsScalar() && node.Scalar() == "false") return false;
-    fail(node, key, "true or false");
-  }
-  template <std::size_t N>
-  std::size_t choice(const YAML::Node& node, const std::string& key,
-                     const char* const (&names)[N]) const {
-    std::string list;
-    for (std::size_t i = 0; i < N; ++i) {
-      if (node.IsScalar() && node.Scalar() == names[i]) return i;
-      list += std::string(i ? ", " : "") + names[i];
-    }
-    fail(node, key, "one of " + list);
-  }
-  YAML::Node load(std::string_view text) const {
-    try {
-      return YAML::Load(std::string(text));
-    } catch (const YAML::Exception& e) {
-      throw SweepError(file_ + ":" + std::to_string(e.mark.line + 1) + ":" +
-                       std::to_string(e.mark.column + 1) + ": malformed YAML: " + e.msg);
-    }
-  }
-
- private:
-  std::string file_;
-};
+using Reader = detail::SpecReader;
 
 // Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil).
 long long days_from_civil(long long y, unsigned m, unsigned d) {

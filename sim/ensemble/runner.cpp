@@ -54,6 +54,7 @@ RunOutcome execute_run(const BaseScenario& base, const PlannedRun& run,
     run_options.scenario_file = base.source_name;
     run_options.command_line = options.command_line;
     run_options.stop = options.stop;
+    run_options.series = options.keep_series;
     run_options.on_row = [&](const RunLayout& layout, std::int32_t day,
                              std::span<const double> row) {
       if (!accumulator.bound()) accumulator.bind(layout);

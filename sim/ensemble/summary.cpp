@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
 
 #include "caresim/ensemble/sweep.hpp"
 #include "caresim/io/netcdf.hpp"
@@ -65,6 +66,10 @@ void write_summary(const SweepPlan& plan, const std::vector<RunOutcome>& outcome
     root.set_attribute("sweep_spec", spec.text);
     root.set_attribute("sweep_spec_file", spec.file.filename().string());
     root.set_attribute("sweep_hash", fmt::format("{:016x}", plan.hash));
+    root.set_attribute("caresim_build", plan.build);
+    root.set_attribute("keep", std::string_view(kKeepNames[static_cast<int>(spec.keep)]));
+    root.set_attribute("common_random_numbers",
+                       std::string_view(spec.common_random_numbers ? "true" : "false"));
     root.set_attribute("base_scenario_file", spec.scenario.string());
     root.set_attribute("base_scenario", to_yaml(parse_scenario(plan.base.yaml_text,
                                                                plan.base.source_name, spec.set)));
@@ -159,9 +164,24 @@ void write_summary(const SweepPlan& plan, const std::vector<RunOutcome>& outcome
     // external link: netCDF-C follows every external link when it opens a file, which made
     // `ncdump -h` of a 10,000-run summary take over a minute.
     std::vector<std::string> files(runs);
-    for (std::size_t i = 0; i < runs; ++i)
-      files[i] = "runs/" + plan.runs[i].output.filename().string();
-    table.write_strings("file", "run", files, "run file, relative to the summary's folder");
+    for (std::size_t i = 0; i < runs; ++i) {
+      if (spec.keep != Keep::none) files[i] = "runs/" + plan.runs[i].output.filename().string();
+    }
+    table.write_strings("file", "run", files,
+                        spec.keep == Keep::none
+                            ? "run file, relative to the summary's folder (none kept: keep none)"
+                            : "run file, relative to the summary's folder");
+    // The build that made each run: one, unless a resume was forced (sweep --force-resume).
+    const std::map<std::uint64_t, std::string> builds = recorded_builds(plan.folder);
+    std::vector<std::string> made_by(runs);
+    for (std::size_t i = 0; i < runs; ++i) {
+      const std::uint64_t h = outcomes[i].plan_hash == 0 ? plan.hash : outcomes[i].plan_hash;
+      const auto found = builds.find(h);
+      made_by[i] = found != builds.end() ? found->second : h == plan.hash ? plan.build : "unknown";
+    }
+    table.write_strings("caresim_version", "run", made_by,
+                        "caresim build that ran the run: version, commit, source and schema "
+                        "digests");
     file.close();
   }
   std::filesystem::rename(part, path);
@@ -174,6 +194,8 @@ SummaryData read_summary(const std::filesystem::path& path) {
   }
   SummaryData s;
   s.design = file.text_attribute("design");
+  s.common_random_numbers = file.has_attribute("common_random_numbers") &&
+                            file.text_attribute("common_random_numbers") == "true";
   auto split = [](const std::string& text) {
     std::vector<std::string> out;
     std::size_t start = 0;

@@ -1,113 +1,22 @@
 // Reading a sweep spec: the only place that sees its YAML. Everything becomes a SweepSpec.
-#include <yaml-cpp/yaml.h>
+#include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 
 #include "caresim/ensemble/sweep.hpp"
+#include "spec_reader.hpp"
 
 namespace caresim::ensemble {
 namespace {
 
 constexpr std::size_t kMaxRuns = 100'000'000;
 
-class Reader {
- public:
-  explicit Reader(std::string file) : file_(std::move(file)) {}
-
-  std::string at(const YAML::Node& node) const {
-    const YAML::Mark mark = node.Mark();
-    if (mark.line < 0) return file_;
-    return file_ + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
-  }
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& key,
-                         const std::string& expected) const {
-    std::string got;
-    if (node.IsScalar())
-      got = ", got '" + node.Scalar() + "'";
-    else if (node.IsSequence())
-      got = ", got a list";
-    else if (node.IsMap())
-      got = ", got a map";
-    throw SweepError(at(node) + ": " + key + ": expected " + expected + got);
-  }
-  [[noreturn]] void fail_plain(const YAML::Node& node, const std::string& message) const {
-    throw SweepError(at(node) + ": " + message);
-  }
-
-  void check_keys(const YAML::Node& map, const std::string& path,
-                  const std::set<std::string>& known) const {
-    if (!map.IsMap()) fail(map, path.empty() ? "the top level" : path, "a map");
-    for (const auto& entry : map) {
-      const std::string key = entry.first.Scalar();
-      if (!known.contains(key)) {
-        std::string list;
-        for (const auto& k : known)
-          list += (list.empty() ? "" : ", ") + k;
-        throw SweepError(at(entry.first) + ": " + (path.empty() ? "" : path + ".") + key +
-                         ": unknown key; expected one of " + list);
-      }
-    }
-  }
-
-  double real(const YAML::Node& node, const std::string& key) const {
-    if (!node.IsScalar()) fail(node, key, "a number");
-    std::istringstream in(node.Scalar());
-    in.imbue(std::locale::classic());
-    double value = 0.0;
-    in >> value;
-    if (!in || !in.eof() || !std::isfinite(value)) fail(node, key, "a finite number");
-    return value;
-  }
-  long long integer(const YAML::Node& node, const std::string& key, long long lo,
-                    long long hi) const {
-    if (!node.IsScalar()) fail(node, key, "an integer");
-    const std::string& text = node.Scalar();
-    std::size_t used = 0;
-    long long value = 0;
-    try {
-      value = std::stoll(text, &used);
-    } catch (...) {
-      used = 0;
-    }
-    if (used == 0 || used != text.size() || value < lo || value > hi) {
-      fail(node, key, "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-    }
-    return value;
-  }
-  std::uint64_t unsigned64(const YAML::Node& node, const std::string& key) const {
-    if (!node.IsScalar()) fail(node, key, "an unsigned integer");
-    const std::string& text = node.Scalar();
-    std::size_t used = 0;
-    std::uint64_t value = 0;
-    try {
-      if (!text.empty() && text[0] != '-') value = std::stoull(text, &used);
-    } catch (...) {
-      used = 0;
-    }
-    if (used == 0 || used != text.size()) fail(node, key, "an unsigned 64-bit integer");
-    return value;
-  }
-  std::string text(const YAML::Node& node, const std::string& key) const {
-    if (!node.IsScalar() || node.Scalar().empty()) fail(node, key, "non-empty text");
-    return node.Scalar();
-  }
-  template <std::size_t N>
-  std::size_t choice(const YAML::Node& node, const std::string& key,
-                     const char* const (&names)[N]) const {
-    std::string list;
-    for (std::size_t i = 0; i < N; ++i) {
-      if (node.IsScalar() && node.Scalar() == names[i]) return i;
-      list += std::string(i ? ", " : "") + names[i];
-    }
-    fail(node, key, "one of " + list);
-  }
-
- private:
-  std::string file_;
-};
+using Reader = detail::SpecReader;
 
 SweepParameter read_parameter(const Reader& r, const YAML::Node& node, const std::string& path) {
   r.check_keys(node, path, {"key", "range", "values", "distribution", "integer", "levels"});
@@ -168,9 +77,9 @@ SweepParameter read_parameter(const Reader& r, const YAML::Node& node, const std
 }
 
 MetricSpec read_metric(const Reader& r, const YAML::Node& node, const std::string& path) {
-  r.check_keys(node, path,
-               {"name", "series", "column", "reduction", "last_days", "threshold", "direction",
-                "quantile"});
+  r.check_keys(
+      node, path,
+      {"name", "series", "column", "reduction", "last_days", "threshold", "direction", "quantile"});
   MetricSpec m;
   if (!node["series"]) r.fail_plain(node, path + ".series: required; expected an output series");
   m.series = r.text(node["series"], path + ".series");
@@ -224,20 +133,96 @@ MetricSpec read_metric(const Reader& r, const YAML::Node& node, const std::strin
   return m;
 }
 
+// A design given as points: a CSV file whose header names the parameters (scenario key paths) and
+// whose rows are the points, one number per column. Comma-separated; blank lines and lines
+// starting with '#' are skipped.
+void read_design_csv(const Reader& r, const YAML::Node& where, SweepSpec& spec) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(spec.design.csv, ec)) {
+    r.fail_plain(where, "design.csv: '" + spec.design.csv.string() + "' is not a readable file");
+  }
+  std::ifstream in(spec.design.csv, std::ios::binary);
+  if (!in) r.fail_plain(where, "design.csv: cannot read '" + spec.design.csv.string() + "'");
+  const std::string name = spec.design.csv.string();
+  auto split = [](const std::string& line) {
+    std::vector<std::string> cells;
+    std::string cell;
+    std::istringstream fields(line);
+    while (std::getline(fields, cell, ',')) {
+      while (!cell.empty() && std::isspace(static_cast<unsigned char>(cell.back())))
+        cell.pop_back();
+      std::size_t start = 0;
+      while (start < cell.size() && std::isspace(static_cast<unsigned char>(cell[start])))
+        ++start;
+      cells.push_back(cell.substr(start));
+    }
+    if (!line.empty() && line.back() == ',') cells.emplace_back();
+    return cells;
+  };
+  std::string line;
+  std::size_t line_number = 0;
+  std::vector<std::string> header;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    if (header.empty()) {
+      header = split(line);
+      std::set<std::string> seen;
+      for (const std::string& key : header) {
+        if (key.empty() || key.find('=') != std::string::npos || !seen.insert(key).second) {
+          throw SweepError(
+              fmt::format("{}:{}: header: expected distinct scenario key paths, got "
+                          "'{}'",
+                          name, line_number, key));
+        }
+      }
+      continue;
+    }
+    const std::vector<std::string> cells = split(line);
+    if (cells.size() != header.size()) {
+      throw SweepError(fmt::format("{}:{}: expected {} values (one per header column), got {}",
+                                   name, line_number, header.size(), cells.size()));
+    }
+    for (std::size_t j = 0; j < cells.size(); ++j) {
+      double value = 0.0;
+      try {
+        value = parse_exact(cells[j]);
+      } catch (const std::invalid_argument&) {
+        value = std::numeric_limits<double>::quiet_NaN();
+      }
+      if (!std::isfinite(value)) {
+        throw SweepError(fmt::format("{}:{}: {}: expected a finite number, got '{}'", name,
+                                     line_number, header[j], cells[j]));
+      }
+      spec.design.csv_values.push_back(value);
+    }
+  }
+  if (header.empty() || spec.design.csv_values.empty()) {
+    throw SweepError(name + ": expected a header of parameter key paths and at least one point");
+  }
+  const std::size_t d = header.size(), points = spec.design.csv_values.size() / d;
+  for (std::size_t j = 0; j < d; ++j) {
+    SweepParameter p;
+    p.key = header[j];
+    p.where = name + ":1";
+    p.low = p.high = spec.design.csv_values[j];
+    for (std::size_t q = 0; q < points; ++q) {
+      p.low = std::min(p.low, spec.design.csv_values[q * d + j]);
+      p.high = std::max(p.high, spec.design.csv_values[q * d + j]);
+    }
+    spec.parameters.push_back(std::move(p));
+  }
+}
+
 }  // namespace
 
 SweepSpec parse_sweep_spec(std::string_view text, const std::filesystem::path& file) {
   const Reader r(file.string());
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    throw SweepError(file.string() + ":" + std::to_string(e.mark.line + 1) + ":" +
-                     std::to_string(e.mark.column + 1) + ": malformed YAML: " + e.msg);
-  }
+  const YAML::Node root = r.load(text);
   r.check_keys(root, "",
                {"name", "description", "scenario", "set", "seed", "replicates", "design",
-                "parameters", "metrics", "output"});
+                "parameters", "metrics", "output", "keep", "keep_series"});
   SweepSpec spec;
   spec.file = file;
   spec.text = std::string(text);
@@ -258,18 +243,68 @@ SweepSpec parse_sweep_spec(std::string_view text, const std::filesystem::path& f
   }
   if (root["seed"]) spec.seed = r.unsigned64(root["seed"], "seed");
   if (root["replicates"]) {
-    spec.replicates = static_cast<int>(r.integer(root["replicates"], "replicates", 1, 1'000'000));
+    const YAML::Node rep = root["replicates"];
+    if (rep.IsMap()) {
+      r.check_keys(rep, "replicates", {"count", "common_random_numbers"});
+      if (!rep["count"]) r.fail_plain(rep, "replicates.count: required; expected an integer");
+      spec.replicates = static_cast<int>(r.integer(rep["count"], "replicates.count", 1, 1'000'000));
+      if (rep["common_random_numbers"]) {
+        spec.common_random_numbers =
+            r.boolean(rep["common_random_numbers"], "replicates.common_random_numbers");
+      }
+    } else {
+      spec.replicates = static_cast<int>(r.integer(rep, "replicates", 1, 1'000'000));
+    }
+  }
+  if (root["keep"]) spec.keep = static_cast<Keep>(r.choice(root["keep"], "keep", kKeepNames));
+  if (root["keep_series"]) {
+    const YAML::Node series = root["keep_series"];
+    if (spec.keep != Keep::summary) {
+      r.fail_plain(series,
+                   "keep_series: only with keep: summary (the series each run's file keeps)");
+    }
+    if (!series.IsSequence()) r.fail(series, "keep_series", "a list of output series");
+    for (std::size_t i = 0; i < series.size(); ++i)
+      spec.keep_series.push_back(r.text(series[i], "keep_series[" + std::to_string(i) + "]"));
   }
   spec.output = root["output"] ? std::filesystem::path(r.text(root["output"], "output"))
                                : std::filesystem::path(spec.name);
 
   if (!root["design"]) r.fail_plain(root, "design: required; expected a map with 'kind'");
   const YAML::Node design = root["design"];
-  r.check_keys(design, "design", {"kind", "samples", "levels"});
-  if (!design["kind"]) r.fail_plain(design, "design.kind: required");
-  spec.design.kind =
-      static_cast<DesignKind>(r.choice(design["kind"], "design.kind", kDesignKindNames));
-  const bool needs_samples = spec.design.kind != DesignKind::grid;
+  r.check_keys(design, "design", {"kind", "samples", "levels", "second_order", "csv"});
+  if (design["csv"]) {
+    if (design["kind"] && design["kind"].IsScalar() && design["kind"].Scalar() != "csv") {
+      r.fail_plain(design["kind"], "design.kind: a design from a csv file is kind csv");
+    }
+    for (const char* key : {"samples", "levels", "second_order"}) {
+      if (design[key])
+        r.fail_plain(design[key], std::string("design.") + key + ": not used by csv");
+    }
+    if (root["parameters"]) {
+      r.fail_plain(root["parameters"],
+                   "parameters: a csv design takes its parameters from the file's header");
+    }
+    spec.design.kind = DesignKind::csv;
+    spec.design.csv = r.text(design["csv"], "design.csv");
+    if (spec.design.csv.is_relative()) spec.design.csv = file.parent_path() / spec.design.csv;
+    read_design_csv(r, design["csv"], spec);
+  } else {
+    if (!design["kind"]) r.fail_plain(design, "design.kind: required");
+    spec.design.kind =
+        static_cast<DesignKind>(r.choice(design["kind"], "design.kind", kDesignKindNames));
+    if (spec.design.kind == DesignKind::csv) {
+      r.fail_plain(design, "design.csv: required for kind csv; expected a file of points");
+    }
+  }
+  if (design["second_order"]) {
+    if (spec.design.kind != DesignKind::sobol) {
+      r.fail_plain(design["second_order"], "design.second_order: only for sobol");
+    }
+    spec.design.second_order = r.boolean(design["second_order"], "design.second_order");
+  }
+  const bool needs_samples =
+      spec.design.kind != DesignKind::grid && spec.design.kind != DesignKind::csv;
   if (needs_samples && !design["samples"]) {
     r.fail_plain(design, std::string("design.samples: required for ") +
                              kDesignKindNames[static_cast<int>(spec.design.kind)]);
@@ -289,13 +324,15 @@ SweepSpec parse_sweep_spec(std::string_view text, const std::filesystem::path& f
     spec.design.levels = static_cast<int>(r.integer(design["levels"], "design.levels", 2, 1000));
   }
 
-  if (!root["parameters"]) r.fail_plain(root, "parameters: required; expected a list");
-  const YAML::Node params = root["parameters"];
-  if (!params.IsSequence() || params.size() == 0) {
+  if (!root["parameters"] && spec.design.kind != DesignKind::csv)
+    r.fail_plain(root, "parameters: required; expected a list");
+  const YAML::Node params =
+      root["parameters"] ? root["parameters"] : YAML::Node(YAML::NodeType::Sequence);
+  if (spec.design.kind != DesignKind::csv && (!params.IsSequence() || params.size() == 0)) {
     r.fail(params, "parameters", "a non-empty list of parameters");
   }
   std::set<std::string> keys;
-  for (std::size_t i = 0; i < params.size(); ++i) {
+  for (std::size_t i = 0; i < params.size() && spec.design.kind != DesignKind::csv; ++i) {
     const std::string path = "parameters[" + std::to_string(i) + "]";
     SweepParameter p = read_parameter(r, params[i], path);
     if (!keys.insert(p.key).second) {
@@ -336,13 +373,17 @@ SweepSpec parse_sweep_spec(std::string_view text, const std::filesystem::path& f
     case DesignKind::latin_hypercube:
       points = spec.design.samples;
       break;
+    case DesignKind::csv:
+      points = static_cast<double>(spec.design.csv_values.size() / std::max<std::size_t>(d, 1));
+      break;
     case DesignKind::sobol:
       if (2 * d > kMaxSobolDims) {
         r.fail_plain(params, "parameters: a Sobol (Saltelli) design varies at most " +
                                  std::to_string(kMaxSobolDims / 2) + " parameters, got " +
                                  std::to_string(d));
       }
-      points = static_cast<double>(spec.design.samples) * static_cast<double>(d + 2);
+      points = static_cast<double>(spec.design.samples) *
+               static_cast<double>(spec.design.second_order ? 2 * d + 2 : d + 2);
       break;
     case DesignKind::morris:
       points = static_cast<double>(spec.design.samples) * static_cast<double>(d + 1);

@@ -13,6 +13,8 @@ void visit(V& v, IshigamiSettings& ishigami) {
   v.field("x3", ishigami.x3, kAnyReal, "", "third input");
   v.field("a", ishigami.a, kAnyReal, "", "coefficient of sin^2 x2 (7 in the standard test)");
   v.field("b", ishigami.b, kAnyReal, "", "coefficient of x3^4 sin x1 (0.1 in the standard test)");
+  v.field("noise", ishigami.noise, kNonNegative, "",
+          "standard deviation of normal noise added to y, drawn from run.seed (0: none)");
 }
 
 }  // namespace caresim::detail

@@ -15,6 +15,7 @@
 #include "caresim/analysis/emulator.hpp"
 #include "caresim/analysis/history_matching.hpp"
 #include "caresim/analysis/priors.hpp"
+#include "caresim/analytic/purposes.hpp"
 #include "caresim/care/intervention.hpp"
 #include "caresim/teaching/purposes.hpp"
 
@@ -49,6 +50,7 @@ TEST_CASE("Random-stream purposes declared by the modules are all distinct", "[r
                                     p::sandpile_drop,
                                     p::branching_offspring,
                                     p::fold_noise,
+                                    p::ishigami_noise,
                                     p::twin_run_sites,
                                     p::emulator_starts,
                                     p::maximin_design,

@@ -76,9 +76,18 @@ int report_stage(const ensemble::EnsembleResult& r, std::string_view command, st
         fmt::print(stderr, "caresim: {} stopped by signal {}\n", command, stop_signal().load());
         return 128 + stop_signal().load();
       }
+      if (!r.resubmit_tasks.empty()) {
+        fmt::print(stderr,
+                   "caresim: {} of {} runs are not done (first: {}); they belong to array "
+                   "task{} {}: resubmit them with\n  {}\nand collect again when they are done\n",
+                   r.missing_count, r.runs, fmt::join(r.missing, ", "),
+                   r.resubmit_tasks.size() == 1 ? "" : "s", fmt::join(r.resubmit_tasks, ", "),
+                   r.resubmit);
+        return kExitFailure;
+      }
       fmt::print(stderr,
                  "caresim: {} of {} runs are not done (first: {}); re-run the same command "
-                 "(or the missing Slurm tasks) to finish them\n",
+                 "to finish them\n",
                  r.missing_count, r.runs, fmt::join(r.missing, ", "));
       return kExitFailure;
   }

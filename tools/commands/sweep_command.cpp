@@ -21,9 +21,24 @@ struct SweepArgs {
   int threads = -1;  // -1: all cores locally, one per rank under MPI
   BackendArgs backend;
   bool quiet = false;
+  bool force_resume = false;
+  std::string status;  ///< --status FOLDER: report and run nothing
 };
 
 int execute(const SweepArgs& a) {
+  if (!a.status.empty()) {
+    try {
+      fmt::print("{}", format_status(sweep_status(a.status)));
+      return kExitOk;
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "caresim: error: {}\n", e.what());
+      return kExitUsage;
+    }
+  }
+  if (a.spec.empty()) {
+    fmt::print(stderr, "caresim: error: sweep: expected a spec file (or --status FOLDER)\n");
+    return kExitUsage;
+  }
   std::optional<Backend> backend;
   try {
     backend.emplace(backend_options(a.backend));
@@ -64,7 +79,7 @@ int execute(const SweepArgs& a) {
 
   EnsembleResult result;
   try {
-    result = run_sweep(*backend, plan, options);
+    result = run_sweep(*backend, plan, options, a.force_resume);
   } catch (const EnsembleError& e) {
     fmt::print(stderr, "caresim: error: {}\n", e.what());
     return kExitUsage;
@@ -95,7 +110,14 @@ void add_sweep_command(CLI::App& root, std::vector<Command>& commands) {
       "sweep",
       "Run a parameter sweep (docs/sweeps.md): locally, under mpirun, or as a Slurm array. "
       "Re-running the same command resumes it.");
-  app->add_option("spec", args->spec, "sweep spec (YAML)")->required()->check(CLI::ExistingFile);
+  app->add_option("spec", args->spec, "sweep spec (YAML)")->check(CLI::ExistingFile);
+  app->add_option("--status", args->status,
+                  "Run nothing: total the sweep in FOLDER (done, running, failed, missing; per "
+                  "Slurm array task, with the tasks to resubmit)")
+      ->check(CLI::ExistingDirectory);
+  app->add_flag("--force-resume", args->force_resume,
+                "Resume a sweep whose runs so far were made by another build of caresim (the "
+                "summary records each run's build)");
   app->add_option("-o,--output", args->output, "sweep folder (default: the spec's `output`)");
   app->add_option("--threads", args->threads,
                   "worker threads (per rank under MPI); 0 = all cores. Default: all cores "

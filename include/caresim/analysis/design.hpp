@@ -14,7 +14,8 @@ struct Design {
   /// Which group a point belongs to: the base sample of a Saltelli block, a Morris trajectory;
   /// the point itself for grids and hypercubes.
   std::vector<std::int64_t> block;
-  /// What the point is within its block. Saltelli: -1 = A, -2 = B, j = A with column j from B.
+  /// What the point is within its block. Saltelli: -1 = A, -2 = B, j = A with column j from B,
+  /// dims + j = B with column j from A (second order only).
   /// Morris: -1 = start of the trajectory, j = the step that moved coordinate j. Else -1.
   std::vector<std::int64_t> role;
   std::size_t points() const { return block.size(); }
@@ -38,7 +39,9 @@ Design latin_hypercube_design(std::size_t n, std::size_t dims, std::uint64_t see
 
 /// Saltelli's scheme: A and B are the first and last `dims` columns of n Sobol points in 2 dims
 /// dimensions; each base sample j gives the block A_j, B_j, AB_j^(1..dims): n (dims + 2) points.
-Design saltelli_design(std::size_t n, std::size_t dims);
+/// With `second_order` (Saltelli 2002), each block goes on with BA_j^(1..dims) (B with column k
+/// from A): n (2 dims + 2) points, enough for the second-order indices S_jk.
+Design saltelli_design(std::size_t n, std::size_t dims, bool second_order = false);
 
 /// Morris's elementary-effects design: `trajectories` random one-at-a-time paths on a grid of
 /// `levels` values per coordinate, step Delta = levels / (2 (levels - 1)): each starts at a random

@@ -6,7 +6,8 @@
 namespace caresim {
 
 /// The Ishigami function as a model (`model: ishigami`): every step outputs the one series `y`,
-/// the function of the scenario's ishigami inputs. It exists to validate sweeps and the
+/// the function of the scenario's ishigami inputs, plus normal noise of sd `ishigami.noise`
+/// drawn from the run's seed. It exists to validate sweeps and the
 /// sensitivity analysis through the same code path as the care model.
 class IshigamiModel final : public Simulator {
  public:
@@ -20,7 +21,7 @@ class IshigamiModel final : public Simulator {
   std::vector<std::pair<std::string, double>> phase_seconds() const override { return {}; }
   std::vector<Attribute> describe() const override { return {}; }
 
-  /// sin x1 + a sin^2 x2 + b x3^4 sin x1.
+  /// sin x1 + a sin^2 x2 + b x3^4 sin x1 (without the noise).
   static double evaluate(const IshigamiSettings& s);
 
  private:

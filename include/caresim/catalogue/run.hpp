@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -36,6 +37,10 @@ struct RunOptions {
   /// Called after every step (after on_row) with the simulator itself, so an analysis can read
   /// its state or branch twin runs off it (analysis/phase_diagram.hpp). Must not change it.
   std::function<void(const Simulator&)> on_step;
+  /// If set, the file holds only these series (with the dimensions they use), besides its
+  /// provenance and tables; on_row still sees every series. Names the model does not write are
+  /// ignored.
+  std::optional<std::vector<std::string>> series;
 };
 
 /// A headline metric summarised over the run.

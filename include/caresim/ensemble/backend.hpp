@@ -43,6 +43,12 @@ struct EnsemblePlan {
   std::uint64_t hash = 0;
   std::filesystem::path folder;         ///< absolute: manifests, the task map, the Slurm script
   std::string hash_file = "plan_hash";  ///< name of the file in `folder` that records the hash
+  /// Other hashes whose manifests count as this plan's (the same plan run by another build,
+  /// accepted by `sweep --force-resume`); each outcome says which it came from.
+  std::vector<std::uint64_t> accepted_hashes;
+  /// Whether a run recorded finished counts only while its file still says so. Off for plans
+  /// that delete their runs' files once recorded (sweep `keep: none`).
+  bool check_run_files = true;
   /// Arguments after the caresim binary that repeat this command (without --threads, --quiet
   /// or any backend option): a Slurm task runs them with --task K --threads CPUS --quiet, and
   /// collecting adds --collect. Relative paths in them are relative to `working_directory`.
@@ -50,8 +56,17 @@ struct EnsemblePlan {
   std::filesystem::path working_directory;  ///< where each task starts; empty: the submitter's
 };
 
-/// FNV-1a over the plan's bases, runs (overrides, base, output file name) and metrics, and
-/// `extra` (settings that change the results but are not overrides, e.g. chaos's horizon).
+/// This build of caresim as the resume hash sees it: version, git commit, a digest of the model's
+/// sources (sim/ and include/, taken at build time) and of the scenario schema (every key, type,
+/// default and range), e.g. "caresim 0.9.0 (commit 4ca3b07aa1b2, sources 3f2a..., schema 9c...)".
+std::string build_identity();
+/// What of the build decides results, for hashes: version and the two digests, not the commit
+/// (a commit that changes only docs or tests builds the same model).
+std::string build_fingerprint();
+
+/// FNV-1a over the build (build_fingerprint), the plan's bases, runs (overrides, base, output file
+/// name) and metrics, and `extra` (settings that change the results but are not overrides, e.g.
+/// chaos's horizon).
 std::uint64_t plan_hash(const EnsemblePlan& plan, std::span<const std::string> extra = {});
 
 /// The Slurm array script (docs/sweeps.md, "Slurm").
@@ -111,6 +126,10 @@ struct EnsembleResult {
   int ranks = 1;                 ///< MPI ranks that ran the plan
   std::size_t runs = 0;          ///< runs in the plan
   std::string collect_command;   ///< emitted: the shell command that collects the array
+  /// collect with runs missing: the array tasks that hold them, and the sbatch command that
+  /// resubmits only those tasks.
+  std::vector<int> resubmit_tasks;
+  std::string resubmit;
 };
 
 /// The backend of one process. Constructing it in `automatic` mode under mpirun/srun starts MPI
@@ -172,9 +191,11 @@ class ManifestWriter {
 /// Throws EnsembleError if a manifest belongs to another plan. With `outputs` (one run file per
 /// run id), a run recorded finished counts only if its file still says so (io::inspect_run_file):
 /// a file overwritten or lost after the fact is a run to redo, not a run to count.
+/// Manifests whose header carries one of `also` count too (RunOutcome::plan_hash says whose).
 std::vector<RunOutcome> read_manifests(const std::filesystem::path& folder, std::uint64_t hash,
                                        std::size_t runs, std::size_t metrics,
-                                       const std::vector<std::filesystem::path>* outputs = nullptr);
+                                       const std::vector<std::filesystem::path>* outputs = nullptr,
+                                       std::span<const std::uint64_t> also = {});
 
 /// The runs a Slurm array task takes: task k of K takes runs [k n / K, (k + 1) n / K).
 std::pair<std::size_t, std::size_t> task_share(std::size_t runs, int tasks, int task);
@@ -183,6 +204,14 @@ std::pair<std::size_t, std::size_t> task_share(std::size_t runs, int tasks, int 
 std::filesystem::path emit_slurm(const EnsemblePlan& plan, const SlurmOptions& options);
 /// Array size recorded by emit_slurm (from tasks.tsv). Throws EnsembleError if there is none.
 int emitted_array_size(const std::filesystem::path& folder, std::string_view command = "sweep");
+
+/// The array tasks (from the task map) whose share holds a run that has not ended in `outcomes`
+/// (indexed by run id; id -1 = not ended). Empty without a task map.
+std::vector<int> tasks_to_resubmit(const std::filesystem::path& folder,
+                                   const std::vector<RunOutcome>& outcomes);
+/// "sbatch --array=1,4-6 FOLDER/<command>.sbatch": resubmits just those tasks.
+std::string resubmit_command(const std::filesystem::path& folder, const std::vector<int>& tasks,
+                             std::string_view command);
 
 /// A shell word that reads back as `text` ('...' with ' escaped).
 std::string shell_quoted(std::string_view text);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -46,6 +47,9 @@ struct RunOutcome {
   double seconds = 0.0;      ///< wall time of the whole run: parse, build, simulate, write
   double sim_seconds = 0.0;  ///< of which the simulation loop
   std::string error;         ///< why it failed (status failed)
+  /// The plan hash of the manifest the outcome was read from (the build that ran it, for a
+  /// sweep); the current plan's for a run of this process.
+  std::uint64_t plan_hash = 0;
   /// With RunnerOptions::keep_layout: the run's output layout (series, units, dimensions, labels),
   /// set once the run has written a row, and the names of the model's headline series
   /// (Simulator::headline_series) in its order. Empty otherwise.
@@ -72,6 +76,9 @@ struct RunnerOptions {
   /// run files with). Off by default: a layout holds every organisation's and neighbourhood's
   /// name, too much to keep for each of a large sweep's runs.
   bool keep_layout = false;
+  /// If set, each run's file holds only these series (and its provenance and tables); the
+  /// metrics are still reduced from every series. Unknown names are ignored.
+  std::optional<std::vector<std::string>> keep_series;
 };
 
 /// Carries out one run in the calling thread (its phases use the current TBB arena): parses the

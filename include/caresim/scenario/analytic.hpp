@@ -14,6 +14,9 @@ struct IshigamiSettings {
   double x3 = 0.0;
   double a = 7.0;
   double b = 0.1;
+  /// Standard deviation of normal noise added to y, drawn from the run's seed: a stochastic
+  /// model with a known split of variance (parameters: the function's; chance: noise^2).
+  double noise = 0.0;
 
   bool operator==(const IshigamiSettings&) const = default;
 };
