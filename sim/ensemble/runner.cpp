@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <optional>
 #include <cmath>
 #include <limits>
 #include <mutex>
@@ -63,6 +64,11 @@ RunOutcome execute_run(const BaseScenario& base, const PlannedRun& run,
     std::vector<double> extra;
     if (options.on_step) {
       run_options.on_step = [&](const Simulator& sim) { options.on_step(run, sim, extra); };
+    }
+    std::optional<io::Checkpoint> start;
+    if (!options.start_from.empty()) {
+      start = io::read_checkpoint(options.start_from);
+      run_options.start_from = &*start;
     }
     const RunResult result = run_scenario(scenario, run_options);
     outcome.status = result.status;

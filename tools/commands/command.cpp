@@ -12,6 +12,7 @@
 namespace caresim::cli {
 namespace {
 std::atomic<int> g_stop_signal{0};
+std::atomic<bool> g_watchdog_held{false};
 
 extern "C" void on_stop_signal(int signo) {
   g_stop_signal.store(signo);
@@ -35,12 +36,18 @@ void stop_on_signals() {
       double grace = kStopGraceSeconds;
       if (const char* text = std::getenv("CARESIM_STOP_GRACE_SECONDS")) grace = std::atof(text);
       std::this_thread::sleep_for(std::chrono::duration<double>(grace > 0 ? grace : 0.0));
+      while (g_watchdog_held.load())
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
       const int signo = g_stop_signal.load();
       fmt::print(stderr, "caresim: still busy {} s after signal {}; exiting now\n", grace, signo);
       std::fflush(stderr);
       std::_Exit(128 + signo);
     }).detach();
   });
+}
+
+void hold_watchdog(bool held) {
+  g_watchdog_held.store(held);
 }
 
 std::string g_command_line;

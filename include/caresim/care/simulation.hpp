@@ -114,6 +114,10 @@ class Simulation final : public Simulator {
   /// network/day_NNNN), and the who-influenced-whom record of mindset adoptions at the end
   /// (group adoptions).
   std::vector<Table> tables(bool at_end) const override;
+  /// The whole State (sim/care/checkpoint.cpp lists every member; the Model is rebuilt from the
+  /// scenario). Restoring checks that the saved city has this city's staff, citizens,
+  /// organisations and neighbourhoods.
+  void visit_state(StateArchive& archive) override;
 
  private:
   World world_;

@@ -72,6 +72,9 @@ struct RunnerOptions {
   /// run files with). Off by default: a layout holds every organisation's and neighbourhood's
   /// name, too much to keep for each of a large sweep's runs.
   bool keep_layout = false;
+  /// A checkpoint (io/checkpoint_file.hpp) every run starts from instead of day 0 (run_scenario's
+  /// RunOptions::start_from): a branch of one saved state. Empty: none.
+  std::filesystem::path start_from;
 };
 
 /// Carries out one run in the calling thread (its phases use the current TBB arena): parses the
