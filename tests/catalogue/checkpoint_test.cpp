@@ -148,7 +148,7 @@ void check_resume_is_exact(const Scenario& s, int every, int stop_day, int threa
   const std::vector<std::string> diff = differing(dir / "whole.h5", dir / "split.h5");
   INFO("datasets that differ: " << fmt::format("{}", fmt::join(diff, ", ")));
   CHECK(diff.empty());
-  CHECK(datasets(dir / "whole.h5").size() > 3);
+  CHECK(datasets(dir / "whole.h5").size() >= 3);  // time and at least two series
 }
 
 Scenario scenario(const std::string& name, int days) {
