@@ -474,3 +474,46 @@ TEST_CASE("caresim run --from CHECKPOINT --day D refuses a checkpoint of another
   CHECK(right.exit_code == 0);
   CHECK(fs::exists(dir / "b.h5"));
 }
+
+TEST_CASE("caresim run saves a checkpoint when SIGTERM stops it, and resumes to the same bytes",
+          "[checkpoint][cli]") {
+  // What a Slurm job does before its time limit (README): SIGTERM, checkpoint, exit 143, resume.
+  const TempDir dir;
+  const std::string bin = CARESIM_BINARY;
+  const std::string scenario_file = caresim::test::scenario_path("leeds_small.yaml").string();
+  REQUIRE(caresim::test::run_command(bin + " run " + scenario_file + " --steps 365 -q -o " +
+                                     caresim::test::quoted(dir / "whole.h5"))
+              .exit_code == 0);
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    const std::string out = (dir / "stopped.h5").string();
+    // No periodic checkpoint before the signal: the one on SIGTERM is the only one.
+    ::execl(bin.c_str(), bin.c_str(), "run", scenario_file.c_str(), "--steps", "365", "-q",
+            "--checkpoint-every", "10000", "-o", out.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!fs::exists(dir / "stopped.h5.part") && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 143);
+  const caresim::io::Checkpoint saved = caresim::io::read_checkpoint(dir / "stopped.h5.ckpt");
+  CHECK(saved.day > 0);
+  CHECK(saved.day < 365);
+  // The run closed its file after saving (not cut off by the watchdog).
+  CHECK(caresim::io::inspect_run_file(dir / "stopped.h5.part") ==
+        caresim::io::RunFileState::interrupted);
+
+  const auto resumed = caresim::test::run_command(
+      bin + " run --resume " + caresim::test::quoted(dir / "stopped.h5") + " -q");
+  INFO(resumed.output);
+  REQUIRE(resumed.exit_code == 0);
+  const std::vector<std::string> diff = differing(dir / "whole.h5", dir / "stopped.h5");
+  INFO("datasets that differ: " << fmt::format("{}", fmt::join(diff, ", ")));
+  CHECK(diff.empty());
+}

@@ -35,9 +35,20 @@ void stop_on_signals() {
       // CARESIM_STOP_GRACE_SECONDS lengthens it (tests on a loaded machine).
       double grace = kStopGraceSeconds;
       if (const char* text = std::getenv("CARESIM_STOP_GRACE_SECONDS")) grace = std::atof(text);
-      std::this_thread::sleep_for(std::chrono::duration<double>(grace > 0 ? grace : 0.0));
-      while (g_watchdog_held.load())
+      // A checkpoint being saved holds the watchdog; once saved, the run gets a fresh grace to
+      // close its file.
+      using clock = std::chrono::steady_clock;
+      const auto grace_time = std::chrono::duration_cast<clock::duration>(
+          std::chrono::duration<double>(grace > 0 ? grace : 0.0));
+      auto deadline = clock::now() + grace_time;
+      while (g_watchdog_held.load() || clock::now() < deadline) {
+        if (g_watchdog_held.load()) {
+          while (g_watchdog_held.load())
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          deadline = clock::now() + grace_time;
+        }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
       const int signo = g_stop_signal.load();
       fmt::print(stderr, "caresim: still busy {} s after signal {}; exiting now\n", grace, signo);
       std::fflush(stderr);
