@@ -220,8 +220,8 @@ void Simulation::visit_state(StateArchive& archive) {
   saved.cohorts.resize(interventions);
   const auto days = static_cast<std::size_t>(world_.model.scenario.run.days);
   if (days < static_cast<std::size_t>(saved.day)) {
-    throw std::invalid_argument(fmt::format(
-        "the checkpoint is at day {}, past this scenario's {} days", saved.day, days));
+    throw std::invalid_argument(
+        fmt::format("the checkpoint is at day {}, past this scenario's {} days", saved.day, days));
   }
   DemandCalendar& calendar = saved.calendar;
   const std::size_t saved_days = calendar.day_bucket.size();

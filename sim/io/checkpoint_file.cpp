@@ -135,8 +135,7 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
     fail(path, "checkpoint format " + std::to_string(format) + ", this version reads " +
                    std::to_string(kFormat));
   }
-  const std::string_view payload(bytes.data() + head,
-                                 bytes.size() - head - sizeof(std::uint64_t));
+  const std::string_view payload(bytes.data() + head, bytes.size() - head - sizeof(std::uint64_t));
   std::uint64_t hash = 0;
   std::memcpy(&hash, bytes.data() + bytes.size() - sizeof hash, sizeof hash);
   if (hash != fnv1a(payload)) fail(path, "corrupt (its hash does not match its contents)");

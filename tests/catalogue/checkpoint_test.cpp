@@ -176,8 +176,8 @@ struct FourMembers {
 
 template <>
 struct caresim::Fields<ThreeMembers> {
-  static constexpr auto list = std::tuple{field("a", &ThreeMembers::a), field("b", &ThreeMembers::b),
-                                          field("c", &ThreeMembers::c)};
+  static constexpr auto list = std::tuple{
+      field("a", &ThreeMembers::a), field("b", &ThreeMembers::b), field("c", &ThreeMembers::c)};
 };
 // A list that forgets a member: the archive refuses to compile with it (fields_complete false).
 template <>
@@ -246,12 +246,17 @@ TEST_CASE("A checkpoint file is refused when corrupt, and replaced whole", "[che
 
 // --- resume is exact -----------------------------------------------------------------------
 
-TEST_CASE("Resuming leeds_small from a checkpoint gives every dataset bit for bit", "[checkpoint]") {
+TEST_CASE("Resuming leeds_small from a checkpoint gives every dataset bit for bit",
+          "[checkpoint]") {
   // Stopped mid-way between two checkpoints' days would lose the days after the last; stopped
   // by the signal, the run saves the day it stopped at (here 23, with checkpoints every 10).
   const Scenario s = scenario("leeds_small.yaml", 48);
-  SECTION("1 thread, stopped and saved at 2") { check_resume_is_exact(s, 10, 23, 1, 2); }
-  SECTION("2 threads, stopped and saved at 1") { check_resume_is_exact(s, 10, 24, 2, 1); }
+  SECTION("1 thread, stopped and saved at 2") {
+    check_resume_is_exact(s, 10, 23, 1, 2);
+  }
+  SECTION("2 threads, stopped and saved at 1") {
+    check_resume_is_exact(s, 10, 24, 2, 1);
+  }
 }
 
 TEST_CASE("Resuming each what-if scenario gives every dataset bit for bit", "[checkpoint]") {
@@ -263,8 +268,8 @@ TEST_CASE("Resuming each what-if scenario gives every dataset bit for bit", "[ch
     int stop;
   };
   const Case cases[] = {
-      {"what-if/baseline.yaml", 60, 30},        {"what-if/target_pressure_up.yaml", 60, 30},
-      {"what-if/restructure.yaml", 110, 95},    {"what-if/priority_shift.yaml", 110, 95},
+      {"what-if/baseline.yaml", 60, 30},          {"what-if/target_pressure_up.yaml", 60, 30},
+      {"what-if/restructure.yaml", 110, 95},      {"what-if/priority_shift.yaml", 110, 95},
       {"what-if/leeds_programme.yaml", 410, 345}, {"what-if/combined.yaml", 410, 345},
       {"what-if/flu_campaign.yaml", 535, 525},
   };
@@ -300,7 +305,8 @@ TEST_CASE("A checkpoint of another city is refused before anything is written", 
   other.city.citizens = 21000;
   CHECK_THROWS_AS(run(other, dir / "b.h5", 1, 0, -1, &saved), std::invalid_argument);
   CHECK_FALSE(fs::exists(dir / "b.h5.part"));
-  Scenario teaching = caresim::load_scenario(caresim::test::scenario_path("teaching/sandpile.yaml"));
+  Scenario teaching =
+      caresim::load_scenario(caresim::test::scenario_path("teaching/sandpile.yaml"));
   CHECK_THROWS_AS(run(teaching, dir / "c.h5", 1, 0, -1, &saved), std::invalid_argument);
 }
 
@@ -311,9 +317,9 @@ TEST_CASE("caresim run killed with SIGKILL after a checkpoint resumes to the sam
   const TempDir dir;
   const std::string bin = CARESIM_BINARY;
   const std::string scenario_file = caresim::test::scenario_path("leeds_small.yaml").string();
-  const auto whole = caresim::test::run_command(
-      bin + " run " + scenario_file + " --steps 365 --threads 2 -q -o " +
-      caresim::test::quoted(dir / "whole.h5"));
+  const auto whole =
+      caresim::test::run_command(bin + " run " + scenario_file + " --steps 365 --threads 2 -q -o " +
+                                 caresim::test::quoted(dir / "whole.h5"));
   REQUIRE(whole.exit_code == 0);
 
   const pid_t pid = fork();
@@ -321,8 +327,7 @@ TEST_CASE("caresim run killed with SIGKILL after a checkpoint resumes to the sam
   if (pid == 0) {
     const std::string out = (dir / "killed.h5").string();
     ::execl(bin.c_str(), bin.c_str(), "run", scenario_file.c_str(), "--steps", "365", "--threads",
-            "1", "-q", "--checkpoint-every", "7", "-o", out.c_str(),
-            static_cast<char*>(nullptr));
+            "1", "-q", "--checkpoint-every", "7", "-o", out.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
   // Killed once a checkpoint after day 21 is on disk: the run is then some days past it.
@@ -345,9 +350,8 @@ TEST_CASE("caresim run killed with SIGKILL after a checkpoint resumes to the sam
   REQUIRE(WIFSIGNALED(status));  // killed, not finished
   REQUIRE(fs::exists(dir / "killed.h5.part"));
 
-  const auto resumed = caresim::test::run_command(bin + " run --resume " +
-                                                  caresim::test::quoted(dir / "killed.h5") +
-                                                  " --threads 2 -q");
+  const auto resumed = caresim::test::run_command(
+      bin + " run --resume " + caresim::test::quoted(dir / "killed.h5") + " --threads 2 -q");
   INFO(resumed.output);
   REQUIRE(resumed.exit_code == 0);
   CHECK_FALSE(fs::exists(dir / "killed.h5.part"));
@@ -460,16 +464,16 @@ TEST_CASE("caresim run --from CHECKPOINT --day D refuses a checkpoint of another
                                      " --steps 12 --checkpoint-every 12 -q -o " +
                                      caresim::test::quoted(dir / "warm.h5"))
               .exit_code == 0);
-  const auto wrong = caresim::test::run_command(
-      bin + " run " + scenario_file + " --steps 20 -q --from " +
-      caresim::test::quoted(dir / "warm.h5.ckpt") + " --day 10 -o " +
-      caresim::test::quoted(dir / "b.h5"));
+  const auto wrong =
+      caresim::test::run_command(bin + " run " + scenario_file + " --steps 20 -q --from " +
+                                 caresim::test::quoted(dir / "warm.h5.ckpt") + " --day 10 -o " +
+                                 caresim::test::quoted(dir / "b.h5"));
   CHECK(wrong.exit_code == 2);
   CHECK_THAT(wrong.output, Catch::Contains("holds the state after day 12"));
-  const auto right = caresim::test::run_command(
-      bin + " run " + scenario_file + " --steps 20 -q --from " +
-      caresim::test::quoted(dir / "warm.h5.ckpt") + " --day 12 -o " +
-      caresim::test::quoted(dir / "b.h5"));
+  const auto right =
+      caresim::test::run_command(bin + " run " + scenario_file + " --steps 20 -q --from " +
+                                 caresim::test::quoted(dir / "warm.h5.ckpt") + " --day 12 -o " +
+                                 caresim::test::quoted(dir / "b.h5"));
   INFO(right.output);
   CHECK(right.exit_code == 0);
   CHECK(fs::exists(dir / "b.h5"));

@@ -55,7 +55,9 @@ struct AnyMember {
 
 template <class T, std::size_t... I>
 constexpr bool constructible_from_n(std::index_sequence<I...>) {
-  return requires { T{(static_cast<void>(I), AnyMember{})...}; };
+  return requires {
+    T{(static_cast<void>(I), AnyMember{})...};
+  };
 }
 
 template <class T, std::size_t N>
@@ -70,7 +72,9 @@ constexpr std::size_t count_members() {
 }
 
 template <class T>
-concept HasFields = requires { Fields<T>::list; };
+concept HasFields = requires {
+  Fields<T>::list;
+};
 
 template <class T>
 struct IsVector : std::false_type {};
@@ -94,8 +98,7 @@ constexpr std::size_t aggregate_member_count() {
 /// Whether Fields<T>::list names as many members as T has.
 template <class T>
 constexpr bool fields_complete() {
-  return std::tuple_size_v<std::decay_t<decltype(Fields<T>::list)>> ==
-         aggregate_member_count<T>();
+  return std::tuple_size_v<std::decay_t<decltype(Fields<T>::list)>> == aggregate_member_count<T>();
 }
 
 /// Writes or reads a state, one named field at a time (see the file comment). Not thread-safe.
@@ -136,8 +139,8 @@ class StateArchive {
     get(value);
     if (at_ - start != length) {
       throw std::runtime_error("checkpoint: the field '" + std::string(name) +
-                               "' has another size than this version's (" +
-                               std::to_string(length) + " bytes stored)");
+                               "' has another size than this version's (" + std::to_string(length) +
+                               " bytes stored)");
     }
   }
 
@@ -197,7 +200,7 @@ class StateArchive {
                     "Fields<T>::list does not name every member of T: add the new member to it "
                     "(every member of a model's state is saved in a checkpoint)");
       std::apply([&](const auto&... f) { (put(value.*(f.member)), ...); }, Fields<T>::list);
-    } else if constexpr (requires(T& t, StateArchive& a) { t.visit_state(a); }) {
+    } else if constexpr (requires(T & t, StateArchive & a) { t.visit_state(a); }) {
       // A class with private members lists them itself (TieNetwork::visit_state).
       const_cast<T&>(value).visit_state(*this);
     } else {
@@ -231,7 +234,7 @@ class StateArchive {
       static_assert(fields_complete<T>(),
                     "Fields<T>::list does not name every member of T: add the new member to it");
       std::apply([&](const auto&... f) { (get(value.*(f.member)), ...); }, Fields<T>::list);
-    } else if constexpr (requires(T& t, StateArchive& a) { t.visit_state(a); }) {
+    } else if constexpr (requires(T & t, StateArchive & a) { t.visit_state(a); }) {
       value.visit_state(*this);
     } else {
       static_assert(sizeof(T) == 0, "StateArchive: no encoding for this type; give it Fields<T>");

@@ -21,15 +21,15 @@ namespace caresim::io {
 
 /// A run saved at the end of day `day - 1` (so `day` steps are done).
 struct Checkpoint {
-  std::string caresim_version;  ///< of the program that wrote it
-  std::string scenario_yaml;    ///< the run's whole scenario (scenario/load.hpp to_yaml)
-  std::string scenario_file;    ///< as given on the command line, for provenance
-  std::int32_t day = 0;         ///< steps done
+  std::string caresim_version;        ///< of the program that wrote it
+  std::string scenario_yaml;          ///< the run's whole scenario (scenario/load.hpp to_yaml)
+  std::string scenario_file;          ///< as given on the command line, for provenance
+  std::int32_t day = 0;               ///< steps done
   std::int32_t checkpoint_every = 0;  ///< the run's interval, kept by a resumed run
-  std::uint64_t row_width = 0;  ///< values per output row (RunLayout::row_width)
-  std::vector<double> rows;     ///< the output rows written so far: day x row_width
-  std::vector<Table> tables;    ///< the tables written so far, in the order written
-  std::string state;            ///< the simulator's state (Simulator::visit_state)
+  std::uint64_t row_width = 0;        ///< values per output row (RunLayout::row_width)
+  std::vector<double> rows;           ///< the output rows written so far: day x row_width
+  std::vector<Table> tables;          ///< the tables written so far, in the order written
+  std::string state;                  ///< the simulator's state (Simulator::visit_state)
 };
 
 /// Writes `checkpoint` to `path` atomically (see above). Throws std::runtime_error naming the
