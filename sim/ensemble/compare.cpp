@@ -168,8 +168,9 @@ ComparisonRun run_comparison(const Backend& backend, std::span<const CompareArm>
   std::vector<std::string> plan_extra;
   if (!options.from.empty()) {
     const std::filesystem::path from = std::filesystem::absolute(options.from).lexically_normal();
-    plan_extra.push_back(fmt::format("from={}@{}", from.string(),
-                                     std::filesystem::last_write_time(from).time_since_epoch().count()));
+    plan_extra.push_back(
+        fmt::format("from={}@{}", from.string(),
+                    std::filesystem::last_write_time(from).time_since_epoch().count()));
   }
   plan.hash = plan_hash(plan, plan_extra);
   RunnerOptions runner;

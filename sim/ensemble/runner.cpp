@@ -6,10 +6,10 @@
 
 #include <charconv>
 #include <chrono>
-#include <optional>
 #include <cmath>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 
 #include "caresim/catalogue/run.hpp"

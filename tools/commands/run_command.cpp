@@ -27,9 +27,9 @@ struct RunArgs {
   std::vector<std::string> overrides;
   bool quiet = false;
   std::string checkpoint_every;
-  std::string resume;      // OUT.h5 of the run to continue from OUT.h5.ckpt
-  std::string from;        // a checkpoint to branch from
-  std::string from_day;    // the day the checkpoint must hold
+  std::string resume;    // OUT.h5 of the run to continue from OUT.h5.ckpt
+  std::string from;      // a checkpoint to branch from
+  std::string from_day;  // the day the checkpoint must hold
 };
 
 void print_summary(const RunResult& r, const Scenario& s) {
@@ -64,9 +64,8 @@ int execute(RunArgs& a) {
     if (!a.checkpoint_every.empty())
       checkpoint_every = parse_count("--checkpoint-every", a.checkpoint_every, 1, 36500);
     if (!a.from_day.empty()) from_day = parse_count("--day", a.from_day, 0, 36500);
-    if (!a.resume.empty() &&
-        (!a.scenario_path.empty() || !a.from.empty() || !a.overrides.empty() || seed || steps ||
-         !a.output.empty())) {
+    if (!a.resume.empty() && (!a.scenario_path.empty() || !a.from.empty() || !a.overrides.empty() ||
+                              seed || steps || !a.output.empty())) {
       throw std::invalid_argument(
           "--resume OUT.h5 continues the run saved in OUT.h5.ckpt with its own scenario and "
           "output: give no scenario, -o, --from, --set, --seed or --steps with it");
@@ -115,10 +114,10 @@ int execute(RunArgs& a) {
       checkpoint_every = static_cast<std::uint64_t>(start->checkpoint_every);
   }
 
-  const std::filesystem::path out =
-      !a.resume.empty()  ? std::filesystem::path(a.resume)
-      : a.output.empty() ? std::filesystem::path(default_output_name(scenario.name))
-                         : std::filesystem::path(a.output);
+  const std::filesystem::path out = !a.resume.empty() ? std::filesystem::path(a.resume)
+                                    : a.output.empty()
+                                        ? std::filesystem::path(default_output_name(scenario.name))
+                                        : std::filesystem::path(a.output);
   if (!a.resume.empty()) {
     std::filesystem::path part = out;
     part += ".part";
@@ -191,7 +190,8 @@ int execute(RunArgs& a) {
                result.signal, result.steps, result.output.string(),
                std::filesystem::exists(out) ? " (" + out.string() + " is untouched)" : "");
     if (result.checkpoint_day >= 0) {
-      fmt::print(stderr, "caresim: state saved after day {}; continue with: caresim run --resume {}\n",
+      fmt::print(stderr,
+                 "caresim: state saved after day {}; continue with: caresim run --resume {}\n",
                  result.checkpoint_day, out.string());
     }
   }
