@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -35,17 +36,19 @@ void stop_on_signals() {
       // CARESIM_STOP_GRACE_SECONDS lengthens it (tests on a loaded machine).
       double grace = kStopGraceSeconds;
       if (const char* text = std::getenv("CARESIM_STOP_GRACE_SECONDS")) grace = std::atof(text);
-      // A checkpoint being saved holds the watchdog; once saved, the run gets a fresh grace to
-      // close its file.
+      // A checkpoint being saved holds the watchdog; once saved, the run gets a fresh grace (at
+      // least 5 s) to close its file, so a loaded machine does not leave it marked "running"
+      // (which a resume on another host, after a Slurm requeue, could not tell from a live run).
       using clock = std::chrono::steady_clock;
       const auto grace_time = std::chrono::duration_cast<clock::duration>(
           std::chrono::duration<double>(grace > 0 ? grace : 0.0));
+      const auto after_save = std::chrono::duration_cast<clock::duration>(std::chrono::seconds(5));
       auto deadline = clock::now() + grace_time;
       while (g_watchdog_held.load() || clock::now() < deadline) {
         if (g_watchdog_held.load()) {
           while (g_watchdog_held.load())
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
-          deadline = clock::now() + grace_time;
+          deadline = clock::now() + std::max(grace_time, after_save);
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
