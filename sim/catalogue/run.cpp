@@ -112,6 +112,22 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   const auto build_start = clock::now();
   const std::unique_ptr<Simulator> simulator = make_simulator(scenario);
   Simulator& sim = *simulator;
+  const io::Checkpoint* from = options.start_from;
+  if (from != nullptr) {
+    if (from->row_width != sim.layout().row_width()) {
+      throw std::invalid_argument(fmt::format(
+          "the checkpoint's output rows have {} values, this scenario's {}: not the same model "
+          "and city",
+          from->row_width, sim.layout().row_width()));
+    }
+    try {
+      StateArchive reader = StateArchive::reader(from->state);
+      sim.visit_state(reader);
+      reader.expect_end();
+    } catch (const std::runtime_error& e) {
+      throw std::invalid_argument(e.what());
+    }
+  }
   result.build_seconds = std::chrono::duration<double>(clock::now() - build_start).count();
 
   std::filesystem::path part = options.output;
@@ -190,6 +206,10 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   };
   for (Attribute& a : sim.describe())
     provenance.push_back(std::move(a));
+  if (from != nullptr) {
+    // Rows before this day were simulated by the run that saved the checkpoint.
+    provenance.push_back(Attribute::of("started_from_day", static_cast<std::int64_t>(from->day)));
+  }
 
   // Running summaries of the headline series, so nothing is held per step.
   std::vector<std::size_t> headline_offsets;
@@ -215,10 +235,80 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   const int flush_every = scenario.run.flush_every_days;
   const auto loop_start = clock::now();
   double observe_seconds = 0.0, write_seconds = 0.0;
+
+  // With checkpoints on, `saved` holds what the run file holds so far (rows and tables), and
+  // takes the simulator's state when a checkpoint is written.
+  const bool checkpoints = options.checkpoint_every > 0;
+  io::Checkpoint saved;
+  std::filesystem::path checkpoint_path = options.checkpoint;
+  if (checkpoint_path.empty()) checkpoint_path = options.output.string() + ".ckpt";
+  if (checkpoints) {
+    saved.caresim_version = kVersion;
+    saved.scenario_yaml = to_yaml(scenario);
+    saved.scenario_file = options.scenario_file;
+    saved.checkpoint_every = options.checkpoint_every;
+    saved.row_width = sim.layout().row_width();
+  }
+  const auto write_table = [&](const Table& table) {
+    file->write_table(table);
+    if (checkpoints) saved.tables.push_back(table);
+  };
+  // One row of output: to the file, the callbacks and the headline summaries.
+  const auto take_row = [&](std::int32_t day, std::span<const double> values) {
+    if (options.series) {
+      for (std::size_t c = 0; c < kept_columns.size(); ++c)
+        file_row[c] = values[kept_columns[c]];
+      file->append(day, file_row);
+    } else {
+      file->append(day, values);
+    }
+    if (checkpoints) saved.rows.insert(saved.rows.end(), values.begin(), values.end());
+    if (options.on_row) options.on_row(sim.layout(), day, values);
+    for (std::size_t h = 0; h < headline_offsets.size(); ++h) {
+      HeadlineSummary& s = result.headline[h];
+      const double x = values[headline_offsets[h]];
+      s.mean += x;
+      s.min = std::min(s.min, x);
+      s.max = std::max(s.max, x);
+      s.last = x;
+    }
+  };
+  const auto save_checkpoint = [&] {
+    const auto start = clock::now();
+    if (options.on_saving) options.on_saving(true);
+    struct Saved {
+      const std::function<void(bool)>& on_saving;
+      ~Saved() {
+        if (on_saving) on_saving(false);
+      }
+    } saved_guard{options.on_saving};
+    saved.day = sim.day();
+    StateArchive writer = StateArchive::writer();
+    sim.visit_state(writer);
+    saved.state = writer.take_bytes();
+    file->flush();  // the .part then holds the same days as the checkpoint
+    io::write_checkpoint(checkpoint_path, saved);
+    saved.state.clear();
+    result.checkpoint_day = saved.day;
+    if (options.on_checkpoint) {
+      options.on_checkpoint(saved.day, io::checkpoint_size(checkpoint_path),
+                            std::chrono::duration<double>(clock::now() - start).count());
+    }
+  };
+
   try {
     file->set_attributes(provenance);
-    for (const Table& table : sim.tables(false))
-      file->write_table(table);
+    if (from == nullptr) {
+      for (const Table& table : sim.tables(false))
+        write_table(table);
+    } else {
+      for (const Table& table : from->tables)
+        write_table(table);
+      const std::size_t width = from->row_width;
+      for (std::int32_t d = 0; d < from->day; ++d)
+        take_row(d, std::span<const double>(from->rows).subspan(d * width, width));
+      file->flush();
+    }
     while (sim.day() < days) {
       if (options.stop != nullptr && options.stop->load() != 0) {
         result.signal = options.stop->load();
@@ -228,26 +318,13 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
       const auto observe_start = clock::now();
       sim.observe(row);
       const auto write_start = clock::now();
-      if (options.series) {
-        for (std::size_t c = 0; c < kept_columns.size(); ++c)
-          file_row[c] = row[kept_columns[c]];
-        file->append(sim.day() - 1, file_row);
-      } else {
-        file->append(sim.day() - 1, row);
-      }
+      take_row(sim.day() - 1, row);
       for (const Table& table : sim.tables(false))
-        file->write_table(table);
-      if (options.on_row) options.on_row(sim.layout(), sim.day() - 1, row);
+        write_table(table);
       if (options.on_step) options.on_step(sim);
-      for (std::size_t h = 0; h < headline_offsets.size(); ++h) {
-        HeadlineSummary& s = result.headline[h];
-        const double x = row[headline_offsets[h]];
-        s.mean += x;
-        s.min = std::min(s.min, x);
-        s.max = std::max(s.max, x);
-        s.last = x;
-      }
       if (sim.day() % flush_every == 0) file->flush();
+      if (checkpoints && sim.day() % options.checkpoint_every == 0 && sim.day() < days)
+        save_checkpoint();
       const auto write_end = clock::now();
       observe_seconds += std::chrono::duration<double>(write_start - observe_start).count();
       write_seconds += std::chrono::duration<double>(write_end - write_start).count();
@@ -262,6 +339,8 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
     result.phase_seconds.emplace_back("observe", observe_seconds);
     result.phase_seconds.emplace_back("write", write_seconds);
     result.status = result.steps == days ? RunStatus::finished : RunStatus::interrupted;
+    // Stopped or finished: the state as it is now, unless the last checkpoint already holds it.
+    if (checkpoints && result.checkpoint_day != sim.day()) save_checkpoint();
     for (const Table& table : sim.tables(true))
       file->write_table(table);
     file->set_attributes(

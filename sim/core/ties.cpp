@@ -6,6 +6,12 @@
 
 namespace caresim {
 
+// visit_state (ties.hpp) lists every member; a new member changes this size and must be added
+// there too, or checkpoints would silently lose it.
+static_assert(sizeof(TieNetwork) ==
+                  2 * sizeof(std::size_t) + 10 * sizeof(std::vector<std::uint32_t>),
+              "TieNetwork changed: add the new member to TieNetwork::visit_state");
+
 TieNetwork::TieNetwork(std::vector<std::uint32_t> org_of_node, std::uint32_t max_degree)
     : cap_(max_degree),
       org_(std::move(org_of_node)),

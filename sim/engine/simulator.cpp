@@ -27,3 +27,11 @@ double Simulator::distance(const Simulator&) const {
 }
 
 }  // namespace caresim
+
+namespace caresim {
+
+void Simulator::visit_state(StateArchive&) {
+  throw std::logic_error("checkpoints are not supported by this model");
+}
+
+}  // namespace caresim

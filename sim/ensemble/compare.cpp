@@ -221,8 +221,17 @@ ComparisonRun run_comparison(const Backend& backend, std::span<const CompareArm>
       plan.runs.push_back(std::move(run));
     }
   }
-  plan.hash = plan_hash(plan);
+  // Branches of another checkpoint are another plan.
+  std::vector<std::string> plan_extra;
+  if (!options.from.empty()) {
+    const std::filesystem::path from = std::filesystem::absolute(options.from).lexically_normal();
+    plan_extra.push_back(
+        fmt::format("from={}@{}", from.string(),
+                    std::filesystem::last_write_time(from).time_since_epoch().count()));
+  }
+  plan.hash = plan_hash(plan, plan_extra);
   RunnerOptions runner;
+  runner.start_from = options.from;
   runner.threads = options.threads;
   runner.stop = options.stop;
   runner.command_line = options.command_line;

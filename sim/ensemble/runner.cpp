@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 
 #include "caresim/catalogue/run.hpp"
@@ -64,6 +65,11 @@ RunOutcome execute_run(const BaseScenario& base, const PlannedRun& run,
     std::vector<double> extra;
     if (options.on_step) {
       run_options.on_step = [&](const Simulator& sim) { options.on_step(run, sim, extra); };
+    }
+    std::optional<io::Checkpoint> start;
+    if (!options.start_from.empty()) {
+      start = io::read_checkpoint(options.start_from);
+      run_options.start_from = &*start;
     }
     const RunResult result = run_scenario(scenario, run_options);
     outcome.status = result.status;

@@ -111,4 +111,14 @@ double BooleanNetwork::distance(const Simulator& other) const {
   return static_cast<double>(differ) / static_cast<double>(state_.size());
 }
 
+// Every member, configuration included: a restored model is this one, whatever it was built from.
+void BooleanNetwork::visit_model_state(StateArchive& archive) {
+  archive("k", k_);
+  archive("inputs", inputs_);
+  archive("tables", tables_);
+  archive("state", state_);
+  archive("next", next_);
+  archive("changed", changed_);
+}
+
 }  // namespace caresim::teaching

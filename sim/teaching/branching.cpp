@@ -111,4 +111,12 @@ std::vector<Attribute> Branching::describe() const {
   return {Attribute::of("cascades_per_step", static_cast<std::int64_t>(cascades_per_step_))};
 }
 
+// Every member, configuration included: a restored model is this one, whatever it was built from.
+void Branching::visit_model_state(StateArchive& archive) {
+  archive("mean_offspring", mean_offspring_);
+  archive("cascades_per_step", cascades_per_step_);
+  archive("max_size", max_size_);
+  archive("last", last_);
+}
+
 }  // namespace caresim::teaching

@@ -77,4 +77,11 @@ double Fold::distance(const Simulator& other) const {
   return std::abs(x_ - same_model<Fold>(other).x_);
 }
 
+// Every member, configuration included: a restored model is this one, whatever it was built from.
+void Fold::visit_model_state(StateArchive& archive) {
+  archive("settings", settings_);
+  archive("x", x_);
+  archive("last_c", last_c_);
+}
+
 }  // namespace caresim::teaching

@@ -112,4 +112,11 @@ double Granovetter::distance(const Simulator& other) const {
   return static_cast<double>(differ) / static_cast<double>(rioting_.size());
 }
 
+// Every member, configuration included: a restored model is this one, whatever it was built from.
+void Granovetter::visit_model_state(StateArchive& archive) {
+  archive("thresholds", thresholds_);
+  archive("rioting", rioting_);
+  archive("rioters", rioters_);
+}
+
 }  // namespace caresim::teaching

@@ -174,4 +174,21 @@ double Sandpile::distance(const Simulator& other) const {
   return static_cast<double>(sum) / static_cast<double>(height_.size());
 }
 
+// Every member, configuration included: a restored model is this one, whatever it was built from.
+void Sandpile::visit_model_state(StateArchive& archive) {
+  archive("side", side_);
+  archive("grains_per_step", grains_per_step_);
+  archive("height", height_);
+  archive("queued", queued_);
+  archive("wave", wave_);
+  archive("next_wave", next_wave_);
+  archive("touched", touched_);
+  archive("last", last_);
+  archive("toppled", toppled_);
+  archive("avalanche_step", avalanche_step_);
+  archive("avalanche_size", avalanche_size_);
+  archive("avalanche_duration", avalanche_duration_);
+  archive("avalanche_lost", avalanche_lost_);
+}
+
 }  // namespace caresim::teaching

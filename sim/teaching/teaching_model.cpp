@@ -19,6 +19,11 @@ void TeachingModel::step() {
   seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+void TeachingModel::visit_state(StateArchive& archive) {
+  archive("step", step_);
+  visit_model_state(archive);
+}
+
 std::vector<std::size_t> TeachingModel::headline_series() const {
   std::vector<std::size_t> all;
   for (std::size_t i = 0; i < layout_.series.size(); ++i) {

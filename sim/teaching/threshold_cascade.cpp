@@ -152,4 +152,15 @@ double ThresholdCascade::distance(const Simulator& other) const {
          static_cast<double>(active_.size());
 }
 
+// Every member, configuration included: a restored model is this one, whatever it was built from.
+void ThresholdCascade::visit_model_state(StateArchive& archive) {
+  archive("threshold", threshold_);
+  archive("network", network_);
+  archive("seed_node", seed_node_);
+  archive("active", active_);
+  archive("next", next_);
+  archive("active_count", active_count_);
+  archive("newly_active", newly_active_);
+}
+
 }  // namespace caresim::teaching

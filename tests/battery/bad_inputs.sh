@@ -143,6 +143,50 @@ else
   echo "ok   SIGTERM during build: exit 143 after $took s"
 fi
 
+# Signals to every long command (issue 14 item 2): each stops within a second or two with
+# 128 + signal, and a second signal ends the process at once.
+# `timed_stop NAME EXPECT CMD...`: starts CMD, sends SIGTERM after 1 s, requires exit EXPECT
+# within 2.5 s of the signal.
+timed_stop() {
+  local name=$1 expect=$2; shift 2
+  cases=$((cases + 1))
+  "$@" > /dev/null 2> err.txt & local pid=$!
+  sleep 1
+  local start end got took
+  start=$(date +%s.%N); kill -TERM $pid; wait $pid; got=$?; end=$(date +%s.%N)
+  took=$(python3 -c "print(round($end - $start, 2))")
+  if [ "$got" != "$expect" ] || ! python3 -c "import sys; sys.exit(0 if $took < 2.5 else 1)"; then
+    failures=$((failures + 1)); echo "FAIL SIGTERM to $name: exit $got after $took s"; head -3 err.txt
+  else
+    echo "ok   SIGTERM to $name: exit $got after $took s"
+  fi
+}
+sed -e 's/runs_per_wave: 40/runs_per_wave: 4000/' -e 's/final_runs: 20/final_runs: 2000/' \
+  "$src/tests/ensemble/data/ishigami_calibrate.yaml" > slow_calibrate.yaml
+cp "$src/tests/ensemble/data/ishigami_targets.yaml" ishigami_targets.yaml
+printf 'model: ishigami\nrun: {days: 20000}\n' > slow_ishigami.yaml
+sed -i 's/^scenario: ishigami.yaml/scenario: slow_ishigami.yaml/' slow_calibrate.yaml
+timed_stop "calibrate" 143 "$bin" calibrate slow_calibrate.yaml --output cal --quiet
+port=$(python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
+if [ -f "$(dirname "$bin")/studio/index.html" ]; then
+  timed_stop "studio" 143 "$bin" studio --port "$port"
+else
+  echo "ok   SIGTERM to studio: skipped (the studio page is not built)"
+fi
+timed_stop "a long run" 143 "$bin" run good.yaml -o sig.h5 -q --steps 36500
+
+# A second signal during the city's build ends the process at once (not after the grace).
+cases=$((cases + 1))
+"$bin" run slow_build.yaml -o o2.h5 -q > /dev/null 2> err.txt & pid=$!
+sleep 0.5; kill -TERM $pid; sleep 0.1
+start=$(date +%s.%N); kill -TERM $pid; wait $pid; got=$?; end=$(date +%s.%N)
+took=$(python3 -c "print(round($end - $start, 2))")
+if [ "$got" != 143 ] || ! python3 -c "import sys; sys.exit(0 if $took < 0.5 else 1)" || [ -e o2.h5 ]; then
+  failures=$((failures + 1)); echo "FAIL second SIGTERM: exit $got after $took s"
+else
+  echo "ok   second SIGTERM: exit 143 after $took s"
+fi
+
 # A sweep whose finished run file was overwritten with garbage redoes that run (it used to
 # count it: "8 runs (0 failed)").
 cp "$src/tests/ensemble/data/ishigami.yaml" ishigami.yaml

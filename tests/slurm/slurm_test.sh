@@ -206,3 +206,72 @@ manifests=$(find "$work/sweep/slurm" -maxdepth 1 -name 'manifest-task-*.tsv' | w
 cmp "$work/sweep/local/summary.h5" "$work/sweep/slurm/summary.h5" ||
   fail "the Slurm summary differs from the local backend's"
 say "PASSED: $tasks array tasks under Slurm, summary.h5 identical to the local backend's ($(stat -c %s "$work/sweep/slurm/summary.h5") bytes)"
+
+# --- a run's checkpoint before the time limit, then requeue (README, "On Slurm") ------------------
+# `--signal=B:TERM@120` makes Slurm send SIGTERM to the batch script before the limit; here the same
+# signal is sent at once with `scancel --batch --signal=TERM` (what B: delivers), so the test does
+# not wait for a time limit. The script passes it to caresim, which saves OUT.h5.ckpt and exits
+# 143; the script requeues the job, whose second start resumes; the finished file must hold the
+# datasets of a run never stopped.
+scenario=$here/../../scenarios/leeds_small.yaml
+mkdir -p "$work/ckpt"
+"$caresim" run "$scenario" --steps 1000 --threads 1 -q -o "$work/ckpt/whole.h5" ||
+  fail "the uninterrupted run failed"
+job_script=$work/ckpt/run.sbatch
+cat >"$job_script" <<EOF
+#!/bin/bash
+#SBATCH --job-name=caresim-ckpt --cpus-per-task=1 --mem=500M --time=00:10:00 --partition=caresim
+#SBATCH --requeue --open-mode=append --output=$work/ckpt/job.out
+#SBATCH --signal=B:TERM@120
+out=$work/ckpt/run.h5
+if [ -f "\$out.ckpt" ]; then
+  echo "start \${SLURM_RESTART_COUNT:-0}: resuming"
+  "$caresim" run --resume "\$out" --threads 1 -q &
+else
+  echo "start \${SLURM_RESTART_COUNT:-0}: from day 0"
+  "$caresim" run "$scenario" --steps 1000 --checkpoint-every 200 --threads 1 -q -o "\$out" &
+fi
+pid=\$!
+trap 'kill -TERM \$pid' TERM
+wait \$pid; status=\$?
+if [ \$status -gt 128 ]; then wait \$pid; status=\$?; fi
+echo "caresim exited \$status"
+if [ \$status -eq 143 ]; then scontrol requeue "\$SLURM_JOB_ID"; fi
+exit \$status
+EOF
+job_id=$(sbatch --parsable "$job_script") || fail "sbatch refused $job_script"
+job_id=${job_id%%;*}
+say "submitted checkpoint job $job_id"
+part_written() { [ -f "$work/ckpt/run.h5.part" ]; }
+wait_for 60 part_written || fail "the checkpoint job did not start its run"
+sleep 1
+scancel --batch --signal=TERM "$job_id" || fail "scancel --signal=TERM failed"
+# Slurm makes a requeued job wait about two minutes (its BeginTime); the test lets it start now.
+requeued() { squeue -h -j "$job_id" -o %r 2>/dev/null | grep -q BeginTime; }
+if wait_for 60 requeued; then scontrol update JobId="$job_id" StartTime=now; fi
+run_finished() { [ -f "$work/ckpt/run.h5" ] && [ -z "$(squeue -h -j "$job_id" 2>/dev/null)" ]; }
+if ! wait_for "${CARESIM_SLURM_WAIT:-240}" run_finished; then
+  squeue -j "$job_id"; cat "$work/ckpt/job.out"
+  fail "the requeued job did not finish its run"
+fi
+cat "$work/ckpt/job.out"
+grep -q "caresim exited 143" "$work/ckpt/job.out" || fail "caresim was not stopped by the signal"
+grep -q "resuming" "$work/ckpt/job.out" || fail "the requeued job did not resume"
+/usr/bin/python3 - "$work/ckpt/whole.h5" "$work/ckpt/run.h5" <<'EOF' ||
+import sys
+import h5py
+def datasets(path):
+    out = {}
+    def visit(name, obj):
+        if isinstance(obj, h5py.Dataset) and obj.dtype.kind != "O":
+            out[name] = obj[()].tobytes()
+    with h5py.File(path) as f:
+        f.visititems(visit)
+    return out
+a, b = datasets(sys.argv[1]), datasets(sys.argv[2])
+differ = sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+print(f"slurm_test: {len(a)} datasets compared, differ: {differ}")
+sys.exit(1 if differ or not a else 0)
+EOF
+  fail "the resumed run's datasets differ from the uninterrupted run's"
+say "PASSED: SIGTERM before the limit, checkpoint, requeue and resume give the uninterrupted run's datasets"

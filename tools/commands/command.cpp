@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +13,7 @@
 namespace caresim::cli {
 namespace {
 std::atomic<int> g_stop_signal{0};
+std::atomic<bool> g_watchdog_held{false};
 
 extern "C" void on_stop_signal(int signo) {
   g_stop_signal.store(signo);
@@ -34,13 +36,32 @@ void stop_on_signals() {
       // CARESIM_STOP_GRACE_SECONDS lengthens it (tests on a loaded machine).
       double grace = kStopGraceSeconds;
       if (const char* text = std::getenv("CARESIM_STOP_GRACE_SECONDS")) grace = std::atof(text);
-      std::this_thread::sleep_for(std::chrono::duration<double>(grace > 0 ? grace : 0.0));
+      // A checkpoint being saved holds the watchdog; once saved, the run gets a fresh grace (at
+      // least 5 s) to close its file, so a loaded machine does not leave it marked "running"
+      // (which a resume on another host, after a Slurm requeue, could not tell from a live run).
+      using clock = std::chrono::steady_clock;
+      const auto grace_time = std::chrono::duration_cast<clock::duration>(
+          std::chrono::duration<double>(grace > 0 ? grace : 0.0));
+      const auto after_save = std::chrono::duration_cast<clock::duration>(std::chrono::seconds(5));
+      auto deadline = clock::now() + grace_time;
+      while (g_watchdog_held.load() || clock::now() < deadline) {
+        if (g_watchdog_held.load()) {
+          while (g_watchdog_held.load())
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          deadline = clock::now() + std::max(grace_time, after_save);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
       const int signo = g_stop_signal.load();
       fmt::print(stderr, "caresim: still busy {} s after signal {}; exiting now\n", grace, signo);
       std::fflush(stderr);
       std::_Exit(128 + signo);
     }).detach();
   });
+}
+
+void hold_watchdog(bool held) {
+  g_watchdog_held.store(held);
 }
 
 std::string g_command_line;

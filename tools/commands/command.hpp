@@ -51,6 +51,9 @@ const std::atomic<int>& stop_signal();
 /// last flush, status "running", and a pid no longer alive.
 inline constexpr double kStopGraceSeconds = 1.0;
 void stop_on_signals();
+/// While held (true), the watchdog waits past its grace: a checkpoint being written after the
+/// first signal is finished rather than cut off (a second signal still ends the process at once).
+void hold_watchdog(bool held);
 
 /// The backend options every command that runs many runs takes (docs/sweeps.md): under mpirun
 /// it runs over MPI by itself; these choose a Slurm array instead.

@@ -12,6 +12,7 @@
 
 #include "caresim/ensemble/compare.hpp"
 #include "caresim/ensemble/compare_report.hpp"
+#include "caresim/io/checkpoint_file.hpp"
 #include "caresim/scenario/load.hpp"
 #include "command.hpp"
 
@@ -25,6 +26,7 @@ struct CompareArgs {
   std::string report;  // --report: the leader's HTML page
   int replicates = 8;
   std::optional<int> days;
+  std::string from;  // a checkpoint every run starts from
   int window = 28;
   double confidence = 0.95;
   int threads = 0;
@@ -45,6 +47,7 @@ std::vector<std::string> task_command(const CompareArgs& a) {
                {"--replicates", std::to_string(a.replicates), "--window", std::to_string(a.window),
                 "--confidence", ensemble::format_exact(a.confidence)});
   if (a.days) words.insert(words.end(), {"--days", std::to_string(*a.days)});
+  if (!a.from.empty()) words.insert(words.end(), {"--from", a.from});
   if (!a.output.empty()) words.insert(words.end(), {"--output", a.output});
   return words;
 }
@@ -93,6 +96,19 @@ int execute(const CompareArgs& a) {
     if (at != std::string::npos) options.command_line.erase(at, 10);
   }
   options.working_directory = std::filesystem::current_path();
+  if (!a.from.empty()) {
+    // Read once here so a bad checkpoint is refused before any run starts.
+    try {
+      const io::Checkpoint saved = io::read_checkpoint(a.from);
+      options.from = std::filesystem::absolute(a.from);
+      if (root) {
+        fmt::print(stderr, "caresim: every arm starts from {} (day {})\n", a.from, saved.day);
+      }
+    } catch (const std::exception& e) {
+      if (root) fmt::print(stderr, "caresim: error: {}\n", e.what());
+      return kExitUsage;
+    }
+  }
   if (backend->ranks() > 1 && a.threads == 0) options.threads = 1;
   try {
     check_comparison(arms, options);
@@ -211,6 +227,10 @@ void add_compare_command(CLI::App& root, std::vector<Command>& commands) {
                   "Paired replicates per arm (>= 2; seeds mix_seed(run.seed of the first arm, r))")
       ->capture_default_str();
   app->add_option("--days", args->days, "Run every arm for this many days (run.days)");
+  app->add_option("--from", args->from,
+                  "Start every run of every arm from this checkpoint (caresim run "
+                  "--checkpoint-every): arms branch from one saved state")
+      ->type_name("CHECKPOINT");
   app->add_option("--window", args->window,
                   "Days of the trailing mean whose difference gives the time to effect")
       ->capture_default_str();

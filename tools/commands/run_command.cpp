@@ -10,6 +10,8 @@
 #include <optional>
 
 #include "caresim/catalogue/run.hpp"
+#include "caresim/io/checkpoint_file.hpp"
+#include "caresim/io/run_file.hpp"
 #include "caresim/scenario/load.hpp"
 #include "command.hpp"
 
@@ -24,6 +26,10 @@ struct RunArgs {
   std::string threads;
   std::vector<std::string> overrides;
   bool quiet = false;
+  std::string checkpoint_every;
+  std::string resume;    // OUT.h5 of the run to continue from OUT.h5.ckpt
+  std::string from;      // a checkpoint to branch from
+  std::string from_day;  // the day the checkpoint must hold
 };
 
 void print_summary(const RunResult& r, const Scenario& s) {
@@ -50,11 +56,23 @@ void print_summary(const RunResult& r, const Scenario& s) {
 }
 
 int execute(RunArgs& a) {
-  std::optional<std::uint64_t> seed, steps, threads;
+  std::optional<std::uint64_t> seed, steps, threads, checkpoint_every, from_day;
   try {
     if (!a.seed.empty()) seed = parse_count("--seed", a.seed, 0, UINT64_MAX);
     if (!a.steps.empty()) steps = parse_count("--steps", a.steps, 1, 36500);
     threads = a.threads.empty() ? 0 : parse_count("--threads", a.threads, 0, 4096);
+    if (!a.checkpoint_every.empty())
+      checkpoint_every = parse_count("--checkpoint-every", a.checkpoint_every, 1, 36500);
+    if (!a.from_day.empty()) from_day = parse_count("--day", a.from_day, 0, 36500);
+    if (!a.resume.empty() && (!a.scenario_path.empty() || !a.from.empty() || !a.overrides.empty() ||
+                              seed || steps || !a.output.empty())) {
+      throw std::invalid_argument(
+          "--resume OUT.h5 continues the run saved in OUT.h5.ckpt with its own scenario and "
+          "output: give no scenario, -o, --from, --set, --seed or --steps with it");
+    }
+    if (a.resume.empty() && a.scenario_path.empty())
+      throw std::invalid_argument("a scenario file is required (or --resume OUT.h5)");
+    if (from_day && a.from.empty()) throw std::invalid_argument("--day needs --from CHECKPOINT");
   } catch (const std::invalid_argument& e) {
     fmt::print(stderr, "caresim: error: {}\n", e.what());
     return kExitUsage;
@@ -62,17 +80,55 @@ int execute(RunArgs& a) {
   if (seed) a.overrides.push_back(fmt::format("run.seed={}", *seed));
   if (steps) a.overrides.push_back(fmt::format("run.days={}", *steps));
 
+  // --resume and --from start from a checkpoint (io/checkpoint_file.hpp).
+  std::optional<io::Checkpoint> start;
+  const std::string checkpoint_file = !a.resume.empty() ? a.resume + ".ckpt" : a.from;
+  if (!checkpoint_file.empty()) {
+    try {
+      start = io::read_checkpoint(checkpoint_file);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "caresim: error: {}{}\n", e.what(),
+                 a.resume.empty() ? ""
+                                  : "; a run saves checkpoints with --checkpoint-every N (without "
+                                    "one, run it again from the start)");
+      return kExitUsage;
+    }
+    if (from_day && static_cast<std::int64_t>(*from_day) != start->day) {
+      fmt::print(stderr, "caresim: error: --day {}: {} holds the state after day {}\n", *from_day,
+                 checkpoint_file, start->day);
+      return kExitUsage;
+    }
+  }
+
   Scenario scenario;
   try {
-    scenario = load_scenario(a.scenario_path, a.overrides);
+    scenario = !a.resume.empty() ? parse_scenario(start->scenario_yaml, checkpoint_file)
+                                 : load_scenario(a.scenario_path, a.overrides);
   } catch (const ScenarioError& e) {
     fmt::print(stderr, "caresim: error: {}\n", e.what());
     return kExitUsage;
   }
+  if (!a.resume.empty()) {
+    a.scenario_path = start->scenario_file;
+    if (!checkpoint_every && start->checkpoint_every > 0)
+      checkpoint_every = static_cast<std::uint64_t>(start->checkpoint_every);
+  }
 
-  const std::filesystem::path out = a.output.empty()
+  const std::filesystem::path out = !a.resume.empty() ? std::filesystem::path(a.resume)
+                                    : a.output.empty()
                                         ? std::filesystem::path(default_output_name(scenario.name))
                                         : std::filesystem::path(a.output);
+  if (!a.resume.empty()) {
+    std::filesystem::path part = out;
+    part += ".part";
+    if (io::inspect_run_file(part) == io::RunFileState::running) {
+      fmt::print(stderr,
+                 "caresim: error: {} is being written by a process that is still running; "
+                 "stop it before resuming\n",
+                 part.string());
+      return kExitUsage;
+    }
+  }
   const std::filesystem::path parent =
       out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
   if (!std::filesystem::is_directory(parent)) {
@@ -93,6 +149,16 @@ int execute(RunArgs& a) {
   options.command_line = g_command_line;
   options.stop = &stop_signal();
   options.progress = [&](int done, int total) { progress(done, total); };
+  options.checkpoint_every = checkpoint_every ? static_cast<int>(*checkpoint_every) : 0;
+  options.start_from = start ? &*start : nullptr;
+  options.on_saving = [](bool saving) { hold_watchdog(saving); };
+  if (!a.quiet) {
+    options.on_checkpoint = [&](int day, std::uintmax_t bytes, double seconds) {
+      progress.finish_line();
+      fmt::print(stderr, "caresim: checkpoint after day {}: {:.1f} MB in {:.2f} s\n", day,
+                 static_cast<double>(bytes) / 1e6, seconds);
+    };
+  }
 
   stop_on_signals();
   RunResult result;
@@ -123,6 +189,11 @@ int execute(RunArgs& a) {
                "caresim: stopped by signal {} after {} days; {} is kept, marked interrupted{}\n",
                result.signal, result.steps, result.output.string(),
                std::filesystem::exists(out) ? " (" + out.string() + " is untouched)" : "");
+    if (result.checkpoint_day >= 0) {
+      fmt::print(stderr,
+                 "caresim: state saved after day {}; continue with: caresim run --resume {}\n",
+                 result.checkpoint_day, out.string());
+    }
   }
   if (!a.quiet) print_summary(result, scenario);
   return result.signal != 0 ? 128 + result.signal : kExitOk;
@@ -155,7 +226,7 @@ std::string default_output_name(const std::string& scenario_name) {
 void add_run_command(CLI::App& root, std::vector<Command>& commands) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* run = root.add_subcommand("run", "Run one scenario and write its time series to HDF5");
-  run->add_option("scenario", args->scenario_path, "Scenario YAML file")->required();
+  run->add_option("scenario", args->scenario_path, "Scenario YAML file (not with --resume)");
   run->add_option("-o,--output", args->output, "Output HDF5 file (default: <scenario name>.h5)");
   // Taken as text and checked by parse_count: CLI11 would wrap -1 to 2^64-1 and print ranges
   // such as "0.000000 to 1.79769e308".
@@ -169,6 +240,20 @@ void add_run_command(CLI::App& root, std::vector<Command>& commands) {
                   "Override a scenario key, e.g. --set ties.reinforcement=0.1")
       ->type_name("KEY.PATH=VALUE");
   run->add_flag("-q,--quiet", args->quiet, "No progress and no summary");
+  run->add_option("--checkpoint-every", args->checkpoint_every,
+                  "Save the whole state to OUT.h5.ckpt every N days, on SIGINT/SIGTERM and at "
+                  "the end")
+      ->type_name("DAYS");
+  run->add_option("--resume", args->resume,
+                  "Continue the run whose output is OUT.h5 from OUT.h5.ckpt (same output, bit "
+                  "for bit, as if it had not stopped)")
+      ->type_name("OUT.h5");
+  run->add_option("--from", args->from,
+                  "Start SCENARIO from a saved state (a .ckpt of the same city), keeping its "
+                  "days so far")
+      ->type_name("CHECKPOINT");
+  run->add_option("--day", args->from_day, "With --from: the day the checkpoint must hold")
+      ->type_name("DAY");
   commands.push_back({run, [args] { return execute(*args); }});
 }
 

@@ -20,6 +20,10 @@ class IshigamiModel final : public Simulator {
   std::vector<std::size_t> headline_series() const override { return {0}; }
   std::vector<std::pair<std::string, double>> phase_seconds() const override { return {}; }
   std::vector<Attribute> describe() const override { return {}; }
+  void visit_state(StateArchive& archive) override {
+    archive("day", day_);
+    archive("y", y_);
+  }
 
   /// sin x1 + a sin^2 x2 + b x3^4 sin x1 (without the noise).
   static double evaluate(const IshigamiSettings& s);

@@ -116,6 +116,10 @@ class Simulation final : public Simulator {
   std::vector<Table> tables(bool at_end) const override;
   /// The system map and a staff sample, kind "care" (sim/care/picture.cpp).
   Picture picture() const override;
+  /// The whole State (sim/care/checkpoint.cpp lists every member; the Model is rebuilt from the
+  /// scenario). Restoring checks that the saved city has this city's staff, citizens,
+  /// organisations and neighbourhoods.
+  void visit_state(StateArchive& archive) override;
 
  private:
   World world_;

@@ -268,7 +268,7 @@ struct State {
   std::vector<double> gaming;  ///< gaming intensity, 0..1
   double social_care_budget_per_day = 0;
   double social_care_spend_per_day = 0;
-  double capacity_cut[kOrgKindCount] = {};  ///< funding cuts in force, share of capacity
+  std::array<double, kOrgKindCount> capacity_cut{};  ///< funding cuts in force, share of capacity
 
   // Localities: system work (staff-days per 1,000 residents per day), smoothed with a lag.
   std::vector<double> prevention_work;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "caresim/io/checkpoint_file.hpp"
 #include "caresim/io/run_file.hpp"
 #include "caresim/scenario/scenario.hpp"
 
@@ -41,6 +42,25 @@ struct RunOptions {
   /// provenance and tables; on_row still sees every series. Names the model does not write are
   /// ignored.
   std::optional<std::vector<std::string>> series;
+
+  /// Days between checkpoints (io/checkpoint_file.hpp); 0 = none. With checkpoints on, one is
+  /// also written when the run is stopped (options.stop) and when it finishes, and kept.
+  int checkpoint_every = 0;
+  /// Where checkpoints go; empty = <output>.ckpt.
+  std::filesystem::path checkpoint;
+  /// Start from this saved run instead of day 0: the simulator built from `scenario` takes the
+  /// saved state, the saved output rows and tables are written first, and the run goes on from
+  /// the saved day. With the saved run's own scenario this is a resume, and the output is bit
+  /// for bit that of the run never stopped; with another scenario of the same city it is a
+  /// branch (the scenario applies from the saved day on; random numbers are keyed by day, so
+  /// branches of one checkpoint with the same seed share them).
+  const io::Checkpoint* start_from = nullptr;
+  /// Called after each checkpoint is written, with its day, its size in bytes and the seconds
+  /// taken (to report; tests).
+  std::function<void(int, std::uintmax_t, double)> on_checkpoint;
+  /// Called with true before a checkpoint is written and false after (a signal's watchdog can
+  /// wait for it).
+  std::function<void(bool)> on_saving;
 };
 
 /// A headline metric summarised over the run.
@@ -62,6 +82,7 @@ struct RunResult {
   std::filesystem::path output;
   std::vector<HeadlineSummary> headline;
   std::vector<std::pair<std::string, double>> phase_seconds;
+  int checkpoint_day = -1;  ///< day of the last checkpoint written, -1 if none
 };
 
 /// Builds the city, runs every step, and writes the HDF5 file as it goes: to <output>.part,

@@ -92,6 +92,24 @@ class TieNetwork {
   /// Bytes held, for the memory report.
   std::size_t bytes() const;
 
+  /// Saves or restores every member through `archive` (core/archive.hpp): the network's whole
+  /// state, for checkpoints. A new member must be added here (ties.cpp checks the size).
+  template <class Archive>
+  void visit_state(Archive& archive) {
+    archive("max_degree", cap_);
+    archive("live", live_);
+    archive("org", org_);
+    archive("a", a_);
+    archive("b", b_);
+    archive("strength", strength_);
+    archive("cross_org", cross_);
+    archive("alive", alive_);
+    archive("free_slots", free_slots_);
+    archive("degree", degree_);
+    archive("rows", rows_);
+    archive("neighbours", neighbours_);
+  }
+
  private:
   void insert_in_row(std::uint32_t node, std::uint32_t edge);
   void erase_from_row(std::uint32_t node, std::uint32_t edge);

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "caresim/core/archive.hpp"
 #include "caresim/engine/output.hpp"
 #include "caresim/engine/picture.hpp"
 
@@ -47,6 +48,15 @@ class Simulator {
   virtual Picture picture() const { return {}; }
   /// Extra root attributes describing the built model (population sizes and the like).
   virtual std::vector<Attribute> describe() const = 0;
+
+  /// Saves (archive.loading() false) or restores (true) the complete mutable state: everything
+  /// a step reads or writes and the step counter, so that a simulator built from the same
+  /// scenario and restored from a save continues exactly as the saved one would have (the same
+  /// outputs, bit for bit: checkpoint/restart, io/checkpoint_file.hpp). One function visits
+  /// every member for both directions. Restoring throws std::invalid_argument if the saved
+  /// state does not fit this simulator (another city, model or version). Default: throws
+  /// std::logic_error ("... not supported").
+  virtual void visit_state(StateArchive& archive);
 
   // Twin runs (damage spreading, analysis/damage.hpp). Optional: a model that does not support
   // them keeps these defaults, which throw std::logic_error("... not supported").

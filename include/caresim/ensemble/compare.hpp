@@ -46,6 +46,9 @@ struct CompareOptions {
   /// How a Slurm task repeats this comparison (EnsemblePlan::task_command), and from where.
   std::vector<std::string> task_command;
   std::filesystem::path working_directory;
+  /// A checkpoint every run of every arm starts from (`--from`): the arms branch from one saved
+  /// state, with common random numbers from its day on. Empty: from day 0.
+  std::filesystem::path from;
 };
 
 /// Checks the arms before anything runs: at least two arms with distinct plain names; every

@@ -79,6 +79,9 @@ struct RunnerOptions {
   /// If set, each run's file holds only these series (and its provenance and tables); the
   /// metrics are still reduced from every series. Unknown names are ignored.
   std::optional<std::vector<std::string>> keep_series;
+  /// A checkpoint (io/checkpoint_file.hpp) every run starts from instead of day 0 (run_scenario's
+  /// RunOptions::start_from): a branch of one saved state. Empty: none.
+  std::filesystem::path start_from;
 };
 
 /// Carries out one run in the calling thread (its phases use the current TBB arena): parses the

@@ -46,6 +46,7 @@ class BooleanNetwork final : public TeachingModel {
 
  private:
   void advance() override;
+  void visit_model_state(StateArchive& archive) override;
 
   int k_;
   std::vector<std::uint32_t> inputs_;

@@ -42,6 +42,7 @@ class Branching final : public TeachingModel {
 
  private:
   void advance() override;
+  void visit_model_state(StateArchive& archive) override;
 
   double mean_offspring_;
   int cascades_per_step_;

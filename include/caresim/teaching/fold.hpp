@@ -35,6 +35,7 @@ class Fold final : public TeachingModel {
 
  private:
   void advance() override;
+  void visit_model_state(StateArchive& archive) override;
 
   FoldSettings settings_;
   double x_;

@@ -34,6 +34,7 @@ class Granovetter final : public TeachingModel {
 
  private:
   void advance() override;
+  void visit_model_state(StateArchive& archive) override;
   void count_rioters();
 
   std::vector<double> thresholds_;

@@ -53,6 +53,7 @@ class Sandpile final : public TeachingModel {
 
  private:
   void advance() override;
+  void visit_model_state(StateArchive& archive) override;
 
   int side_;
   int grains_per_step_;

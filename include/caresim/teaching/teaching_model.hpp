@@ -26,6 +26,8 @@ class TeachingModel : public Simulator {
   std::vector<std::pair<std::string, double>> phase_seconds() const override {
     return {{phase_name_, seconds_}};
   }
+  /// The step counter and the model's own state (visit_model_state).
+  void visit_state(StateArchive& archive) final;
 
  protected:
   /// `series` are the model's outputs in row order; the time axis starts at the scenario's
@@ -34,6 +36,8 @@ class TeachingModel : public Simulator {
                 std::vector<Dimension> dimensions = {});
   /// The model's update for step day() (0-based); day() advances after it returns.
   virtual void advance() = 0;
+  /// Saves or restores every member the model's steps read or write (Simulator::visit_state).
+  virtual void visit_model_state(StateArchive& archive) = 0;
   std::uint64_t seed() const { return seed_; }
 
  private:

@@ -36,6 +36,7 @@ class ThresholdCascade final : public TeachingModel {
 
  private:
   void advance() override;
+  void visit_model_state(StateArchive& archive) override;
 
   double threshold_;
   TieNetwork network_;
