@@ -1,6 +1,5 @@
 // Stylised facts of NHS flow (../shared/design/domain.md section 7) that the other validation
-// tests do not cover: length of stay, the fall of the 4-hour share with occupancy, and
-// intermediate (step-down) care. Each at tenth scale with four replicates and 95% t intervals
+// tests do not cover: length of stay and the fall of the 4-hour share with occupancy. Each at tenth scale with four replicates and 95% t intervals
 // over replicates; the first year is left out as the start-up.
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -24,8 +23,6 @@ test::PairedDifference interval(const std::vector<double>& x) {
 struct Flow {
   double length_of_stay = 0;         ///< days, all emergency admissions (Little's law)
   double length_of_stay_65 = 0;      ///< days, admissions aged 65 and over
-  double interim_stay = 0;           ///< days, mean interim care stay (Little's law)
-  double interim_home_share = 0;     ///< share of interim stays ending at home
   std::vector<double> occupancy;     ///< per day
   std::vector<double> four_hours;    ///< per day
 };
@@ -51,7 +48,6 @@ Flow run_flow(std::uint64_t seed) {
   std::vector<std::uint8_t> was_in(sim.state().citizens.size(), 0);
   std::vector<std::uint32_t> id_before(sim.state().citizens.id);
   double inpatients = 0, inpatients_65 = 0, admissions = 0, admissions_65 = 0;
-  double interim_people = 0, interim_entries = 0, interim_to_long_term = 0;
   Flow f;
   while (sim.day() < kDays) {
     const int day = sim.day();
@@ -73,18 +69,12 @@ Flow run_flow(std::uint64_t seed) {
       id_before[i] = c.id[i];
     }
     if (counted) {
-      const DailyTallies& t = sim.state().today;
-      interim_people += static_cast<double>(sim.state().interim_care.size());
-      interim_entries += static_cast<double>(t.interim_admissions);
-      interim_to_long_term += static_cast<double>(t.interim_to_long_term);
       f.occupancy.push_back(row[occ]);
       f.four_hours.push_back(row[fh]);
     }
   }
   f.length_of_stay = inpatients / admissions;
   f.length_of_stay_65 = inpatients_65 / admissions_65;
-  f.interim_stay = interim_people / interim_entries;
-  f.interim_home_share = 1.0 - interim_to_long_term / interim_entries;
   return f;
 }
 
@@ -157,23 +147,4 @@ TEST_CASE("validation: the 4-hour share falls faster once occupancy passes 92%",
                                  << " +- " << a.half_width);
   CHECK(a.high() < 0.0);
   CHECK(s.high() < 0.0);
-}
-
-TEST_CASE("validation: step-down care is a stay of weeks after which most people go home",
-          "[validation]") {
-  // NHS Benchmarking Network, National Audit of Intermediate Care: bed-based intermediate care
-  // lasts weeks (mean about 4 weeks) and most people return to their usual residence.
-  std::vector<double> stay, home;
-  for (const Flow& f : flows()) {
-    stay.push_back(f.interim_stay);
-    home.push_back(f.interim_home_share);
-  }
-  const auto st = interval(stay), h = interval(home);
-  INFO("interim stay " << st.mean << " +- " << st.half_width << " days; home " << h.mean << " +- "
-                       << h.half_width);
-  WARN("interim stay " << st.mean << " +- " << st.half_width << " days; home " << h.mean
-                       << " +- " << h.half_width);
-  CHECK(st.mean > 14.0);
-  CHECK(st.mean < 60.0);
-  CHECK(h.low() > 0.5);
 }
