@@ -33,10 +33,12 @@ TEST_CASE("care picture: system map and staff sample from the state", "[care][pi
     sim.step();
   const Picture p = sim.picture();
   CHECK(p.kind == "care");
-  // Seven entries in the tiny city: six practices and five charities are one group each.
-  REQUIRE(p.labels.size() == 7);
+  // Eight entries in the tiny city: six practices, five charities and four care providers are
+  // one group each.
+  REQUIRE(p.labels.size() == 8);
   CHECK(p.labels[3] == "Practice (6)");
   CHECK(p.labels[6] == "Charity (5)");
+  CHECK(p.labels[7] == "Care provider (4)");
   const auto& staff = layer(p, "group_staff");
   double total = 0;
   for (double s : staff)
