@@ -66,30 +66,15 @@ class Coaching final : public InterventionModule {
     return day >= spec.day && day < spec.day + spec.params.as<CoachingSpec>().days;
   }
 
-  /// The sessions held on `day`, found with the draws apply makes (a slot whose person left
-  /// today is drawn for the new hire): an hour of the coachee's and of the partner's time each.
+  /// The sessions held on `day` (those apply holds): an hour of the coachee's and of the
+  /// partner's time each.
   void staff_time(const InterventionSpec& spec, const Model& model, const State& state, int day,
                   std::vector<double>& staff_days) const override {
-    const CoachingSpec& c = spec.params.as<CoachingSpec>();
-    const std::vector<std::uint8_t> targeted = targeted_organisations(spec, model);
     const Staff& staff = state.staff;
-    const std::uint64_t seed = model.scenario.run.seed;
-    const auto n = staff.size();
-    for (std::uint32_t u = 0; u < n; ++u) {
-      if (!targeted[staff.org[u]]) continue;
-      Stream pairing(seed, kDraws, kPairing | static_cast<std::uint32_t>(spec.day), staff.id[u]);
-      if (!pairing.bernoulli(c.share)) continue;
-      std::uint32_t partner = kNone;
-      for (int attempt = 0; attempt < 16 && partner == kNone; ++attempt) {
-        const auto v = static_cast<std::uint32_t>(pairing.below(n));
-        if (staff.org[v] != staff.org[u]) partner = v;
-      }
-      if (partner == kNone) continue;
-      Stream session(seed, kDraws, static_cast<std::uint32_t>(day), staff.id[u]);
-      if (!session.bernoulli(c.sessions_per_month / 30.0)) continue;
+    for_each_session(spec, model, staff, day, [&](std::uint32_t u, std::uint32_t partner) {
       staff_days[staff.org[u]] += kSessionStaffDays;
       staff_days[staff.org[partner]] += kSessionStaffDays;
-    }
+    });
   }
 
   /// Each person in a targeted organisation is in the programme with probability `share`, paired
@@ -100,9 +85,32 @@ class Coaching final : public InterventionModule {
   /// (1 - energy), and strengthens the pair's tie by strengthen x (1 - w), or forms it.
   void apply(const InterventionSpec& spec, const Model& model, State& state) const override {
     const CoachingSpec& c = spec.params.as<CoachingSpec>();
-    const std::vector<std::uint8_t> targeted = targeted_organisations(spec, model);
     Staff& staff = state.staff;
     auto strengths = state.ties.strengths();
+    for_each_session(spec, model, staff, state.day, [&](std::uint32_t u, std::uint32_t partner) {
+      staff.efficacy[u] += static_cast<float>(c.efficacy_gain) * (1.0f - staff.efficacy[u]);
+      staff.energy[u] += static_cast<float>(c.energy_gain) * (1.0f - staff.energy[u]);
+      const std::uint32_t edge = state.ties.find(u, partner);
+      if (edge != kNone) {
+        strengths[edge] += static_cast<float>(c.strengthen) * (1.0f - strengths[edge]);
+      } else {
+        state.staged_ties.added.push_back({u, partner, static_cast<float>(c.new_tie_strength)});
+      }
+    });
+  }
+
+ private:
+  /// Calls session(coachee, partner) for each session held on `day`, in staff order. Each person
+  /// in a targeted organisation is in the programme with probability `share`, paired with
+  /// someone drawn uniformly from the other organisations (both fixed for the programme: keyed
+  /// by the start day and the person's id, so a new hire in the post is drawn afresh); a pair
+  /// meets on a programme day with probability sessions_per_month / 30. Only organisations and
+  /// ids are read, so `session` may change the staff's other attributes.
+  template <typename Session>
+  static void for_each_session(const InterventionSpec& spec, const Model& model,
+                               const Staff& staff, int day, Session&& session) {
+    const CoachingSpec& c = spec.params.as<CoachingSpec>();
+    const std::vector<std::uint8_t> targeted = targeted_organisations(spec, model);
     const std::uint64_t seed = model.scenario.run.seed;
     const double rate = c.sessions_per_month / 30.0;
     const auto n = staff.size();
@@ -116,16 +124,9 @@ class Coaching final : public InterventionModule {
         if (staff.org[v] != staff.org[u]) partner = v;
       }
       if (partner == kNone) continue;
-      Stream session(seed, kDraws, static_cast<std::uint32_t>(state.day), staff.id[u]);
-      if (!session.bernoulli(rate)) continue;
-      staff.efficacy[u] += static_cast<float>(c.efficacy_gain) * (1.0f - staff.efficacy[u]);
-      staff.energy[u] += static_cast<float>(c.energy_gain) * (1.0f - staff.energy[u]);
-      const std::uint32_t edge = state.ties.find(u, partner);
-      if (edge != kNone) {
-        strengths[edge] += static_cast<float>(c.strengthen) * (1.0f - strengths[edge]);
-      } else {
-        state.staged_ties.added.push_back({u, partner, static_cast<float>(c.new_tie_strength)});
-      }
+      Stream draw(seed, kDraws, static_cast<std::uint32_t>(day), staff.id[u]);
+      if (!draw.bernoulli(rate)) continue;
+      session(u, partner);
     }
   }
 };
