@@ -246,9 +246,17 @@ part_written() { [ -f "$work/ckpt/run.h5.part" ]; }
 wait_for 60 part_written || fail "the checkpoint job did not start its run"
 sleep 1
 scancel --batch --signal=TERM "$job_id" || fail "scancel --signal=TERM failed"
-# Slurm makes a requeued job wait about two minutes (its BeginTime); the test lets it start now.
+# Slurm makes a requeued job wait about two minutes (its BeginTime); the test lets it start sooner,
+# but only once slurmd has finished the killed batch and a few seconds have passed: slurmd refuses
+# a credential created in the same second as the job's revocation ("Job credential revoked"), which
+# is what the two-minute wait protects against.
 requeued() { squeue -h -j "$job_id" -o %r 2>/dev/null | grep -q BeginTime; }
-if wait_for 60 requeued; then scontrol update JobId="$job_id" StartTime=now; fi
+old_batch_done() { grep -q "\[$job_id.batch\] done with job" "$work/log/slurmd.log"; }
+if wait_for 60 requeued; then
+  wait_for 60 old_batch_done || true
+  sleep 3
+  scontrol update JobId="$job_id" StartTime=now
+fi
 run_finished() { [ -f "$work/ckpt/run.h5" ] && [ -z "$(squeue -h -j "$job_id" 2>/dev/null)" ]; }
 if ! wait_for "${CARESIM_SLURM_WAIT:-240}" run_finished; then
   squeue -j "$job_id"; cat "$work/ckpt/job.out"
