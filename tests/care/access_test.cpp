@@ -5,72 +5,16 @@
 #include <cmath>
 #include <map>
 
-#include "../support.hpp"
-#include "caresim/scenario/load.hpp"
+#include "care_support.hpp"
 
 using namespace caresim;
 
-namespace {
-
-Scenario leeds_small(int days) {
-  Scenario s = load_scenario(CARESIM_SOURCE_DIR "/scenarios/leeds_small.yaml");
-  s.run.days = days;
-  return s;
-}
-
-using Series = std::map<std::string, std::vector<double>>;
-
-/// Every scalar series of a run, by name, one value per day.
-Series run_series(Scenario s, std::uint64_t seed) {
-  s.run.seed = seed;
-  Simulation sim(s);
-  Series out;
-  std::vector<double> row(sim.layout().row_width());
-  while (sim.day() < s.run.days) {
-    sim.step();
-    sim.observe(row);
-    std::size_t offset = 0;
-    for (const auto& spec : sim.layout().series) {
-      if (spec.dimension < 0) {
-        out[spec.name].push_back(row[offset++]);
-      } else {
-        offset += sim.layout().dimensions[static_cast<std::size_t>(spec.dimension)].labels.size();
-      }
-    }
-  }
-  return out;
-}
-
-double mean(const std::vector<double>& v, std::size_t from, std::size_t to) {
-  REQUIRE(v.size() >= to);
-  double s = 0.0;
-  for (std::size_t i = from; i < to; ++i)
-    s += v[i];
-  return s / static_cast<double>(to - from);
-}
-
-/// Least-squares slope of a daily series over [from, to), per year.
-double slope_per_year(const std::vector<double>& v, std::size_t from, std::size_t to) {
-  REQUIRE(v.size() >= to);
-  const double n = static_cast<double>(to - from);
-  const double t_mean = (static_cast<double>(from + to) - 1.0) / 2.0;
-  const double y_mean = mean(v, from, to);
-  double sxy = 0.0, sxx = 0.0;
-  for (std::size_t i = from; i < to; ++i) {
-    const double dt = static_cast<double>(i) - t_mean;
-    sxy += dt * (v[i] - y_mean);
-    sxx += dt * dt;
-  }
-  (void)n;
-  return 365.0 * sxy / sxx;
-}
-
-/// Mean and 95% interval of replicate values (a paired difference against zeros).
-test::PairedDifference interval(const std::vector<double>& x) {
-  return test::paired_difference(std::vector<double>(x.size(), 0.0), x);
-}
-
-}  // namespace
+using test::interval;
+using test::leeds_small;
+using test::mean;
+using test::run_series;
+using test::Series;
+using test::slope_per_year;
 
 TEST_CASE(
     "validation: GP appointments per 100k a day, the share within two weeks and same day are in "

@@ -5,50 +5,16 @@
 #include <cmath>
 #include <map>
 
-#include "../support.hpp"
-#include "caresim/scenario/load.hpp"
+#include "care_support.hpp"
 
 using namespace caresim;
 
+using test::leeds_small;
+using test::mean;
+using test::run_series;
+using test::Series;
+
 namespace {
-
-Scenario leeds_small(int days) {
-  Scenario s = load_scenario(CARESIM_SOURCE_DIR "/scenarios/leeds_small.yaml");
-  s.run.days = days;
-  return s;
-}
-
-/// Every scalar series of a run, by name, one value per day.
-using Series = std::map<std::string, std::vector<double>>;
-
-Series run_series(Scenario s, std::uint64_t seed,
-                  const std::function<void(const Simulation&)>& each_day = {}) {
-  s.run.seed = seed;
-  Simulation sim(s);
-  Series out;
-  std::vector<double> row(sim.layout().row_width());
-  while (sim.day() < s.run.days) {
-    sim.step();
-    sim.observe(row);
-    std::size_t offset = 0;
-    for (const auto& spec : sim.layout().series) {
-      if (spec.dimension < 0) {
-        out[spec.name].push_back(row[offset++]);
-      } else {
-        offset += sim.layout().dimensions[static_cast<std::size_t>(spec.dimension)].labels.size();
-      }
-    }
-    if (each_day) each_day(sim);
-  }
-  return out;
-}
-
-double mean(const std::vector<double>& v, std::size_t from, std::size_t to) {
-  double s = 0.0;
-  for (std::size_t i = from; i < to; ++i)
-    s += v[i];
-  return s / static_cast<double>(to - from);
-}
 
 constexpr std::uint64_t kSeeds[] = {11, 12, 13, 14, 15, 16};
 
@@ -247,7 +213,7 @@ TEST_CASE("behaviour: deprived neighbourhoods have worse outcomes at baseline", 
   Scenario s = leeds_small(365);
   std::vector<double> admissions;
   Neighbourhoods nb;  // a copy: the simulation is gone when run_series returns
-  run_series(s, 31, [&](const Simulation& sim) {
+  run_series(s, 31, [&](const Simulation& sim, Series&) {
     if (nb.size() == 0) nb = sim.model().neighbourhoods;
     const auto& t = sim.state().today.admissions_by_neighbourhood;
     admissions.resize(t.size(), 0.0);

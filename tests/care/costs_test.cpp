@@ -9,7 +9,7 @@
 #include <map>
 #include <sstream>
 
-#include "../support.hpp"
+#include "care_support.hpp"
 #include "caresim/analysis/statistics.hpp"
 #include "caresim/care/simulation.hpp"
 #include "caresim/catalogue/run.hpp"
@@ -19,13 +19,9 @@
 
 using namespace caresim;
 
-namespace {
+using test::leeds_small;
 
-Scenario leeds_small(int days) {
-  Scenario s = load_scenario(CARESIM_SOURCE_DIR "/scenarios/leeds_small.yaml");
-  s.run.days = days;
-  return s;
-}
+namespace {
 
 // A workshop on day 5, an Open Space for its cohort on day 6 and coaching of the acute trust and
 // social care from day 8: interventions whose staff time is costed.

@@ -4,20 +4,17 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "../support.hpp"
+#include "care_support.hpp"
 #include "caresim/scenario/load.hpp"
 
 using namespace caresim;
+
+using test::interval;
 
 namespace {
 
 constexpr int kDays = 730, kFrom = 365;
 constexpr std::uint64_t kSeeds[] = {51, 52, 53, 54};
-
-/// Mean and 95% half-width (Student t) of independent replicates.
-test::PairedDifference interval(const std::vector<double>& x) {
-  return test::paired_difference(std::vector<double>(x.size(), 0.0), x);
-}
 
 /// What one replicate shows over days [kFrom, kDays).
 struct Flow {
@@ -33,17 +30,8 @@ Flow run_flow(std::uint64_t seed) {
   s.run.seed = seed;
   Simulation sim(s);
   std::vector<double> row(sim.layout().row_width());
-  const auto column = [&](const std::string& name) {
-    std::size_t offset = 0;
-    for (const auto& spec : sim.layout().series) {
-      if (spec.name == name) return offset;
-      offset += spec.dimension < 0
-                    ? 1
-                    : sim.layout().dimensions[static_cast<std::size_t>(spec.dimension)].labels.size();
-    }
-    throw std::logic_error("no series " + name);
-  };
-  const std::size_t occ = column("bed_occupancy"), fh = column("a_and_e_4h");
+  const std::size_t occ = test::series_column(sim, "bed_occupancy"),
+                    fh = test::series_column(sim, "a_and_e_4h");
   const auto hospital = static_cast<std::uint8_t>(Health::hospital);
   std::vector<std::uint8_t> was_in(sim.state().citizens.size(), 0);
   std::vector<std::uint32_t> id_before(sim.state().citizens.id);

@@ -5,23 +5,14 @@
 #include <cmath>
 #include <map>
 
-#include "../support.hpp"
-#include "caresim/scenario/load.hpp"
+#include "care_support.hpp"
 
 using namespace caresim;
 
+using test::interval;
+using test::leeds_small;
+
 namespace {
-
-Scenario leeds_small(int days) {
-  Scenario s = load_scenario(CARESIM_SOURCE_DIR "/scenarios/leeds_small.yaml");
-  s.run.days = days;
-  return s;
-}
-
-/// Mean and 95% half-width (Student t) of independent replicates.
-test::PairedDifference interval(const std::vector<double>& x) {
-  return test::paired_difference(std::vector<double>(x.size(), 0.0), x);
-}
 
 /// Leavers per staff member per year, by kind of organisation, over days [from, days).
 struct Workforce {
@@ -148,17 +139,7 @@ TEST_CASE("validation: the winter peak of admissions, occupancy and deaths is in
     Simulation sim(s);
     std::array<double, 13> admissions{}, occupancy{}, four_hours{}, deaths{}, days{};
     std::vector<double> row(sim.layout().row_width());
-    const auto column = [&](const std::string& name) {
-      std::size_t offset = 0;
-      for (const auto& spec : sim.layout().series) {
-        if (spec.name == name) return offset;
-        offset +=
-            spec.dimension < 0
-                ? 1
-                : sim.layout().dimensions[static_cast<std::size_t>(spec.dimension)].labels.size();
-      }
-      throw std::logic_error("no series " + name);
-    };
+    const auto column = [&](const std::string& name) { return test::series_column(sim, name); };
     const std::size_t adm = column("admissions"), occ = column("bed_occupancy"),
                       fh = column("a_and_e_4h"), dth = column("deaths");
     while (sim.day() < kDays) {
