@@ -10,7 +10,9 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -58,6 +60,14 @@ inline CommandResult run_command(const std::string& command) {
 
 inline std::string quoted(const std::filesystem::path& p) {
   return "'" + p.string() + "'";
+}
+
+/// The whole content of a file, as bytes ("" when it cannot be read).
+inline std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 /// A path under the temporary directory for an HDF5 file, unique to this process and call;

@@ -18,6 +18,7 @@
 #include "caresim/scenario/load.hpp"
 
 using namespace caresim;
+using test::read_text;
 
 using test::leeds_small;
 
@@ -36,13 +37,6 @@ Scenario with_interventions(Scenario s) {
   coaching.params.set("days", 20);
   s.interventions = {workshop, space, coaching};
   return s;
-}
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 }  // namespace

@@ -12,16 +12,10 @@
 #include "caresim/io/netcdf.hpp"
 
 using namespace caresim;
+using test::read_text;
 using namespace caresim::ensemble;
 
 namespace {
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 CompareArm arm(const std::string& name, const std::filesystem::path& file) {
   return {name, {read_text(file), file.string()}};

@@ -13,16 +13,10 @@
 #include "caresim/io/netcdf.hpp"
 
 using namespace caresim;
+using test::read_text;
 using namespace caresim::ensemble;
 
 namespace {
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Every element the report opens is closed, in order (void and self-closed elements aside).
 bool balanced(const std::string& html, std::string* problem) {

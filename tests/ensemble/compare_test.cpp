@@ -13,6 +13,7 @@
 #include "caresim/scenario/load.hpp"
 
 using namespace caresim;
+using test::read_text;
 using namespace caresim::ensemble;
 
 namespace {
@@ -21,13 +22,6 @@ namespace {
 // residents, 5,700 staff) for kDays days.
 constexpr int kDays = 120;
 constexpr int kReplicates = 3;
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
   const std::size_t at = text.find(from);
