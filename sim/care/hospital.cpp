@@ -12,11 +12,12 @@ namespace {
 /// Day of the week of a run day, 0 = Monday ... 6 = Sunday, from run.start_date (ISO 8601).
 int weekday(const Model& model, int day) {
   const std::string& iso = model.scenario.run.start_date;
-  const std::chrono::year_month_day date{std::chrono::year{std::stoi(iso.substr(0, 4))},
-                                         std::chrono::month{static_cast<unsigned>(std::stoi(iso.substr(5, 2)))},
-                                         std::chrono::day{static_cast<unsigned>(std::stoi(iso.substr(8, 2)))}};
-  const int first = static_cast<int>(
-                        std::chrono::weekday{std::chrono::sys_days{date}}.iso_encoding()) - 1;
+  const std::chrono::year_month_day date{
+      std::chrono::year{std::stoi(iso.substr(0, 4))},
+      std::chrono::month{static_cast<unsigned>(std::stoi(iso.substr(5, 2)))},
+      std::chrono::day{static_cast<unsigned>(std::stoi(iso.substr(8, 2)))}};
+  const int first =
+      static_cast<int>(std::chrono::weekday{std::chrono::sys_days{date}}.iso_encoding()) - 1;
   return (first + day % 7) % 7;
 }
 
@@ -190,8 +191,8 @@ class Discharge final : public Phase {
       }
       const std::uint32_t locality = model.neighbourhoods.pcn[c.neighbourhood[i]];
       const OrgKind partner = reason == nhs_care ? OrgKind::community : OrgKind::social_care;
-      if (!attempt_coordination(model, state, Episode::discharge, OrgKind::acute, partner,
-                                locality, rng)) {
+      if (!attempt_coordination(model, state, Episode::discharge, OrgKind::acute, partner, locality,
+                                rng)) {
         left -= 0.5;
         still_waiting.push_back(i);
         still_reason.push_back(reason);
@@ -227,9 +228,10 @@ class Discharge final : public Phase {
       Stream rng(model.scenario.run.seed, purpose::delay_reason,
                  static_cast<std::uint32_t>(state.day), state.citizens.id[i]);
       const double u = rng.uniform();
-      const DelayReason reason = u < h.care_home_share                      ? DelayReason::care_home
-                                 : u < h.care_home_share + h.nhs_care_share ? DelayReason::nhs_care
-                                                                            : DelayReason::home_care;
+      const DelayReason reason = u < h.care_home_share ? DelayReason::care_home
+                                 : u < h.care_home_share + h.nhs_care_share
+                                     ? DelayReason::nhs_care
+                                     : DelayReason::home_care;
       state.delay_reason.push_back(static_cast<std::uint8_t>(reason));
     }
   }

@@ -30,9 +30,10 @@ std::array<double, 4> mean_delayed(Scenario s, std::uint64_t seed) {
         found = true;
         break;
       }
-      offset += spec.dimension < 0
-                    ? 1
-                    : sim.layout().dimensions[static_cast<std::size_t>(spec.dimension)].labels.size();
+      offset +=
+          spec.dimension < 0
+              ? 1
+              : sim.layout().dimensions[static_cast<std::size_t>(spec.dimension)].labels.size();
     }
     REQUIRE(found);
     at[k] = offset;
@@ -53,9 +54,10 @@ std::array<double, 4> mean_delayed(Scenario s, std::uint64_t seed) {
 
 }  // namespace
 
-TEST_CASE("discharge: cutting NHS community care slots lengthens the NHS-care queue only; "
-          "fewer care-home places lengthen the care-home queue",
-          "[behaviour][discharge]") {
+TEST_CASE(
+    "discharge: cutting NHS community care slots lengthens the NHS-care queue only; "
+    "fewer care-home places lengthen the care-home queue",
+    "[behaviour][discharge]") {
   const Scenario base = load_scenario(CARESIM_SOURCE_DIR "/scenarios/leeds_small.yaml");
   Scenario nhs_cut = base;
   nhs_cut.hospital.nhs_care_places_per_100k_day *= 0.5;
@@ -74,18 +76,15 @@ TEST_CASE("discharge: cutting NHS community care slots lengthens the NHS-care qu
   const auto nhs_rise = test::paired_difference(b[2], n[2]);
   const auto care_home_rise = test::paired_difference(b[1], c[1]);
   const auto total_rise = test::paired_difference(b[3], n[3]);
-  INFO("NHS slots halved: NHS-care queue " << nhs_rise.mean << " +- " << nhs_rise.half_width
-                                           << " patients, all delayed " << total_rise.mean
-                                           << " +- " << total_rise.half_width
-                                           << "; care-home places halved: care-home queue "
-                                           << care_home_rise.mean << " +- "
-                                           << care_home_rise.half_width);
-  WARN("NHS slots halved: NHS-care queue " << nhs_rise.mean << " +- " << nhs_rise.half_width
-                                           << ", all delayed " << total_rise.mean << " +- "
-                                           << total_rise.half_width
-                                           << "; care-home places halved: care-home queue "
-                                           << care_home_rise.mean << " +- "
-                                           << care_home_rise.half_width);
+  INFO("NHS slots halved: NHS-care queue "
+       << nhs_rise.mean << " +- " << nhs_rise.half_width << " patients, all delayed "
+       << total_rise.mean << " +- " << total_rise.half_width
+       << "; care-home places halved: care-home queue " << care_home_rise.mean << " +- "
+       << care_home_rise.half_width);
+  WARN("NHS slots halved: NHS-care queue "
+       << nhs_rise.mean << " +- " << nhs_rise.half_width << ", all delayed " << total_rise.mean
+       << " +- " << total_rise.half_width << "; care-home places halved: care-home queue "
+       << care_home_rise.mean << " +- " << care_home_rise.half_width);
   CHECK(nhs_rise.low() > 0.0);
   CHECK(total_rise.low() > 0.0);
   CHECK(care_home_rise.low() > 0.0);

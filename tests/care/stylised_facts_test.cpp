@@ -1,6 +1,7 @@
 // Stylised facts of NHS flow (../shared/design/domain.md section 7) that the other validation
-// tests do not cover: length of stay and the fall of the 4-hour share with occupancy. Each at tenth scale with four replicates and 95% t intervals
-// over replicates; the first year is left out as the start-up.
+// tests do not cover: length of stay and the fall of the 4-hour share with occupancy. Each at tenth
+// scale with four replicates and 95% t intervals over replicates; the first year is left out as the
+// start-up.
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
@@ -22,12 +23,12 @@ test::PairedDifference interval(const std::vector<double>& x) {
 
 /// What one replicate shows over days [kFrom, kDays).
 struct Flow {
-  double length_of_stay = 0;         ///< days, all emergency admissions (Little's law)
-  double length_of_stay_65 = 0;      ///< days, admissions aged 65 and over
-  std::vector<double> occupancy;     ///< per day
-  std::vector<double> four_hours;    ///< per day
-  std::vector<double> discharges;    ///< per day
-  std::vector<int> weekday;          ///< per day, 0 = Monday ... 6 = Sunday
+  double length_of_stay = 0;       ///< days, all emergency admissions (Little's law)
+  double length_of_stay_65 = 0;    ///< days, admissions aged 65 and over
+  std::vector<double> occupancy;   ///< per day
+  std::vector<double> four_hours;  ///< per day
+  std::vector<double> discharges;  ///< per day
+  std::vector<int> weekday;        ///< per day, 0 = Monday ... 6 = Sunday
   /// Delayed-discharge bed days by reason (home care, care home, NHS care) and in all.
   double delayed_home_care = 0, delayed_care_home = 0, delayed_nhs_care = 0, delayed = 0;
   std::size_t days_reasons_add_up = 0;  ///< days whose three reasons sum to the total
@@ -52,9 +53,10 @@ Flow run_flow(std::uint64_t seed) {
     std::size_t offset = 0;
     for (const auto& spec : sim.layout().series) {
       if (spec.name == name) return offset;
-      offset += spec.dimension < 0
-                    ? 1
-                    : sim.layout().dimensions[static_cast<std::size_t>(spec.dimension)].labels.size();
+      offset +=
+          spec.dimension < 0
+              ? 1
+              : sim.layout().dimensions[static_cast<std::size_t>(spec.dimension)].labels.size();
     }
     throw std::logic_error("no series " + name);
   };
@@ -116,8 +118,7 @@ const std::vector<Flow>& flows() {
 }
 
 /// Least-squares slope of y on x over the days whose x lies in [low, high).
-double slope(const std::vector<double>& x, const std::vector<double>& y, double low,
-             double high) {
+double slope(const std::vector<double>& x, const std::vector<double>& y, double low, double high) {
   double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
   for (std::size_t i = 0; i < x.size(); ++i) {
     if (x[i] < low || x[i] >= high) continue;
@@ -155,9 +156,10 @@ TEST_CASE("validation: emergency length of stay is about 5-6 days, longer for ov
   CHECK(d.low() > 2.0);
 }
 
-TEST_CASE("validation: weekend discharges run at about half of weekday levels, and occupancy "
-          "is highest early in the week",
-          "[validation]") {
+TEST_CASE(
+    "validation: weekend discharges run at about half of weekday levels, and occupancy "
+    "is highest early in the week",
+    "[validation]") {
   // domain.md section 7 ("Week"): discharges at weekends about half of weekday levels, so
   // occupancy rises over the weekend and is highest early in the week. Per replicate: mean
   // discharges a Saturday or Sunday over mean a Tuesday-Friday; mean occupancy on Mondays minus
@@ -188,8 +190,7 @@ TEST_CASE("validation: weekend discharges run at about half of weekday levels, a
   CHECK(m.low() > 0.0);
 }
 
-TEST_CASE("validation: the 4-hour share falls faster once occupancy passes 92%",
-          "[validation]") {
+TEST_CASE("validation: the 4-hour share falls faster once occupancy passes 92%", "[validation]") {
   // RCEM and NHS planning guidance: A&E performance deteriorates steeply above about 92%
   // general-and-acute occupancy. Per replicate, the slope of the daily 4-hour share on the
   // day's occupancy above 92% against its slope below; the difference over replicates.
@@ -200,18 +201,18 @@ TEST_CASE("validation: the 4-hour share falls faster once occupancy passes 92%",
     steeper.push_back(above.back() - below.back());
   }
   const auto b = interval(below), a = interval(above), s = interval(steeper);
-  INFO("4-hour share per unit occupancy: below 92% " << b.mean << " +- " << b.half_width
-                                                      << ", above " << a.mean << " +- "
-                                                      << a.half_width);
+  INFO("4-hour share per unit occupancy: below 92% "
+       << b.mean << " +- " << b.half_width << ", above " << a.mean << " +- " << a.half_width);
   WARN("4-hour slope below 92% " << b.mean << " +- " << b.half_width << ", above " << a.mean
                                  << " +- " << a.half_width);
   CHECK(a.high() < 0.0);
   CHECK(s.high() < 0.0);
 }
 
-TEST_CASE("validation: delayed days by reason, most waiting for NHS care and about a third for "
-          "social care",
-          "[validation]") {
+TEST_CASE(
+    "validation: delayed days by reason, most waiting for NHS care and about a third for "
+    "social care",
+    "[validation]") {
   // NHS England Delayed Transfers of Care statistics 2010-2020 (Nuffield Trust QualityWatch
   // indicator; domain.md sections 3 and 7): the NHS is responsible for the majority of delayed
   // days (further non-acute NHS care, completion of assessment) and social care for roughly a
