@@ -1,11 +1,29 @@
 // a_and_e and discharge: the acute trust's front door and back door.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <string>
 
 #include "care_detail.hpp"
 
 namespace caresim::detail {
 namespace {
+
+/// Day of the week of a run day, 0 = Monday ... 6 = Sunday, from run.start_date (ISO 8601).
+int weekday(const Model& model, int day) {
+  const std::string& iso = model.scenario.run.start_date;
+  const std::chrono::year_month_day date{
+      std::chrono::year{std::stoi(iso.substr(0, 4))},
+      std::chrono::month{static_cast<unsigned>(std::stoi(iso.substr(5, 2)))},
+      std::chrono::day{static_cast<unsigned>(std::stoi(iso.substr(8, 2)))}};
+  const int first =
+      static_cast<int>(std::chrono::weekday{std::chrono::sys_days{date}}.iso_encoding()) - 1;
+  return (first + day % 7) % 7;
+}
+
+bool weekend(const Model& model, int day) {
+  return weekday(model, day) >= 5;
+}
 
 /// A&E: today's attendances against today's capacity, and exit block from bed occupancy.
 ///   within 4 h (not admitted) ~ Bernoulli(q), q = max / (1 + (N / C / half)^power)
@@ -49,7 +67,16 @@ class AandE final : public Phase {
       const double now = state.day + 0.5;
       if (admitted) {
         c.health[i] = static_cast<std::uint8_t>(Health::hospital);
-        c.next_event_time[i] = now + rng.exponential(1.0 / h.length_of_stay_days[chronic]);
+        // Mean stay by chronic state and age band; a stay that would end at the weekend is
+        // extended to Monday with probability 1 - weekend_discharge_ratio (3.6).
+        const double mean_stay =
+            h.length_of_stay_days[chronic] * h.length_of_stay_age_factor[c.age_band[i]];
+        double fit = now + rng.exponential(1.0 / mean_stay);
+        const int fit_day = static_cast<int>(std::floor(fit));
+        const int fit_weekday = weekday(model, fit_day);
+        if (fit_weekday >= 5 && !rng.bernoulli(h.weekend_discharge_ratio))
+          fit += static_cast<double>(7 - fit_weekday);
+        c.next_event_time[i] = fit;
         ++state.in_hospital;
         ++tally.admissions;
         ++tally.admissions_by_neighbourhood[c.neighbourhood[i]];
@@ -63,15 +90,21 @@ class AandE final : public Phase {
   }
 };
 
-/// Discharge of medically fit patients who need a care package: in the order they became fit,
-/// while the care providers have package capacity today (block contract plus spot purchases
-/// that grow with the queue, up to their whole capacity), each patient's discharge is a cross-
-/// organisation episode (acute <-> social care in the patient's locality). A success uses one
-/// package and the patient leaves (into care with probability care_home_share); a failed hand-off
-/// wastes half a package's effort and the patient stays another day: a delayed discharge.
-/// Social care rations packages when its spend runs over budget. Over full occupancy, the trust
-/// escalates: delayed patients move to interim care beds. Up to one package of capacity left at
-/// the end of the day carries over to the next (package_credit).
+/// Discharge of medically fit patients who need support to leave (3.7). Each waits for one
+/// thing, drawn when they join the queue: a home-care package (care_home_share and
+/// nhs_care_share leave the rest), a care-home place, or NHS community or intermediate care or
+/// an assessment. In the order they became fit, while today's capacity for their reason lasts:
+///   home care: packages from the care providers (block contract plus spot purchases that grow
+///     with the queue, up to their whole capacity), rationed when social care overspends;
+///   care home: min(places a day, waiting / care_home_wait_days);
+///   NHS care:  min(slots a day, waiting / nhs_care_wait_days);
+/// each discharge is a cross-organisation episode (acute <-> social care for a package or a
+/// care-home place, acute <-> community for NHS care, in the patient's locality). A success
+/// uses one unit and the patient leaves (home, or into care for a care-home place); a failed
+/// hand-off wastes half a unit and the patient stays another day: a delayed discharge. At the
+/// weekend each capacity runs at weekend_discharge_ratio. Over full occupancy, the trust
+/// escalates: delayed patients move to interim care beds. Up to one unit of each capacity left
+/// at the end of the day carries over to the next.
 class Discharge final : public Phase {
  public:
   std::string_view name() const override { return "discharge"; }
@@ -79,21 +112,43 @@ class Discharge final : public Phase {
   void run(const Model& model, State& state) const override {
     const HospitalSettings& h = model.scenario.hospital;
     Citizens& c = state.citizens;
+    assign_reasons(model, state);
+    std::array<double, kDelayReasonCount> waiting{};
+    for (std::uint8_t r : state.delay_reason)
+      waiting[r] += 1.0;
     // Packages come from the care providers: the block contract's share of their capacity,
     // plus spot purchases for a share of the waiting patients, up to their whole capacity.
     const ServiceSettings& sv = model.scenario.services;
     double providers = 0.0;
     for (std::uint32_t o : model.orgs_of_kind[static_cast<std::size_t>(OrgKind::care_home)])
       providers += state.capacity[o];
-    const double waiting = static_cast<double>(state.delayed_discharges.size());
-    double packages = std::min(providers, sv.commissioned_package_share * providers +
-                                              sv.spot_purchase_per_day * waiting);
+    const auto home_care = static_cast<std::size_t>(DelayReason::home_care);
+    const auto care_home = static_cast<std::size_t>(DelayReason::care_home);
+    const auto nhs_care = static_cast<std::size_t>(DelayReason::nhs_care);
+    std::array<double, kDelayReasonCount> places{};
+    places[home_care] = std::min(providers, sv.commissioned_package_share * providers +
+                                                sv.spot_purchase_per_day * waiting[home_care]);
     const double overspend =
         state.social_care_budget_per_day > 0
             ? state.social_care_spend_per_day / state.social_care_budget_per_day - 1.0
             : 0.0;
-    packages *= 1.0 - std::clamp(overspend * h.rationing_slope, 0.0, 0.3);
-    packages += state.package_credit;
+    places[home_care] *= 1.0 - std::clamp(overspend * h.rationing_slope, 0.0, 0.3);
+    const double residents_100k = static_cast<double>(c.size()) / 1e5;
+    places[care_home] =
+        std::min(h.care_home_places_per_100k_day * residents_100k *
+                     (1.0 - state.capacity_cut[static_cast<std::size_t>(OrgKind::care_home)]),
+                 waiting[care_home] / h.care_home_wait_days);
+    places[nhs_care] =
+        std::min(h.nhs_care_places_per_100k_day * residents_100k *
+                     (1.0 - state.capacity_cut[static_cast<std::size_t>(OrgKind::community)]),
+                 waiting[nhs_care] / h.nhs_care_wait_days);
+    if (weekend(model, state.day)) {
+      for (double& p : places)
+        p *= h.weekend_discharge_ratio;
+    }
+    places[home_care] += state.package_credit;
+    places[care_home] += state.care_home_credit;
+    places[nhs_care] += state.nhs_care_credit;
     end_interim_stays(model, state);
     double interim_beds = 0.0;
     for (std::uint32_t o : model.orgs_of_kind[static_cast<std::size_t>(OrgKind::care_home)])
@@ -103,11 +158,15 @@ class Discharge final : public Phase {
     const double occupancy = static_cast<double>(state.in_hospital) / h.beds;
     const double escalate = std::min(0.5, h.escalation * std::max(0.0, occupancy - 1.0));
     std::vector<std::uint32_t> still_waiting;
+    std::vector<std::uint8_t> still_reason;
     still_waiting.reserve(state.delayed_discharges.size());
-    for (std::uint32_t i : state.delayed_discharges) {
+    still_reason.reserve(state.delayed_discharges.size());
+    for (std::size_t k = 0; k < state.delayed_discharges.size(); ++k) {
+      const std::uint32_t i = state.delayed_discharges[k];
+      const std::uint8_t reason = state.delay_reason[k];
       Stream rng(model.scenario.run.seed, purpose::discharge, static_cast<std::uint32_t>(state.day),
                  c.id[i]);
-      rng.next_u64();  // the first value decided the need for a package
+      rng.next_u64();  // the first value decided the need for support
       // An interim care bed, for want of a hospital bed, while one is free.
       if (rng.bernoulli(escalate) &&
           static_cast<double>(state.interim_care.size()) + 1.0 <= interim_beds) {
@@ -124,35 +183,59 @@ class Discharge final : public Phase {
         file_in_calendar(state, i);
         continue;
       }
-      if (packages < 1.0) {
+      double& left = places[reason];
+      if (left < 1.0) {
         still_waiting.push_back(i);
+        still_reason.push_back(reason);
         continue;
       }
       const std::uint32_t locality = model.neighbourhoods.pcn[c.neighbourhood[i]];
-      if (!attempt_coordination(model, state, Episode::discharge, OrgKind::acute,
-                                OrgKind::social_care, locality, rng)) {
-        packages -= 0.5;
+      const OrgKind partner = reason == nhs_care ? OrgKind::community : OrgKind::social_care;
+      if (!attempt_coordination(model, state, Episode::discharge, OrgKind::acute, partner, locality,
+                                rng)) {
+        left -= 0.5;
         still_waiting.push_back(i);
+        still_reason.push_back(reason);
         continue;
       }
-      packages -= 1.0;
+      left -= 1.0;
       --state.in_hospital;
       ++state.today.discharges;
-      if (rng.bernoulli(h.care_home_share)) {
+      if (reason == care_home) {
         c.health[i] = static_cast<std::uint8_t>(Health::in_care);
         ++state.in_care;
       } else {
         c.health[i] = c.chronic[i];
-        ++state.today.packages_started;
+        if (reason == home_care) ++state.today.packages_started;
       }
       c.next_event_time[i] = next_candidate_time(model, c, i, state.day + 0.5, rng);
       file_in_calendar(state, i);
     }
     state.delayed_discharges = std::move(still_waiting);
-    state.package_credit = std::min(packages, 1.0);
+    state.delay_reason = std::move(still_reason);
+    state.package_credit = std::min(places[home_care], 1.0);
+    state.care_home_credit = std::min(places[care_home], 1.0);
+    state.nhs_care_credit = std::min(places[nhs_care], 1.0);
   }
 
  private:
+  /// What each patient who joined the queue since yesterday waits for: a care-home place with
+  /// probability care_home_share, NHS care with nhs_care_share, else a home-care package.
+  static void assign_reasons(const Model& model, State& state) {
+    const HospitalSettings& h = model.scenario.hospital;
+    for (std::size_t k = state.delay_reason.size(); k < state.delayed_discharges.size(); ++k) {
+      const std::uint32_t i = state.delayed_discharges[k];
+      Stream rng(model.scenario.run.seed, purpose::delay_reason,
+                 static_cast<std::uint32_t>(state.day), state.citizens.id[i]);
+      const double u = rng.uniform();
+      const DelayReason reason = u < h.care_home_share ? DelayReason::care_home
+                                 : u < h.care_home_share + h.nhs_care_share
+                                     ? DelayReason::nhs_care
+                                     : DelayReason::home_care;
+      state.delay_reason.push_back(static_cast<std::uint8_t>(reason));
+    }
+  }
+
   /// Interim stays ending today: the patient moves on to long-term care with probability
   /// interim_to_long_term_care, else goes home to their chronic state. Those who died are gone.
   static void end_interim_stays(const Model& model, State& state) {

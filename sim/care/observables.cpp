@@ -1,5 +1,6 @@
 // The standard output series of a care-model run. Adding a series is adding one entry here; the
 // HDF5 layout, the row order and the summary all follow from this list.
+#include <algorithm>
 #include <cstdint>
 
 #include "caresim/care/simulation.hpp"
@@ -86,6 +87,11 @@ constexpr ReaderTerms kReaderTerms[] = {
     {"delayed_discharges", "patients fit to leave hospital but stuck waiting", Better::lower,
      false},
     {"delayed_discharge_share_of_beds", "beds held by patients fit to leave", Better::lower, true},
+    {"delayed_home_care", "patients fit to leave waiting for home care", Better::lower, false},
+    {"delayed_care_home", "patients fit to leave waiting for a care-home place", Better::lower,
+     false},
+    {"delayed_nhs_care", "patients fit to leave waiting for NHS community care or assessment",
+     Better::lower, false},
     {"flu_uptake_65", "over-65s vaccinated against flu", Better::higher, true},
     {"system_minded_share", "staff with the system-leadership mindset", Better::higher, true},
     {"mean_system_share", "staff time spent on work across the system", Better::higher, true},
@@ -119,8 +125,8 @@ constexpr ReaderTerms kReaderTerms[] = {
     {"cost_care_home", "cost of care-home places a day", Better::lower, false},
     {"cost_interim_care", "cost of interim care beds a day", Better::lower, false},
     {"cost_staff_replacement", "cost of replacing staff who leave a day", Better::lower, false},
-    {"cost_intervention_staff", "staff time given to the programme, costed, a day",
-     Better::neutral, false},
+    {"cost_intervention_staff", "staff time given to the programme, costed, a day", Better::neutral,
+     false},
     {"deaths", "deaths", Better::lower, false},
     {"deaths_per_100k", "death rate", Better::lower, false},
     {"qalys_per_day", "quality-adjusted life-years lived a day", Better::higher, false},
@@ -188,8 +194,26 @@ std::vector<Observable> standard_observables(const Model& model) {
              }));
   v.push_back(scalar(
       "delayed_discharges", "1",
-      "medically fit patients waiting for a care package to leave hospital", true,
+      "medically fit patients waiting for support to leave hospital (every reason)", true,
       [](const Observation& o) { return static_cast<double>(o.state.delayed_discharges.size()); }));
+  // The same patients by what they wait for (docs/model.md 3.7).
+  const auto delayed_for = [](DelayReason reason) {
+    return [reason](const Observation& o) {
+      return static_cast<double>(std::count(o.state.delay_reason.begin(),
+                                            o.state.delay_reason.end(),
+                                            static_cast<std::uint8_t>(reason)));
+    };
+  };
+  v.push_back(scalar("delayed_home_care", "1",
+                     "medically fit patients waiting for a home-care package", false,
+                     delayed_for(DelayReason::home_care)));
+  v.push_back(scalar("delayed_care_home", "1",
+                     "medically fit patients waiting for a care-home place", false,
+                     delayed_for(DelayReason::care_home)));
+  v.push_back(scalar("delayed_nhs_care", "1",
+                     "medically fit patients waiting for NHS community or intermediate care or an "
+                     "assessment",
+                     false, delayed_for(DelayReason::nhs_care)));
   v.push_back(scalar("delayed_discharge_share_of_beds", "1",
                      "beds held by medically fit patients, share of all beds", true,
                      [](const Observation& o) {

@@ -99,11 +99,35 @@ void visit(V& v, HospitalSettings& h) {
   v.table("admission_probability", h.admission_probability, kChronicStateNames, kProbability,
           "fraction", "share of A&E attendances admitted, by chronic state");
   v.table("length_of_stay_days", h.length_of_stay_days, kChronicStateNames, kPositive, "days",
-          "mean stay until medically fit for discharge");
+          "mean stay until medically fit for discharge, aged 65-84 (times the age factor)");
+  v.table("length_of_stay_age_factor", h.length_of_stay_age_factor, kAgeBandNames, kPositive,
+          "factor", "mean stay by age band relative to length_of_stay_days (HES, approx.)");
+  v.field("weekend_discharge_ratio", h.weekend_discharge_ratio, kProbability, "fraction",
+          "discharges on Saturdays and Sundays as a share of weekday levels");
   v.table("package_probability", h.package_probability, kChronicStateNames, kProbability,
           "fraction", "share of patients who need a care package to leave hospital");
   v.field("care_home_share", h.care_home_share, kProbability, "fraction",
-          "share of package discharges that go into care");
+          "share of patients needing support to leave who wait for a care-home place");
+  v.field("nhs_care_share", h.nhs_care_share, kProbability, "fraction",
+          "share of patients needing support to leave who wait for NHS community or "
+          "intermediate care or an assessment (the rest wait for a home-care package)");
+  v.field("care_home_wait_days", h.care_home_wait_days, kPositive, "days",
+          "mean wait for a care-home place while places are free (placed with probability 1 / "
+          "this a day)");
+  v.field("care_home_places_per_100k_day", h.care_home_places_per_100k_day, kNonNegative,
+          "places per 100,000 residents per day",
+          "care-home places that can be found for hospital discharges a day (capacity)");
+  v.field("nhs_care_wait_days", h.nhs_care_wait_days, kPositive, "days",
+          "mean wait for NHS community or intermediate care or an assessment while slots are free");
+  v.field("nhs_care_places_per_100k_day", h.nhs_care_places_per_100k_day, kNonNegative,
+          "slots per 100,000 residents per day",
+          "NHS community or intermediate care or assessment slots for discharges a day (capacity)");
+  v.check("nhs_care_share", "care_home_share + nhs_care_share <= 1.", [&](auto&& fail) {
+    if (h.care_home_share + h.nhs_care_share > 1.0) {
+      fail("nhs_care_share", "care_home_share", "shares that add up to at most 1",
+           format_real(h.care_home_share + h.nhs_care_share));
+    }
+  });
   v.field("max_within_4h", h.max_within_4h, kProbability, "fraction",
           "share within 4 hours with no queue at all");
   v.field("utilisation_half", h.utilisation_half, kPositive, "ratio",

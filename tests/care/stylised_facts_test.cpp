@@ -1,7 +1,9 @@
 // Stylised facts of NHS flow (../shared/design/domain.md section 7) that the other validation
-// tests do not cover: length of stay and the fall of the 4-hour share with occupancy. Each at tenth scale with four replicates and 95% t intervals
-// over replicates; the first year is left out as the start-up.
+// tests do not cover: length of stay and the fall of the 4-hour share with occupancy. Each at tenth
+// scale with four replicates and 95% t intervals over replicates; the first year is left out as the
+// start-up.
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cmath>
 
 #include "care_support.hpp"
@@ -18,11 +20,25 @@ constexpr std::uint64_t kSeeds[] = {51, 52, 53, 54};
 
 /// What one replicate shows over days [kFrom, kDays).
 struct Flow {
-  double length_of_stay = 0;         ///< days, all emergency admissions (Little's law)
-  double length_of_stay_65 = 0;      ///< days, admissions aged 65 and over
-  std::vector<double> occupancy;     ///< per day
-  std::vector<double> four_hours;    ///< per day
+  double length_of_stay = 0;       ///< days, all emergency admissions (Little's law)
+  double length_of_stay_65 = 0;    ///< days, admissions aged 65 and over
+  std::vector<double> occupancy;   ///< per day
+  std::vector<double> four_hours;  ///< per day
+  std::vector<double> discharges;  ///< per day
+  std::vector<int> weekday;        ///< per day, 0 = Monday ... 6 = Sunday
+  /// Delayed-discharge bed days by reason (home care, care home, NHS care) and in all.
+  double delayed_home_care = 0, delayed_care_home = 0, delayed_nhs_care = 0, delayed = 0;
+  std::size_t days_reasons_add_up = 0;  ///< days whose three reasons sum to the total
 };
+
+/// Day of the week (0 = Monday) of run day 0 of a scenario starting on an ISO date.
+int first_weekday(const std::string& iso) {
+  using namespace std::chrono;
+  const year_month_day date{year{std::stoi(iso.substr(0, 4))},
+                            month{static_cast<unsigned>(std::stoi(iso.substr(5, 2)))},
+                            day{static_cast<unsigned>(std::stoi(iso.substr(8, 2)))}};
+  return static_cast<int>(weekday{sys_days{date}}.iso_encoding()) - 1;
+}
 
 Flow run_flow(std::uint64_t seed) {
   Scenario s = load_scenario(CARESIM_SOURCE_DIR "/scenarios/leeds_small.yaml");
@@ -30,8 +46,12 @@ Flow run_flow(std::uint64_t seed) {
   s.run.seed = seed;
   Simulation sim(s);
   std::vector<double> row(sim.layout().row_width());
-  const std::size_t occ = test::series_column(sim, "bed_occupancy"),
-                    fh = test::series_column(sim, "a_and_e_4h");
+  const auto column = [&](const std::string& name) { return test::series_column(sim, name); };
+  const std::size_t occ = column("bed_occupancy"), fh = column("a_and_e_4h"),
+                    out = column("discharges"), all_delayed = column("delayed_discharges"),
+                    home_care = column("delayed_home_care"),
+                    care_home = column("delayed_care_home"), nhs_care = column("delayed_nhs_care");
+  const int monday_offset = first_weekday(s.run.start_date);
   const auto hospital = static_cast<std::uint8_t>(Health::hospital);
   std::vector<std::uint8_t> was_in(sim.state().citizens.size(), 0);
   std::vector<std::uint32_t> id_before(sim.state().citizens.id);
@@ -59,6 +79,14 @@ Flow run_flow(std::uint64_t seed) {
     if (counted) {
       f.occupancy.push_back(row[occ]);
       f.four_hours.push_back(row[fh]);
+      f.discharges.push_back(row[out]);
+      f.weekday.push_back((monday_offset + day) % 7);
+      f.delayed_home_care += row[home_care];
+      f.delayed_care_home += row[care_home];
+      f.delayed_nhs_care += row[nhs_care];
+      f.delayed += row[all_delayed];
+      f.days_reasons_add_up +=
+          row[home_care] + row[care_home] + row[nhs_care] == row[all_delayed] ? 1 : 0;
     }
   }
   f.length_of_stay = inpatients / admissions;
@@ -77,8 +105,7 @@ const std::vector<Flow>& flows() {
 }
 
 /// Least-squares slope of y on x over the days whose x lies in [low, high).
-double slope(const std::vector<double>& x, const std::vector<double>& y, double low,
-             double high) {
+double slope(const std::vector<double>& x, const std::vector<double>& y, double low, double high) {
   double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
   for (std::size_t i = 0; i < x.size(); ++i) {
     if (x[i] < low || x[i] >= high) continue;
@@ -109,15 +136,48 @@ TEST_CASE("validation: emergency length of stay is about 5-6 days, longer for ov
   CHECK(o.mean > 7.0);
   CHECK(o.mean < 11.0);
   CHECK(d.low() > 0.0);
-  // Known gap (docs/model.md "Known gaps"): length of stay depends on the chronic state, not on
-  // age, so admissions under 65 stay nearly as long as older ones and the overall mean (about 8
-  // days) is above England's 5-6. Reported on every run, not counted.
-  CHECK_NOFAIL(a.mean > 4.5);
-  CHECK_NOFAIL(a.mean < 7.0);
+  // Length of stay depends on age band as well as chronic state (docs/model.md 3.6), so the
+  // overall mean sits in England's 5-6 days (a band of 4.5-7 for the model's approximations).
+  CHECK(a.mean > 4.5);
+  CHECK(a.mean < 7.0);
+  CHECK(d.low() > 2.0);
 }
 
-TEST_CASE("validation: the 4-hour share falls faster once occupancy passes 92%",
-          "[validation]") {
+TEST_CASE(
+    "validation: weekend discharges run at about half of weekday levels, and occupancy "
+    "is highest early in the week",
+    "[validation]") {
+  // domain.md section 7 ("Week"): discharges at weekends about half of weekday levels, so
+  // occupancy rises over the weekend and is highest early in the week. Per replicate: mean
+  // discharges a Saturday or Sunday over mean a Tuesday-Friday; mean occupancy on Mondays minus
+  // on Fridays (the series is observed at the end of the day).
+  std::vector<double> ratio, monday_rise;
+  for (const Flow& f : flows()) {
+    double weekend = 0, n_weekend = 0, midweek = 0, n_midweek = 0;
+    double monday = 0, n_monday = 0, friday = 0, n_friday = 0;
+    for (std::size_t t = 0; t < f.discharges.size(); ++t) {
+      const int w = f.weekday[t];
+      if (w >= 5) weekend += f.discharges[t], ++n_weekend;
+      if (w >= 1 && w <= 4) midweek += f.discharges[t], ++n_midweek;
+      if (w == 0) monday += f.occupancy[t], ++n_monday;
+      if (w == 4) friday += f.occupancy[t], ++n_friday;
+    }
+    ratio.push_back((weekend / n_weekend) / (midweek / n_midweek));
+    monday_rise.push_back(monday / n_monday - friday / n_friday);
+  }
+  const auto r = interval(ratio), m = interval(monday_rise);
+  INFO("weekend / weekday discharges " << r.mean << " +- " << r.half_width
+                                       << "; occupancy Monday - Friday " << m.mean << " +- "
+                                       << m.half_width);
+  WARN("weekend / weekday discharges " << r.mean << " +- " << r.half_width
+                                       << "; occupancy Monday - Friday " << m.mean << " +- "
+                                       << m.half_width);
+  CHECK(r.low() > 0.4);
+  CHECK(r.high() < 0.7);
+  CHECK(m.low() > 0.0);
+}
+
+TEST_CASE("validation: the 4-hour share falls faster once occupancy passes 92%", "[validation]") {
   // RCEM and NHS planning guidance: A&E performance deteriorates steeply above about 92%
   // general-and-acute occupancy. Per replicate, the slope of the daily 4-hour share on the
   // day's occupancy above 92% against its slope below; the difference over replicates.
@@ -128,11 +188,42 @@ TEST_CASE("validation: the 4-hour share falls faster once occupancy passes 92%",
     steeper.push_back(above.back() - below.back());
   }
   const auto b = interval(below), a = interval(above), s = interval(steeper);
-  INFO("4-hour share per unit occupancy: below 92% " << b.mean << " +- " << b.half_width
-                                                      << ", above " << a.mean << " +- "
-                                                      << a.half_width);
+  INFO("4-hour share per unit occupancy: below 92% "
+       << b.mean << " +- " << b.half_width << ", above " << a.mean << " +- " << a.half_width);
   WARN("4-hour slope below 92% " << b.mean << " +- " << b.half_width << ", above " << a.mean
                                  << " +- " << a.half_width);
   CHECK(a.high() < 0.0);
   CHECK(s.high() < 0.0);
+}
+
+TEST_CASE(
+    "validation: delayed days by reason, most waiting for NHS care and about a third for "
+    "social care",
+    "[validation]") {
+  // NHS England Delayed Transfers of Care statistics 2010-2020 (Nuffield Trust QualityWatch
+  // indicator; domain.md sections 3 and 7): the NHS is responsible for the majority of delayed
+  // days (further non-acute NHS care, completion of assessment) and social care for roughly a
+  // third (care packages in the patient's own home, residential and nursing home places).
+  // Bands, approximate: NHS care 0.45-0.70 of delayed days; home care 0.15-0.40; care home
+  // 0.10-0.35. The three reason series add up to the total every day.
+  std::vector<double> home, care, nhs;
+  for (const Flow& f : flows()) {
+    CHECK(f.days_reasons_add_up == f.discharges.size());
+    home.push_back(f.delayed_home_care / f.delayed);
+    care.push_back(f.delayed_care_home / f.delayed);
+    nhs.push_back(f.delayed_nhs_care / f.delayed);
+  }
+  const auto h = interval(home), c = interval(care), n = interval(nhs);
+  INFO("shares of delayed days: home care " << h.mean << " +- " << h.half_width << ", care home "
+                                            << c.mean << " +- " << c.half_width << ", NHS care "
+                                            << n.mean << " +- " << n.half_width);
+  WARN("shares of delayed days: home care " << h.mean << " +- " << h.half_width << ", care home "
+                                            << c.mean << " +- " << c.half_width << ", NHS care "
+                                            << n.mean << " +- " << n.half_width);
+  CHECK(n.mean > 0.45);
+  CHECK(n.mean < 0.70);
+  CHECK(h.mean > 0.15);
+  CHECK(h.mean < 0.40);
+  CHECK(c.mean > 0.10);
+  CHECK(c.mean < 0.35);
 }

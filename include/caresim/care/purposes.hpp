@@ -28,6 +28,8 @@ inline constexpr Purpose turnover{24};
 inline constexpr Purpose gp_access{40};
 /// Interim care: the stay's length and where people go after it
 inline constexpr Purpose interim_care{41};
+/// What a medically fit patient who needs support waits for (docs/model.md 3.7)
+inline constexpr Purpose delay_reason{42};
 /// Interventions' draws (cohorts and invitations), shared by the kinds keyed apart by day and
 /// intervention; a kind's own purposes are declared in its file (3000 coaching, 3001
 /// restructure, 3002 flu_campaign) and checked through the registry.

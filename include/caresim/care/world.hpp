@@ -238,8 +238,13 @@ struct State {
 
   // Citizens in the acute state today, waiting for the A&E phase, in the order they arrived.
   std::vector<std::uint32_t> attendances;
-  // Medically fit patients who need a care package, oldest first.
+  // Medically fit patients who need support to leave hospital, oldest first, and what each
+  // waits for (a DelayReason; the same length once the discharge phase has run).
   std::vector<std::uint32_t> delayed_discharges;
+  std::vector<std::uint8_t> delay_reason;
+  /// Care-home places and NHS care slots (0..1) left over from earlier days, as package_credit.
+  double care_home_credit = 0.0;
+  double nhs_care_credit = 0.0;
   std::uint32_t in_hospital = 0;
   /// Package capacity (packages, 0..1) left over from earlier days: a fraction of a package is
   /// not lost at midnight, so small and large cities discharge at the same rate per package.

@@ -81,8 +81,27 @@ struct HospitalSettings {
   int beds = 1850;  ///< general and acute beds for emergency admissions
   std::array<double, kChronicStateCount> admission_probability = {0.12, 0.22, 0.40};
   std::array<double, kChronicStateCount> length_of_stay_days = {4.0, 6.0, 9.0};
+  /// Length of stay multiplier by age band (0-17, 18-64, 65-84, 85+): mean stay =
+  /// length_of_stay_days[chronic] x this (docs/model.md 3.6; HES, approx.).
+  std::array<double, kAgeBandCount> length_of_stay_age_factor = {0.3, 0.6, 1.0, 1.25};
+  /// Discharges at weekends run at this share of weekday levels (docs/model.md 3.6a): a stay
+  /// ending on a Saturday or Sunday is extended to Monday with probability 1 - this, and the care
+  /// providers start this share of a weekday's packages on those days.
+  double weekend_discharge_ratio = 0.5;
   std::array<double, kChronicStateCount> package_probability = {0.02, 0.14, 0.5};
-  double care_home_share = 0.05;  ///< of package discharges that go into care
+  /// Of the patients who need support to leave (package_probability), the share who wait for a
+  /// care-home place, and the share who wait for NHS community or intermediate care or an
+  /// assessment; the rest wait for a home-care package (docs/model.md 3.7).
+  double care_home_share = 0.05;
+  double nhs_care_share = 0.3;
+  /// Care-home places and NHS community/intermediate care or assessment slots: each waiting
+  /// patient is placed with probability 1 / mean wait a day (a wait of about that mean), up to a
+  /// daily capacity per 100,000 residents that binds when demand surges or capacity is cut
+  /// (the care providers' funding cuts cut care-home places, community's cut NHS slots).
+  double care_home_wait_days = 10;
+  double care_home_places_per_100k_day = 1.0;
+  double nhs_care_wait_days = 4;
+  double nhs_care_places_per_100k_day = 6;
   /// A&E: share seen within 4 h = max_within_4h / (1 + (utilisation / half)^power).
   double max_within_4h = 0.97;
   double utilisation_half = 1.28;

@@ -38,6 +38,14 @@ inline constexpr std::size_t kServiceCount = 5;
 inline constexpr std::array<const char*, kServiceCount> kServiceNames = {
     "gp", "a_and_e", "community", "social_care", "mental_health_crisis"};
 
+/// What a medically fit patient waits for before leaving hospital (docs/model.md 3.7): a
+/// home-care package, a care-home place, or NHS community/intermediate care or assessment.
+/// Order fixes the output series.
+enum class DelayReason : std::uint8_t { home_care, care_home, nhs_care };
+inline constexpr std::size_t kDelayReasonCount = 3;
+inline constexpr std::array<const char*, kDelayReasonCount> kDelayReasonNames = {
+    "home_care", "care_home", "nhs_care"};
+
 /// Citizens' age bands: 0-17, 18-64, 65-84, 85+.
 inline constexpr std::size_t kAgeBandCount = 4;
 inline constexpr std::array<const char*, kAgeBandCount> kAgeBandNames = {"0-17", "18-64", "65-84",
