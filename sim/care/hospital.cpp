@@ -88,10 +88,9 @@ class Discharge final : public Phase {
     const double waiting = static_cast<double>(state.delayed_discharges.size());
     double packages = std::min(providers, sv.commissioned_package_share * providers +
                                               sv.spot_purchase_per_day * waiting);
+    const double budget = package_budget_per_day(state);
     const double overspend =
-        state.social_care_budget_per_day > 0
-            ? state.social_care_spend_per_day / state.social_care_budget_per_day - 1.0
-            : 0.0;
+        budget > 0 ? state.social_care_spend_per_day / budget - 1.0 : 0.0;
     packages *= 1.0 - std::clamp(overspend * h.rationing_slope, 0.0, 0.3);
     packages += state.package_credit;
     end_interim_stays(model, state);
