@@ -98,7 +98,7 @@ try {
     // rows keep going) and the avalanches grow with the drive.
     await open('teaching/sandpile.yaml');
     const marked = await page.textContent('label:has(input[data-key="teaching.sandpile.grains_per_step"]) .how');
-    await playUntil(20);
+    await playUntil(200, 100);  // past the filling: the pile is critical
     const id = await page.evaluate(() => window.caresimStudio.run.id);
     const stepBefore = await day();
     const rowsBefore = await page.evaluate(() => window.caresimStudio.rows.length);
@@ -112,8 +112,9 @@ try {
     const idAfter = await page.evaluate(() => window.caresimStudio.run.id);
     const rows = await page.evaluate(() => window.caresimStudio.rows);
     const stepAfter = await day();
-    // Topplings per step (series 0) before and after the change: the drive is 9x larger.
-    const mean = (a, b) => rows.slice(a, b).reduce((t, r) => t + r[0], 0) / (b - a);
+    // Topplings per step before and after the change: the drive is 9x larger.
+    const column = await page.evaluate(() => window.caresimStudio.run.series.find((x) => x.name === 'topplings').column);
+    const mean = (a, b) => rows.slice(a, b).reduce((t, r) => t + r[column], 0) / (b - a);
     const early = mean(Math.max(0, rowsBefore - 10), rowsBefore), late = mean(rows.length - 5, rows.length);
     check(id === idAfter && stepAfter > stepBefore && rows.length === stepAfter && rows.length > rowsBefore,
       `a live slider keeps the run going: run ${id} -> ${idAfter}, step ${stepBefore} -> ${stepAfter}, ${rows.length} rows (marked "${marked.trim()}")`);
@@ -147,6 +148,8 @@ try {
     await page.check('#twin');
     await page.waitForFunction(() => window.caresimStudio.run?.twin === true);
     await playUntil(25);
+    // The caption is redrawn on the next animation frame after the rows arrive (slow under load).
+    await page.waitForFunction(() => /lambda/.test(document.getElementById('twin-caption').textContent), null, { timeout: 10000 }).catch(() => {});
     const caption = await page.textContent('#twin-caption');
     const lambda = Number((caption.match(/lambda ~ (-?[\d.]+)/) || [])[1]);
     check(Number.isFinite(lambda) && lambda > 0, `the twin view shows lambda live: "${caption}"`);
