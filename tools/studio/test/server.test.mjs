@@ -112,9 +112,12 @@ try {
   const streams = [];
   for (let i = 0; i < 30; i++) streams.push(watch(runs[i % runs.length].id));
   for (const r of runs) await json('POST', `/api/runs/${r.id}/control`, { action: 'play', speed: 40 });
-  const held = await until(() => streams.every((s) => s.frames >= 5), 30000);
-  const receiving = streams.filter((s) => s.frames >= 5).length;
-  check(held, `30 concurrent streams held, ${receiving} of 30 received >= 5 frames`);
+  // Held: five frames, or every row of its run (branching_critical's 20 steps can arrive in fewer
+  // frames than that when the machine is busy and rows batch up).
+  const fed = (s, i) => s.frames >= 5 || (s.rows >= runs[i % runs.length].days && !s.error);
+  const held = await until(() => streams.every(fed), 30000);
+  const receiving = streams.filter(fed).length;
+  check(held, `30 concurrent streams held, ${receiving} of 30 received >= 5 frames or their whole run`);
   console.log(`CONCURRENT_STREAMS_HELD ${receiving}`);
 
   // --- a run cancelled while watched: its streams end, the run is gone, others go on
