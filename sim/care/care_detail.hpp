@@ -38,6 +38,21 @@ float baseline_system_share(const Scenario& s, const Staff& staff, std::size_t u
 
 inline constexpr std::uint16_t kNoPractice = 0xFFFF;
 
+/// The leader's choice for organisation `org` (State::leader_choices), or the neutral one.
+inline const LeaderChoice& leader_choice(const State& state, std::uint32_t org) {
+  static const LeaderChoice kNeutral{};
+  return org < state.leader_choices.size() ? state.leader_choices[org] : kNeutral;
+}
+
+/// The social-care budget for packages per day: the city's budget times every leader's
+/// package_budget (1 without choices).
+inline double package_budget_per_day(const State& state) {
+  double factor = 1.0;
+  for (const LeaderChoice& c : state.leader_choices)
+    factor *= c.package_budget;
+  return state.social_care_budget_per_day * factor;
+}
+
 /// The first day d >= from on which a Bernoulli(p) trial made every day succeeds, drawn in one
 /// step as from + floor(log U / log(1 - p)) (geometric gap). p <= 0: never (INT32_MAX).
 std::int32_t next_review_day(std::int32_t from, double p, Stream& rng);

@@ -176,6 +176,7 @@ struct Fields<State> {
       field("pressure", &State::pressure),
       field("shared_pressure", &State::shared_pressure),
       field("levers", &State::levers),
+      field("leader_choices", &State::leader_choices),
       field("gaming", &State::gaming),
       field("social_care_budget_per_day", &State::social_care_budget_per_day),
       field("social_care_spend_per_day", &State::social_care_spend_per_day),

@@ -128,10 +128,8 @@ class Discharge final : public Phase {
     std::array<double, kDelayReasonCount> places{};
     places[home_care] = std::min(providers, sv.commissioned_package_share * providers +
                                                 sv.spot_purchase_per_day * waiting[home_care]);
-    const double overspend =
-        state.social_care_budget_per_day > 0
-            ? state.social_care_spend_per_day / state.social_care_budget_per_day - 1.0
-            : 0.0;
+    const double budget = package_budget_per_day(state);
+    const double overspend = budget > 0 ? state.social_care_spend_per_day / budget - 1.0 : 0.0;
     places[home_care] *= 1.0 - std::clamp(overspend * h.rationing_slope, 0.0, 0.3);
     const double residents_100k = static_cast<double>(c.size()) / 1e5;
     places[care_home] =

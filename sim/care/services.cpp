@@ -314,7 +314,7 @@ class Targets final : public Phase {
           update(TargetMetric::social_care_wait_days,
                  capacity > 0 ? state.backlog[o] / capacity : 365.0);
           update(TargetMetric::social_care_budget,
-                 state.social_care_spend_per_day / state.social_care_budget_per_day);
+                 state.social_care_spend_per_day / package_budget_per_day(state));
           break;
         case OrgKind::mental_health:
           update(TargetMetric::crisis_response,
@@ -340,8 +340,10 @@ class Targets final : public Phase {
           gaming += scale[metric] * target_gaming(target, value);
         }
       }
-      state.pressure[o] = pressure;
-      state.gaming[o] = std::min(1.0, gaming);
+      // What the organisation's leader passes on to staff (docs/model.md 3.14.12).
+      const double passed = leader_choice(state, o).pressure_passed;
+      state.pressure[o] = passed * pressure;
+      state.gaming[o] = std::min(1.0, passed * gaming);
     }
     judge_shared_targets(model, state);
   }

@@ -149,8 +149,11 @@ class StaffEffort final : public Phase {
             ef.pressure_weight * pull(state.leader_signal[u]) * state.pressure[org] +
             leaders.effort_weight * state.leader_signal[u] +
             ef.pressure_weight * state.shared_pressure[org] - ef.bias_weight * staff.bias[u]);
+        // A leader's protected time is a floor under the target (docs/model.md 3.14.12).
+        const double floor = leader_choice(state, org).protected_system_time;
+        const double aim = std::max(target, floor);
         const float s = staff.system_share[u];
-        state.system_share_next[u] = static_cast<float>(s + ef.adjustment_per_day * (target - s));
+        state.system_share_next[u] = static_cast<float>(s + ef.adjustment_per_day * (aim - s));
         float& d = staff.dissatisfaction[u];
         d = static_cast<float>(
             d + (std::min(1.0, state.pressure[org] + state.shared_pressure[org]) - d) / lag);

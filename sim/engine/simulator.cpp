@@ -30,6 +30,10 @@ double Simulator::distance(const Simulator&) const {
 
 namespace caresim {
 
+void Simulator::set_live(const std::string& key, double) {
+  throw std::invalid_argument("'" + key + "' cannot change during a run of this model");
+}
+
 void Simulator::visit_state(StateArchive&) {
   throw std::logic_error("checkpoints are not supported by this model");
 }

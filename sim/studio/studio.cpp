@@ -8,18 +8,16 @@
 #include <sstream>
 
 #include "caresim/catalogue/catalogue.hpp"
+#include "caresim/teaching/boolean_network.hpp"
+#include "studio_detail.hpp"
 
 namespace caresim::studio {
 namespace {
 
 using nlohmann::json;
 
-std::string read_text(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using detail::picture_json;
+using detail::read_text;
 
 /// The narrower range a class can use, for keys whose schema range is far wider than a browser
 /// can show or run live. Applied only inside the schema's range.
@@ -80,20 +78,6 @@ json slider_json(const Slider& s) {
               : s.key.type == ScenarioKey::Type::choice ? "choice"
                                                         : "number";
   if (!s.key.choices.empty()) j["choices"] = s.key.choices;
-  return j;
-}
-
-json picture_json(const Picture& p) {
-  json j = {{"kind", p.kind}};
-  json scalars = json::object();
-  for (const auto& [name, value] : p.scalars)
-    scalars[name] = value;
-  j["scalars"] = scalars;
-  json layers = json::object();
-  for (const auto& layer : p.layers)
-    layers[layer.name] = layer.values;
-  j["layers"] = layers;
-  if (!p.labels.empty()) j["labels"] = p.labels;
   return j;
 }
 
@@ -210,6 +194,8 @@ Session::~Session() {
 
 void Session::build() {
   sim_ = make_simulator(scenario_);
+  for (const auto& [key, value] : live_)
+    sim_->set_live(key, value);
   twin_sim_.reset();
   if (twin_) {
     twin_sim_ = sim_->clone();  // std::logic_error if the model has no twin runs
@@ -239,8 +225,13 @@ std::string Session::description_json() const {
     column += width;
   }
   json slider_list = json::array();
-  for (const Slider& s : sliders(scenario_))
-    slider_list.push_back(slider_json(s));
+  const auto live_keys = sim_->live_keys();
+  for (const Slider& s : sliders(scenario_)) {
+    json j = slider_json(s);
+    j["live"] = std::find(live_keys.begin(), live_keys.end(), s.key.path) != live_keys.end();
+    if (const auto it = live_.find(s.key.path); it != live_.end()) j["value"] = it->second;
+    slider_list.push_back(j);
+  }
   return json{{"id", id_},
               {"file", file_},
               {"model", model_name(scenario_.model)},
@@ -289,6 +280,39 @@ void Session::cancel() {
   changed_.notify_all();
 }
 
+void Session::set_live(const std::string& body) {
+  const json request = detail::parse_object(body, "{\"set\": {\"<key>\": value}}");
+  if (!request.contains("set") || !request["set"].is_object() || request["set"].empty())
+    throw StudioError(400, "\"set\" must map scenario keys to numbers");
+  std::lock_guard lock(mutex_);
+  const auto live_keys = sim_->live_keys();
+  const auto offered = sliders(scenario_);
+  std::map<std::string, double> values;
+  for (const auto& [key, value] : request["set"].items()) {
+    if (std::find(live_keys.begin(), live_keys.end(), key) == live_keys.end())
+      throw StudioError(400, "'" + key + "' cannot change during a run of " +
+                                 model_name(scenario_.model) + "; restart the run to change it");
+    const auto slider = std::find_if(offered.begin(), offered.end(),
+                                     [&](const Slider& s) { return s.key.path == key; });
+    if (!value.is_number() || slider == offered.end() || !(value.get<double>() >= slider->lo) ||
+        !(value.get<double>() <= slider->hi) ||
+        (slider->key.type == ScenarioKey::Type::integer &&
+         value.get<double>() != std::floor(value.get<double>())))
+      throw StudioError(400, "'" + key + "' must be a number in its slider's range");
+    values[key] = value.get<double>();
+  }
+  try {
+    for (const auto& [key, value] : values) {
+      sim_->set_live(key, value);
+      if (twin_sim_) twin_sim_->set_live(key, value);
+      live_[key] = value;
+    }
+  } catch (const std::invalid_argument& e) {
+    throw StudioError(400, e.what());
+  }
+  changed_.notify_all();
+}
+
 bool Session::cancelled() const {
   std::lock_guard lock(mutex_);
   return cancelled_;
@@ -297,6 +321,31 @@ bool Session::cancelled() const {
 std::size_t Session::rows() const {
   std::lock_guard lock(mutex_);
   return row_json_.size();
+}
+
+std::string Session::derrida_json() const {
+  std::lock_guard lock(mutex_);
+  const auto* net = dynamic_cast<const teaching::BooleanNetwork*>(sim_.get());
+  if (!net)
+    throw StudioError(400, "the Derrida plot is for a random Boolean network; run " + id_ +
+                               " is a " + model_name(scenario_.model));
+  static constexpr double kDistances[] = {0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.15, 0.2, 0.3,
+                                          0.4,  0.5,  0.6,  0.7,  0.8,  0.9, 1.0};
+  const int k = net->inputs_per_node();
+  const double p = scenario_.teaching.boolean_network.bias;
+  json points = json::array();
+  for (const auto& point : teaching::derrida_map(*net, kDistances, 8, scenario_.run.seed)) {
+    points.push_back({{"d", point.d},
+                      {"next", point.next},
+                      {"standard_error", point.standard_error},
+                      {"annealed", teaching::derrida_annealed(point.d, k, p)}});
+  }
+  return json{{"k", k},
+              {"p", p},
+              {"nodes", net->node_count()},
+              {"slope_annealed", 2.0 * p * (1.0 - p) * k},
+              {"points", points}}
+      .dump();
 }
 
 void Session::advance_locked() {
@@ -482,6 +531,10 @@ void Studio::control(const std::string& id, const std::string& body) {
   } else {
     throw StudioError(400, "\"action\" must be one of play, pause, step, reset");
   }
+}
+
+void Studio::set_live(const std::string& id, const std::string& body) {
+  find(id)->set_live(body);
 }
 
 bool Studio::open_stream() {

@@ -13,18 +13,14 @@
 #include "caresim/ensemble/backend.hpp"
 #include "caresim/scenario/load.hpp"
 #include "caresim/studio/studio.hpp"
+#include "studio_detail.hpp"
 
 namespace caresim::studio {
 namespace {
 
 using nlohmann::json;
 
-std::string read_text(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using detail::read_text;
 
 bool is_key(const std::string& key) {
   return !key.empty() && std::all_of(key.begin(), key.end(), [](unsigned char c) {

@@ -1,10 +1,13 @@
 #include "caresim/teaching/boolean_network.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <numeric>
 #include <stdexcept>
 
 #include "caresim/core/parallel.hpp"
 #include "caresim/core/random.hpp"
+#include "caresim/teaching/purposes.hpp"
 
 namespace caresim::teaching {
 
@@ -109,6 +112,68 @@ double BooleanNetwork::distance(const Simulator& other) const {
       },
       [](std::uint64_t& total, std::uint64_t part) { total += part; });
   return static_cast<double>(differ) / static_cast<double>(state_.size());
+}
+
+void BooleanNetwork::update(std::span<const std::uint8_t> from,
+                           std::span<std::uint8_t> to) const {
+  if (from.size() != state_.size() || to.size() != state_.size())
+    throw std::invalid_argument("boolean_network: a configuration has one state per node");
+  const std::size_t k = static_cast<std::size_t>(k_);
+  parallel_chunks(state_.size(), kGrain, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::uint32_t* row = inputs_.data() + i * k;
+      std::uint64_t index = 0;
+      for (std::size_t j = 0; j < k; ++j)
+        index |= std::uint64_t{from[row[j]]} << j;
+      to[i] = static_cast<std::uint8_t>((tables_[i] >> index) & 1U);
+    }
+  });
+}
+
+std::vector<DerridaPoint> derrida_map(const BooleanNetwork& net, std::span<const double> distances,
+                                      int pairs, std::uint64_t seed) {
+  if (pairs < 1) throw std::invalid_argument("derrida_map: need at least one pair");
+  const std::size_t n = net.node_count();
+  std::vector<std::uint8_t> a(n), b(n), a1(n), b1(n);
+  std::vector<std::uint32_t> order(n);
+  std::vector<DerridaPoint> out;
+  for (std::size_t di = 0; di < distances.size(); ++di) {
+    const double d = distances[di];
+    if (!(d >= 0.0 && d <= 1.0)) throw std::invalid_argument("derrida_map: distances are 0..1");
+    const auto flips = static_cast<std::size_t>(std::llround(d * static_cast<double>(n)));
+    double sum = 0.0, sum2 = 0.0;
+    for (int pair = 0; pair < pairs; ++pair) {
+      Stream rng(seed, purpose::boolean_network_derrida, static_cast<std::uint32_t>(pair),
+                 static_cast<std::uint32_t>(di));
+      for (std::size_t i = 0; i < n; ++i)
+        a[i] = rng.bernoulli(0.5) ? 1 : 0;
+      b = a;
+      // Exactly `flips` distinct nodes: a partial Fisher-Yates shuffle.
+      std::iota(order.begin(), order.end(), 0U);
+      for (std::size_t j = 0; j < flips; ++j) {
+        const std::size_t pick = j + static_cast<std::size_t>(rng.below(n - j));
+        std::swap(order[j], order[pick]);
+        b[order[j]] ^= 1U;
+      }
+      net.update(a, a1);
+      net.update(b, b1);
+      std::size_t differ = 0;
+      for (std::size_t i = 0; i < n; ++i)
+        differ += a1[i] != b1[i] ? 1 : 0;
+      const double x = static_cast<double>(differ) / static_cast<double>(n);
+      sum += x;
+      sum2 += x * x;
+    }
+    const double mean = sum / pairs;
+    const double var = pairs > 1 ? std::max(0.0, (sum2 - pairs * mean * mean) / (pairs - 1)) : 0.0;
+    out.push_back({static_cast<double>(flips) / static_cast<double>(n), mean,
+                   std::sqrt(var / pairs)});
+  }
+  return out;
+}
+
+double derrida_annealed(double d, int k, double p) {
+  return 2.0 * p * (1.0 - p) * (1.0 - std::pow(1.0 - d, k));
 }
 
 // Every member, configuration included: a restored model is this one, whatever it was built from.

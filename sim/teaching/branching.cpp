@@ -1,6 +1,8 @@
 #include "caresim/teaching/branching.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <stdexcept>
 #include <string>
 
 #include "caresim/core/parallel.hpp"
@@ -117,6 +119,17 @@ void Branching::visit_model_state(StateArchive& archive) {
   archive("cascades_per_step", cascades_per_step_);
   archive("max_size", max_size_);
   archive("last", last_);
+}
+
+std::vector<std::string> Branching::live_keys() const {
+  return {"teaching.branching.mean_offspring"};
+}
+
+void Branching::set_live(const std::string& key, double value) {
+  if (key != "teaching.branching.mean_offspring") return Simulator::set_live(key, value);
+  if (!(value >= 0.0 && std::isfinite(value)))
+    throw std::invalid_argument("teaching.branching.mean_offspring: must be a number, 0 or more");
+  mean_offspring_ = value;
 }
 
 }  // namespace caresim::teaching

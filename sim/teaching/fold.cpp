@@ -84,4 +84,22 @@ void Fold::visit_model_state(StateArchive& archive) {
   archive("last_c", last_c_);
 }
 
+std::vector<std::string> Fold::live_keys() const {
+  return {"teaching.fold.c_start", "teaching.fold.c_end", "teaching.fold.noise_sd"};
+}
+
+void Fold::set_live(const std::string& key, double value) {
+  if (!(value >= 0.0 && std::isfinite(value)))
+    throw std::invalid_argument(key + ": must be a number, 0 or more");
+  if (key == "teaching.fold.c_start") {
+    settings_.c_start = value;
+  } else if (key == "teaching.fold.c_end") {
+    settings_.c_end = value;
+  } else if (key == "teaching.fold.noise_sd") {
+    settings_.noise_sd = value;
+  } else {
+    Simulator::set_live(key, value);
+  }
+}
+
 }  // namespace caresim::teaching

@@ -1,6 +1,7 @@
 #include "caresim/teaching/sandpile.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -189,6 +190,17 @@ void Sandpile::visit_model_state(StateArchive& archive) {
   archive("avalanche_size", avalanche_size_);
   archive("avalanche_duration", avalanche_duration_);
   archive("avalanche_lost", avalanche_lost_);
+}
+
+std::vector<std::string> Sandpile::live_keys() const {
+  return {"teaching.sandpile.grains_per_step"};
+}
+
+void Sandpile::set_live(const std::string& key, double value) {
+  if (key != "teaching.sandpile.grains_per_step") return Simulator::set_live(key, value);
+  if (!(value >= 1.0 && value <= 1e6) || value != std::floor(value))
+    throw std::invalid_argument("teaching.sandpile.grains_per_step: a whole number from 1");
+  grains_per_step_ = static_cast<int>(value);
 }
 
 }  // namespace caresim::teaching

@@ -47,6 +47,7 @@ TEST_CASE("Random-stream purposes declared by the modules are all distinct", "[r
                                     p::boolean_network_wiring,
                                     p::boolean_network_tables,
                                     p::boolean_network_initial,
+                                    p::boolean_network_derrida,
                                     p::threshold_cascade_network,
                                     p::threshold_cascade_seed,
                                     p::granovetter_thresholds,

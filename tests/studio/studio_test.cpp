@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -160,4 +161,70 @@ TEST_CASE("studio: taking pictures leaves a run's outputs unchanged", "[studio]"
       CHECK(a == b);
     }
   }
+}
+
+TEST_CASE("studio: a live slider changes the run without a restart", "[studio][live]") {
+  studio::Session session("t", kScenarios, "teaching/sandpile.yaml", {}, false);
+  const json description = json::parse(session.description_json());
+  std::map<std::string, bool> live;
+  for (const json& s : description["sliders"])
+    live[s["key"]] = s["live"];
+  CHECK(live["teaching.sandpile.grains_per_step"]);
+  CHECK_FALSE(live["teaching.sandpile.side"]);
+  for (int i = 0; i < 10; ++i)
+    session.step_once();
+  REQUIRE(wait_rows(session, 10));
+  std::size_t seen = 0;
+  std::uint64_t generation = 0;
+  session.next_frame(&seen, &generation, std::chrono::milliseconds(100));
+  session.set_live(R"({"set": {"teaching.sandpile.grains_per_step": 400}})");
+  for (int i = 0; i < 5; ++i)
+    session.step_once();
+  REQUIRE(wait_rows(session, 15));
+  const auto frame =
+      json::parse(*session.next_frame(&seen, &generation, std::chrono::milliseconds(100)));
+  CHECK(frame["reset"] == false);
+  CHECK(frame["first_day"] == 10);
+  CHECK(frame["day"] == 15);
+  // The same ten steps, then five at 400 grains: as a plain run told so after step 10.
+  const Scenario s = load_scenario(kScenarios / "teaching/sandpile.yaml");
+  const auto sim = make_simulator(s);
+  std::vector<double> row(sim->layout().row_width());
+  for (int t = 0; t < 15; ++t) {
+    if (t == 10) sim->set_live("teaching.sandpile.grains_per_step", 400);
+    sim->step();
+    sim->observe(row);
+  }
+  const auto last = frame["rows"][4];
+  for (std::size_t i = 0; i < row.size(); ++i)
+    CHECK(last[i].get<double>() == row[i]);
+  CHECK(json::parse(session.description_json())["sliders"][1]["value"] == 400.0);
+  const auto status_of = [&](const std::string& body) {
+    try {
+      session.set_live(body);
+    } catch (const studio::StudioError& e) {
+      return e.status();
+    }
+    return 200;
+  };
+  CHECK(status_of(R"({"set": {"teaching.sandpile.side": 20}})") == 400);
+  CHECK(status_of(R"({"set": {"teaching.sandpile.grains_per_step": 1e9}})") == 400);
+  CHECK(status_of(R"({"set": {"teaching.sandpile.grains_per_step": 2.5}})") == 400);
+  CHECK(status_of(R"({"set": {}})") == 400);
+  session.cancel();
+}
+
+TEST_CASE("studio: the Derrida map of a random Boolean network run", "[studio][derrida]") {
+  studio::Session rbn("t", kScenarios, "teaching/rbn_chaotic.yaml", {}, false);
+  const json map = json::parse(rbn.derrida_json());
+  REQUIRE(map["points"].size() == 16);
+  const double k = map["k"], p = map["p"];
+  CHECK(map["slope_annealed"].get<double>() == Approx(2 * p * (1 - p) * k));
+  for (const json& point : map["points"])
+    CHECK(std::abs(point["next"].get<double>() - point["annealed"].get<double>()) < 0.03);
+  CHECK(rbn.derrida_json() == map.dump());  // deterministic
+  studio::Session sand("u", kScenarios, "teaching/sandpile.yaml", {}, false);
+  CHECK_THROWS_AS(sand.derrida_json(), studio::StudioError);
+  rbn.cancel();
+  sand.cancel();
 }

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "caresim/studio/classroom.hpp"
 #include "caresim/studio/studio.hpp"
 #include "caresim/studio/whatif.hpp"
 #include "command.hpp"
@@ -109,9 +110,15 @@ int execute(const StudioArgs& a) {
       std::filesystem::temp_directory_path(ec) /
       fmt::format("caresim-studio-{}", static_cast<long>(getpid()));
   studio::WhatIf whatif(scenarios, scratch, {});
+  studio::Classes classes(scenarios, {});
   httplib::Server server;
-  // Each open event stream holds a worker, so the pool is larger than the stream limit.
-  server.new_task_queue = [] { return new httplib::ThreadPool(56); };
+  // cpp-httplib serves each connection on one worker of this pool for as long as it is open: an
+  // event stream holds its worker until the tab closes, and a keep-alive connection holds one
+  // until it idles out (keep_alive_timeout). The pool is sized for the runs' 40 streams, the
+  // classes' 64 and a keep-alive connection beside each class stream (a class of 30 holds about
+  // 60 workers), with room for other requests.
+  server.new_task_queue = [] { return new httplib::ThreadPool(200); };
+  server.set_keep_alive_timeout(2);
   server.set_payload_max_length(64 * 1024);
 
   server.Get("/api/gallery", guarded([&](const httplib::Request&, httplib::Response& res) {
@@ -134,6 +141,15 @@ int execute(const StudioArgs& a) {
                   hub.remove(req.matches[1]);
                   res.set_content(R"({"cancelled":true})", "application/json");
                 }));
+  server.Post(R"(/api/runs/([A-Za-z0-9]+)/live)",
+              guarded([&](const httplib::Request& req, httplib::Response& res) {
+                hub.set_live(req.matches[1], req.body);
+                res.set_content(R"({"ok":true})", "application/json");
+              }));
+  server.Get(R"(/api/runs/([A-Za-z0-9]+)/derrida)",
+             guarded([&](const httplib::Request& req, httplib::Response& res) {
+               res.set_content(hub.find(req.matches[1])->derrida_json(), "application/json");
+             }));
   server.Post(R"(/api/runs/([A-Za-z0-9]+)/control)",
               guarded([&](const httplib::Request& req, httplib::Response& res) {
                 hub.control(req.matches[1], req.body);
@@ -187,6 +203,65 @@ int execute(const StudioArgs& a) {
                   whatif.cancel(req.matches[1]);
                   res.set_content(R"({"cancelled":true})", "application/json");
                 }));
+  // A class plays the system (studio/classroom.hpp).
+  server.Post("/api/classes", guarded([&](const httplib::Request& req, httplib::Response& res) {
+                res.status = 201;
+                res.set_content(classes.create(req.body), "application/json");
+              }));
+  server.Get(R"(/api/classes/([A-Za-z0-9]+))",
+             guarded([&](const httplib::Request& req, httplib::Response& res) {
+               res.set_content(classes.find(req.matches[1])->description_json(),
+                               "application/json");
+             }));
+  server.Delete(R"(/api/classes/([A-Za-z0-9]+))",
+                guarded([&](const httplib::Request& req, httplib::Response& res) {
+                  classes.end(req.matches[1], req.body);
+                  res.set_content(R"({"ended":true})", "application/json");
+                }));
+  server.Post(R"(/api/classes/([A-Za-z0-9]+)/players)",
+              guarded([&](const httplib::Request& req, httplib::Response& res) {
+                res.status = 201;
+                res.set_content(classes.find(req.matches[1])->join(req.body), "application/json");
+              }));
+  server.Post(R"(/api/classes/([A-Za-z0-9]+)/choices)",
+              guarded([&](const httplib::Request& req, httplib::Response& res) {
+                res.set_content(classes.find(req.matches[1])->choose(req.body),
+                                "application/json");
+              }));
+  server.Post(R"(/api/classes/([A-Za-z0-9]+)/advance)",
+              guarded([&](const httplib::Request& req, httplib::Response& res) {
+                res.set_content(classes.find(req.matches[1])->advance(req.body),
+                                "application/json");
+              }));
+  server.Get(R"(/api/classes/([A-Za-z0-9]+)/debrief)",
+             guarded([&](const httplib::Request& req, httplib::Response& res) {
+               res.set_content(classes.find(req.matches[1])->debrief_json(), "application/json");
+             }));
+  server.Get(R"(/api/classes/([A-Za-z0-9]+)/events)",
+             guarded([&](const httplib::Request& req, httplib::Response& res) {
+               auto session = classes.find(req.matches[1]);
+               if (!classes.open_stream()) {
+                 send_error(res, 503, "too many open class streams");
+                 return;
+               }
+               auto cursor = std::make_shared<studio::ClassSession::Cursor>();
+               res.set_header("Cache-Control", "no-cache");
+               res.set_chunked_content_provider(
+                   "text/event-stream",
+                   [session, cursor](std::size_t, httplib::DataSink& sink) {
+                     auto event = session->next_event(*cursor, std::chrono::milliseconds(1000));
+                     if (!event) {
+                       const std::string end = "event: end\ndata: {}\n\n";
+                       sink.write(end.data(), end.size());
+                       sink.done();
+                       return true;
+                     }
+                     const std::string text =
+                         event->empty() ? std::string(": alive\n\n") : "data: " + *event + "\n\n";
+                     return sink.write(text.data(), text.size());
+                   },
+                   [&classes](bool) { classes.close_stream(); });
+             }));
   server.Get(R"(/api/.*)", [](const httplib::Request& req, httplib::Response& res) {
     send_error(res, 404, "no API endpoint " + req.path);
   });
@@ -217,6 +292,7 @@ int execute(const StudioArgs& a) {
     while (!done) {
       if (stop_signal() != 0) {
         hub.shutdown();
+        classes.shutdown();
         server.stop();
         return;
       }
@@ -226,6 +302,7 @@ int execute(const StudioArgs& a) {
   server.listen_after_bind();
   done = true;
   hub.shutdown();
+  classes.shutdown();
   whatif.shutdown();
   watcher.join();
   std::filesystem::remove_all(scratch, ec);

@@ -225,6 +225,25 @@ struct Levers {
   }
 };
 
+/// What one organisation's leader has chosen, in force until they choose again (the studio's
+/// class session sets it between days; docs/model.md 3.14.12). Unlike Levers it is not reset each
+/// day. The defaults change nothing, so a run without choices is the scenario's own.
+struct LeaderChoice {
+  /// Protected time: each of the organisation's staff aims for at least this share of their time
+  /// on system work (a floor under the staff-effort target), 0..0.5.
+  double protected_system_time = 0.0;
+  /// Share of the organisation's target pressure (and gaming) its leader passes on to staff, 0..1.
+  double pressure_passed = 1.0;
+  /// Staff the organisation sends to a cross-organisation workshop on `workshop_day`: each gives
+  /// one staff-day of joint work in their locality that day (levers.joint_work_extra, as Open
+  /// Space groups do).
+  double workshop_staff = 0.0;
+  std::int32_t workshop_day = -1;
+  /// Multiplier of the social-care budget for packages (meaningful for social-care
+  /// organisations; the city's budget is multiplied by every organisation's), 0.5..1.5.
+  double package_budget = 1.0;
+};
+
 /// Everything that changes during a run. Only phases (and interventions) write it.
 struct State {
   int day = 0;  ///< the day the next step simulates (days since start)
@@ -270,6 +289,8 @@ struct State {
   /// Pressure of shared system targets on the organisation, 0..; pulls towards system work.
   std::vector<double> shared_pressure;
   Levers levers;               ///< what interventions in force set for the day
+  /// Each organisation's leader's choices (indexed by organisation), or empty: none chosen.
+  std::vector<LeaderChoice> leader_choices;
   std::vector<double> gaming;  ///< gaming intensity, 0..1
   double social_care_budget_per_day = 0;
   double social_care_spend_per_day = 0;

@@ -49,6 +49,13 @@ class Simulator {
   /// Extra root attributes describing the built model (population sizes and the like).
   virtual std::vector<Attribute> describe() const = 0;
 
+  /// Scenario keys (e.g. "teaching.sandpile.grains_per_step") this model can change between
+  /// steps without being rebuilt: set_live() takes effect from the next step. Default: none.
+  virtual std::vector<std::string> live_keys() const { return {}; }
+  /// Sets one of live_keys() to `value` from the next step on. Throws std::invalid_argument for
+  /// another key or a value the model cannot take.
+  virtual void set_live(const std::string& key, double value);
+
   /// Saves (archive.loading() false) or restores (true) the complete mutable state: everything
   /// a step reads or writes and the step counter, so that a simulator built from the same
   /// scenario and restored from a save continues exactly as the saved one would have (the same

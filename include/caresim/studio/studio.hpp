@@ -100,6 +100,10 @@ class Session {
   void reset();
   void cancel();
   bool cancelled() const;
+  /// {"set": {key: value}}: keys the model can change mid-run (Simulator::live_keys) take their
+  /// new values from the next step, with no restart (and keep them after a reset). StudioError
+  /// 400 for a key that is not live for this model, or a value outside its slider's range.
+  void set_live(const std::string& body);
 
   /// What a stream sends next: the rows after `*seen` (and the latest picture), or nothing if
   /// none came within `wait`. `*seen` is the number of rows the stream has sent, set back to 0
@@ -109,6 +113,11 @@ class Session {
 
   /// Rows done so far (for tests).
   std::size_t rows() const;
+
+  /// The Derrida map of the run's random Boolean network (teaching::derrida_map) beside the
+  /// annealed approximation: {"k", "p", "nodes", "slope_annealed", "points": [{"d", "next",
+  /// "standard_error", "annealed"}]}. StudioError 400 for any other model.
+  std::string derrida_json() const;
 
  private:
   void drive();
@@ -127,6 +136,7 @@ class Session {
   std::unique_ptr<Simulator> twin_sim_;
   std::vector<std::string> row_json_;  // one JSON array per step done
   std::string picture_json_;
+  std::map<std::string, double> live_;  // values set live, applied again after a reset
   std::uint64_t generation_ = 0;  // bumped by reset()
   bool playing_ = false;
   int pending_steps_ = 0;
@@ -153,6 +163,8 @@ class Studio {
   void remove(const std::string& id);
   /// Applies {"action": "play"|"pause"|"step"|"reset", "speed": n}; StudioError 400 otherwise.
   void control(const std::string& id, const std::string& body);
+  /// Session::set_live on run `id`.
+  void set_live(const std::string& id, const std::string& body);
   /// Stream admission: false once limits.streams are open. Pair with close_stream().
   bool open_stream();
   void close_stream();

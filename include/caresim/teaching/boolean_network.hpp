@@ -44,6 +44,10 @@ class BooleanNetwork final : public TeachingModel {
   /// Hamming distance: the fraction of nodes whose states differ.
   double distance(const Simulator& other) const override;
 
+  /// One synchronous update of configuration `from` into `to` (both node_count() long), by this
+  /// network's wiring and tables; the model's own state is untouched.
+  void update(std::span<const std::uint8_t> from, std::span<std::uint8_t> to) const;
+
  private:
   void advance() override;
   void visit_model_state(StateArchive& archive) override;
@@ -55,5 +59,28 @@ class BooleanNetwork final : public TeachingModel {
   std::vector<std::uint8_t> next_;
   std::uint64_t changed_ = 0;  // nodes that changed in the last step
 };
+
+/// One point of the Derrida map: pairs of configurations at normalised Hamming distance `d`,
+/// each updated once by the network, end at mean distance `next` (over `pairs` pairs, with its
+/// standard error).
+struct DerridaPoint {
+  double d = 0.0;
+  double next = 0.0;
+  double standard_error = 0.0;
+};
+
+/// The Derrida map of `net` (Derrida & Pomeau 1986): for each distance d in `distances` (0..1),
+/// `pairs` pairs of configurations (the first uniformly random, the second the first with exactly
+/// round(d N) nodes flipped) are updated once and their distance measured. Deterministic: the
+/// draws are streams of (seed, purpose::boolean_network_derrida, pair, distance index).
+std::vector<DerridaPoint> derrida_map(const BooleanNetwork& net, std::span<const double> distances,
+                                      int pairs, std::uint64_t seed);
+
+/// The annealed approximation of the map for a random Boolean network with K inputs per node and
+/// bias p: d' = 2p(1-p) [1 - (1-d)^K]. A node's output can differ only if one of its K inputs
+/// differs, which happens with probability 1 - (1-d)^K; its table entries for two different
+/// input patterns are independent draws, 1 with probability p, so they differ with probability
+/// 2p(1-p). The slope at d = 0 is 2p(1-p) K: 1 at the critical K = 2, p = 1/2.
+double derrida_annealed(double d, int k, double p);
 
 }  // namespace caresim::teaching

@@ -38,6 +38,8 @@ class Branching final : public TeachingModel {
 
   void observe(std::span<double> row) const override;
   std::vector<Attribute> describe() const override;
+  std::vector<std::string> live_keys() const override;
+  void set_live(const std::string& key, double value) override;
   Picture picture() const override;
 
  private:

@@ -9,6 +9,7 @@ namespace caresim::purpose {
 inline constexpr Purpose boolean_network_wiring{2000};
 inline constexpr Purpose boolean_network_tables{2001};
 inline constexpr Purpose boolean_network_initial{2002};
+inline constexpr Purpose boolean_network_derrida{2003};
 inline constexpr Purpose threshold_cascade_network{2010};
 inline constexpr Purpose threshold_cascade_seed{2011};
 inline constexpr Purpose granovetter_thresholds{2020};

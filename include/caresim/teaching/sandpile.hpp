@@ -42,6 +42,8 @@ class Sandpile final : public TeachingModel {
   /// size, duration, grains lost), so the size distribution shows whatever grains_per_step is.
   std::vector<Table> tables(bool at_end) const override;
   std::vector<Attribute> describe() const override;
+  std::vector<std::string> live_keys() const override;
+  void set_live(const std::string& key, double value) override;
   Picture picture() const override;
 
   std::unique_ptr<Simulator> clone() const override;

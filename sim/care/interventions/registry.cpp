@@ -68,6 +68,29 @@ class Interventions final : public Phase {
       const InterventionModule& module = intervention_module(spec.kind);  // 12 names: cheap
       if (module.active(spec, state.day)) module.apply(spec, model, state);
     }
+    send_to_workshops(model, state);
+  }
+
+ private:
+  /// Leaders' choices (State::leader_choices, docs/model.md 3.14.12): staff an organisation sends
+  /// to a cross-organisation workshop today give a staff-day of joint work each, spread over
+  /// the localities its staff work in, in proportion to its staff there.
+  static void send_to_workshops(const Model& model, State& state) {
+    for (std::uint32_t o = 0; o < state.leader_choices.size(); ++o) {
+      const LeaderChoice& c = state.leader_choices[o];
+      if (c.workshop_day != state.day || !(c.workshop_staff > 0)) continue;
+      std::vector<double> here(model.pcn_count, 0.0);
+      double all = 0.0;
+      for (std::size_t u = 0; u < state.staff.size(); ++u) {
+        if (state.staff.org[u] != o) continue;
+        here[state.staff.locality[u]] += 1.0;
+        all += 1.0;
+      }
+      if (all == 0.0) continue;
+      const double sent = std::min(c.workshop_staff, all);
+      for (std::size_t l = 0; l < here.size(); ++l)
+        state.levers.joint_work_extra[l] += sent * here[l] / all;
+    }
   }
 };
 

@@ -8,6 +8,7 @@ import './style.css';
 import './whatif.css';
 import { drawCare } from './care.js';
 import { showWhatIf, hideWhatIf } from './whatif.js';
+import { showClass, hideClass } from './class.js';
 
 const $ = (id) => document.getElementById(id);
 const state = { run: null, source: null, rows: [], picture: null, playing: false, views: {} };
@@ -33,6 +34,7 @@ async function api(method, path, body) {
 async function showGallery() {
   await stopRun();
   hideWhatIf();
+  hideClass();
   $('run-view').hidden = true;
   $('gallery-view').hidden = false;
   const presets = await api('GET', '/api/gallery');
@@ -93,6 +95,7 @@ async function startRun(file, keepPlaying) {
   buildSeriesChoice(run);
   buildPlots(run);
   resetPicture();
+  drawDerrida(run).catch((e) => showError(e.message));
   const source = new EventSource(`/api/runs/${run.id}/events`);
   source.onmessage = (event) => onFrame(JSON.parse(event.data));
   source.addEventListener('end', () => source.close());
@@ -147,9 +150,19 @@ function buildSliders(run) {
     input.dataset.key = s.key;
     input.addEventListener('change', () => {
       settings[s.key] = s.type === 'choice' ? input.value : Number(input.value);
-      startRun(state.file, state.playing).catch((e) => showError(e.message));
+      if (s.live) {
+        // The model takes it from the next step: the run goes on (the step counter keeps going).
+        api('POST', `/api/runs/${state.run.id}/live`, { set: { [s.key]: settings[s.key] } })
+          .then(() => showError(''))
+          .catch((e) => showError(e.message));
+      } else {
+        startRun(state.file, state.playing).catch((e) => showError(e.message));
+      }
     });
-    label.append(document.createTextNode(name), shown, document.createElement('br'), input);
+    const how = document.createElement('span');
+    how.className = s.live ? 'how live' : 'how';
+    how.textContent = s.live ? ' (acts live)' : ' (restarts the run)';
+    label.append(document.createTextNode(name), shown, how, document.createElement('br'), input);
     const meaning = document.createElement('div');
     meaning.className = 'meaning';
     meaning.textContent = `${s.meaning} [${format(s.lo)}, ${format(s.hi)}]${s.unit ? ' ' + s.unit : ''}`;
@@ -251,6 +264,42 @@ function redraw() {
   }
   drawPicture(state.picture);
   document.body.dataset.frames = String(Number(document.body.dataset.frames || 0) + 1);
+}
+
+// The Derrida plot of a random Boolean network (the server's map, teaching::derrida_map): pairs
+// of states at distance d, updated once, end at distance d'. Above the diagonal near 0 a small
+// difference grows (chaos); below it, it shrinks (order); on it, the edge. The annealed curve
+// 2p(1-p)[1-(1-d)^K] is drawn beside the measured points.
+async function drawDerrida(run) {
+  if (state.views.derrida) state.views.derrida.destroy();
+  state.views.derrida = null;
+  $('derrida-plot').replaceChildren();
+  $('derrida-panel').hidden = run.model !== 'boolean_network';
+  if (run.model !== 'boolean_network') return;
+  const map = await api('GET', `/api/runs/${run.id}/derrida`);
+  if (!state.run || state.run.id !== run.id) return;
+  const d = map.points.map((p) => p.d);
+  state.views.derrida = new uPlot(
+    {
+      width: 420,
+      height: 300,
+      scales: { x: { time: false, range: [0, 1] }, y: { range: [0, 1] } },
+      axes: [{ label: 'distance d at t' }, { label: 'distance at t+1' }],
+      series: [
+        { label: 'd' },
+        { label: 'measured', stroke: '#1d3557', width: 0, points: { show: true, size: 7, fill: '#1d3557' } },
+        { label: 'annealed', stroke: '#e76f51', width: 1.5 },
+        { label: 'diagonal', stroke: '#9aa5b1', width: 1, dash: [5, 5] },
+      ],
+    },
+    [d, map.points.map((p) => p.next), map.points.map((p) => p.annealed), d],
+    $('derrida-plot'),
+  );
+  const slope = map.points[0].next / map.points[0].d;
+  $('derrida-caption').textContent = `Derrida plot (K = ${map.k}, p = ${map.p}): slope at the origin ` +
+    `${slope.toFixed(2)} measured, ${map.slope_annealed.toFixed(2)} annealed ` +
+    `(${map.slope_annealed > 1.02 ? 'above 1: chaotic' : map.slope_annealed < 0.98 ? 'below 1: ordered' : '1: the edge of chaos'})`;
+  $('derrida-panel').dataset.slope = String(slope);
 }
 
 // lambda: the slope of ln(damage) per step while the damage is still small (below 10% of the
@@ -448,13 +497,22 @@ async function route() {
   showError('');
   const match = location.hash.match(/^#run=(.+)$/);
   try {
-    if (location.hash === '#whatif') {
+    const classMatch = location.hash.match(/^#class(?:=([A-Za-z0-9]+))?$/);
+    if (classMatch) {
+      await stopRun();
+      hideWhatIf();
+      $('run-view').hidden = true;
+      $('gallery-view').hidden = true;
+      await showClass(api, showError, classMatch[1]);
+    } else if (location.hash === '#whatif') {
+      hideClass();
       await stopRun();
       $('run-view').hidden = true;
       $('gallery-view').hidden = true;
       await showWhatIf(api, showError);
     } else if (match) {
       hideWhatIf();
+      hideClass();
       settings = {};
       state.file = null;
       await startRun(decodeURIComponent(match[1]), false);

@@ -3,22 +3,14 @@
 // Step giving one row at a time. Usage: node server.test.mjs <binary> <src> <build>
 import net from 'node:net';
 import { paths, startStudio, check, failed } from './server.mjs';
+import { jsonClient, readEvents, sleep, until } from './common.mjs';
 
 const where = paths();
 const started = Date.now();
 const { url, stop } = await startStudio(where);
 const base = url.replace(/\/$/, '');
 
-async function json(method, path, body) {
-  const response = await fetch(base + path, {
-    method, body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)),
-    headers: { 'Content-Type': 'application/json' },
-  });
-  const text = await response.text();
-  let data = null;
-  try { data = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: response.status, data, text, type: response.headers.get('content-type') };
-}
+const json = jsonClient(url);
 
 // A request sent byte for byte (fetch would normalise "..").
 function raw(path) {
@@ -33,43 +25,15 @@ function raw(path) {
   });
 }
 
-// An event stream read with fetch: counts frames and rows, notices the end event.
+// An event stream: counts frames and rows, notices the end event.
 function watch(id) {
-  const controller = new AbortController();
-  const stream = { frames: 0, rows: 0, ended: false, error: null, abort: () => controller.abort() };
-  stream.done = (async () => {
-    try {
-      const response = await fetch(`${base}/api/runs/${id}/events`, { signal: controller.signal });
-      stream.status = response.status;
-      if (response.status !== 200) return;
-      const decoder = new TextDecoder();
-      let buffer = '';
-      for await (const chunk of response.body) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let cut;
-        while ((cut = buffer.indexOf('\n\n')) >= 0) {
-          const event = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + 2);
-          if (event.startsWith('event: end')) stream.ended = true;
-          else if (event.startsWith('data: ')) {
-            const frame = JSON.parse(event.slice(6));
-            stream.frames++;
-            stream.rows += frame.rows.length;
-          }
-        }
-      }
-    } catch (e) {
-      if (e.name !== 'AbortError') stream.error = e;
-    }
-  })();
+  const stream = readEvents(url, `/api/runs/${id}/events`, (frame) => {
+    stream.frames++;
+    stream.rows += frame.rows.length;
+  });
+  stream.frames = 0;
+  stream.rows = 0;
   return stream;
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function until(predicate, ms) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) { if (predicate()) return true; await sleep(50); }
-  return predicate();
 }
 
 try {
@@ -148,9 +112,12 @@ try {
   const streams = [];
   for (let i = 0; i < 30; i++) streams.push(watch(runs[i % runs.length].id));
   for (const r of runs) await json('POST', `/api/runs/${r.id}/control`, { action: 'play', speed: 40 });
-  const held = await until(() => streams.every((s) => s.frames >= 5), 30000);
-  const receiving = streams.filter((s) => s.frames >= 5).length;
-  check(held, `30 concurrent streams held, ${receiving} of 30 received >= 5 frames`);
+  // Held: five frames, or every row of its run (branching_critical's 20 steps can arrive in fewer
+  // frames than that when the machine is busy and rows batch up).
+  const fed = (s, i) => s.frames >= 5 || (s.rows >= runs[i % runs.length].days && !s.error);
+  const held = await until(() => streams.every(fed), 30000);
+  const receiving = streams.filter(fed).length;
+  check(held, `30 concurrent streams held, ${receiving} of 30 received >= 5 frames or their whole run`);
   console.log(`CONCURRENT_STREAMS_HELD ${receiving}`);
 
   // --- a run cancelled while watched: its streams end, the run is gone, others go on

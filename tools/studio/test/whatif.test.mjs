@@ -6,59 +6,26 @@
 // <build>/studio-screenshots/ (whatif.png, care_map.png, report.png).
 // Usage: node whatif.test.mjs <binary> <source dir> <build dir>
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { paths, startStudio, check, failed, SKIP } from './server.mjs';
+import { paths, startStudio, check, failed } from './server.mjs';
+import { requireChromium, screenshotDir, timer, launchChromium, jsonClient, sleep } from './common.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-if (!existsSync(CHROMIUM)) {
-  console.log(`SKIP: ${CHROMIUM} is not installed (apt-get install chromium)`);
-  process.exit(SKIP);
-}
+await requireChromium();
 const where = paths();
-const shots = join(where.build, 'studio-screenshots');
-mkdirSync(shots, { recursive: true });
+const shots = screenshotDir(where.build);
 const started = Date.now();
-const timings = [];
-const timed = async (name, work) => {
-  const t = Date.now();
-  await work();
-  timings.push(`${name} ${((Date.now() - t) / 1000).toFixed(1)} s`);
-};
+const { timed, timings } = timer();
 
 const { url, stop } = await startStudio(where);
 const base = url.replace(/\/$/, '');
-async function json(method, path, body) {
-  const response = await fetch(base + path, {
-    method, body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)),
-    headers: { 'Content-Type': 'application/json' },
-  });
-  const text = await response.text();
-  let data = null;
-  try { data = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: response.status, data, text };
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-const profile = mkdtempSync(join(tmpdir(), 'caresim-chromium-'));
+const json = jsonClient(url);
 const work = mkdtempSync(join(tmpdir(), 'caresim-whatif-'));
-let context;
-try {
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1400, height: 950 },
-    timeout: 60000,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-} catch (e) {
-  console.log(`FAIL chromium did not start: ${e.message}`);
+const { context, close } = await launchChromium(async () => {
+  rmSync(work, { recursive: true, force: true });
   await stop();
-  process.exit(1);
-}
+});
 const consoleErrors = [];
 const page = context.pages()[0] || await context.newPage();
 page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
@@ -205,11 +172,10 @@ try {
   check(false, `what-if test threw: ${e.stack || e}`);
   await page.screenshot({ path: join(shots, 'whatif_failure.png'), fullPage: true }).catch(() => {});
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
   rmSync(work, { recursive: true, force: true });
   await stop();
 }
-console.log(`timings: ${timings.join('; ')}`);
+console.log(`timings: ${timings()}`);
 console.log(`what-if tests took ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${shots}`);
 process.exit(failed() ? 1 : 0);
