@@ -62,7 +62,7 @@ TEST_CASE(
   Scenario nhs_cut = base;
   nhs_cut.hospital.nhs_care_places_per_100k_day *= 0.5;
   Scenario care_home_cut = base;
-  care_home_cut.hospital.care_home_places_per_100k_day *= 0.5;
+  care_home_cut.hospital.care_home_places_per_100k_day *= 0.3;
   std::array<std::vector<double>, 4> b, n, c;
   for (std::uint64_t seed : kSeeds) {
     const auto x = mean_delayed(base, seed), y = mean_delayed(nhs_cut, seed),
@@ -79,11 +79,11 @@ TEST_CASE(
   INFO("NHS slots halved: NHS-care queue "
        << nhs_rise.mean << " +- " << nhs_rise.half_width << " patients, all delayed "
        << total_rise.mean << " +- " << total_rise.half_width
-       << "; care-home places halved: care-home queue " << care_home_rise.mean << " +- "
+       << "; care-home places cut to 30%: care-home queue " << care_home_rise.mean << " +- "
        << care_home_rise.half_width);
   WARN("NHS slots halved: NHS-care queue "
        << nhs_rise.mean << " +- " << nhs_rise.half_width << ", all delayed " << total_rise.mean
-       << " +- " << total_rise.half_width << "; care-home places halved: care-home queue "
+       << " +- " << total_rise.half_width << "; care-home places cut to 30%: care-home queue "
        << care_home_rise.mean << " +- " << care_home_rise.half_width);
   CHECK(nhs_rise.low() > 0.0);
   CHECK(total_rise.low() > 0.0);
