@@ -123,7 +123,10 @@ void add_calibrate_command(CLI::App& root, std::vector<Command>& commands) {
       "calibrate",
       "Calibrate a scenario's uncertain parameters to a targets file: history matching with "
       "Gaussian-process emulators, or ABC-SMC (docs/calibration.md). Resumable: re-run the same "
-      "command after an interruption.");
+      "command after an interruption. Each wave's (or generation's) batch of runs goes through "
+      "the backend sweep uses: over MPI under mpirun, or as a Slurm array (--emit-slurm writes "
+      "the first batch not yet run; when the array has run, --collect reads it back, continues "
+      "and emits the next batch, until the calibration ends)");
   app->add_option("spec", args->spec, "the calibration spec (YAML)")
       ->required()
       ->check(CLI::ExistingFile);
