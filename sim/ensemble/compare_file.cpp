@@ -235,9 +235,8 @@ void write_comparison(const Comparison& c, const std::filesystem::path& path) {
                     "the {}-day trailing mean excludes 0, on the same side, every day to the end.",
                     c.days, c.arms.front(), c.replicates, c.window) +
             " " + c.uncertainty_text());
-    root.set_attribute("intervals_cover", std::string_view(c.has_parameters()
-                                                               ? "chance and parameters"
-                                                               : "chance"));
+    root.set_attribute("intervals_cover",
+                       std::string_view(c.has_parameters() ? "chance and parameters" : "chance"));
     if (c.has_parameters()) {
       root.set_attribute("parameters_file", c.parameters_file);
       root.set_attribute("parameters_source", c.parameters_source);

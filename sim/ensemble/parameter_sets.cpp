@@ -62,9 +62,8 @@ ParameterSets from_csv(const std::filesystem::path& file) {
           weight_column = static_cast<int>(k);
         } else {
           if (cells[k].empty())
-            throw std::runtime_error(
-                fmt::format("{}:{}: column {}: expected a scenario key path", file.string(),
-                            number, k + 1));
+            throw std::runtime_error(fmt::format("{}:{}: column {}: expected a scenario key path",
+                                                 file.string(), number, k + 1));
           s.names.push_back(cells[k]);
         }
       }
@@ -88,8 +87,9 @@ ParameterSets from_csv(const std::filesystem::path& file) {
         used = 0;
       }
       if (used == 0 || used != cells[k].size() || !std::isfinite(v)) {
-        throw std::runtime_error(fmt::format("{}:{}: column '{}': expected a finite number, got '{}'",
-                                             file.string(), number, header[k], cells[k]));
+        throw std::runtime_error(
+            fmt::format("{}:{}: column '{}': expected a finite number, got '{}'", file.string(),
+                        number, header[k], cells[k]));
       }
       if (static_cast<int>(k) == weight_column) {
         weight = v;
@@ -188,9 +188,8 @@ ParameterSets load_parameter_sets(const std::filesystem::path& file) {
   for (std::size_t i = 0; i < s.weights.size(); ++i) {
     const double w = s.weights[i];
     if (!(w >= 0.0) || !std::isfinite(w))
-      throw std::runtime_error(
-          fmt::format("{}: parameter set {}: weight {} is not a finite number >= 0",
-                      file.string(), i + 1, w));
+      throw std::runtime_error(fmt::format(
+          "{}: parameter set {}: weight {} is not a finite number >= 0", file.string(), i + 1, w));
     for (std::size_t j = 0; j < d; ++j) {
       if (!std::isfinite(s.values[i * d + j]))
         throw std::runtime_error(fmt::format("{}: parameter set {}: {} is not finite",

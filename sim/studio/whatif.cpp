@@ -291,9 +291,8 @@ std::string WhatIf::options_json() const {
   for (const auto& path : found) {
     try {
       const io::Checkpoint saved = io::read_checkpoint(path);
-      checkpoints.push_back(
-          {{"file", std::filesystem::relative(path, scenarios_).generic_string()},
-           {"day", saved.day}});
+      checkpoints.push_back({{"file", std::filesystem::relative(path, scenarios_).generic_string()},
+                             {"day", saved.day}});
     } catch (const std::exception&) {
       // Not a checkpoint this build reads: not offered.
     }
@@ -375,8 +374,9 @@ std::string WhatIf::start(const std::string& body) {
   // Parameter uncertainty: a posterior under the scenarios folder.
   if (request.contains("parameters") && !request["parameters"].is_null()) {
     if (!request["parameters"].is_string())
-      throw StudioError(400, "\"parameters\": expected a posterior file, e.g. "
-                             "\"calibration/<file>.h5\"");
+      throw StudioError(400,
+                        "\"parameters\": expected a posterior file, e.g. "
+                        "\"calibration/<file>.h5\"");
     const std::string rel = request["parameters"].get<std::string>();
     const auto file = file_under(scenarios_, rel);
     if (!file) throw StudioError(404, "no posterior '" + rel + "' in the scenarios folder");

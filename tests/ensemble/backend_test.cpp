@@ -101,9 +101,10 @@ TEST_CASE("backend: compare gives the same bytes locally, under mpirun -np 2 and
 }
 
 // Parameter uncertainty on every backend: the sets drawn from the seed, the same on each rank.
-TEST_CASE("backend: compare --parameters gives the same bytes locally, under mpirun -np 2 and as "
-          "a Slurm array",
-          "[mpi][compare][parameters]") {
+TEST_CASE(
+    "backend: compare --parameters gives the same bytes locally, under mpirun -np 2 and as "
+    "a Slurm array",
+    "[mpi][compare][parameters]") {
   test::TempDir sets;
   const auto csv = sets / "sets.csv";
   std::ofstream(csv) << "hospital.length_of_stay_days.ltc,hospital.length_of_stay_days.complex,"

@@ -120,9 +120,10 @@ TEST_CASE("calibrate: a spec naming an unknown key or series is refused before a
 // The same calibration on every backend of `sweep`: this machine, mpirun -np 2, and a Slurm
 // array's tasks run by hand (each batch emitted, its tasks run, collected; --collect emits the
 // next batch until the calibration ends). The calibration file is the same byte for byte.
-TEST_CASE("calibrate: history matching gives the same file locally, under mpirun and as Slurm "
-          "batches",
-          "[calibrate][mpi]") {
+TEST_CASE(
+    "calibrate: history matching gives the same file locally, under mpirun and as Slurm "
+    "batches",
+    "[calibrate][mpi]") {
   test::TempDir dir;
   const auto spec = kData / "ishigami_calibrate.yaml";
   const std::string cmd = kBin + " calibrate " + quoted(spec) + " --quiet --threads 2 --output ";
@@ -133,8 +134,8 @@ TEST_CASE("calibrate: history matching gives the same file locally, under mpirun
   REQUIRE(expected.size() > 1000);
 
   // Slurm, by hand: 3 waves and the final runs are 4 batches, each emitted then collected.
-  const std::string slurm = kBin + " calibrate " + quoted(spec) + " --output " +
-                            quoted(dir / "slurm");
+  const std::string slurm =
+      kBin + " calibrate " + quoted(spec) + " --output " + quoted(dir / "slurm");
   r = run_command(slurm + " --emit-slurm --array-size 2");
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
@@ -188,7 +189,8 @@ TEST_CASE("calibrate: ABC-SMC under mpirun -np 2 gives the local posterior, near
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   // Printed once (rank 0), and the same posterior byte for byte.
-  CHECK(r.output.find("calibration 'ishigami_abc'") == r.output.rfind("calibration 'ishigami_abc'"));
+  CHECK(r.output.find("calibration 'ishigami_abc'") ==
+        r.output.rfind("calibration 'ishigami_abc'"));
   CHECK(slurp(dir / "mpi" / "calibration.h5") == slurp(dir / "local" / "calibration.h5"));
   h5::Handle f = h5::open_file(dir / "mpi" / "calibration.h5");
   h5::Handle post = h5::open_group(f.get(), "posterior");

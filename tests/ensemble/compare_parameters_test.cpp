@@ -65,9 +65,8 @@ TEST_CASE("parameter sets: CSV and draws are weighted, deterministic and checked
                                                "hospital.length_of_stay_days.complex"});
   CHECK(sets.weighted);
   CHECK(sets.weights[1] == Approx(0.5));
-  CHECK(sets.overrides(3) ==
-        std::vector<std::string>{"hospital.length_of_stay_days.ltc=12",
-                                 "hospital.length_of_stay_days.complex=18"});
+  CHECK(sets.overrides(3) == std::vector<std::string>{"hospital.length_of_stay_days.ltc=12",
+                                                      "hospital.length_of_stay_days.complex=18"});
   // 4000 draws: the shares follow the weights (binomial sd about 0.008), never the zero weight.
   const std::vector<std::size_t> draws = draw_parameter_sets(sets, 7, 4000);
   CHECK(draws == draw_parameter_sets(sets, 7, 4000));
@@ -158,14 +157,11 @@ TEST_CASE("compare --parameters: paired sets widen the intervals; same bytes at 
   };
   const double width_chance = chance.diff_high[occ * 2 + 1] - chance.diff_low[occ * 2 + 1];
   const double width_both = both.diff_high[occ * 2 + 1] - both.diff_low[occ * 2 + 1];
-  INFO("bed occupancy difference: chance " << chance.diff[occ * 2 + 1] << " ["
-                                           << chance.diff_low[occ * 2 + 1] << ", "
-                                           << chance.diff_high[occ * 2 + 1] << "], with parameters "
-                                           << both.diff[occ * 2 + 1] << " ["
-                                           << both.diff_low[occ * 2 + 1] << ", "
-                                           << both.diff_high[occ * 2 + 1] << "]; spread of the "
-                                           << "baseline's run means " << spread(chance, 0)
-                                           << " vs " << spread(both, 0));
+  INFO("bed occupancy difference: chance "
+       << chance.diff[occ * 2 + 1] << " [" << chance.diff_low[occ * 2 + 1] << ", "
+       << chance.diff_high[occ * 2 + 1] << "], with parameters " << both.diff[occ * 2 + 1] << " ["
+       << both.diff_low[occ * 2 + 1] << ", " << both.diff_high[occ * 2 + 1] << "]; spread of the "
+       << "baseline's run means " << spread(chance, 0) << " vs " << spread(both, 0));
   CHECK(width_both > 2.0 * width_chance);
   CHECK(spread(both, 0) > 2.0 * spread(chance, 0));
 
@@ -198,14 +194,12 @@ TEST_CASE("caresim compare --parameters: the table and the report say what the i
   std::ofstream(dir / "sets.csv") << kSetsCsv;
   const std::string text = test::tiny_city_yaml(20000, 20);
   std::ofstream(dir / "base.yaml") << text;
-  std::ofstream(dir / "cut.yaml") << replaced(text, "hospital: {beds: 45}",
-                                               "hospital: {beds: 34}");
+  std::ofstream(dir / "cut.yaml") << replaced(text, "hospital: {beds: 45}", "hospital: {beds: 34}");
   const std::string arms =
       " compare " + test::quoted(dir / "base.yaml") + " " + test::quoted(dir / "cut.yaml");
-  const auto r = test::run_command(bin + arms + " --replicates 3 --threads 2 --parameters " +
-                                   test::quoted(dir / "sets.csv") + " -o " +
-                                   test::quoted(dir / "c.h5") + " --report " +
-                                   test::quoted(dir / "c.html"));
+  const auto r = test::run_command(
+      bin + arms + " --replicates 3 --threads 2 --parameters " + test::quoted(dir / "sets.csv") +
+      " -o " + test::quoted(dir / "c.h5") + " --report " + test::quoted(dir / "c.html"));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   CHECK(r.output.find("both run-to-run chance and parameter uncertainty") != std::string::npos);
@@ -218,9 +212,9 @@ TEST_CASE("caresim compare --parameters: the table and the report say what the i
   std::ofstream(dir / "bad.csv") << "hospital.length_of_stay_days.ltc\n-3\n";
   for (const auto& [file, message] : std::vector<std::pair<std::string, std::string>>{
            {"bad.csv", "parameter set 1: "}, {"missing.csv", "missing.csv: no such file"}}) {
-    const auto bad = test::run_command(bin + arms + " --replicates 2 --parameters " +
-                                       test::quoted(dir / file) + " -o " +
-                                       test::quoted(dir / "bad.h5"));
+    const auto bad =
+        test::run_command(bin + arms + " --replicates 2 --parameters " + test::quoted(dir / file) +
+                          " -o " + test::quoted(dir / "bad.h5"));
     INFO(bad.output);
     CHECK(bad.exit_code == 2);
     CHECK(bad.output.find(message) != std::string::npos);

@@ -54,8 +54,8 @@ int execute(const CalibrateArgs& a) {
     std::vector<std::string>& words = options.task_command;
     if (slurm.array_size > 0)
       words.insert(words.end(), {"--array-size", std::to_string(slurm.array_size)});
-    words.insert(words.end(), {"--cpus-per-task", std::to_string(slurm.cpus_per_task), "--time",
-                               slurm.time});
+    words.insert(words.end(),
+                 {"--cpus-per-task", std::to_string(slurm.cpus_per_task), "--time", slurm.time});
     if (!slurm.mem.empty()) words.insert(words.end(), {"--mem", slurm.mem});
     if (!slurm.partition.empty()) words.insert(words.end(), {"--partition", slurm.partition});
   }

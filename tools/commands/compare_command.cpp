@@ -26,7 +26,7 @@ struct CompareArgs {
   std::string report;  // --report: the leader's HTML page
   int replicates = 8;
   std::optional<int> days;
-  std::string from;  // a checkpoint every run starts from
+  std::string from;        // a checkpoint every run starts from
   std::string parameters;  // --parameters: a posterior (calibration file or CSV of sets)
   int window = 28;
   double confidence = 0.95;

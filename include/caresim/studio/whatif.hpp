@@ -21,9 +21,9 @@ namespace caresim::studio {
 struct WhatIfLimits {
   std::size_t running = 2;  ///< comparisons at once (429 beyond)
   int min_days = 30, max_days = 1095;
-  int max_replicates = 8;    ///< at least 2
-  std::size_t max_arms = 4;  ///< the baseline and up to three variants
-  int threads = 2;           ///< worker threads per comparison
+  int max_replicates = 8;      ///< at least 2
+  std::size_t max_arms = 4;    ///< the baseline and up to three variants
+  int threads = 2;             ///< worker threads per comparison
   int max_warm_up_days = 730;  ///< days of a "warm up first" run of the baseline
 };
 
