@@ -11,6 +11,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "caresim/catalogue/catalogue.hpp"
@@ -78,6 +79,24 @@ class RunCache {
     }
     out_ = std::fopen(path.c_str(), "a");
     if (out_ == nullptr) throw SweepError(path.string() + ": cannot write");
+  }
+  /// Reads back what another process (MPI rank 0) recorded since.
+  void reload() {
+    std::ifstream in(path_);
+    std::string line;
+    while (std::getline(in, line)) {
+      std::istringstream cells(line);
+      std::string key, cell;
+      if (!std::getline(cells, key, '\t')) continue;
+      std::vector<double> values;
+      try {
+        while (std::getline(cells, cell, '\t'))
+          values.push_back(parse_exact(cell));
+      } catch (const std::exception&) {
+        continue;
+      }
+      if (values.size() == m_) cache_[key] = values;
+    }
   }
   ~RunCache() {
     if (out_ != nullptr) std::fclose(out_);
@@ -206,6 +225,11 @@ CalibrationResult run_calibration(const CalibrationSpec& spec, const Calibration
     common.add(metric_text(mt));
 
   const std::size_t replicates = static_cast<std::size_t>(spec.replicates);
+  // A batch handed to a Slurm array: the calibration stops here until --collect.
+  struct Paused {
+    EnsembleResult batch;
+  };
+  std::optional<Backend> emitter;
   const analysis::BatchModel model = [&](std::span<const double> sets, std::size_t count,
                                          std::uint64_t batch) {
     std::vector<PlannedRun> pending;
@@ -234,7 +258,7 @@ CalibrationResult run_calibration(const CalibrationSpec& spec, const Calibration
         }
       }
     }
-    if (!pending.empty()) {
+    if (!pending.empty() && options.backend == nullptr) {
       RunnerOptions ro = options.runner;
       const std::vector<RunOutcome> outcomes = run_local(base, pending, metrics, ro);
       for (std::size_t p = 0; p < pending.size(); ++p) {
@@ -246,6 +270,64 @@ CalibrationResult run_calibration(const CalibrationSpec& spec, const Calibration
       }
       if (options.runner.stop != nullptr && options.runner.stop->load() != 0) {
         throw std::runtime_error("interrupted; re-run the same command to resume");
+      }
+    } else if (!pending.empty()) {
+      // The batch as an ensemble plan of its own (run p of the plan is pending[p]).
+      EnsemblePlan plan;
+      plan.command = "calibrate";
+      plan.name = fmt::format("{}_batch_{}", spec.name, batch);
+      plan.bases = {base};
+      plan.metrics = metrics;
+      plan.check_run_files = false;  // run files are removed once their metrics are cached
+      plan.task_command = options.task_command;
+      plan.working_directory = options.working_directory;
+      std::vector<std::size_t> slot;
+      for (std::size_t p = 0; p < pending.size(); ++p) {
+        slot.push_back(static_cast<std::size_t>(pending[p].id));
+        PlannedRun run = pending[p];
+        run.id = static_cast<std::int64_t>(p);
+        plan.runs.push_back(std::move(run));
+      }
+      const std::string extra[] = {"caresim-calibrate-batch-v1"};
+      plan.hash = plan_hash(plan, extra);
+      plan.folder = std::filesystem::absolute(folder).lexically_normal() / "batches" /
+                    fmt::format("{:016x}", plan.hash);
+      // After --collect has read one batch, the next one is emitted as a new array.
+      const Backend& backend = emitter ? *emitter : *options.backend;
+      const EnsembleResult r = backend.run(plan, options.runner);
+      if (r.stage == EnsembleStage::other_rank) {
+        // MPI: rank 0 ran the batch and cached its metrics; read them from the cache.
+        (void)backend.agree(0);
+        cache.reload();
+        for (std::size_t p = 0; p < pending.size(); ++p) {
+          if (const auto* hit = cache.find(keys[slot[p]])) values[slot[p]] = *hit;
+        }
+      } else if (r.stage != EnsembleStage::done) {
+        if (options.runner.stop != nullptr && options.runner.stop->load() != 0) {
+          throw std::runtime_error("interrupted; re-run the same command to resume");
+        }
+        throw Paused{r};
+      } else {
+        for (std::size_t p = 0; p < pending.size(); ++p) {
+          const RunOutcome& o = r.outcomes[p];
+          const std::size_t k = slot[p];
+          if (o.status == RunStatus::finished) {
+            values[k] = o.metrics;
+            cache.record(keys[k], values[k]);
+          }
+          if (!options.keep_runs) {
+            std::error_code ec;
+            std::filesystem::remove(plan.runs[p].output, ec);
+          }
+          ++result.runs_executed;
+        }
+        if (backend.ranks() > 1) (void)backend.agree(0);
+        if (backend.options().mode == BackendMode::collect) {
+          ++result.batches_collected;
+          BackendOptions emit = backend.options();
+          emit.mode = BackendMode::emit_slurm;
+          emitter.emplace(emit);
+        }
       }
     }
     // The mean over replicates (failed replicates left out; NaN if all failed).
@@ -267,15 +349,24 @@ CalibrationResult run_calibration(const CalibrationSpec& spec, const Calibration
     return out;
   };
 
-  if (spec.method == CalibrationMethod::history_matching) {
-    result.history_matching = analysis::history_match(
-        spec.parameters, result.numeric_targets, model, spec.history_matching, options.progress);
-  } else {
-    result.abc = analysis::abc_smc(spec.parameters, result.numeric_targets, model, spec.abc,
-                                   options.progress);
+  try {
+    if (spec.method == CalibrationMethod::history_matching) {
+      result.history_matching = analysis::history_match(
+          spec.parameters, result.numeric_targets, model, spec.history_matching, options.progress);
+    } else {
+      result.abc = analysis::abc_smc(spec.parameters, result.numeric_targets, model, spec.abc,
+                                     options.progress);
+    }
+  } catch (Paused& paused) {
+    result.finished = false;
+    result.batch = std::move(paused.batch);
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return result;
   }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  write_calibration(result, folder / "calibration.h5");
+  if (options.backend == nullptr || options.backend->root())
+    write_calibration(result, folder / "calibration.h5");
   return result;
 }
 

@@ -208,6 +208,42 @@ ComparisonRun run_comparison(const Backend& backend, std::span<const CompareArm>
   for (std::size_t r = 0; r < R; ++r)
     c.seeds.push_back(mix_seed(c.base_seed, r));
 
+  // Parameter uncertainty: replicate r's set, the same in every arm (paired).
+  std::vector<std::vector<std::string>> set_overrides(R);
+  if (options.parameters) {
+    const ParameterSets& sets = *options.parameters;
+    c.parameter_names = sets.names;
+    c.parameter_set = draw_parameter_sets(sets, c.base_seed, R);
+    c.parameter_sets_available = sets.count();
+    c.parameters_file = sets.file.string();
+    c.parameters_source = sets.source;
+    std::set<std::size_t> distinct(c.parameter_set.begin(), c.parameter_set.end());
+    c.distinct_parameter_sets = distinct.size();
+    const std::size_t d = sets.parameter_count();
+    for (std::size_t r = 0; r < R; ++r) {
+      set_overrides[r] = sets.overrides(c.parameter_set[r]);
+      for (std::size_t j = 0; j < d; ++j) {
+        double v = sets.values[c.parameter_set[r] * d + j];
+        if (sets.integer[j]) v = std::round(v);
+        c.parameter_values.push_back(v);
+      }
+    }
+    // Every arm must accept every drawn set before anything runs.
+    for (const std::size_t i : distinct) {
+      std::vector<std::string> with = overrides;
+      const std::vector<std::string> set = sets.overrides(i);
+      with.insert(with.end(), set.begin(), set.end());
+      for (const CompareArm& arm : arms) {
+        try {
+          (void)parse_scenario(arm.base.yaml_text, arm.base.source_name, with);
+        } catch (const ScenarioError& e) {
+          throw ScenarioError(fmt::format("--parameters {}: parameter set {}: {}",
+                                          sets.file.string(), i + 1, e.what()));
+        }
+      }
+    }
+  }
+
   for (std::size_t a = 0; a < arms.size(); ++a) {
     for (std::size_t r = 0; r < R; ++r) {
       PlannedRun run;
@@ -215,6 +251,7 @@ ComparisonRun run_comparison(const Backend& backend, std::span<const CompareArm>
       run.base = a;
       run.seed = c.seeds[r];
       run.overrides = overrides;
+      run.overrides.insert(run.overrides.end(), set_overrides[r].begin(), set_overrides[r].end());
       run.overrides.push_back("run.seed=" + std::to_string(run.seed));
       run.output = plan.folder / fmt::format("{}_r{:03d}.h5", arms[a].name, r);
       c.run_files.push_back(run.output);
@@ -310,6 +347,19 @@ Comparison run_comparison(std::span<const CompareArm> arms, const CompareOptions
   local.fresh = true;
   const Backend backend(local);
   return run_comparison(backend, arms, options).comparison;
+}
+
+std::string Comparison::uncertainty_text() const {
+  if (!has_parameters()) {
+    return "The intervals cover run-to-run chance only: every run uses the scenarios' own "
+           "parameter values.";
+  }
+  return fmt::format(
+      "The intervals cover both run-to-run chance and parameter uncertainty: replicate r of "
+      "every arm ran with one parameter set drawn from {} ({} distinct sets among the {} "
+      "replicates; {} parameters: {}).",
+      parameters_source, distinct_parameter_sets, replicates, parameter_names.size(),
+      fmt::join(parameter_names, ", "));
 }
 
 bool complete(const Comparison& c) {

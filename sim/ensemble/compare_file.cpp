@@ -6,6 +6,7 @@
 
 #include "caresim/ensemble/compare.hpp"
 #include "caresim/io/netcdf.hpp"
+#include "caresim/scenario/load.hpp"
 #include "caresim/version.hpp"
 #include "compare_detail.hpp"
 
@@ -79,6 +80,28 @@ void write_arm_runs(const Comparison& c, std::size_t a, nc::Group& group) {
                                                .long_name = "run seed: mix_seed(base_seed, "
                                                             "replicate)"});
     seed.write(std::span<const std::uint64_t>(c.seeds));
+  }
+  if (c.has_parameters()) {
+    // The values each run used, read back from the resolved scenario its own file records: the
+    // proof that replicate r of every arm ran with the same set.
+    const std::size_t P = c.parameter_names.size();
+    std::vector<double> used(R * P, kNaN);
+    for (std::size_t r = 0; r < R; ++r) {
+      const nc::Reader run(c.run_files[a * R + r]);
+      const Scenario s = parse_scenario(run.text_attribute("scenario"), c.arm_files[a], {});
+      for (const ScenarioKey& key : scenario_keys(s)) {
+        for (std::size_t j = 0; j < P; ++j) {
+          if (key.path == c.parameter_names[j]) used[r * P + j] = key.value;
+        }
+      }
+    }
+    group.define_index("parameter", P, "uncertain parameter (--parameters)");
+    write_variable(group,
+                   {"parameter_value",
+                    "value of each uncertain parameter in each replicate's run, read back from "
+                    "the run's resolved scenario (NaN: not a scalar key)",
+                    "", ""},
+                   {"replicate", "parameter"}, used);
   }
   define_time(group, c.days, layout.start_date);
   for (const Dimension& d : layout.dimensions) {
@@ -210,7 +233,18 @@ void write_comparison(const Comparison& c, const std::filesystem::path& path) {
                     "interval is mean -+ t(1-alpha/2, n-1) sd/sqrt(n) over the {} pairs. Time to "
                     "effect: the first day from which the interval of the paired difference of "
                     "the {}-day trailing mean excludes 0, on the same side, every day to the end.",
-                    c.days, c.arms.front(), c.replicates, c.window));
+                    c.days, c.arms.front(), c.replicates, c.window) +
+            " " + c.uncertainty_text());
+    root.set_attribute("intervals_cover",
+                       std::string_view(c.has_parameters() ? "chance and parameters" : "chance"));
+    if (c.has_parameters()) {
+      root.set_attribute("parameters_file", c.parameters_file);
+      root.set_attribute("parameters_source", c.parameters_source);
+      root.set_attribute("parameter_sets_available",
+                         static_cast<std::int64_t>(c.parameter_sets_available));
+      root.set_attribute("distinct_parameter_sets",
+                         static_cast<std::int64_t>(c.distinct_parameter_sets));
+    }
 
     // /comparison: the table and the daily statistics.
     {
@@ -226,6 +260,23 @@ void write_comparison(const Comparison& c, const std::filesystem::path& path) {
       g.write_strings("metric_name", "metric", c.metrics, "series name");
       g.write_strings("metric_units", "metric", c.metric_units, "units of the series");
       g.define_index("replicate", R, "paired replicate");
+      if (c.has_parameters()) {
+        const std::size_t P = c.parameter_names.size();
+        g.define_index("parameter", P, "uncertain parameter (--parameters)");
+        g.write_strings("parameter_name", "parameter", c.parameter_names, "scenario key path");
+        std::vector<nc::Index> drawn(c.parameter_set.begin(), c.parameter_set.end());
+        nc::Variable set = g.define_variable(
+            {.name = "parameter_set",
+             .type = nc::Type::int64,
+             .dimensions = {"replicate"},
+             .long_name = "index (from 0) of the parameter set replicate r drew from "
+                          "parameters_file, applied to every arm"});
+        set.write(std::span<const nc::Index>(drawn));
+        write_variable(g,
+                       {"parameter_value", "the parameter set of each replicate (every arm)", "",
+                        "parameter_name"},
+                       {"replicate", "parameter"}, c.parameter_values);
+      }
       define_time(g, c.days, c.start_date);
       const std::string ma = "metric_name metric_units arm_name";
       const auto table = [&](const char* name, const std::vector<double>& v, std::string what,

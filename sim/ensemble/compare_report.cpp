@@ -283,6 +283,9 @@ CompareReport compare_report(const Comparison& c, const std::filesystem::path& c
       "means.",
       c.replicates, c.days, long_date(c.start_date, 0), c.arms.front(), percent, c.window);
 
+  report.uncertainty_text = c.uncertainty_text();
+  report.parameter_uncertainty = c.has_parameters();
+
   // Metadata of each compared series, from the reference's layout.
   const RunLayout& layout = c.outcomes.front().layout;
   std::vector<Reading> readings;
@@ -516,6 +519,7 @@ std::string format_report_table(const CompareReport& report) {
   std::string out;
   const int percent = static_cast<int>(std::lround(report.confidence * 100.0));
   if (!report.scale_text.empty()) out += "\n" + report.scale_text + "\n";
+  if (!report.uncertainty_text.empty()) out += report.uncertainty_text + "\n";
   for (const ArmReport& arm : report.versus) {
     out += fmt::format("\n{} compared with {}\n", arm.arm, arm.reference);
     out += arm.start_text + "\n";

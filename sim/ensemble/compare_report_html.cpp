@@ -159,8 +159,14 @@ std::string report_html(const CompareReport& report) {
   h += "<h1>What if: " + escape(report.title) + "</h1>\n";
   if (!report.scale_text.empty())
     h += "<p class=\"scale\" id=\"scale\">" + escape(report.scale_text) + "</p>\n";
-  h += "<p>" + escape(report.method_text) +
-       "</p>\n<table id=\"arms\"><tr><th>arm</th>"
+  h += "<p>" + escape(report.method_text) + "</p>\n";
+  if (!report.uncertainty_text.empty()) {
+    h += fmt::format("<p id=\"uncertainty\" class=\"{}\">", report.parameter_uncertainty
+                                                                ? "uncertainty parameters"
+                                                                : "uncertainty chance") +
+         escape(report.uncertainty_text) + "</p>\n";
+  }
+  h += "<table id=\"arms\"><tr><th>arm</th>"
        "<th>scenario file</th><th>what it is</th></tr>";
   for (std::size_t a = 0; a < report.arms.size(); ++a) {
     h += fmt::format(

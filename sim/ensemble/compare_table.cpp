@@ -50,7 +50,7 @@ std::string format_comparison(const Comparison& c) {
                          fmt::format("[{:+.4g}, {:+.4g}]", c.diff_low[i], c.diff_high[i]), effect);
     }
   }
-  out += "* the interval excludes 0\n";
+  out += "* the interval excludes 0\n" + c.uncertainty_text() + "\n";
   return out;
 }
 

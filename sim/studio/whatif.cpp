@@ -10,7 +10,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "caresim/catalogue/run.hpp"
 #include "caresim/ensemble/backend.hpp"
+#include "caresim/ensemble/parameter_sets.hpp"
+#include "caresim/io/checkpoint_file.hpp"
 #include "caresim/scenario/load.hpp"
 #include "caresim/studio/studio.hpp"
 #include "studio_detail.hpp"
@@ -167,6 +170,8 @@ std::string report_json(const ensemble::CompareReport& report) {
   return json{{"title", report.title},
               {"scale", report.scale_text},
               {"method", report.method_text},
+              {"uncertainty", report.uncertainty_text},
+              {"parameter_uncertainty", report.parameter_uncertainty},
               {"replicates", report.replicates},
               {"days", report.days},
               {"window", report.window},
@@ -243,14 +248,62 @@ std::string WhatIf::options_json() const {
                      {"needs_cohort", info.needs_cohort},
                      {"keys", keys}});
   }
+  // Posteriors a leader may carry into a comparison (`compare --parameters`): calibration files
+  // and CSVs of parameter sets in scenarios/calibration/.
+  json posteriors = json::array();
+  std::vector<std::filesystem::path> found;
+  if (std::filesystem::is_directory(scenarios_ / "calibration", ec)) {
+    for (const auto& entry : std::filesystem::directory_iterator(scenarios_ / "calibration")) {
+      const std::string ext = entry.path().extension().string();
+      if (entry.is_regular_file() && (ext == ".h5" || ext == ".nc" || ext == ".csv"))
+        found.push_back(entry.path());
+    }
+  }
+  std::sort(found.begin(), found.end());
+  for (const auto& path : found) {
+    try {
+      const ensemble::ParameterSets sets = ensemble::load_parameter_sets(path);
+      posteriors.push_back({{"file", "calibration/" + path.filename().string()},
+                            {"description", sets.source},
+                            {"sets", sets.count()},
+                            {"parameters", sets.names}});
+    } catch (const std::exception&) {
+      // Not a posterior (or unreadable): not offered.
+    }
+  }
+  // Saved states every option may start from (`compare --from`): checkpoints (*.ckpt) in the
+  // scenarios folder, what-if/ and checkpoints/.
+  json checkpoints = json::array();
+  found.clear();
+  for (const char* sub : {"", "what-if", "checkpoints"}) {
+    const std::filesystem::path folder = scenarios_ / sub;
+    if (!std::filesystem::is_directory(folder, ec)) continue;
+    for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+      if (entry.is_regular_file() && entry.path().extension() == ".ckpt")
+        found.push_back(entry.path());
+    }
+  }
+  std::sort(found.begin(), found.end());
+  for (const auto& path : found) {
+    try {
+      const io::Checkpoint saved = io::read_checkpoint(path);
+      checkpoints.push_back({{"file", std::filesystem::relative(path, scenarios_).generic_string()},
+                             {"day", saved.day}});
+    } catch (const std::exception&) {
+      // Not a checkpoint this build reads: not offered.
+    }
+  }
   return json{{"scenarios", files},
+              {"posteriors", posteriors},
+              {"checkpoints", checkpoints},
               {"kinds", kinds},
               {"limits",
                {{"running", limits_.running},
                 {"min_days", limits_.min_days},
                 {"max_days", limits_.max_days},
                 {"max_replicates", limits_.max_replicates},
-                {"max_arms", limits_.max_arms}}}}
+                {"max_arms", limits_.max_arms},
+                {"max_warm_up_days", limits_.max_warm_up_days}}}}
       .dump();
 }
 
@@ -314,6 +367,50 @@ std::string WhatIf::start(const std::string& body) {
   options.replicates = replicates;
   options.days = days;
   options.threads = limits_.threads;
+  // Parameter uncertainty: a posterior under the scenarios folder.
+  if (request.contains("parameters") && !request["parameters"].is_null()) {
+    if (!request["parameters"].is_string())
+      throw StudioError(400,
+                        "\"parameters\": expected a posterior file, e.g. "
+                        "\"calibration/<file>.h5\"");
+    const std::string rel = request["parameters"].get<std::string>();
+    const auto file = file_under(scenarios_, rel);
+    if (!file) throw StudioError(404, "no posterior '" + rel + "' in the scenarios folder");
+    try {
+      options.parameters = ensemble::load_parameter_sets(*file);
+    } catch (const std::exception& e) {
+      throw StudioError(400, std::string("\"parameters\": ") + e.what());
+    }
+  }
+  // A saved state every option starts from: a checkpoint, or a warm-up run of the baseline.
+  const bool has_from = request.contains("from") && !request["from"].is_null();
+  const int warm_up = request.value("warm_up_days", json(0)).is_number_integer()
+                          ? request.value("warm_up_days", 0)
+                          : -1;
+  if (warm_up < 0 || warm_up > limits_.max_warm_up_days)
+    throw StudioError(400, "\"warm_up_days\": expected a whole number from 0 to " +
+                               std::to_string(limits_.max_warm_up_days));
+  if (has_from && warm_up > 0)
+    throw StudioError(400, "\"from\" and \"warm_up_days\": choose one saved state, not both");
+  if (has_from) {
+    if (!request["from"].is_string())
+      throw StudioError(400, "\"from\": expected a checkpoint file (*.ckpt)");
+    const std::string rel = request["from"].get<std::string>();
+    const auto file = file_under(scenarios_, rel);
+    if (!file) throw StudioError(404, "no checkpoint '" + rel + "' in the scenarios folder");
+    int saved_day = 0;
+    try {
+      saved_day = io::read_checkpoint(*file).day;
+    } catch (const std::exception& e) {
+      throw StudioError(400, std::string("\"from\": ") + e.what());
+    }
+    if (saved_day >= days)
+      throw StudioError(400, "\"from\": the checkpoint is of day " + std::to_string(saved_day) +
+                                 "; \"days\" must be more than that");
+    options.from = *file;
+  }
+  // With a warm-up the comparison runs `days` days after it.
+  if (warm_up > 0) options.days = warm_up + days;
   try {
     ensemble::check_comparison(arms, options);
   } catch (const ScenarioError& e) {
@@ -347,11 +444,30 @@ std::string WhatIf::start(const std::string& body) {
   Job* raw = job.get();
   options.stop = &raw->stop;
   options.on_done = [raw](const ensemble::RunOutcome&) { ++raw->done; };
-  raw->thread = std::thread([raw, arms, options, folder] {
+  raw->thread = std::thread([raw, arms, options, folder, warm_up] {
     std::string state, error, report;
     try {
       std::filesystem::create_directories(folder);
-      const ensemble::Comparison c = ensemble::run_comparison(arms, options);
+      ensemble::CompareOptions o = options;
+      if (warm_up > 0) {
+        // Warm up first: the baseline alone for warm_up days, saved at its end; every run of
+        // every option then starts from that state (compare --from).
+        std::vector<std::string> overrides = o.overrides;
+        overrides.push_back("run.days=" + std::to_string(warm_up));
+        const Scenario s =
+            parse_scenario(arms.front().base.yaml_text, arms.front().base.source_name, overrides);
+        RunOptions ro;
+        ro.output = folder / "warm_up.h5";
+        ro.threads = o.threads;
+        ro.scenario_file = arms.front().base.source_name;
+        ro.command_line = o.command_line + " (warm-up)";
+        ro.stop = o.stop;
+        ro.checkpoint_every = warm_up;
+        (void)run_scenario(s, ro);
+        o.from = folder / "warm_up.h5.ckpt";
+      }
+      if (raw->stop.load() != 0) throw std::runtime_error("cancelled");
+      const ensemble::Comparison c = ensemble::run_comparison(arms, o);
       if (raw->stop.load() != 0 || !ensemble::complete(c)) {
         state = "cancelled";
       } else {

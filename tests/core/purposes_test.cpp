@@ -17,6 +17,7 @@
 #include "caresim/analysis/priors.hpp"
 #include "caresim/analytic/purposes.hpp"
 #include "caresim/care/intervention.hpp"
+#include "caresim/ensemble/purposes.hpp"
 #include "caresim/teaching/purposes.hpp"
 
 namespace caresim {
@@ -60,6 +61,7 @@ TEST_CASE("Random-stream purposes declared by the modules are all distinct", "[r
                                     p::maximin_design,
                                     p::history_matching_candidates,
                                     p::abc_proposal,
+                                    p::compare_parameter_set,
                                     p::test_a,
                                     p::test_b};
   // Intervention kinds declare their own purposes in their files; the registry lists them.

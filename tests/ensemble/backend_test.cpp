@@ -100,6 +100,18 @@ TEST_CASE("backend: compare gives the same bytes locally, under mpirun -np 2 and
   check_backends(compare_args());
 }
 
+// Parameter uncertainty on every backend: the sets drawn from the seed, the same on each rank.
+TEST_CASE(
+    "backend: compare --parameters gives the same bytes locally, under mpirun -np 2 and as "
+    "a Slurm array",
+    "[mpi][compare][parameters]") {
+  test::TempDir sets;
+  const auto csv = sets / "sets.csv";
+  std::ofstream(csv) << "hospital.length_of_stay_days.ltc,hospital.length_of_stay_days.complex,"
+                        "weight\n3,5,1\n6,9,2\n12,18,1\n";
+  check_backends(compare_args() + " --parameters " + test::quoted(csv));
+}
+
 TEST_CASE("backend: chaos gives the same bytes locally, under mpirun -np 2 and as a Slurm array",
           "[mpi][chaos]") {
   check_backends(chaos_args());

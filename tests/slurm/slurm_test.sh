@@ -207,6 +207,58 @@ cmp "$work/sweep/local/summary.h5" "$work/sweep/slurm/summary.h5" ||
   fail "the Slurm summary differs from the local backend's"
 say "PASSED: $tasks array tasks under Slurm, summary.h5 identical to the local backend's ($(stat -c %s "$work/sweep/slurm/summary.h5") bytes)"
 
+# --- calibrate on the array: each wave's batch submitted, collected, the next emitted ------------
+# History matching of Ishigami in two small waves and a few final runs (three batches): each batch
+# is one array job; --collect reads it back, continues the calibration and emits the next; the
+# calibration file must be byte-identical to the local backend's.
+mkdir -p "$work/calibrate"
+cp "$ishigami" "$work/calibrate/ishigami.yaml"
+cat >"$work/calibrate/targets.yaml" <<'EOF'
+targets:
+  - {name: y, series: y, reduction: last, band: [3.9, 4.1], source: "test"}
+EOF
+cat >"$work/calibrate/spec.yaml" <<'EOF'
+name: slurm_calibration
+method: history_matching
+scenario: ishigami.yaml
+targets: targets.yaml
+seed: 11
+parameters:
+  - {key: ishigami.x1, prior: uniform, range: [-3.141592653589793, 3.141592653589793]}
+  - {key: ishigami.x2, prior: uniform, range: [-3.141592653589793, 3.141592653589793]}
+history_matching: {waves: 2, runs_per_wave: 16, final_runs: 6, candidates: 5000}
+EOF
+cal=$work/calibrate/spec.yaml
+"$caresim" calibrate "$cal" --quiet --threads 2 --output "$work/calibrate/local" ||
+  fail "the local calibration failed"
+out=$("$caresim" calibrate "$cal" --output "$work/calibrate/slurm" --emit-slurm --array-size 2 \
+  --cpus-per-task 1 --time 00:05:00 --mem 100M --partition caresim) ||
+  fail "calibrate --emit-slurm failed"
+echo "$out"
+batches=0
+while :; do
+  script=$(echo "$out" | sed -n 's/^submit: *sbatch //p')
+  [ -n "$script" ] || fail "calibrate printed no batch to submit"
+  job_id=$(cd "$work/calibrate" && sbatch --parsable "$script") || fail "sbatch refused $script"
+  job_id=${job_id%%;*}
+  batches=$((batches + 1))
+  say "calibration batch $batches: array job $job_id"
+  if ! wait_for "$wait_limit" array_done; then
+    squeue -j "$job_id"
+    fail "the calibration batch $job_id did not finish within $wait_limit s"
+  fi
+  out=$("$caresim" calibrate "$cal" --output "$work/calibrate/slurm" --collect --array-size 2 \
+    --cpus-per-task 1 --time 00:05:00 --mem 100M --partition caresim) ||
+    fail "calibrate --collect failed: $out"
+  echo "$out"
+  echo "$out" | grep -q '^written to' && break
+  [ "$batches" -lt 6 ] || fail "the calibration did not end after $batches batches"
+done
+[ "$batches" -ge 2 ] || fail "$batches batches, expected at least 2 (waves and the final runs)"
+cmp "$work/calibrate/local/calibration.h5" "$work/calibrate/slurm/calibration.h5" ||
+  fail "the Slurm calibration differs from the local backend's"
+say "PASSED: calibration in $batches Slurm batches, calibration.h5 identical to the local backend's"
+
 # --- a run's checkpoint before the time limit, then requeue (README, "On Slurm") ------------------
 # `--signal=B:TERM@120` makes Slurm send SIGTERM to the batch script before the limit; here the same
 # signal is sent at once with `scancel --batch --signal=TERM` (what B: delivers), so the test does

@@ -26,7 +26,8 @@ struct CompareArgs {
   std::string report;  // --report: the leader's HTML page
   int replicates = 8;
   std::optional<int> days;
-  std::string from;  // a checkpoint every run starts from
+  std::string from;        // a checkpoint every run starts from
+  std::string parameters;  // --parameters: a posterior (calibration file or CSV of sets)
   int window = 28;
   double confidence = 0.95;
   int threads = 0;
@@ -48,6 +49,7 @@ std::vector<std::string> task_command(const CompareArgs& a) {
                 "--confidence", ensemble::format_exact(a.confidence)});
   if (a.days) words.insert(words.end(), {"--days", std::to_string(*a.days)});
   if (!a.from.empty()) words.insert(words.end(), {"--from", a.from});
+  if (!a.parameters.empty()) words.insert(words.end(), {"--parameters", a.parameters});
   if (!a.output.empty()) words.insert(words.end(), {"--output", a.output});
   return words;
 }
@@ -106,6 +108,18 @@ int execute(const CompareArgs& a) {
       }
     } catch (const std::exception& e) {
       if (root) fmt::print(stderr, "caresim: error: {}\n", e.what());
+      return kExitUsage;
+    }
+  }
+  if (!a.parameters.empty()) {
+    try {
+      options.parameters = load_parameter_sets(a.parameters);
+      if (root && !a.quiet) {
+        fmt::print(stderr, "caresim: parameter uncertainty: each replicate draws one of {}\n",
+                   options.parameters->source);
+      }
+    } catch (const std::exception& e) {
+      if (root) fmt::print(stderr, "caresim: error: --parameters: {}\n", e.what());
       return kExitUsage;
     }
   }
@@ -231,6 +245,13 @@ void add_compare_command(CLI::App& root, std::vector<Command>& commands) {
                   "Start every run of every arm from this checkpoint (caresim run "
                   "--checkpoint-every): arms branch from one saved state")
       ->type_name("CHECKPOINT");
+  app->add_option("--parameters", args->parameters,
+                  "Parameter uncertainty (docs/calibration.md): replicate r draws one parameter "
+                  "set from this posterior (the calibration.h5 `caresim calibrate` writes: history "
+                  "matching's final sample or ABC-SMC's weighted particles; or a CSV with a header "
+                  "of scenario keys and an optional weight column) and every arm applies it, so "
+                  "the intervals cover chance and what is not known about the parameters")
+      ->type_name("POSTERIOR");
   app->add_option("--window", args->window,
                   "Days of the trailing mean whose difference gives the time to effect")
       ->capture_default_str();

@@ -11,6 +11,7 @@
 
 #include "caresim/analysis/abc.hpp"
 #include "caresim/analysis/history_matching.hpp"
+#include "caresim/ensemble/backend.hpp"
 #include "caresim/ensemble/metrics.hpp"
 #include "caresim/ensemble/runner.hpp"
 
@@ -73,6 +74,13 @@ struct CalibrationResult {
   std::size_t runs_executed = 0;  ///< model runs carried out now
   std::size_t runs_reused = 0;    ///< found in the folder's run cache (a resumed calibration)
   double seconds = 0.0;
+  /// False when a batch went to a Slurm array (emitted, one task's share run, or collected with
+  /// runs missing): `batch` says where it stands, nothing is written, and the same command with
+  /// --collect continues once the array has run. On MPI ranks other than 0 the result is
+  /// complete but only rank 0 writes the file.
+  bool finished = true;
+  EnsembleResult batch;
+  std::size_t batches_collected = 0;  ///< Slurm batches read back by this call
 };
 
 struct CalibrationOptions {
@@ -80,9 +88,19 @@ struct CalibrationOptions {
   RunnerOptions runner;
   analysis::CalibrationProgress progress;
   bool keep_runs = false;  ///< keep each run's file under FOLDER/runs (else removed once reduced)
+  /// The ensemble backend every batch of runs (a wave's design, an ABC generation's proposals,
+  /// history matching's final runs) goes through, as `sweep`'s do: this machine, MPI (every rank
+  /// calls run_calibration; rank 0 hands out the runs, every rank follows the same path) or a
+  /// Slurm array (the first batch not in the run cache is emitted as
+  /// FOLDER/batches/<plan hash>/calibrate.sbatch; --task runs a task's share; --collect reads
+  /// the batch back, continues and emits the next). Null: this machine, without the plan folders.
+  const Backend* backend = nullptr;
+  /// How a Slurm task repeats this calibration (EnsemblePlan::task_command), and from where.
+  std::vector<std::string> task_command;
+  std::filesystem::path working_directory;
 };
 
-/// Runs the calibration on the local ensemble runner. Every model run is cached in
+/// Runs the calibration on options.backend (or this machine). Every model run is cached in
 /// FOLDER/runs.tsv under a hash of (caresim version, base scenario, overrides with seed,
 /// metrics): re-running a killed calibration reuses every run it finished, and since the
 /// methods are deterministic it retraces the same path to where it stopped. Writes

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "caresim/ensemble/backend.hpp"
+#include "caresim/ensemble/parameter_sets.hpp"
 #include "caresim/ensemble/runner.hpp"
 
 namespace caresim::ensemble {
@@ -49,6 +50,10 @@ struct CompareOptions {
   /// A checkpoint every run of every arm starts from (`--from`): the arms branch from one saved
   /// state, with common random numbers from its day on. Empty: from day 0.
   std::filesystem::path from;
+  /// Parameter uncertainty (`--parameters`): replicate r draws one of these sets
+  /// (draw_parameter_sets with the first arm's run.seed) and every arm's run r applies it, after
+  /// the arm's file and the overrides, before the seed. Empty: the arms' own values.
+  std::optional<ParameterSets> parameters;
 };
 
 /// Checks the arms before anything runs: at least two arms with distinct plain names; every
@@ -72,6 +77,17 @@ struct Comparison {
   std::string start_date;
   std::uint64_t base_seed = 0;
   std::vector<std::uint64_t> seeds;  ///< [replicate]: mix_seed(base_seed, replicate)
+
+  /// Parameter uncertainty (CompareOptions::parameters); all empty without it.
+  std::vector<std::string> parameter_names;  ///< [parameter]: scenario key paths
+  std::vector<std::size_t> parameter_set;    ///< [replicate]: index of the set it drew
+  std::vector<double> parameter_values;      ///< [replicate][parameter]: the values applied
+  std::size_t parameter_sets_available = 0;  ///< sets in the source
+  std::size_t distinct_parameter_sets = 0;   ///< distinct sets among the replicates
+  std::string parameters_file, parameters_source;
+  bool has_parameters() const { return !parameter_names.empty(); }
+  /// What the intervals cover, in a sentence (chance alone, or chance and the parameters).
+  std::string uncertainty_text() const;
 
   /// The compared series: the model's headline series, in its order.
   std::vector<std::string> metrics, metric_units, metric_descriptions;

@@ -108,6 +108,10 @@ struct CompareReport {
   std::string title;        ///< "baseline vs target_pressure_up"
   std::string scale_text;   ///< "Tenth-scale city: counts are for one tenth of Leeds (...)"
   std::string method_text;  ///< replicates, days, intervals, in a sentence
+  /// What the intervals cover: chance alone, or chance and parameter uncertainty (with the
+  /// source of the parameter sets and how many distinct sets the replicates used).
+  std::string uncertainty_text;
+  bool parameter_uncertainty = false;
   std::vector<std::string> arms, arm_files, arm_descriptions;
   int replicates = 0, days = 0, window = 0;
   double confidence = 0.95;

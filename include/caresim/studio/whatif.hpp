@@ -21,9 +21,10 @@ namespace caresim::studio {
 struct WhatIfLimits {
   std::size_t running = 2;  ///< comparisons at once (429 beyond)
   int min_days = 30, max_days = 1095;
-  int max_replicates = 8;    ///< at least 2
-  std::size_t max_arms = 4;  ///< the baseline and up to three variants
-  int threads = 2;           ///< worker threads per comparison
+  int max_replicates = 8;      ///< at least 2
+  std::size_t max_arms = 4;    ///< the baseline and up to three variants
+  int threads = 2;             ///< worker threads per comparison
+  int max_warm_up_days = 730;  ///< days of a "warm up first" run of the baseline
 };
 
 /// The report as JSON: {"title", "scale", "method", "arms": [{name, file, description}],
@@ -41,13 +42,18 @@ class WhatIf {
   WhatIf(const WhatIf&) = delete;
   WhatIf& operator=(const WhatIf&) = delete;
 
-  /// {"scenarios": [{file, name, description, question}], "kinds": [{kind, section, doc,
+  /// {"scenarios": [{file, name, description, question}], "posteriors": [{file, description,
+  /// sets, parameters}] (from scenarios/calibration/), "checkpoints": [{file, day}] (*.ckpt in
+  /// the scenarios folder, what-if/ and checkpoints/), "kinds": [{kind, section, doc,
   /// keys: [{key, type, value, lo, hi, unit, meaning, choices}]}], "limits": {...}}.
   std::string options_json() const;
 
   /// Starts a comparison from {"baseline": "what-if/baseline.yaml", "variants": [file or
   /// {"name", "interventions": [{"kind", "day", "set": {key: value}}]}], "days": n,
-  /// "replicates": n}; returns {"id", "total"}. StudioError 400 (bad body, scenario or key),
+  /// "replicates": n, optional "parameters": "calibration/<posterior>" (parameter uncertainty,
+  /// compare --parameters), and optional "from": "<checkpoint>.ckpt" (compare --from) or
+  /// "warm_up_days": n (the baseline runs n days first, every option starts from its end state
+  /// and runs `days` more)}; returns {"id", "total"}. StudioError 400 (bad body, scenario or key),
   /// 404 (no such file), 429 (limits.running comparisons already running).
   std::string start(const std::string& body);
   /// {"id", "state": "running"|"done"|"failed"|"cancelled", "done", "total", "arms", "error",

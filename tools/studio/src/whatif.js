@@ -46,6 +46,8 @@ function buildForm(options) {
   buildFields(options.kinds.find((k) => k.kind === kind.value));
   $('plan-add').onclick = addToPlan;
 
+  buildUncertainty(options);
+
   const days = $('whatif-days'), reps = $('whatif-replicates');
   days.min = options.limits.min_days;
   days.max = options.limits.max_days;
@@ -121,15 +123,63 @@ function addToPlan() {
   $('plan-list').append(li);
 }
 
+// Two choices beside "how long, how sure", built here so the page's markup stays as it is:
+// include parameter uncertainty (a posterior from scenarios/calibration/, compare --parameters)
+// and start every option from a saved state (a checkpoint, or a warm-up run of the baseline).
+function buildUncertainty(options) {
+  const anchor = $('whatif-days').closest('fieldset');
+  const box = document.createElement('fieldset');
+  box.id = 'whatif-uncertainty';
+  box.append(cell('legend', 'What we do not know, where to start'));
+
+  const posterior = document.createElement('select');
+  posterior.id = 'whatif-parameters';
+  posterior.append(option('no: the scenarios\' own parameter values (chance only)', ''));
+  for (const p of options.posteriors || [])
+    posterior.append(option(`${p.file}: ${p.description}`, p.file));
+  const pLabel = document.createElement('label');
+  pLabel.append('include parameter uncertainty ', posterior);
+  box.append(pLabel);
+  box.append(cell('p', (options.posteriors || []).length
+    ? 'Each replicate draws one parameter set from the calibration\'s posterior and every option uses it, so the intervals cover what we do not know about the parameters as well as chance.'
+    : 'No posterior in scenarios/calibration/: run caresim calibrate to make one.', 'meaning'));
+
+  const start = document.createElement('select');
+  start.id = 'whatif-from';
+  start.append(option('day 0 of the scenarios', ''));
+  for (const c of options.checkpoints || []) start.append(option(`saved state ${c.file} (day ${c.day})`, `ckpt:${c.file}`));
+  start.append(option('warm up first: run the baseline, then start every option from its end', 'warm'));
+  const sLabel = document.createElement('label');
+  sLabel.append('start every option from ', start);
+  const warm = document.createElement('input');
+  warm.id = 'whatif-warm-up';
+  warm.type = 'number';
+  warm.min = 1;
+  warm.max = options.limits.max_warm_up_days || 730;
+  warm.value = 90;
+  const wLabel = document.createElement('label');
+  wLabel.append('warm-up days ', warm);
+  wLabel.hidden = true;
+  start.onchange = () => { wLabel.hidden = start.value !== 'warm'; };
+  box.append(sLabel, wLabel);
+  anchor.before(box);
+}
+
 function request() {
   const variants = [...$('whatif-variants').querySelectorAll('input:checked')].map((i) => i.value);
   if (view.plan.length) variants.push({ name: $('plan-name').value, interventions: view.plan });
-  return {
+  const body = {
     baseline: $('whatif-baseline').value,
     variants,
     days: Number($('whatif-days').value),
     replicates: Number($('whatif-replicates').value),
   };
+  const parameters = $('whatif-parameters')?.value;
+  if (parameters) body.parameters = parameters;
+  const from = $('whatif-from')?.value || '';
+  if (from.startsWith('ckpt:')) body.from = from.slice(5);
+  if (from === 'warm') body.warm_up_days = Number($('whatif-warm-up').value);
+  return body;
 }
 
 async function run() {
@@ -185,6 +235,11 @@ function showReport(report) {
   box.append(cell('h2', `What if: ${report.title}`));
   if (report.scale) box.append(cell('p', report.scale, 'scale'));
   box.append(cell('p', report.method, 'meaning'));
+  if (report.uncertainty) {
+    const u = cell('p', report.uncertainty, report.parameter_uncertainty ? 'meaning uncertainty parameters' : 'meaning uncertainty');
+    u.id = 'whatif-uncertainty-text';
+    box.append(u);
+  }
   for (const v of report.versus) {
     box.append(cell('h3', `${v.arm} compared with ${v.reference}`));
     box.append(cell('p', `${v.start} ${v.window[0].toUpperCase()}${v.window.slice(1)}.`));
