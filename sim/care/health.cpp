@@ -9,7 +9,7 @@
 namespace caresim::detail {
 namespace {
 
-constexpr std::uint8_t kAttended = 1, kDied = 2, kFit = 4, kEnteredCare = 8;
+constexpr std::uint8_t kAttended = 1, kDied = 2, kFit = 4, kEnteredCare = 8, kMovedOn = 16;
 
 /// What one citizen's events today came to, written by its own task.
 struct Outcome {
@@ -120,6 +120,10 @@ class CitizenHealth final : public Phase {
               out.flags |= kDied;
               break;
             }
+            if (e == idx(CitizenEvent::moves_on)) {
+              out.flags |= kMovedOn;
+              break;
+            }
             if (e == idx(CitizenEvent::deterioration)) {
               if (s == static_cast<std::size_t>(Health::complex)) {
                 c.health[i] = static_cast<std::uint8_t>(Health::in_care);
@@ -202,13 +206,14 @@ class CitizenHealth final : public Phase {
         }
       }
       if (out.flags & kEnteredCare) ++state.in_care;
-      if (out.flags & kDied) {
-        ++tally.deaths;
+      if (out.flags & (kDied | kMovedOn)) {
+        if (out.flags & kDied) ++tally.deaths;
         if (out.state_before == static_cast<std::uint8_t>(Health::in_care) ||
             c.health[i] == static_cast<std::uint8_t>(Health::in_care)) {
           --state.in_care;
         }
-        arrive(model, state, i, day);
+        arrive(model, state, i, day,
+               (out.flags & kDied) ? purpose::citizen_arrival : purpose::citizen_newcomer);
       } else if (out.flags & kFit) {
         Stream decide(seed, purpose::discharge, static_cast<std::uint32_t>(day), c.id[i]);
         const std::size_t chronic = c.chronic[i];
@@ -250,20 +255,25 @@ class CitizenHealth final : public Phase {
          static_cast<std::uint8_t>(to_a_and_e)});
   }
 
-  /// A new resident of the same age band moves into the home of one who died.
-  static void arrive(const Model& model, State& state, std::uint32_t i, int day) {
+  /// A newcomer of the same age band takes the place of one who died or moved on (ageing out
+  /// of the band, leaving the city): new id, chronic state (or care) drawn from the band's
+  /// published shares.
+  static void arrive(const Model& model, State& state, std::uint32_t i, int day, Purpose why) {
     Citizens& c = state.citizens;
     const HealthSettings& h = model.scenario.health;
     c.id[i] = state.next_citizen_id++;
-    Stream rng(model.scenario.run.seed, purpose::citizen_arrival, static_cast<std::uint32_t>(day),
-               c.id[i]);
+    Stream rng(model.scenario.run.seed, why, static_cast<std::uint32_t>(day), c.id[i]);
     const std::size_t band = c.age_band[i];
     const double v = rng.uniform();
-    const Health s = v < h.initial_complex_share[band] ? Health::complex
-                     : v < h.initial_complex_share[band] + h.initial_ltc_share[band] ? Health::ltc
-                                                                                     : Health::well;
+    const double care = h.initial_in_care_share[band];
+    const double complex = care + h.initial_complex_share[band];
+    const Health s = v < care                                    ? Health::in_care
+                     : v < complex                               ? Health::complex
+                     : v < complex + h.initial_ltc_share[band] ? Health::ltc
+                                                                 : Health::well;
     c.health[i] = static_cast<std::uint8_t>(s);
-    c.chronic[i] = static_cast<std::uint8_t>(s);
+    c.chronic[i] = static_cast<std::uint8_t>(s == Health::in_care ? Health::complex : s);
+    if (s == Health::in_care) ++state.in_care;
     c.next_event_time[i] = next_candidate_time(model, c, i, day + 0.5, rng);
   }
 };

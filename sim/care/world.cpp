@@ -142,8 +142,12 @@ void derive_parameters(const Scenario& s, Model& m) {
           r[event_index(CitizenEvent::deterioration)] = deterioration * age * dep * per_day;
           r[event_index(CitizenEvent::death)] =
               h.deaths_per_year[state] * age * dep * death_ceiling * per_day;
+          r[event_index(CitizenEvent::moves_on)] =
+              (h.ageing_per_year[a] + h.migration_per_year) * per_day;
         } else if (state == static_cast<std::size_t>(Health::in_care)) {
           r[event_index(CitizenEvent::death)] = h.in_care_deaths_per_year * death_ceiling * per_day;
+          r[event_index(CitizenEvent::moves_on)] =
+              (h.ageing_per_year[a] + h.migration_per_year) * per_day;
         }
         // Hospital stays are drawn per patient (length of stay), not from this table.
         m.ceiling_total[state][a][static_cast<std::size_t>(decile - 1)] =
@@ -279,6 +283,25 @@ void build_citizens(const Scenario& s, Model& m, State& st) {
   // when their first events fall is the run's (run seed).
   const std::uint64_t city_seed = s.city.seed, seed = s.run.seed;
   const double season0 = m.season(0);
+  // The stationary shares by age band, decile and locality, at the prevention coverage the
+  // staff's system work gives on day 0 (the capacity phase's formula) and community care at
+  // its full level (its capacity exceeds demand at baseline).
+  std::vector<double> system_work(m.pcn_count, 0.0), residents(m.pcn_count, 0.0);
+  for (std::size_t u = 0; u < st.staff.size(); ++u)
+    system_work[st.staff.locality[u]] += st.staff.energy[u] * st.staff.system_share[u];
+  for (std::size_t k = 0; k < nb.size(); ++k)
+    residents[nb.pcn[k]] += nb.residents[k];
+  std::vector<std::array<double, 4>> start_shares(kAgeBandCount * 10 * m.pcn_count);
+  for (std::size_t band = 0; band < kAgeBandCount; ++band) {
+    for (int decile = 1; decile <= 10; ++decile) {
+      for (std::size_t l = 0; l < m.pcn_count; ++l) {
+        const double work = residents[l] > 0 ? 0.5 * 1000.0 * system_work[l] / residents[l] : 0.0;
+        const double coverage = 1.0 - std::exp(-work / h.prevention_saturation);
+        start_shares[(band * 10 + static_cast<std::size_t>(decile - 1)) * m.pcn_count + l] =
+            stationary_health(h, hosp, band, decile, coverage, 1.0);
+      }
+    }
+  }
   parallel_chunks(n, kGrain, [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
       const auto id = static_cast<std::uint32_t>(i);
@@ -292,15 +315,19 @@ void build_citizens(const Scenario& s, Model& m, State& st) {
       const auto& local = practices_in_pcn[nb.pcn[c.neighbourhood[i]]];
       const auto& choices = local.empty() ? all_practices : local;
       c.gp_practice[i] = choices.empty() ? kNoPractice : choices[rng.below(choices.size())];
-      // Health at the start: the age band's shares; some of the sick are in hospital already.
+      // Health at the start: the stationary state of the band, decile and locality (3.4);
+      // some of the sick are in hospital already.
+      const std::size_t cell = (band * 10 + nb.deprivation_decile[c.neighbourhood[i]] - 1u) *
+                                   m.pcn_count +
+                               nb.pcn[c.neighbourhood[i]];
+      const auto& pi = start_shares[cell];
       const double v = rng.uniform();
       Health state = Health::well;
-      if (v < h.initial_in_care_share[band]) {
+      if (v < pi[3]) {
         state = Health::in_care;
-      } else if (v < h.initial_in_care_share[band] + h.initial_complex_share[band]) {
+      } else if (v < pi[3] + pi[2]) {
         state = Health::complex;
-      } else if (v < h.initial_in_care_share[band] + h.initial_complex_share[band] +
-                         h.initial_ltc_share[band]) {
+      } else if (v < pi[3] + pi[2] + pi[1]) {
         state = Health::ltc;
       }
       c.chronic[i] = static_cast<std::uint8_t>(state == Health::in_care ? Health::complex : state);
@@ -459,6 +486,50 @@ double Model::death_season(int day) const {
   const double phase =
       2.0 * std::numbers::pi * (start_day_of_year + day - h.winter_peak_day_of_year) / 365.25;
   return 1.0 + h.winter_death_amplitude * std::cos(phase);
+}
+
+std::array<double, 4> stationary_health(const HealthSettings& h, const HospitalSettings& hs,
+                                        std::size_t band, int decile, double prevention,
+                                        double community) {
+  const double dep = 1.0 + h.deprivation_gradient * (10 - decile) / 9.0;
+  const double md = h.age_multiplier[band] * dep;
+  const double leave = h.ageing_per_year[band] + h.migration_per_year;
+  const double prevent = 1.0 - h.prevention_effect * prevention;
+  const double support = 1.0 - h.community_effect * community;
+  // Forward transitions, entry to care through a hospital stay (acute episode, admission,
+  // package needed, discharged into care), and the rates at which the place resets.
+  const double onset = h.onset_per_year * md * prevent;
+  const double progression = h.progression_per_year * md * support;
+  const double care = h.care_entry_per_year * md;
+  std::array<double, 3> via_hospital{};
+  for (std::size_t k = 0; k < 3; ++k) {
+    via_hospital[k] = h.acute_episodes_per_year[k] * md * prevent * (k == 2 ? support : 1.0) *
+                      hs.admission_probability[k] * hs.package_probability[k] * hs.care_home_share;
+  }
+  const std::array<double, 4> reset = {leave + h.deaths_per_year[0] * md,
+                                       leave + h.deaths_per_year[1] * md,
+                                       leave + h.deaths_per_year[2] * md,
+                                       leave + h.in_care_deaths_per_year};
+  const double e_ltc = h.initial_ltc_share[band], e_complex = h.initial_complex_share[band],
+               e_care = h.initial_in_care_share[band];
+  const std::array<double, 4> newcomer = {1.0 - e_ltc - e_complex - e_care, e_ltc, e_complex,
+                                          e_care};
+  // Balance with the reset flux R = sum_j pi_j reset_j set to 1, then normalised (h_k: into
+  // care through hospital):
+  //   pi_W (o + h_W + r_W) = e_W,  pi_L (p + h_L + r_L) = o pi_W + e_L,
+  //   pi_C (q + h_C + r_C) = p pi_L + e_C,  pi_K r_K = h_W pi_W + h_L pi_L + (q + h_C) pi_C + e_K.
+  std::array<double, 4> pi{};
+  pi[0] = newcomer[0] / (onset + via_hospital[0] + reset[0]);
+  pi[1] = (onset * pi[0] + newcomer[1]) / (progression + via_hospital[1] + reset[1]);
+  pi[2] = (progression * pi[1] + newcomer[2]) / (care + via_hospital[2] + reset[2]);
+  pi[3] = reset[3] > 0.0 ? (via_hospital[0] * pi[0] + via_hospital[1] * pi[1] +
+                            (care + via_hospital[2]) * pi[2] + newcomer[3]) /
+                               reset[3]
+                         : 0.0;
+  const double total = pi[0] + pi[1] + pi[2] + pi[3];
+  for (double& x : pi)
+    x /= total;
+  return pi;
 }
 
 double logistic(double x) {

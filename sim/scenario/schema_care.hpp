@@ -28,14 +28,20 @@ void visit(V& v, HealthSettings& h) {
           "deaths by chronic state; each death is replaced by a new resident (stable population)");
   v.field("in_care_deaths_per_year", h.in_care_deaths_per_year, kPerPersonYear, "per year",
           "deaths of citizens in care");
+  v.table("ageing_per_year", h.ageing_per_year, kAgeBandNames, kPerPersonYear, "per year",
+          "leaving the age band by ageing (1 / band width); the place is taken by a newcomer of "
+          "the band whose state is drawn from its published prevalence");
+  v.field("migration_per_year", h.migration_per_year, kPerPersonYear, "per year",
+          "moving out of the city; the place is taken by a newcomer as for ageing (0: no "
+          "migration)");
   v.table("age_multiplier", h.age_multiplier, kAgeBandNames, RealRange{0.0, 100.0, true}, "factor",
           "onset, progression, acute episodes and deaths are multiplied by this");
   v.table("initial_ltc_share", h.initial_ltc_share, kAgeBandNames, kProbability, "fraction",
-          "share of the age band with a long-term condition at the start (and on arrival)");
+          "published share of the age band with a long-term condition: newcomers' mix; the start is the stationary state");
   v.table("initial_complex_share", h.initial_complex_share, kAgeBandNames, kProbability, "fraction",
-          "share of the age band complex/frail at the start");
+          "published share of the age band complex/frail: newcomers' mix");
   v.table("initial_in_care_share", h.initial_in_care_share, kAgeBandNames, kProbability, "fraction",
-          "share of the age band in care at the start");
+          "published share of the age band in care: newcomers' mix");
   v.field("deprivation_gradient", h.deprivation_gradient, kGradient, "factor",
           "the most deprived decile's rates are (1 + this) times the least deprived's");
   v.field("winter_amplitude", h.winter_amplitude, RealRange{0.0, 0.9}, "fraction",

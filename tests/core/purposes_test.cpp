@@ -36,6 +36,7 @@ TEST_CASE("Random-stream purposes declared by the modules are all distinct", "[r
                                     p::coordination,
                                     p::vaccination,
                                     p::citizen_arrival,
+                                    p::citizen_newcomer,
                                     p::staff_contact,
                                     p::tie_formation,
                                     p::staff_effort,

@@ -19,6 +19,8 @@ inline constexpr Purpose discharge{12};
 inline constexpr Purpose coordination{13};
 inline constexpr Purpose vaccination{14};
 inline constexpr Purpose citizen_arrival{15};
+/// A newcomer's state when a citizen moves on (ageing out of the band or leaving the city)
+inline constexpr Purpose citizen_newcomer{16};
 inline constexpr Purpose staff_contact{20};
 inline constexpr Purpose tie_formation{21};
 inline constexpr Purpose staff_effort{22};

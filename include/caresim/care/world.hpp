@@ -23,8 +23,9 @@ enum class CitizenEvent : std::uint8_t {
   deterioration,         ///< well -> ltc, ltc -> complex, complex -> in care
   death,                 ///< replaced by a new resident in the same home
   medically_fit,         ///< in hospital: ready to leave
+  moves_on,              ///< leaves the age band (ageing) or the city; a newcomer takes the place
 };
-inline constexpr std::size_t kCitizenEventCount = 8;
+inline constexpr std::size_t kCitizenEventCount = 9;
 
 /// Cross-organisation episodes whose success depends on the staff involved.
 enum class Episode : std::uint8_t { discharge, referral, crisis, outreach };
@@ -390,6 +391,16 @@ int day_of_year(const std::string& iso_date);
 /// (infinity if its state has no events).
 double next_candidate_time(const Model& model, const Citizens& c, std::uint32_t i, double now,
                            Stream& rng);
+
+/// Stationary shares of (well, ltc, complex, in care) of the health chain (docs/model.md 3.4)
+/// for a citizen of age band `band` in deprivation decile `decile` (1..10), with prevention
+/// coverage `prevention` and community service level `community` held fixed: onset, progression
+/// and care entry (directly, and through hospital: admissions discharged with a package into
+/// care), deaths and moving on (each resetting the place to a newcomer drawn from the band's
+/// published shares). Seasons average out over a year; time in hospital is ignored.
+std::array<double, 4> stationary_health(const HealthSettings& h, const HospitalSettings& hs,
+                                        std::size_t band, int decile, double prevention,
+                                        double community);
 
 /// Logistic function 1 / (1 + e^-x).
 double logistic(double x);

@@ -18,16 +18,22 @@ namespace caresim {
 /// decile, before season and before the effect of care received; arrays are indexed by the
 /// chronic state (well, ltc, complex).
 struct HealthSettings {
-  std::array<double, kChronicStateCount> acute_episodes_per_year = {0.2, 0.52, 1.35};
+  std::array<double, kChronicStateCount> acute_episodes_per_year = {0.206, 0.536, 1.39};
   std::array<double, kChronicStateCount> gp_requests_per_year = {2.6, 7.2, 12.3};
   std::array<double, kChronicStateCount> community_referrals_per_year = {0.03, 0.35, 1.2};
   std::array<double, kChronicStateCount> social_care_requests_per_year = {0.0, 0.02, 0.25};
   std::array<double, kChronicStateCount> mental_health_crises_per_year = {0.02, 0.03, 0.04};
-  double onset_per_year = 0.02;        ///< well -> ltc
-  double progression_per_year = 0.02;  ///< ltc -> complex
-  double care_entry_per_year = 0.005;  ///< complex -> in care (care home or long-term package)
+  double onset_per_year = 0.0039;      ///< well -> ltc (stationary at the published shares)
+  double progression_per_year = 0.012; ///< ltc -> complex
+  double care_entry_per_year = 0.0047; ///< complex -> in care (care home or long-term package)
   std::array<double, kChronicStateCount> deaths_per_year = {0.001, 0.004, 0.04};
   double in_care_deaths_per_year = 0.4;
+  /// Residential turnover (docs/model.md 3.3): a citizen leaves the age band by ageing at
+  /// 1 / band width a year (85+: never) and leaves Leeds at migration_per_year; either way a
+  /// newcomer of the band takes the place, with a chronic state drawn from the band's
+  /// published prevalence (initial_*_share).
+  std::array<double, kAgeBandCount> ageing_per_year = {1.0 / 18, 1.0 / 47, 1.0 / 20, 0.0};
+  double migration_per_year = 0.1;
   /// Onset, progression, acute episodes and deaths of the age band are multiplied by this.
   std::array<double, kAgeBandCount> age_multiplier = {0.35, 1.0, 2.2, 3.5};
   std::array<double, kAgeBandCount> initial_ltc_share = {0.05, 0.25, 0.50, 0.55};

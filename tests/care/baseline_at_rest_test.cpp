@@ -1,0 +1,103 @@
+// A baseline at rest (issue 11 item 5, docs/model.md 3.4 and 3.20): with no interventions the
+// trend of every headline series over years 2-3 is within noise. Eight replicates of the Leeds
+// baseline at one tenth scale, three years each; per series the change of the annual mean from
+// year 2 to year 3 relative to the series' mean (a slope per year), with a 95% t interval across
+// replicates.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <map>
+#include <string>
+
+#include "../support.hpp"
+#include "caresim/scenario/load.hpp"
+
+using namespace caresim;
+
+namespace {
+
+constexpr int kDays = 1095, kFrom = 365;  // years 2-3: days 365-1094
+constexpr std::uint64_t kSeeds[] = {61, 62, 63, 64, 65, 66, 67, 68};
+
+/// The headline series the test holds at rest.
+const std::vector<std::string>& headline() {
+  static const std::vector<std::string> names = {
+      "a_and_e_4h",          "bed_occupancy",           "delayed_discharges",
+      "a_and_e_attendances_per_100k", "prevalence_ltc", "prevalence_complex",
+      "cross_org_strength_share", "coordination_success_rate", "mean_energy",
+      "leavers",             "in_care",                 "social_care_budget_ratio",
+      "gp_mean_wait_days"};
+  return names;
+}
+
+/// Relative trend per year over days 365-1094: the mean of year 3 less the mean of year 2, over
+/// the mean of both. Whole years cancel the seasons: a least-squares line through two winters of
+/// daily values picks up the seasonal cycle's phase (A&E attendances +6% a year on a flat
+/// series), the difference of annual means does not.
+double relative_slope(const std::vector<double>& y) {
+  const std::size_t half = y.size() / 2;
+  double first = 0, second = 0;
+  for (std::size_t i = 0; i < half; ++i)
+    first += y[i] / static_cast<double>(half);
+  for (std::size_t i = half; i < 2 * half; ++i)
+    second += y[i] / static_cast<double>(half);
+  const double mean = 0.5 * (first + second);
+  return mean != 0.0 ? (second - first) / mean : 0.0;
+}
+
+/// Relative slopes of the headline series of one replicate.
+std::map<std::string, double> slopes(std::uint64_t seed) {
+  Scenario s = load_scenario(CARESIM_SOURCE_DIR "/scenarios/leeds_small.yaml");
+  s.run.days = kDays;
+  s.run.seed = seed;
+  Simulation sim(s);
+  std::vector<double> row(sim.layout().row_width());
+  std::map<std::string, std::size_t> column;
+  std::size_t offset = 0;
+  for (const auto& spec : sim.layout().series) {
+    column[spec.name] = offset;
+    offset += spec.dimension < 0
+                  ? 1
+                  : sim.layout().dimensions[static_cast<std::size_t>(spec.dimension)].labels.size();
+  }
+  std::map<std::string, std::vector<double>> series;
+  while (sim.day() < kDays) {
+    const int day = sim.day();
+    sim.step();
+    sim.observe(row);
+    if (day < kFrom) continue;
+    for (const std::string& name : headline())
+      series[name].push_back(row[column.at(name)]);
+  }
+  std::map<std::string, double> out;
+  for (const std::string& name : headline())
+    out[name] = relative_slope(series[name]);
+  return out;
+}
+
+}  // namespace
+
+// [!mayfail] until the network is at rest too (docs/model.md 3.20): the cross-organisation share
+// of tie strength still grows about 29% a year through the coordination loop (successful
+// episodes form and reinforce ties that make the next episode succeed), and the hospital series
+// that follow the council's budget drift a few per cent a year.
+TEST_CASE("validation: the Leeds baseline is at rest over years 2-3", "[validation][!mayfail]") {
+  // Tolerance: 3% a year relative to the series' mean. The shocks and seasons of one replicate
+  // leave a slope of a few per cent a year in the noisiest series (delayed discharges, GP wait)
+  // that eight replicates cannot resolve; a drift below 3% a year moves a series by less than
+  // its calibration band's width over the three years of a what-if run. Before the population
+  // turnover (main, December 2026) LTC prevalence rose 2.8% a year, complex 4.5%, the
+  // cross-organisation share 28.5%, and 4-hour performance fell 14.8% a year.
+  constexpr double kTolerance = 0.03;
+  std::map<std::string, std::vector<double>> all;
+  for (std::uint64_t seed : kSeeds) {
+    for (const auto& [name, slope] : slopes(seed))
+      all[name].push_back(slope);
+  }
+  for (const std::string& name : headline()) {
+    const auto& v = all[name];
+    const auto d = test::paired_difference(std::vector<double>(v.size(), 0.0), v);
+    WARN(name << ": relative slope " << d.mean << " +- " << d.half_width << " a year");
+    INFO(name << ": relative slope " << d.mean << " +- " << d.half_width << " a year");
+    CHECK((d.low() <= 0.0 && d.high() >= 0.0 || std::abs(d.mean) < kTolerance));
+  }
+}
