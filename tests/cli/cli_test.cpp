@@ -1,7 +1,17 @@
 // The caresim binary end to end: exit codes, messages, the files it leaves (or does not).
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iterator>
+#include <thread>
+#include <vector>
 
 #include "../support.hpp"
 
@@ -191,4 +201,115 @@ TEST_CASE(
   r = run_command(kCheck + " open " + quoted(part));
   INFO(r.output);
   CHECK(r.exit_code == 0);
+}
+
+namespace {
+// Starts `caresim ARGS...` (output discarded) with the watchdog's grace at 60 s, so only the
+// command's own stop checks can end it quickly; once `ready()` holds (or 120 s passed) and
+// `delay_ms` more, sends SIGTERM and measures how long the process takes to exit.
+struct Stopped {
+  int exit_code = -1;
+  double seconds = -1.0;
+};
+Stopped stop_when(const std::vector<std::string>& args, const std::function<bool()>& ready,
+                  int delay_ms) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setenv("CARESIM_STOP_GRACE_SECONDS", "60", 1);
+    std::FILE* null = std::fopen("/dev/null", "w");
+    if (null != nullptr) {
+      ::dup2(::fileno(null), 1);
+      ::dup2(::fileno(null), 2);
+    }
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(kBin.c_str()));
+    for (const std::string& a : args)
+      argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(kBin.c_str(), argv.data());
+    ::_exit(127);
+  }
+  Stopped s;
+  if (pid < 0) return s;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!ready() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+  const auto start = std::chrono::steady_clock::now();
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  s.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return s;
+}
+}  // namespace
+
+TEST_CASE("cli: SIGTERM inside a long day ends caresim run within a second, the .part readable "
+          "and marked interrupted (not cut off by the watchdog, marked running)",
+          "[cli][interrupt]") {
+  TempDir dir;
+  // 1.5 million citizens: a day takes a good part of a second or more.
+  const auto scenario =
+      write_file(dir, "big.yaml", caresim::test::tiny_city_yaml(1500000, 200));
+  const auto out = dir / "big.h5";
+  const auto part = dir / "big.h5.part";
+  // The .part appears once the city is built; 400 ms later the run is inside a day.
+  const Stopped s = stop_when({"run", scenario.string(), "-q", "--threads", "2", "-o",
+                               out.string()},
+                              [&] { return std::filesystem::exists(part); }, 400);
+  INFO("exit " << s.exit_code << " after " << s.seconds << " s");
+  CHECK(s.exit_code == 143);
+  CHECK(s.seconds < 1.0);
+  CHECK_FALSE(std::filesystem::exists(out));
+  REQUIRE(std::filesystem::exists(part));
+  auto r = run_command(kCheck + " attrs " + quoted(part));
+  INFO(r.output);
+  CHECK_THAT(r.output, Catch::Contains("status=interrupted"));
+  CHECK_THAT(r.output, Catch::Contains("stopped_inside_day="));
+  r = run_command(kCheck + " open " + quoted(part));
+  CHECK(r.exit_code == 0);
+}
+
+TEST_CASE("cli: SIGTERM while a big city is built ends caresim run, sweep and compare within a "
+          "second, nothing half-written",
+          "[cli][interrupt]") {
+  TempDir dir;
+  // 3 million citizens: the build alone takes several seconds.
+  const auto scenario = write_file(dir, "huge.yaml", caresim::test::tiny_city_yaml(3000000, 30));
+  SECTION("run") {
+    const auto out = dir / "huge.h5";
+    const Stopped s = stop_when({"run", scenario.string(), "-q", "-o", out.string()},
+                                [] { return true; }, 700);
+    INFO("exit " << s.exit_code << " after " << s.seconds << " s");
+    CHECK(s.exit_code == 143);
+    CHECK(s.seconds < 1.0);
+    CHECK(no_output_left(dir));
+  }
+  SECTION("compare") {
+    const auto out = dir / "cmp.h5";
+    const Stopped s =
+        stop_when({"compare", scenario.string(), scenario.string(), "--replicates", "1",
+                   "--threads", "2", "-o", out.string()},
+                  [&] { return std::filesystem::exists(out.string() + ".runs"); }, 700);
+    INFO("exit " << s.exit_code << " after " << s.seconds << " s");
+    CHECK(s.exit_code == 143);
+    CHECK(s.seconds < 1.0);
+    CHECK_FALSE(std::filesystem::exists(out));
+  }
+  SECTION("sweep") {
+    const auto spec = write_file(dir, "sweep.yaml",
+                                 "scenario: huge.yaml\nseed: 1\nreplicates: 1\noutput: swept\n"
+                                 "design: {kind: grid}\nparameters:\n"
+                                 "  - {key: ties.reinforcement, values: [0.05, 0.1]}\n"
+                                 "metrics:\n"
+                                 "  - {name: ae, series: a_and_e_attendances_per_100k, "
+                                 "reduction: mean}\n");
+    const auto folder = dir / "swept";
+    const Stopped s = stop_when({"sweep", spec.string(), "--threads", "2", "-o", folder.string()},
+                                [&] { return std::filesystem::exists(folder); }, 700);
+    INFO("exit " << s.exit_code << " after " << s.seconds << " s");
+    CHECK(s.exit_code == 143);
+    CHECK(s.seconds < 1.0);
+  }
 }
