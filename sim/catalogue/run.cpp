@@ -367,7 +367,9 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
     result.phase_seconds.emplace_back("write", write_seconds);
     result.status = result.steps == days ? RunStatus::finished : RunStatus::interrupted;
     // Stopped or finished: the state as it is now, unless the last checkpoint already holds it.
-    if (checkpoints && result.checkpoint_day != sim.day()) save_checkpoint();
+    // Never from a half-done day (a stop inside a step, which checkpointing runs do not take).
+    if (checkpoints && !stopped_inside_step && result.checkpoint_day != sim.day())
+      save_checkpoint();
     // The end-of-run tables describe the state as it is now: not written from a half-done day.
     if (!stopped_inside_step) {
       for (const Table& table : sim.tables(true))
