@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# The whole test suite: install what is missing, build, run every test (unit, validation,
-# end-to-end, notebooks, the hostile-input battery, the studio in a real browser) through ctest.
-# CARESIM_SANITIZERS=1 adds the AddressSanitizer + UBSan build of the unit tests
-# (tools/sanitizers.sh) and CARESIM_FUZZ=1 the libFuzzer targets for FUZZ_SECONDS each
-# (tests/fuzz/run_fuzzers.sh): both are full second builds of the library (with gcc and with
-# clang), not yet measured to fit CI's time on two cores, so they are opt-in for now (issue 14).
+# The whole test suite, README's test command (.ci/run calls it): install what is missing, build,
+# run every test (unit, validation, end-to-end, notebooks, the hostile-input battery, the studio
+# in a real browser) through ctest, then the sanitizer and fuzzing phases (tools/sanitizers.sh):
+# ASan + UBSan over the unit tests, the three libFuzzer targets for FUZZ_SECONDS (default 60)
+# each, ThreadSanitizer over the parallel and determinism tests and a planted race. Any finding
+# fails the run. Those phases need clang-14 (tools/setup.sh installs it); without it they are
+# skipped with a message. CARESIM_SANITIZERS=0 skips them on purpose (a quick local run).
+# README's "Tests" section gives the minutes each part takes on two cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+start=$SECONDS
 bash tools/build.sh
 # A broken test discovery would otherwise "pass" by running almost nothing.
 registered=$(ctest --test-dir build -N | sed -n 's/^Total Tests: //p')
@@ -15,5 +18,10 @@ if [ "${registered:-0}" -lt 50 ]; then
   exit 1
 fi
 ctest --test-dir build --output-on-failure -j "$(nproc)" "$@"
-if [ "${CARESIM_SANITIZERS:-0}" = 1 ]; then bash tools/sanitizers.sh; fi
-if [ "${CARESIM_FUZZ:-0}" = 1 ]; then FUZZ_SECONDS=${FUZZ_SECONDS:-60} bash tests/fuzz/run_fuzzers.sh; fi
+echo "test.sh: build and ctest took $(awk "BEGIN {printf \"%.1f\", ($SECONDS - $start) / 60}") min"
+if [ "${CARESIM_SANITIZERS:-1}" = 0 ]; then
+  echo "test.sh: CARESIM_SANITIZERS=0: sanitizer and fuzzing phases skipped"
+  exit 0
+fi
+bash tools/sanitizers.sh
+echo "test.sh: everything took $(awk "BEGIN {printf \"%.1f\", ($SECONDS - $start) / 60}") min"

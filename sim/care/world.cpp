@@ -452,6 +452,7 @@ void build_ties(const Scenario& s, const Model& m, State& st) {
     proposals.push_back(
         {u, group[rng.below(group.size())], jitter(rng, s.leadership.line_tie_strength)});
   }
+  check_stop();
   st.ties = TieNetwork(staff.org, static_cast<std::uint32_t>(ts.max_ties));
   st.ties.apply(TieChanges{{}, std::move(proposals)});
 }
@@ -554,12 +555,18 @@ World build_world(const Scenario& scenario) {
   Model& m = w.model;
   State& st = w.state;
   m.scenario = scenario;
+  // A stop asked for while a big city is built ends the build between (and, through
+  // parallel_chunks, inside) these phases.
   build_neighbourhoods(scenario, m);
   build_organisations(scenario, m);
   derive_parameters(scenario, m);
+  check_stop();
   build_staff(scenario, m, st);
+  check_stop();
   build_citizens(scenario, m, st);
+  check_stop();
   build_ties(scenario, m, st);
+  check_stop();
 
   const std::size_t staff = st.staff.size();
   const std::size_t orgs = m.organisations.size();

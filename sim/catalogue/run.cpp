@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "caresim/catalogue/catalogue.hpp"
+#include "caresim/core/stop.hpp"
 #include "caresim/engine/simulator.hpp"
 #include "caresim/scenario/load.hpp"
 #include "caresim/version.hpp"
@@ -110,7 +111,18 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   RunResult result;
   result.output = options.output;
   const auto build_start = clock::now();
-  const std::unique_ptr<Simulator> simulator = make_simulator(scenario);
+  std::unique_ptr<Simulator> simulator;
+  try {
+    // The city's build honours the stop flag (core/stop.hpp): a big city stops within a chunk.
+    const StopScope stoppable(options.stop);
+    simulator = make_simulator(scenario);
+  } catch (const Stopped& stopped) {
+    // Stopped while the city was built: nothing written, nothing to keep.
+    result.signal = stopped.signal();
+    result.status = RunStatus::interrupted;
+    result.output.clear();
+    return result;
+  }
   Simulator& sim = *simulator;
   const io::Checkpoint* from = options.start_from;
   if (from != nullptr) {
@@ -239,6 +251,12 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   // With checkpoints on, `saved` holds what the run file holds so far (rows and tables), and
   // takes the simulator's state when a checkpoint is written.
   const bool checkpoints = options.checkpoint_every > 0;
+  // A stop inside a step (core/stop.hpp) leaves the day half done; the run file keeps the days
+  // before it. Not with checkpoints on: a checkpoint must hold a whole day, so such a run
+  // finishes the day under way and saves it (what a Slurm job at its time limit needs).
+  const std::atomic<int>* const stop_inside_step = checkpoints ? nullptr : options.stop;
+  bool stopped_inside_step = false;
+  int days_done = 0;  // whole days simulated (rows taken)
   io::Checkpoint saved;
   std::filesystem::path checkpoint_path = options.checkpoint;
   if (checkpoint_path.empty()) checkpoint_path = options.output.string() + ".ckpt";
@@ -314,7 +332,15 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
         result.signal = options.stop->load();
         break;
       }
-      sim.step();
+      days_done = sim.day();
+      try {
+        const StopScope stoppable(stop_inside_step);
+        sim.step();
+      } catch (const Stopped& stopped) {
+        result.signal = stopped.signal();
+        stopped_inside_step = true;
+        break;
+      }
       const auto observe_start = clock::now();
       sim.observe(row);
       const auto write_start = clock::now();
@@ -330,7 +356,8 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
       write_seconds += std::chrono::duration<double>(write_end - write_start).count();
       if (options.progress) options.progress(sim.day(), days);
     }
-    result.steps = sim.day();
+    // After a stop inside a step the simulator's own day count may be part-way on.
+    result.steps = stopped_inside_step ? days_done : sim.day();
     result.seconds = std::chrono::duration<double>(clock::now() - loop_start).count();
     for (HeadlineSummary& s : result.headline) {
       if (result.steps > 0) s.mean /= result.steps;
@@ -340,11 +367,20 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
     result.phase_seconds.emplace_back("write", write_seconds);
     result.status = result.steps == days ? RunStatus::finished : RunStatus::interrupted;
     // Stopped or finished: the state as it is now, unless the last checkpoint already holds it.
-    if (checkpoints && result.checkpoint_day != sim.day()) save_checkpoint();
-    for (const Table& table : sim.tables(true))
-      file->write_table(table);
+    // Never from a half-done day (a stop inside a step, which checkpointing runs do not take).
+    if (checkpoints && !stopped_inside_step && result.checkpoint_day != sim.day())
+      save_checkpoint();
+    // The end-of-run tables describe the state as it is now: not written from a half-done day.
+    if (!stopped_inside_step) {
+      for (const Table& table : sim.tables(true))
+        file->write_table(table);
+    }
     file->set_attributes(
         {Attribute::of("end_time", utc_now()), Attribute::of("wall_seconds", result.seconds)});
+    if (stopped_inside_step) {
+      file->set_attributes({Attribute::of("stopped_inside_day",
+                                          static_cast<std::int64_t>(result.steps))});
+    }
     file->close(result.status);
     file.reset();
     // Only a finished run replaces an existing output; an interrupted one stays at .part.

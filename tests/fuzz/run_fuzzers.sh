@@ -1,25 +1,23 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with clang-14 (ASan + UBSan) in build-fuzz/ and runs each for
-# FUZZ_SECONDS (default 60), seeded from scenarios/ and the regression inputs kept in
-# tests/fuzz/corpus/<target>/. Skips (exit 0, a message) when clang-14 is not installed.
-# Only the parsers are compiled: the scenario loader and the sweep-spec reader.
+# Runs the three libFuzzer targets (scenario_fuzz, set_fuzz, sweep_spec_fuzz) for FUZZ_SECONDS
+# each (default 60), seeded from scenarios/ and the regression inputs kept in
+# tests/fuzz/corpus/<target>/; any crash, ASan or UBSan report, hang (an input over 10 s) or
+# out-of-memory (over 2 GiB) fails it, the input left in build-san/<target>-*. They are built in
+# build-san/, the clang-14 ASan + UBSan build tools/sanitizers.sh also runs the unit tests from
+# (tools/sanitizer_build.sh), so tools/test.sh compiles the library once for both.
+# Skips (exit 0, a message) when clang-14 is not installed.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${FUZZ_SECONDS:-60}
 if ! command -v clang++-14 > /dev/null; then
-  echo "run_fuzzers: clang++-14 not installed; fuzzing skipped"
+  echo "run_fuzzers: clang++-14 not installed; fuzzing skipped (tools/setup.sh installs it)"
   exit 0
 fi
-out=$src/build-fuzz
-# The whole library with clang, ASan + UBSan and libFuzzer's coverage (so a scenario's
-# interventions reach the care model's registry of kinds, as in caresim itself).
-launcher=()
-command -v ccache > /dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-cmake -S "$src" -B "$out" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 "${launcher[@]}" \
-  -DCMAKE_CXX_FLAGS="-O1 -g -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=undefined" \
-  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
-  -DCARESIM_BUILD_TESTS=OFF -DCARESIM_BUILD_BENCHMARKS=OFF -DCARESIM_BUILD_FUZZERS=ON > /dev/null
+out=$src/build-san
+CARESIM_SRC=$src
+# shellcheck source=../../tools/sanitizer_build.sh
+source "$src/tools/sanitizer_build.sh"
+configure_asan_build "$out"
 cmake --build "$out" -j "$(nproc)" --target scenario_fuzz set_fuzz sweep_spec_fuzz
 status=0
 for target in scenario_fuzz set_fuzz sweep_spec_fuzz; do
