@@ -397,6 +397,9 @@ TEST_CASE("discharge: package capacity below one a day still discharges at its r
   s.coordination.base = 50.0;  // every hand-off works: only capacity limits discharges
   s.hospital.beds = 1000;      // no escalation to interim beds
   s.services.spot_purchase_per_day = 0.0;  // the block contract only
+  s.hospital.care_home_share = 0.0;        // every patient waits for a package (3.7)
+  s.hospital.nhs_care_share = 0.0;
+  s.hospital.weekend_discharge_ratio = 1.0;  // no weekly cycle
   Simulation sim(s);
   State& st = sim.mutable_state();
   const Model& m = sim.model();
@@ -438,6 +441,9 @@ TEST_CASE(
     s.hospital.beds = 100000;    // no escalation to interim beds
     s.services.commissioned_package_share = 0.5;
     s.services.spot_purchase_per_day = 0.1;
+    s.hospital.care_home_share = 0.0;  // every patient waits for a package (3.7)
+    s.hospital.nhs_care_share = 0.0;
+    s.hospital.weekend_discharge_ratio = 1.0;  // no weekly cycle
     Simulation sim(s);
     State& st = sim.mutable_state();
     const Model& m = sim.model();

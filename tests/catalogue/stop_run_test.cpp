@@ -89,46 +89,57 @@ TEST_CASE("run_scenario: a stop while a big city is built ends the build within 
 TEST_CASE("run_scenario: a stop inside a day ends it within a second, the .part readable, "
           "interrupted, holding the whole days before it",
           "[stop][interrupt]") {
-  const caresim::test::TempDir dir;
   const auto s = caresim::test::tiny_city(300000, 30);
-  std::atomic<int> stop{0};
-  RunOptions o;
-  o.output = dir / "day.h5";
-  o.threads = 2;
-  o.stop = &stop;
-  clock_type::time_point stopped_at{};
-  double cpu_at_stop = 0.0;
-  std::thread stopper;
-  // After day 2 is written, the stop comes 30 ms later, inside a day (the work between days is
-  // microseconds; a day of this city takes milliseconds to tens of milliseconds).
-  o.on_step = [&](const caresim::Simulator& sim) {
-    if (sim.day() != 2) return;
-    stopper = std::thread([&] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(30));
-      stopped_at = clock_type::now();
-      cpu_at_stop = cpu_seconds();
-      stop.store(SIGTERM);
-    });
-  };
-  const RunResult r = caresim::run_scenario(s, o);
-  const auto returned_at = clock_type::now();
-  const double cpu_at_return = cpu_seconds();
-  REQUIRE(stopper.joinable());
-  stopper.join();
-  check_latency(std::chrono::duration<double>(returned_at - stopped_at).count(),
-                cpu_at_return - cpu_at_stop);
-  CHECK(r.status == RunStatus::interrupted);
-  CHECK(r.signal == SIGTERM);
-  // Inside day index 2 (the third), or a later one if a loaded machine held the stopper back.
-  CHECK(r.steps >= 2);
-  CHECK(r.steps < 30);
-  const fs::path part = dir / "day.h5.part";
-  REQUIRE(r.output == part);
-  CHECK_FALSE(fs::exists(dir / "day.h5"));
-  CHECK(caresim::io::inspect_run_file(part) == caresim::io::RunFileState::interrupted);
-  CHECK(int_attribute(part, "steps_completed") == r.steps);
-  // Stopped inside that day, not between days.
-  CHECK(int_attribute(part, "stopped_inside_day") == r.steps);
+  // The stop comes half a day after day 2 is written, the day's length measured on days 1-2 of
+  // the same run (a day of this city takes a few milliseconds on an idle machine and tens on a
+  // loaded one; a fixed delay landed between days when the machine was idle). The work between
+  // days is microseconds, so the stop almost always lands inside day 3; a few attempts make
+  // "almost" certain, and every attempt must leave a consistent file.
+  bool stopped_inside = false;
+  for (int attempt = 0; attempt < 5 && !stopped_inside; ++attempt) {
+    const caresim::test::TempDir dir;
+    std::atomic<int> stop{0};
+    RunOptions o;
+    o.output = dir / "day.h5";
+    o.threads = 2;
+    o.stop = &stop;
+    clock_type::time_point stopped_at{}, day_1_done{};
+    double cpu_at_stop = 0.0;
+    std::thread stopper;
+    o.on_step = [&](const caresim::Simulator& sim) {
+      if (sim.day() == 1) day_1_done = clock_type::now();
+      if (sim.day() != 2) return;
+      const auto day_length = clock_type::now() - day_1_done;
+      stopper = std::thread([&, day_length] {
+        std::this_thread::sleep_for(day_length / 2);
+        stopped_at = clock_type::now();
+        cpu_at_stop = cpu_seconds();
+        stop.store(SIGTERM);
+      });
+    };
+    const RunResult r = caresim::run_scenario(s, o);
+    const auto returned_at = clock_type::now();
+    const double cpu_at_return = cpu_seconds();
+    REQUIRE(stopper.joinable());
+    stopper.join();
+    check_latency(std::chrono::duration<double>(returned_at - stopped_at).count(),
+                  cpu_at_return - cpu_at_stop);
+    CHECK(r.status == RunStatus::interrupted);
+    CHECK(r.signal == SIGTERM);
+    CHECK(r.steps >= 2);
+    CHECK(r.steps < 30);
+    const fs::path part = dir / "day.h5.part";
+    REQUIRE(r.output == part);
+    CHECK_FALSE(fs::exists(dir / "day.h5"));
+    CHECK(caresim::io::inspect_run_file(part) == caresim::io::RunFileState::interrupted);
+    CHECK(int_attribute(part, "steps_completed") == r.steps);
+    // Inside a day the file says which (the days before it are whole); between days it has no
+    // such attribute.
+    const std::int64_t inside = int_attribute(part, "stopped_inside_day");
+    CHECK((inside == -1 || inside == r.steps));
+    stopped_inside = inside == r.steps;
+  }
+  CHECK(stopped_inside);
 }
 
 TEST_CASE("run_scenario: with checkpoints on, a stop inside a day finishes that day and saves it",
