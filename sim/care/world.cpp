@@ -257,13 +257,20 @@ void build_citizens(const Scenario& s, Model& m, State& st) {
   const HospitalSettings& hosp = s.hospital;
   Citizens& c = st.citizens;
   const std::size_t n = static_cast<std::size_t>(s.city.citizens);
+  // Each column is zeroed as it is sized (a tenth of a second for the widest at tens of millions
+  // of citizens): a stop is checked between them.
   c.id.resize(n);
+  check_stop();
   c.neighbourhood.resize(n);
+  check_stop();
   c.gp_practice.resize(n);
+  check_stop();
   c.age_band.resize(n);
   c.health.resize(n);
   c.chronic.resize(n);
+  check_stop();
   c.next_event_time.resize(n);
+  check_stop();
 
   std::vector<std::vector<std::uint16_t>> practices_in_pcn(m.pcn_count);
   std::vector<std::uint16_t> all_practices;
@@ -352,21 +359,29 @@ void build_citizens(const Scenario& s, Model& m, State& st) {
     }
   });
   st.next_citizen_id = static_cast<std::uint32_t>(n);
+  // The serial passes over every citizen below take a tenth of a second or more each at tens of
+  // millions of citizens: each checks the stop flag every 2^20 citizens (issue 14 item 2).
+  constexpr std::size_t kStopCheck = (std::size_t{1} << 20) - 1;
+  check_stop();
   for (std::size_t i = 0; i < n; ++i) {
+    if ((i & kStopCheck) == 0) check_stop();
     if (c.health[i] == static_cast<std::uint8_t>(Health::hospital)) ++st.in_hospital;
     if (c.health[i] == static_cast<std::uint8_t>(Health::in_care)) ++st.in_care;
   }
   // The calendar holds each citizen once, on the day of its next candidate event.
   const auto days = static_cast<std::size_t>(s.run.days);
   std::vector<std::uint32_t> per_day(days, 0);
+  check_stop();
   for (double t : c.next_event_time) {
     if (t < static_cast<double>(days)) ++per_day[static_cast<std::size_t>(t)];
   }
+  check_stop();
   st.calendar.day_bucket.assign(days, {});
   for (std::size_t d = 0; d < days; ++d)
     st.calendar.day_bucket[d].reserve(per_day[d]);
   st.calendar.filed_day.assign(n, -1);
   for (std::size_t i = 0; i < n; ++i) {
+    if ((i & kStopCheck) == 0) check_stop();
     const double t = c.next_event_time[i];
     if (t < static_cast<double>(days)) {
       st.calendar.day_bucket[static_cast<std::size_t>(t)].push_back(static_cast<std::uint32_t>(i));
@@ -378,6 +393,7 @@ void build_citizens(const Scenario& s, Model& m, State& st) {
   for (std::size_t i = 0; i < nb.size(); ++i)
     m.residents_in_locality[nb.pcn[i]] += nb.residents[i];
   for (std::size_t i = 0; i < n; ++i) {
+    if ((i & kStopCheck) == 0) check_stop();
     if (c.age_band[i] >= 2) m.over_65_in_neighbourhood[c.neighbourhood[i]] += 1.0;
   }
   // Public health's prevention programmes go where need is: residents weighted by the
