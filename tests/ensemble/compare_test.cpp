@@ -115,7 +115,7 @@ TEST_CASE("compare: a big cut in beds shows a significant rise in occupancy and 
   test::TempDir dir;
   const auto file = test::scenario_path("leeds_small.yaml");
   const std::string text = read_text(file);
-  const std::string cut = replaced(text, "beds: 185", "beds: 120");
+  const std::string cut = replaced(text, "beds: 176", "beds: 115");
   const std::vector<CompareArm> arms{arm("baseline", text, file.string()),
                                      arm("beds_cut", cut, "beds_cut.yaml")};
   const Comparison c = run_comparison(arms, small_options(dir));
