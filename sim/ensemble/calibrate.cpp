@@ -62,25 +62,13 @@ std::string metric_text(const MetricSpec& m) {
 class RunCache {
  public:
   RunCache(const std::filesystem::path& path, std::size_t metrics) : path_(path), m_(metrics) {
-    std::ifstream in(path);
-    std::string line;
-    while (std::getline(in, line)) {
-      std::istringstream cells(line);
-      std::string key, cell;
-      if (!std::getline(cells, key, '\t')) continue;
-      std::vector<double> values;
-      try {
-        while (std::getline(cells, cell, '\t'))
-          values.push_back(parse_exact(cell));
-      } catch (const std::exception&) {
-        continue;  // a torn last line of a killed process
-      }
-      if (values.size() == m_) cache_[key] = values;
-    }
+    reload();
     out_ = std::fopen(path.c_str(), "a");
     if (out_ == nullptr) throw SweepError(path.string() + ": cannot write");
   }
-  /// Reads back what another process (MPI rank 0) recorded since.
+  /// Reads the runs recorded in the file: at the start, and again for what another process (MPI
+  /// rank 0) recorded since. A line that does not parse (the torn last line of a killed process)
+  /// is skipped.
   void reload() {
     std::ifstream in(path_);
     std::string line;
@@ -93,7 +81,7 @@ class RunCache {
         while (std::getline(cells, cell, '\t'))
           values.push_back(parse_exact(cell));
       } catch (const std::exception&) {
-        continue;
+        continue;  // a torn last line of a killed process
       }
       if (values.size() == m_) cache_[key] = values;
     }
