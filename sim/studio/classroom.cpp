@@ -337,8 +337,9 @@ std::string ClassSession::choose(const std::string& body) {
   const auto& specs = org_levers_[it->org];
   LeverValues values = it->values;
   for (const auto& [key, value] : request["levers"].items()) {
+    const std::string& name = key;  // clang 14 cannot capture a structured binding
     const auto spec = std::find_if(specs.begin(), specs.end(),
-                                   [&](const LeverSpec& l) { return l.key == key; });
+                                   [&](const LeverSpec& l) { return l.key == name; });
     if (spec == specs.end()) {
       std::string known;
       for (const LeverSpec& l : specs)

@@ -292,8 +292,9 @@ void Session::set_live(const std::string& body) {
     if (std::find(live_keys.begin(), live_keys.end(), key) == live_keys.end())
       throw StudioError(400, "'" + key + "' cannot change during a run of " +
                                  model_name(scenario_.model) + "; restart the run to change it");
+    const std::string& name = key;  // clang 14 cannot capture a structured binding
     const auto slider = std::find_if(offered.begin(), offered.end(),
-                                     [&](const Slider& s) { return s.key.path == key; });
+                                     [&](const Slider& s) { return s.key.path == name; });
     if (!value.is_number() || slider == offered.end() || !(value.get<double>() >= slider->lo) ||
         !(value.get<double>() <= slider->hi) ||
         (slider->key.type == ScenarioKey::Type::integer &&
