@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The whole test suite, README's test command (.ci/run calls it): install what is missing, build,
 # run every test (unit, validation, end-to-end, notebooks, the hostile-input battery, the studio
-# in a real browser) through ctest, then the sanitizer and fuzzing phases (tools/sanitizers.sh):
-# ASan + UBSan over the unit tests, the three libFuzzer targets for FUZZ_SECONDS (default 60)
-# each, ThreadSanitizer over the parallel and determinism tests and a planted race. Any finding
-# fails the run. Those phases need clang-14 (tools/setup.sh installs it); without it they are
-# skipped with a message. CARESIM_SANITIZERS=0 skips them on purpose (a quick local run).
-# README's "Tests" section gives the minutes each part takes on two cores.
+# in a real browser) through ctest. CARESIM_SANITIZERS=1 then adds the sanitizer and fuzzing
+# phases (tools/sanitizers.sh): ASan + UBSan over the unit tests, the three libFuzzer targets for
+# FUZZ_SECONDS (default 60) each, ThreadSanitizer over the parallel and determinism tests and a
+# planted race. They are opt-in until a whole run of them has been measured to fit CI's time
+# from a fresh clone: their clang build took 5.5 min (partly cached) and the ASan+UBSan unit
+# tests over 8 min on two cores when last tried (README, "Tests"; issue 14).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
@@ -19,8 +19,8 @@ if [ "${registered:-0}" -lt 50 ]; then
 fi
 ctest --test-dir build --output-on-failure -j "$(nproc)" "$@"
 echo "test.sh: build and ctest took $(awk "BEGIN {printf \"%.1f\", ($SECONDS - $start) / 60}") min"
-if [ "${CARESIM_SANITIZERS:-1}" = 0 ]; then
-  echo "test.sh: CARESIM_SANITIZERS=0: sanitizer and fuzzing phases skipped"
+if [ "${CARESIM_SANITIZERS:-0}" != 1 ]; then
+  echo "test.sh: sanitizer and fuzzing phases not run (CARESIM_SANITIZERS=1 runs them)"
   exit 0
 fi
 bash tools/sanitizers.sh
