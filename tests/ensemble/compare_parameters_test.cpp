@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "../support.hpp"
+#include "compare_support.hpp"
 #include "caresim/ensemble/compare.hpp"
 #include "caresim/ensemble/compare_report.hpp"
 #include "caresim/ensemble/parameter_sets.hpp"
@@ -15,6 +16,8 @@
 
 using namespace caresim;
 using namespace caresim::ensemble;
+
+using test::metric_index;
 
 namespace {
 
@@ -43,14 +46,6 @@ const char* kSetsCsv =
     "6, 9, 2\n"
     "40, 60, 0\n"
     "12, 18, 1\n";
-
-std::size_t metric_index(const Comparison& c, const std::string& name) {
-  for (std::size_t m = 0; m < c.metric_count(); ++m) {
-    if (c.metrics[m] == name) return m;
-  }
-  FAIL("no metric " << name);
-  return 0;
-}
 
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "../support.hpp"
+#include "compare_support.hpp"
 #include "caresim/analysis/statistics.hpp"
 #include "caresim/io/hdf5.hpp"
 #include "caresim/scenario/load.hpp"
@@ -15,6 +16,8 @@
 using namespace caresim;
 using test::read_text;
 using namespace caresim::ensemble;
+
+using test::metric_index;
 
 namespace {
 
@@ -41,14 +44,6 @@ CompareOptions small_options(const test::TempDir& dir, int threads = 2) {
   o.scratch = dir / "runs";
   o.command_line = "compare_test";
   return o;
-}
-
-std::size_t metric_index(const Comparison& c, const std::string& name) {
-  for (std::size_t m = 0; m < c.metric_count(); ++m) {
-    if (c.metrics[m] == name) return m;
-  }
-  FAIL("no metric " << name);
-  return 0;
 }
 
 }  // namespace
