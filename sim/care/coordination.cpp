@@ -35,7 +35,10 @@ bool attempt_coordination(const Model& model, State& state, Episode episode, Org
                    cs.joint_work_weight * state.joint_work_level[locality] -
                    cs.bias_weight * 0.5 * (staff.bias[u] + staff.bias[v]);
   const bool success = rng.uniform() < logistic(x);
-  state.coordination.push_back({u, v, edge, episode, success});
+  // Most one-off contacts with a stranger across a boundary do not become a working relationship.
+  const bool new_tie =
+      success && edge == kNone && rng.uniform() < cs.new_tie_probability;
+  state.coordination.push_back({u, v, edge, episode, success, new_tie});
   const auto k = static_cast<std::size_t>(episode);
   ++state.today.episodes[k];
   if (success) ++state.today.episode_successes[k];
@@ -72,7 +75,7 @@ class Coordination final : public Phase {
         float& w = strengths[o.edge];
         w = o.success ? w + static_cast<float>(cs.success_reinforcement) * (1.0f - w)
                       : w * (1.0f - static_cast<float>(cs.failure_weakening));
-      } else if (o.success) {
+      } else if (o.new_tie) {
         state.staged_ties.added.push_back({o.from_staff, o.to_staff, new_tie});
       }
     }

@@ -95,7 +95,7 @@ Picture Simulation::picture() const {
 
   p.scalars = {{"staff", static_cast<double>(people)},
                {"cross_org_strength_share", total > 0 ? cross / total : 0.0},
-               {"day", static_cast<double>(state.day)}};
+               {"day", static_cast<double>(state.day - model.warm_up_days)}};
   p.layers = {{"group_staff", staff},
               {"group_kind", kind},
               {"group_minded_share", minded},

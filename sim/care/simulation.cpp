@@ -3,17 +3,37 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <mutex>
+#include <memory>
+#include <deque>
 #include <cmath>
 #include <stdexcept>
 
 #include "caresim/care/costs.hpp"
+#include "caresim/scenario/load.hpp"
 #include "caresim/core/parallel.hpp"
+#include "caresim/core/stop.hpp"
 
 namespace caresim {
 
 std::vector<Observable> standard_observables(const Model& model);  // observables.cpp
 
-Simulation::Simulation(const Scenario& scenario)
+Simulation::Simulation(const Scenario& scenario) : Simulation(scenario, NoWarmUp{}) {
+  warm_up(scenario);
+}
+
+Simulation::Simulation(const Scenario& scenario, const Scenario& warm_up_from)
+    : Simulation(scenario, NoWarmUp{}) {
+  if (warm_up_from.run.warm_up_days != scenario.run.warm_up_days) {
+    throw std::invalid_argument(fmt::format(
+        "the warm-up to start from has {} days, this scenario's {}: start from the warm-up of a "
+        "scenario with the same run.warm_up_days",
+        warm_up_from.run.warm_up_days, scenario.run.warm_up_days));
+  }
+  warm_up(warm_up_from);
+}
+
+Simulation::Simulation(const Scenario& scenario, NoWarmUp)
     : world_(build_world(scenario)),
       phases_(default_phases()),
       observables_(standard_observables(world_.model)),
@@ -26,6 +46,90 @@ Simulation::Simulation(const Scenario& scenario)
                                 m.neighbourhoods.name, m.neighbourhoods.priority, "priority"});
   for (const Observable& o : observables_)
     layout_.series.push_back(o.spec);
+}
+
+namespace {
+
+/// The warm-up a scenario needs: its city and parameters with nothing scheduled (no
+/// interventions, no shocks, no leaders' choices), one day after it, drawn from the city seed
+/// rather than the run seed. Every run seed and every arm that differs only in what it schedules
+/// or how long it runs starts from the same warmed-up city.
+Scenario warm_up_city(const Scenario& given) {
+  Scenario s = given;
+  s.name = "warm-up";
+  s.description.clear();
+  s.run.days = 1;
+  s.run.seed = given.city.seed;
+  s.run.flush_every_days = 1;
+  s.interventions.clear();
+  s.shocks.clear();
+  s.outputs = {};
+  return s;
+}
+
+/// Warmed-up cities (their State's bytes) by warm_up_city()'s YAML. A few at most: a process
+/// runs one scenario's replicates, or a comparison's arms.
+struct WarmUpCache {
+  static constexpr std::size_t kEntries = 4;
+  std::mutex mutex;
+  std::deque<std::pair<std::string, std::shared_ptr<const std::string>>> entries;
+};
+
+WarmUpCache& warm_up_cache() {
+  static WarmUpCache cache;
+  return cache;
+}
+
+}  // namespace
+
+std::pair<std::size_t, std::size_t> Simulation::warm_up_cache_size() {
+  WarmUpCache& cache = warm_up_cache();
+  const std::lock_guard lock(cache.mutex);
+  std::size_t bytes = 0;
+  for (const auto& [key, state] : cache.entries)
+    bytes += state->size();
+  return {cache.entries.size(), bytes};
+}
+
+void Simulation::warm_up(const Scenario& scenario) {
+  if (world_.model.warm_up_days == 0) return;
+  const Scenario warm = warm_up_city(scenario);
+  const std::string key = to_yaml(warm);
+  WarmUpCache& cache = warm_up_cache();
+  std::shared_ptr<const std::string> bytes;
+  {
+    const std::lock_guard lock(cache.mutex);
+    for (const auto& [k, state] : cache.entries) {
+      if (k == key) bytes = state;
+    }
+  }
+  if (bytes == nullptr) {
+    // Simulated outside the lock: two threads that miss together compute the same bytes.
+    Simulation warming(warm, NoWarmUp{});
+    warming.warm_up_in_place();
+    StateArchive writer = StateArchive::writer();
+    warming.visit_state(writer);
+    bytes = std::make_shared<const std::string>(writer.take_bytes());
+    const std::lock_guard lock(cache.mutex);
+    cache.entries.emplace_back(key, bytes);
+    if (cache.entries.size() > WarmUpCache::kEntries) cache.entries.pop_front();
+  }
+  // Loaded as a checkpoint branched into this scenario is: its days and interventions.
+  StateArchive reader = StateArchive::reader(*bytes);
+  visit_state(reader);
+}
+
+void Simulation::warm_up_in_place() {
+  // Whole days of the model with nothing scheduled, between which a stop is honoured.
+  // Afterwards the running totals start again, so that every output counts from day 0.
+  State& st = world_.state;
+  while (st.day < world_.model.warm_up_days) {
+    check_stop();
+    step();
+  }
+  st.cost_to_date = 0.0;
+  st.problems_solved = 0;
+  st.adoptions.clear();
 }
 
 Simulation::Simulation(const Simulation& other)
@@ -142,7 +246,7 @@ std::vector<Table> Simulation::tables(bool at_end) const {
     TableColumn who{"staff_id", "1", "stable id of the adopter", {}, {}};
     TableColumn from{"influencer_id", "1", "stable id of the influencer, -1 if none", {}, {}};
     for (const Adoption& a : st.adoptions) {
-      day.integers.push_back(a.day);
+      day.integers.push_back(a.day - m.warm_up_days);
       who.integers.push_back(a.staff_id);
       from.integers.push_back(
           a.influencer_id == kNone ? -1 : static_cast<std::int64_t>(a.influencer_id));
@@ -152,11 +256,16 @@ std::vector<Table> Simulation::tables(bool at_end) const {
     return out;
   }
   const int every = m.scenario.outputs.network_snapshot_every_days;
-  if (every <= 0 || st.day % every != 0) return out;
-  Table t{fmt::format("network/day_{:04d}", st.day),
+  const int today = day();
+  if (every <= 0 || today % every != 0) return out;
+  Table t{fmt::format("network/day_{:04d}", today),
           "tie",
-          st.day == 0 ? std::string("the staff tie network as generated, before the first day")
-                      : fmt::format("the staff tie network after {} simulated days", st.day),
+          today == 0 ? (m.warm_up_days == 0
+                            ? std::string("the staff tie network as generated, before the first day")
+                            : fmt::format("the staff tie network after the {}-day warm-up, before "
+                                          "the first day",
+                                          m.warm_up_days))
+                     : fmt::format("the staff tie network after {} simulated days", today),
           {}};
   TableColumn a{"staff_a", "1", "stable id of one end", {}, {}};
   TableColumn b{"staff_b", "1", "stable id of the other end", {}, {}};

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -566,11 +567,35 @@ double next_candidate_time(const Model& model, const Citizens& c, std::uint32_t 
   return rate > 0.0 ? now + rng.exponential(rate) : INFINITY;
 }
 
-World build_world(const Scenario& scenario) {
+Scenario warm_up_scenario(const Scenario& given) {
+  const int w = given.run.warm_up_days;
+  if (w <= 0) return given;
+  Scenario s = given;
+  s.run.days += w;
+  const std::string& iso = given.run.start_date;
+  day_of_year(iso);  // refuses a malformed date with its message
+  const std::chrono::year_month_day start{
+      std::chrono::year{std::stoi(iso.substr(0, 4))},
+      std::chrono::month{static_cast<unsigned>(std::stoi(iso.substr(5, 2)))},
+      std::chrono::day{static_cast<unsigned>(std::stoi(iso.substr(8, 2)))}};
+  const std::chrono::year_month_day first{std::chrono::sys_days{start} - std::chrono::days{w}};
+  s.run.start_date = fmt::format("{:04d}-{:02d}-{:02d}", static_cast<int>(first.year()),
+                                 static_cast<unsigned>(first.month()),
+                                 static_cast<unsigned>(first.day()));
+  for (InterventionSpec& spec : s.interventions)
+    spec.day += w;
+  for (ShockSpec& shock : s.shocks)
+    shock.day += w;
+  return s;
+}
+
+World build_world(const Scenario& given) {
   World w;
   Model& m = w.model;
   State& st = w.state;
+  const Scenario scenario = warm_up_scenario(given);
   m.scenario = scenario;
+  m.warm_up_days = std::max(0, given.run.warm_up_days);
   // A stop asked for while a big city is built ends the build between (and, through
   // parallel_chunks, inside) these phases.
   build_neighbourhoods(scenario, m);

@@ -83,6 +83,10 @@ void visit(V& v, RunSettings& run) {
   v.field("start_date", run.start_date, TextForm::iso_date, "",
           "first simulated day, ISO 8601 yyyy-mm-dd");
   v.field("days", run.days, IntRange{1, 36500}, "days", "simulated days (one step = one day)");
+  v.field("warm_up_days", run.warm_up_days, IntRange{0, 36500}, "days",
+          "care model: days the city runs before start_date with no interventions (and the "
+          "scenario's shocks not yet begun) so that it starts near its own stationary state; "
+          "nothing of them is written");
   v.field("seed", run.seed, AnyUnsigned{}, "",
           "run seed; every random draw is a function of it, so equal seeds give equal runs");
   v.field("flush_every_days", run.flush_every_days, kAtLeastOne, "days",

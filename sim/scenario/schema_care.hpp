@@ -176,7 +176,9 @@ void visit(V& v, CoordinationSettings& c) {
   v.field("joint_work_saturation", c.joint_work_saturation, kPositive,
           "staff-days per 1000 residents per day", "joint work that gives 63% of its effect");
   v.field("success_reinforcement", c.success_reinforcement, kProbability, "fraction",
-          "tie strength gained on a success, times (1 - w); a new tie if none");
+          "tie strength gained on a success, times (1 - w)");
+  v.field("new_tie_probability", c.new_tie_probability, kProbability, "probability",
+          "chance that a success between two people with no tie leaves a working tie between them");
   v.field("failure_weakening", c.failure_weakening, kProbability, "fraction",
           "tie strength lost on a failure, times w");
   v.field("trust_gain", c.trust_gain, kProbability, "fraction", "trust gained on success");

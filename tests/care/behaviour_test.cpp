@@ -56,8 +56,15 @@ void check_calibration_bands(Series& r) {
     CHECK(r["flu_uptake_65"][end_of_campaign] > 0.65);
     CHECK(r["flu_uptake_65"][end_of_campaign] < 0.80);
   }
-  // Relationships across organisations are patchy at the start.
-  CHECK(r["cross_org_strength_share"][0] < 0.05);
+  // Relationships across organisations are patchy: most of the tie strength lies inside
+  // organisations. After the warm-up (run.warm_up_days) the share starts where it stays: day 0
+  // within 10% of the three years' mean (without it, the as-built city's 0.011 grew about
+  // eightfold in three years).
+  const double cross = mean(r["cross_org_strength_share"], 0, n);
+  INFO("cross-organisation share: day 0 " << r["cross_org_strength_share"][0] << ", mean "
+                                          << cross);
+  CHECK(cross < 0.3);
+  CHECK(r["cross_org_strength_share"][0] == Approx(cross).epsilon(0.1));
 }
 
 }  // namespace
@@ -66,7 +73,7 @@ TEST_CASE("calibration: the Leeds baseline at one tenth scale lands in the publi
           "[behaviour]") {
   for (std::uint64_t seed : {21u, 22u}) {
     INFO("seed " << seed);
-    Series r = run_series(leeds_small(1095), seed);
+    Series r = run_series(test::leeds_small_warm(1095), seed);
     check_calibration_bands(r);
   }
 }

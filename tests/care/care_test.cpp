@@ -121,11 +121,47 @@ TEST_CASE("coordination: success rises with tie strength, and outcomes feed back
   CHECK(st.ties.strength(e) < w);
   CHECK(0.4f - st.staff.trust[acute[0]] > trust_gain);
   CHECK(st.staff.bias[acute[0]] > 0.4f);
-  // A success between strangers stages a new tie.
-  st.coordination = {{acute[1], social[0], kNone, Episode::referral, true}};
+  // A success between strangers stages a new tie when it leaves one (drawn in
+  // attempt_coordination with coordination.new_tie_probability); else none.
+  st.coordination = {{acute[1], social[0], kNone, Episode::referral, true, false}};
+  phase_named(sim, "coordination").run(m, st);
+  CHECK(st.staged_ties.added.empty());
+  st.coordination = {{acute[1], social[0], kNone, Episode::referral, true, true}};
   phase_named(sim, "coordination").run(m, st);
   REQUIRE(st.staged_ties.added.size() == 1);
   CHECK(st.staged_ties.added[0].a == acute[1]);
+}
+
+TEST_CASE("coordination: new_tie_probability is the share of successes between strangers that "
+          "leave a tie",
+          "[care]") {
+  // Many attempts between people with no tie, at a success probability near 1: the share of
+  // successes marked new_tie is new_tie_probability within a binomial 99.9% band.
+  for (const double q : {0.0, 0.25, 1.0}) {
+    Scenario s = test::tiny_city(2000, 5);
+    s.coordination.base = 8.0;  // logistic(8 + ...) > 0.99
+    s.coordination.new_tie_probability = q;
+    Simulation sim(s);
+    State& st = sim.mutable_state();
+    const Model& m = sim.model();
+    st.ties = TieNetwork(st.staff.org, 60);
+    int successes = 0, new_ties = 0;
+    for (std::uint32_t k = 0; k < 4000; ++k) {
+      Stream rng(1, purpose::coordination, 0, k);
+      attempt_coordination(m, st, Episode::discharge, OrgKind::acute, OrgKind::social_care, 0,
+                           rng);
+    }
+    for (const CoordinationOutcome& o : st.coordination) {
+      successes += o.success ? 1 : 0;
+      new_ties += o.new_tie ? 1 : 0;
+      CHECK((!o.new_tie || o.success));
+    }
+    REQUIRE(successes > 3900);
+    const double share = static_cast<double>(new_ties) / successes;
+    const double band = 3.3 * std::sqrt(q * (1 - q) / successes) + 1e-12;
+    INFO("q " << q << ": " << new_ties << " of " << successes);
+    CHECK(std::abs(share - q) <= band);
+  }
 }
 
 TEST_CASE("staff_effort: target pressure pulls towards silo work, peers towards system work",

@@ -68,6 +68,17 @@ enum class CarePerturbation : std::uint8_t {
 class Simulation final : public Simulator {
  public:
   explicit Simulation(const Scenario& scenario);
+  /// `scenario` started from the warmed-up city of `warm_up_from` (run.warm_up_days; the same
+  /// city, and the same number of warm-up days): the arms of a comparison that change a
+  /// parameter start from their baseline's state and differ from day 0 on (docs/model.md 3.4.1).
+  Simulation(const Scenario& scenario, const Scenario& warm_up_from);
+  /// `scenario` with no warm-up run: its state is the city as built, for a caller that reads
+  /// only the layout or loads a saved state (visit_state) next.
+  struct NoWarmUp {};
+  Simulation(const Scenario& scenario, NoWarmUp);
+
+  /// Warmed-up cities kept in this process (run.warm_up_days): how many, and their bytes.
+  static std::pair<std::size_t, std::size_t> warm_up_cache_size();
 
   // Twin runs (analysis/damage.hpp). The runs' days are fixed by the scenario (the demand
   // calendar holds run.days days), so a twin run must branch at least `horizon` days before the
@@ -93,9 +104,11 @@ class Simulation final : public Simulator {
   const PhaseList& phases() const { return phases_; }
 
   /// The next day to simulate (days since start); equals the steps done so far.
-  int day() const override { return world_.state.day; }
+  int day() const override { return world_.state.day - world_.model.warm_up_days; }
   /// Days the scenario asks for.
-  int days() const override { return world_.model.scenario.run.days; }
+  int days() const override {
+    return world_.model.scenario.run.days - world_.model.warm_up_days;
+  }
 
   /// Simulates one day: resets the day's tallies, runs every phase in order, advances the day.
   void step() override;
@@ -122,6 +135,12 @@ class Simulation final : public Simulator {
   void visit_state(StateArchive& archive) override;
 
  private:
+  /// Starts from the warmed-up city of `scenario` (run.warm_up_days; docs/model.md 3.4): found
+  /// in this process's cache or simulated once and kept.
+  void warm_up(const Scenario& scenario);
+  /// Steps the warm-up's days in place and restarts the running totals.
+  void warm_up_in_place();
+
   World world_;
   PhaseList phases_;
   std::vector<Observable> observables_;

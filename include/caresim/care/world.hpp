@@ -43,6 +43,10 @@ struct Model {
   Neighbourhoods neighbourhoods;
   std::uint32_t pcn_count = 0;  ///< localities
   int start_day_of_year = 1;    ///< day of year (1..366) of run.start_date
+  /// Days of warm-up before the run's day 0 (run.warm_up_days). The model's own scenario counts
+  /// days from the warm-up's first: its run.days, start_date, interventions' and shocks' days
+  /// are the given scenario's moved by this much (warm_up_scenario()); State::day too.
+  int warm_up_days = 0;
 
   /// Ceiling rate (per day) of each event for a citizen in a health state, age band and
   /// deprivation decile (index decile-1), at the winter peak and with no care effects. Candidate
@@ -115,6 +119,7 @@ struct CoordinationOutcome {
   std::uint32_t edge;  ///< their tie, or kNone
   Episode episode;
   bool success;
+  bool new_tie = false;  ///< a success with no tie that leaves one (coordination.new_tie_probability)
 };
 
 /// A recorded mindset adoption: who adopted, on which day, and the tie partner who influenced
@@ -386,6 +391,11 @@ World build_world(const Scenario& scenario);
 
 /// Day of year (1..366) of an ISO date "yyyy-mm-dd"; throws std::invalid_argument if malformed.
 int day_of_year(const std::string& iso_date);
+
+/// The scenario the model runs when `given` has a warm-up of W = run.warm_up_days days: W more
+/// days, starting W days before start_date, with interventions and shocks moved W days later
+/// (so they begin on the same dates). `given` itself when W = 0.
+Scenario warm_up_scenario(const Scenario& given);
 
 /// Draws the time of citizen i's next candidate event after `now` from its state's ceiling rate
 /// (infinity if its state has no events).

@@ -142,6 +142,8 @@ struct CoordinationSettings {
   double joint_work_lag_days = 30;      ///< joint work builds and fades with this mean lag
   double joint_work_saturation = 6.0;   ///< joint work (staff-days per 1,000 residents) at 63%
   double success_reinforcement = 0.15;  ///< tie strength gained on success, times (1 - w)
+  /// chance that a success between two people with no tie leaves a working tie (3.8)
+  double new_tie_probability = 1.0;
   double failure_weakening = 0.1;       ///< tie strength lost on failure, times w
   double trust_gain = 0.02;             ///< trust gained on success, times (1 - trust)
   double trust_loss = 0.06;             ///< trust lost on failure, times trust (> gain)

@@ -31,6 +31,9 @@ inline constexpr std::array<const char*, 8> kModelKindNames = {
 struct RunSettings {
   std::string start_date = "2017-04-01";  ///< first simulated day, ISO 8601
   int days = 1095;                        ///< simulated days (one step = one day)
+  /// Care model: days the city runs before day 0, with no interventions, so that it starts
+  /// near its own stationary state; outputs, interventions and shocks count from after it.
+  int warm_up_days = 0;
   std::uint64_t seed = 2017;              ///< run seed
   int flush_every_days = 30;              ///< days between HDF5 flushes
 

@@ -78,7 +78,7 @@ class Interventions final : public Phase {
   static void send_to_workshops(const Model& model, State& state) {
     for (std::uint32_t o = 0; o < state.leader_choices.size(); ++o) {
       const LeaderChoice& c = state.leader_choices[o];
-      if (c.workshop_day != state.day || !(c.workshop_staff > 0)) continue;
+      if (c.workshop_day != state.day - model.warm_up_days || !(c.workshop_staff > 0)) continue;
       std::vector<double> here(model.pcn_count, 0.0);
       double all = 0.0;
       for (std::size_t u = 0; u < state.staff.size(); ++u) {
