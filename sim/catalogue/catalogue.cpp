@@ -15,9 +15,12 @@
 
 namespace caresim {
 
-std::unique_ptr<Simulator> make_simulator(const Scenario& scenario) {
+std::unique_ptr<Simulator> make_simulator(const Scenario& scenario, bool warm_up) {
   switch (scenario.model) {
     case ModelKind::care:
+      // Without its warm-up (run.warm_up_days) for a caller that loads a saved state next or
+      // reads only the layout.
+      if (!warm_up) return std::make_unique<Simulation>(scenario, Simulation::NoWarmUp{});
       return std::make_unique<Simulation>(scenario);
     case ModelKind::boolean_network:
       return std::make_unique<teaching::BooleanNetwork>(scenario);

@@ -115,7 +115,8 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   try {
     // The city's build honours the stop flag (core/stop.hpp): a big city stops within a chunk.
     const StopScope stoppable(options.stop);
-    simulator = make_simulator(scenario);
+    // From a saved state, the warm-up would be thrown away: that state is loaded instead.
+    simulator = make_simulator(scenario, options.start_from == nullptr);
   } catch (const Stopped& stopped) {
     // Stopped while the city was built: nothing written, nothing to keep.
     result.signal = stopped.signal();
@@ -138,6 +139,12 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
       reader.expect_end();
     } catch (const std::runtime_error& e) {
       throw std::invalid_argument(e.what());
+    }
+    if (sim.day() != from->day) {
+      throw std::invalid_argument(fmt::format(
+          "the checkpoint was saved after day {} of its run, but this scenario counts its state "
+          "as day {}: the two scenarios' run.warm_up_days differ (use the saved run's)",
+          from->day, sim.day()));
     }
   }
   result.build_seconds = std::chrono::duration<double>(clock::now() - build_start).count();

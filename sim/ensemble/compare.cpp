@@ -16,9 +16,12 @@
 #include "caresim/catalogue/catalogue.hpp"
 #include "caresim/core/random.hpp"
 #include "caresim/engine/simulator.hpp"
+#include "caresim/core/archive.hpp"
+#include "caresim/io/checkpoint_file.hpp"
 #include "caresim/io/netcdf.hpp"
 #include "caresim/io/run_file.hpp"
 #include "caresim/scenario/load.hpp"
+#include "caresim/version.hpp"
 #include "compare_detail.hpp"
 
 namespace caresim::ensemble {
@@ -258,6 +261,45 @@ ComparisonRun run_comparison(const Backend& backend, std::span<const CompareArm>
       plan.runs.push_back(std::move(run));
     }
   }
+  // A warm-up (run.warm_up_days, docs/model.md 3.4.1) is the baseline's, shared by every arm:
+  // saved once as a checkpoint of the first arm at day 0, from which every run branches, so
+  // that an arm that changes a parameter starts from the baseline's state and the arms differ
+  // from day 0 on. Not with --from (its state is the start) or --parameters (each replicate's
+  // parameter set warms up under itself, in each arm).
+  std::filesystem::path from_path = options.from;
+  if (from_path.empty() && !options.parameters) {
+    const Scenario first = parse_scenario(arms[0].base.yaml_text, arms[0].base.source_name,
+                                          overrides);
+    if (first.model == ModelKind::care && first.run.warm_up_days > 0) {
+      // Beside the runs folder (which a new plan clears), reused while it holds this baseline.
+      const std::string yaml = to_yaml(first);
+      from_path = warm_up_checkpoint_path(plan.folder);
+      bool reuse = false;
+      if (std::filesystem::exists(from_path)) {
+        try {
+          reuse = io::read_checkpoint(from_path).scenario_yaml == yaml;
+        } catch (const std::runtime_error&) {
+          reuse = false;  // unreadable: made again
+        }
+      }
+      if (!reuse) {
+        const std::unique_ptr<Simulator> warmed = make_simulator(first);
+        io::Checkpoint saved;
+        saved.caresim_version = kVersion;
+        saved.scenario_yaml = yaml;
+        saved.scenario_file = arms[0].base.source_name;
+        saved.day = warmed->day();
+        saved.row_width = warmed->layout().row_width();
+        saved.tables = warmed->tables(false);
+        StateArchive writer = StateArchive::writer();
+        warmed->visit_state(writer);
+        saved.state = writer.take_bytes();
+        if (from_path.has_parent_path())
+          std::filesystem::create_directories(from_path.parent_path());
+        io::write_checkpoint(from_path, saved);
+      }
+    }
+  }
   // Branches of another checkpoint are another plan.
   std::vector<std::string> plan_extra;
   if (!options.from.empty()) {
@@ -268,7 +310,7 @@ ComparisonRun run_comparison(const Backend& backend, std::span<const CompareArm>
   }
   plan.hash = plan_hash(plan, plan_extra);
   RunnerOptions runner;
-  runner.start_from = options.from;
+  runner.start_from = from_path;
   runner.threads = options.threads;
   runner.stop = options.stop;
   runner.command_line = options.command_line;
@@ -297,7 +339,7 @@ ComparisonRun run_comparison(const Backend& backend, std::span<const CompareArm>
   for (std::size_t a = 0; a < arms.size(); ++a) {
     const Scenario s =
         parse_scenario(arms[a].base.yaml_text, arms[a].base.source_name, runs[a * R].overrides);
-    const std::unique_ptr<Simulator> simulator = make_simulator(s);
+    const std::unique_ptr<Simulator> simulator = make_simulator(s, /*warm_up=*/false);
     RunOutcome& first = c.outcomes[a * R];
     first.layout = simulator->layout();
     if (a == 0) {

@@ -10,6 +10,9 @@
 #include "../support.hpp"
 #include "compare_support.hpp"
 #include "caresim/analysis/statistics.hpp"
+#include "caresim/catalogue/catalogue.hpp"
+#include "caresim/core/archive.hpp"
+#include "caresim/io/checkpoint_file.hpp"
 #include "caresim/io/hdf5.hpp"
 #include "caresim/scenario/load.hpp"
 
@@ -142,6 +145,47 @@ TEST_CASE("compare: a big cut in beds shows a significant rise in occupancy and 
   const auto t0 = static_cast<std::size_t>(c.time_to_effect[occ * 2 + 1]);
   for (std::size_t t = t0; t < static_cast<std::size_t>(kDays); ++t)
     CHECK(c.rolling_diff_low[(1 * c.metric_count() + occ) * kDays + t] > 0.0);
+}
+
+TEST_CASE("compare: every arm starts from the baseline's warm-up",
+          "[compare][warm_up]") {
+  // docs/model.md 3.4.1: the warm-up is the baseline's, saved once beside the runs folder and
+  // branched by every run, so an arm that changes a parameter (here the beds) starts from the
+  // baseline's state instead of warming up under its own parameter.
+  test::TempDir dir;
+  const auto file = test::scenario_path("leeds_small.yaml");
+  const std::string text = replaced(read_text(file), "warm_up_days: 1825", "warm_up_days: 40");
+  const std::string cut = replaced(text, "beds: 176", "beds: 115");
+  const std::vector<CompareArm> arms{arm("baseline", text, file.string()),
+                                     arm("beds_cut", cut, "beds_cut.yaml")};
+  CompareOptions o = small_options(dir);
+  o.days = 3;
+  o.replicates = 2;
+  const std::filesystem::path saved = warm_up_checkpoint_path(o.scratch);
+  int seen = 0;
+  std::string warmed;
+  o.on_done = [&](const RunOutcome&) {
+    // While the runs go on, the warm-up is the baseline's at day 0.
+    const io::Checkpoint ckpt = io::read_checkpoint(saved);
+    CHECK(ckpt.day == 0);
+    CHECK(ckpt.scenario_yaml.find("beds: 176") != std::string::npos);
+    if (warmed.empty()) warmed = ckpt.state;
+    CHECK(ckpt.state == warmed);
+    ++seen;
+  };
+  const Comparison c = run_comparison(arms, o);
+  REQUIRE(complete(c));
+  CHECK(seen == 4);
+  // It is the state the baseline's own simulator starts from, bitwise.
+  Scenario base = parse_scenario(text, file.string(), {});
+  base.run.days = 3;
+  const auto sim = make_simulator(base);
+  StateArchive writer = StateArchive::writer();
+  sim->visit_state(writer);
+  CHECK(writer.take_bytes() == warmed);
+  // The beds cut's arm shows its effect from day 0 of a shared state: occupancy up at once.
+  const std::size_t occ = metric_index(c, "bed_occupancy");
+  CHECK(c.diff_low[occ * 2 + 1] > 0.0);
 }
 
 TEST_CASE("compare: three arms, one file, identical bytes at 1 and 2 threads", "[compare]") {

@@ -148,6 +148,7 @@ int execute(const CompareArgs& a) {
       return;
     std::error_code ec;
     std::filesystem::remove_all(options.scratch, ec);
+    std::filesystem::remove(warm_up_checkpoint_path(options.scratch), ec);
   };
 
   const std::size_t total = arms.size() * static_cast<std::size_t>(a.replicates);

@@ -12,6 +12,6 @@ namespace caresim {
 
 /// Builds the simulator the scenario's `model` names. Throws std::invalid_argument if the
 /// scenario cannot be built.
-std::unique_ptr<Simulator> make_simulator(const Scenario& scenario);
+std::unique_ptr<Simulator> make_simulator(const Scenario& scenario, bool warm_up = true);
 
 }  // namespace caresim

@@ -167,6 +167,12 @@ ComparisonRun run_comparison(const Backend& backend, std::span<const CompareArm>
 /// True when every run finished.
 bool complete(const Comparison& comparison);
 
+/// Where run_comparison keeps the baseline's warm-up (run.warm_up_days) that every arm starts
+/// from: beside the runs folder `scratch` (a new plan clears that folder). Remove it with it.
+inline std::filesystem::path warm_up_checkpoint_path(const std::filesystem::path& scratch) {
+  return std::filesystem::path(scratch.string() + ".warm_up.ckpt");
+}
+
 /// Writes the comparison file (layout in docs/outputs.md): /runs/<arm> holds every series of
 /// every replicate, copied from the run files; /comparison holds the table and the daily means,
 /// intervals and differences. One self-contained file, written as <path>.part and renamed. The
