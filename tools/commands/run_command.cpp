@@ -38,10 +38,13 @@ void print_summary(const RunResult& r, const Scenario& s) {
   const bool care = s.model == ModelKind::care;
   const char* tick = care ? "days" : "steps";
   fmt::print(
-      "\ncaresim run of '{}': {} after {} of {} {} ({:.2f} s, {:.1f} {}/s; {} built in "
+      "\ncaresim run of '{}': {} after {} of {} {} ({:.2f} s, {:.1f} {}/s; {} built{} in "
       "{:.2f} s)\n",
       s.name, status, r.steps, s.run.days, tick, r.seconds,
-      r.seconds > 0 ? r.steps / r.seconds : 0.0, tick, care ? "city" : "model", r.build_seconds);
+      r.seconds > 0 ? r.steps / r.seconds : 0.0, tick, care ? "city" : "model",
+      care && s.run.warm_up_days > 0 ? fmt::format(" and warmed up for {} days", s.run.warm_up_days)
+                                     : std::string(),
+      r.build_seconds);
   fmt::print("output: {}\n\n", r.output.string());
   fmt::print("{:<30} {:>12} {:>12} {:>12} {:>12}  {}\n", "headline metric", "mean", "min", "max",
              "last", "units");
@@ -142,6 +145,13 @@ int execute(RunArgs& a) {
   }
 
   Progress progress(!a.quiet, scenario.model == ModelKind::care ? "days" : "steps");
+  if (!a.quiet && scenario.model == ModelKind::care && scenario.run.warm_up_days > 0 &&
+      start == std::nullopt) {
+    fmt::print(stderr,
+               "caresim: warming up the city: {} days before {} with nothing scheduled (not "
+               "written; run.warm_up_days, docs/model.md 3.4.1)\n",
+               scenario.run.warm_up_days, scenario.run.start_date);
+  }
   RunOptions options;
   options.output = out;
   options.threads = static_cast<int>(*threads);
