@@ -58,6 +58,21 @@ json nan_null(double x) {
   return std::isfinite(x) ? json(x) : json(nullptr);
 }
 
+/// The pace fields of a request (create or pace), checked; absent ones leave `options` as is.
+void read_pace(const json& request, ClassSession::Options& options) {
+  if (request.contains("round_seconds")) {
+    if (!request["round_seconds"].is_number_integer() || request["round_seconds"].get<int>() < 0 ||
+        request["round_seconds"].get<int>() > 3600)
+      throw StudioError(400, "\"round_seconds\" must be 0 (the teacher advances) to 3600");
+    options.round_seconds = request["round_seconds"].get<int>();
+  }
+  if (request.contains("advance_when_all_submitted")) {
+    if (!request["advance_when_all_submitted"].is_boolean())
+      throw StudioError(400, "\"advance_when_all_submitted\" must be true or false");
+    options.advance_when_all_submitted = request["advance_when_all_submitted"].get<bool>();
+  }
+}
+
 }  // namespace
 
 std::vector<LeverSpec> levers_for(const Simulation& sim, std::uint32_t org) {
@@ -216,8 +231,6 @@ std::string ClassSession::description_json() const {
   j["organisations"] = orgs;
   j["round_days"] = limits_.round_days;
   j["max_players"] = limits_.players;
-  j["advance_when_all_submitted"] = options_.advance_when_all_submitted;
-  j["round_seconds"] = options_.round_seconds;
   return j.dump();
 }
 
@@ -252,19 +265,64 @@ std::string ClassSession::state_json_locked() const {
                        {"submitted", done}});
   }
   const int rounds_max = days_ / limits_.round_days;
+  const bool finished = static_cast<int>(rounds_.size()) >= rounds_max;
+  // Seconds until the timer runs the open round: null without a timer or while nothing waits
+  // on it; the full time until the first student joins (the clock starts then).
+  json seconds_left = nullptr;
+  if (options_.round_seconds > 0 && !finished && !running_ && !advance_requested_) {
+    if (players_.empty()) {
+      seconds_left = options_.round_seconds;
+    } else {
+      const auto due = round_started_ + std::chrono::seconds(options_.round_seconds);
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          due - std::chrono::steady_clock::now());
+      seconds_left = std::max<double>(0.0, static_cast<double>(left.count()) / 1000.0);
+    }
+  }
   return json{{"code", code_},
               {"round", rounds_.size()},
               {"open_round", open},
               {"rounds_max", rounds_max},
-              {"finished", static_cast<int>(rounds_.size()) >= rounds_max},
+              {"finished", finished},
               {"running", running_ || advance_requested_},
               {"effects_pending", computing_effects_},
               {"day", row_json_.size()},
               {"days", days_},
               {"players", players},
               {"submitted", submitted},
+              {"advance_when_all_submitted", options_.advance_when_all_submitted},
+              {"round_seconds", options_.round_seconds},
+              {"seconds_left", seconds_left},
               {"ended", ended_}}
       .dump();
+}
+
+std::string ClassSession::seat_json_locked(std::size_t id) const {
+  const Player& p = players_[id];
+  json levers = json::array();
+  for (const LeverSpec& l : org_levers_[p.org]) {
+    const auto v = p.values.find(l.key);
+    levers.push_back(lever_json(l, v == p.values.end() ? l.neutral : v->second));
+  }
+  const int open = static_cast<int>(rounds_.size()) + 1;
+  return json{{"player", p.token},
+              {"id", id},
+              {"name", p.name},
+              {"code", code_},
+              {"org", p.org},
+              {"org_name", org_names_[p.org]},
+              {"kind", org_kinds_[p.org]},
+              {"open_round", open},
+              {"submitted", p.submitted_round == open},
+              {"levers", levers}}
+      .dump();
+}
+
+bool ClassSession::all_submitted_locked() const {
+  const int open = static_cast<int>(rounds_.size()) + 1;
+  return !players_.empty() && std::all_of(players_.begin(), players_.end(), [&](const Player& p) {
+    return p.submitted_round == open;
+  });
 }
 
 std::string ClassSession::join(const std::string& body) {
@@ -290,22 +348,49 @@ std::string ClassSession::join(const std::string& body) {
   for (const Player& other : players_) {
     if (other.org == p.org) p.values = other.values;
   }
+  // A round's timer counts from the first student in: the teacher may start the class well
+  // before the room has joined.
+  if (players_.empty() && rounds_.empty()) round_started_ = std::chrono::steady_clock::now();
   players_.push_back(p);
-  const std::size_t id = players_.size() - 1;
-  json levers = json::array();
-  for (const LeverSpec& l : org_levers_[p.org])
-    levers.push_back(lever_json(l, p.values[l.key]));
   ++version_;
   changed_.notify_all();
-  return json{{"player", p.token},
-              {"id", id},
-              {"name", p.name},
-              {"code", code_},
-              {"org", p.org},
-              {"org_name", org_names_[p.org]},
-              {"kind", org_kinds_[p.org]},
-              {"open_round", rounds_.size() + 1},
-              {"levers", levers}}
+  return seat_json_locked(players_.size() - 1);
+}
+
+std::string ClassSession::rejoin(const std::string& body) {
+  const json request = detail::parse_object(body, "{\"player\": \"<token>\"}");
+  const std::string tok = string_field(request, "player");
+  std::lock_guard lock(mutex_);
+  touch();
+  if (ended_) throw StudioError(404, "class " + code_ + " has ended");
+  const auto it = std::find_if(players_.begin(), players_.end(),
+                               [&](const Player& p) { return p.token == tok; });
+  if (tok.empty() || it == players_.end())
+    throw StudioError(403, "that seat token is not a seat of class " + code_ +
+                               "; join again with the code and your name");
+  return seat_json_locked(static_cast<std::size_t>(it - players_.begin()));
+}
+
+std::string ClassSession::pace(const std::string& body) {
+  check_teacher(body);
+  const json request = detail::parse_object(
+      body,
+      "{\"teacher\": \"<token>\", \"advance_when_all_submitted\": bool, \"round_seconds\": n}");
+  std::lock_guard lock(mutex_);
+  touch();
+  if (ended_) throw StudioError(404, "class " + code_ + " has ended");
+  Options next = options_;
+  read_pace(request, next);
+  if (next.round_seconds != options_.round_seconds)
+    round_started_ = std::chrono::steady_clock::now();
+  options_ = next;
+  const bool more = static_cast<int>(rounds_.size()) < days_ / limits_.round_days;
+  if (options_.advance_when_all_submitted && more && !running_ && all_submitted_locked())
+    advance_requested_ = true;
+  ++version_;
+  changed_.notify_all();
+  return json{{"advance_when_all_submitted", options_.advance_when_all_submitted},
+              {"round_seconds", options_.round_seconds}}
       .dump();
 }
 
@@ -358,8 +443,7 @@ std::string ClassSession::choose(const std::string& body) {
   int submitted = 0;
   for (const Player& p : players_)
     submitted += p.submitted_round == open ? 1 : 0;
-  if (options_.advance_when_all_submitted && submitted == static_cast<int>(players_.size()))
-    advance_requested_ = true;
+  if (options_.advance_when_all_submitted && all_submitted_locked()) advance_requested_ = true;
   ++version_;
   changed_.notify_all();
   return json{{"ok", true},
@@ -440,7 +524,7 @@ void ClassSession::drive() {
       advance_requested_ = true;
     if (!advance_requested_ || !more) {
       advance_requested_ = false;
-      if (options_.round_seconds > 0 && more)
+      if (options_.round_seconds > 0 && more && !players_.empty())  // else a join wakes us
         changed_.wait_until(lock, round_started_ + std::chrono::seconds(options_.round_seconds));
       else
         changed_.wait(lock);
@@ -626,18 +710,9 @@ std::string Classes::create(const std::string& body) {
       throw StudioError(400, "\"seed\" must be a whole number, 0 or more");
     options.seed = request["seed"].get<std::uint64_t>();
   }
-  if (request.contains("round_seconds")) {
-    if (!request["round_seconds"].is_number_integer() || request["round_seconds"].get<int>() < 0 ||
-        request["round_seconds"].get<int>() > 3600)
-      throw StudioError(400, "\"round_seconds\" must be 0 (the teacher advances) to 3600");
-    options.round_seconds = request["round_seconds"].get<int>();
-  }
-  for (const char* flag : {"advance_when_all_submitted", "counterfactual"}) {
-    if (request.contains(flag) && !request[flag].is_boolean())
-      throw StudioError(400, fmt::format("\"{}\" must be true or false", flag));
-  }
-  if (request.contains("advance_when_all_submitted"))
-    options.advance_when_all_submitted = request["advance_when_all_submitted"].get<bool>();
+  read_pace(request, options);
+  if (request.contains("counterfactual") && !request["counterfactual"].is_boolean())
+    throw StudioError(400, "\"counterfactual\" must be true or false");
   if (request.contains("counterfactual"))
     options.counterfactual = request["counterfactual"].get<bool>();
   std::string code, teacher = token();

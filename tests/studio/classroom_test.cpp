@@ -162,3 +162,91 @@ TEST_CASE("class: idle classes expire", "[class]") {
   CHECK(classes.count() == 0);
   CHECK(status_of([&] { classes.find(code); }) == 404);
 }
+
+namespace {
+double lever_of(const json& debrief, int round, std::uint32_t org, const char* key) {
+  for (const json& o : debrief["rounds"][round - 1]["organisations"]) {
+    if (o["org"] != org) continue;
+    for (const json& l : o["levers"])
+      if (l["key"] == key) return l["value"];
+  }
+  return -1.0;
+}
+}  // namespace
+
+TEST_CASE("class: a round runs when the last player submits, or on the teacher's timer",
+          "[class]") {
+  studio::ClassSession::Options options;
+  options.counterfactual = false;
+  options.advance_when_all_submitted = true;
+  studio::ClassSession s("ABCDE", "teach", kScenarios, options, {});
+  std::vector<json> p;
+  for (const char* name : {"A", "B", "C"})
+    p.push_back(json::parse(s.join(json{{"name", name}}.dump())));
+  const auto choose = [&](int i, int round, double system_time) {
+    return json::parse(s.choose(json{{"player", p[static_cast<std::size_t>(i)]["player"]},
+                                     {"round", round},
+                                     {"levers", {{"system_time", system_time}}}}
+                                    .dump()));
+  };
+  choose(0, 1, 10);
+  choose(1, 1, 20);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(s.rounds_done() == 0);
+  CHECK(json::parse(s.description_json())["running"] == false);
+  CHECK(choose(2, 1, 30)["submitted"] == 3);
+  REQUIRE(wait_settled(s, 1));
+
+  CHECK(status_of([&] { s.pace(R"({"teacher": "student", "round_seconds": 1})"); }) == 403);
+  CHECK(status_of([&] { s.pace(R"({"teacher": "teach", "round_seconds": 4000})"); }) == 400);
+  CHECK(status_of([&] { s.pace(R"({"teacher": "teach", "advance_when_all_submitted": 1})"); }) ==
+        400);
+  const auto set = std::chrono::steady_clock::now();
+  const json pace = json::parse(
+      s.pace(R"({"teacher": "teach", "advance_when_all_submitted": false, "round_seconds": 1})"));
+  CHECK(pace == json{{"advance_when_all_submitted", false}, {"round_seconds", 1}});
+  const double left = json::parse(s.description_json())["seconds_left"];
+  CHECK(left > 0.5);
+  CHECK(left <= 1.0);
+  choose(0, 2, 45);  // B and C do not choose for round 2
+  REQUIRE(wait_settled(s, 2));
+  CHECK(std::chrono::steady_clock::now() - set >= std::chrono::seconds(1));
+  s.pace(R"({"teacher": "teach", "round_seconds": 0})");
+  CHECK(json::parse(s.description_json())["seconds_left"].is_null());
+  const json d = json::parse(s.debrief_json());
+  for (int i = 0; i < 3; ++i) {
+    const auto org = p[static_cast<std::size_t>(i)]["org"].get<std::uint32_t>();
+    CHECK(lever_of(d, 1, org, "system_time") == 10.0 * (i + 1));
+    CHECK(lever_of(d, 2, org, "system_time") == (i == 0 ? 45.0 : 10.0 * (i + 1)));
+  }
+  // Switching to "when all have submitted" once everyone has runs the round at once.
+  choose(0, 3, 0);
+  choose(1, 3, 0);
+  choose(2, 3, 0);
+  CHECK(s.rounds_done() == 2);
+  s.pace(R"({"teacher": "teach", "advance_when_all_submitted": true})");
+  REQUIRE(wait_settled(s, 3));
+}
+
+TEST_CASE("class: a player's token gives back their seat", "[class]") {
+  studio::ClassSession s("ABCDE", "teach", kScenarios, {}, {});
+  const json a = json::parse(s.join(R"({"name": "Ada"})"));
+  const json b = json::parse(s.join(R"({"name": "Bo"})"));
+  s.choose(
+      json{{"player", b["player"]}, {"round", 1}, {"levers", {{"workshop_staff", 12}}}}.dump());
+  const json again = json::parse(s.rejoin(json{{"player", b["player"]}}.dump()));
+  CHECK(again["id"] == b["id"]);
+  CHECK(again["org"] == b["org"]);
+  CHECK(again["org_name"] == "Community");
+  CHECK(again["name"] == "Bo");
+  CHECK(again["submitted"] == true);
+  for (const json& l : again["levers"])
+    if (l["key"] == "workshop_staff") CHECK(l["value"] == 12.0);
+  CHECK(json::parse(s.rejoin(json{{"player", a["player"]}}.dump()))["submitted"] == false);
+  CHECK(json::parse(s.description_json())["players"].size() == 2);
+  CHECK(status_of([&] { s.rejoin(R"({"player": "not-a-token"})"); }) == 403);
+  CHECK(status_of([&] { s.rejoin("{}"); }) == 403);
+  CHECK(status_of([&] { s.rejoin("oops"); }) == 400);
+  s.end();
+  CHECK(status_of([&] { s.rejoin(json{{"player", a["player"]}}.dump()); }) == 404);
+}

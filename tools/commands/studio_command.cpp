@@ -223,6 +223,14 @@ int execute(const StudioArgs& a) {
                 res.status = 201;
                 res.set_content(classes.find(req.matches[1])->join(req.body), "application/json");
               }));
+  server.Post(R"(/api/classes/([A-Za-z0-9]+)/rejoin)",
+              guarded([&](const httplib::Request& req, httplib::Response& res) {
+                res.set_content(classes.find(req.matches[1])->rejoin(req.body), "application/json");
+              }));
+  server.Post(R"(/api/classes/([A-Za-z0-9]+)/pace)",
+              guarded([&](const httplib::Request& req, httplib::Response& res) {
+                res.set_content(classes.find(req.matches[1])->pace(req.body), "application/json");
+              }));
   server.Post(R"(/api/classes/([A-Za-z0-9]+)/choices)",
               guarded([&](const httplib::Request& req, httplib::Response& res) {
                 res.set_content(classes.find(req.matches[1])->choose(req.body),

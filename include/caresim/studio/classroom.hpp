@@ -59,8 +59,10 @@ class ClassSession {
   struct Options {
     std::string scenario = "class/care_city.yaml";
     std::optional<std::uint64_t> seed;
-    bool advance_when_all_submitted = false;
-    int round_seconds = 0;       ///< > 0: a round also starts this long after the last one
+    bool advance_when_all_submitted = false;  ///< a round starts when every player has chosen
+    /// > 0: a round also starts this long after the last one ended (the first: after the first
+    /// player joined, or after pace() set the timer). Players who did not choose keep their levers.
+    int round_seconds = 0;
     bool counterfactual = true;  ///< run each changed organisation's month without its change
   };
   ClassSession(std::string code, std::string teacher, const std::filesystem::path& scenarios,
@@ -71,7 +73,8 @@ class ClassSession {
 
   const std::string& code() const { return code_; }
   /// {"code", "name", "days", "round_days", "rounds", "series": [{name, units, description}],
-  ///  "organisations": [{id, name, kind}], "players", "round", ...}
+  ///  "organisations": [{id, name, kind}], "players", "round", "advance_when_all_submitted",
+  ///  "round_seconds", "seconds_left" (until the timer runs the open round; null without), ...}
   std::string description_json() const;
   /// Joins as a player: {"player" (token), "id", "name", "org", "org_name", "kind", "levers"}.
   /// StudioError 400 (bad name), 409 (class full).
@@ -83,6 +86,15 @@ class ClassSession {
   /// {"teacher"}: runs the open round. StudioError 403 (not the teacher), 409 (running, or the
   /// city has run all its days).
   std::string advance(const std::string& body);
+  /// {"player"} (the token join gave): the same seat again, after a reload: the join answer with
+  /// the player's current levers and "submitted" (whether they have chosen for the open round).
+  /// StudioError 403 (a token that is no seat of this class), 404 (ended).
+  std::string rejoin(const std::string& body);
+  /// {"teacher", "advance_when_all_submitted": bool, "round_seconds": 0..3600} (either optional):
+  /// how rounds advance from now on. A new timer counts from now; switching to "when all have
+  /// submitted" when every player already has runs the round. Returns the pace
+  /// {"advance_when_all_submitted", "round_seconds"}. StudioError 403, 400, 404 (ended).
+  std::string pace(const std::string& body);
   /// Checks the teacher's token (StudioError 403).
   void check_teacher(const std::string& body) const;
   /// Each round: the choices per organisation, the series' means over the round and each
@@ -127,6 +139,8 @@ class ClassSession {
   std::vector<LeverValues> org_values_locked() const;
   std::vector<double> round_means(Simulation& sim, int days, std::vector<std::string>* rows);
   std::string state_json_locked() const;
+  std::string seat_json_locked(std::size_t player) const;
+  bool all_submitted_locked() const;
   std::string series_json() const;
 
   std::string code_, teacher_;

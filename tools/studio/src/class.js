@@ -4,12 +4,38 @@
 // every page watches the system map and the headline series (rounds marked) stream in. The
 // debrief puts each round's choices beside what happened and what each change did (a paired
 // month without it). Talks to /api/classes (studio/classroom.hpp).
+//
+// A seat survives a reload: the page keeps {code, player, name} (a student) or {code, teacher} in
+// this tab's sessionStorage and in localStorage. On a reload (sessionStorage) it takes the seat
+// back from the server (/rejoin for a student) instead of joining anew. A new tab or a reopened
+// browser (localStorage only) offers a button back to that seat rather than taking it by itself:
+// two tabs of one browser (a shared machine, the browser tests) must not end up in one seat.
 import uPlot from 'uplot';
 import { drawCare } from './care.js';
 
 const $ = (id) => document.getElementById(id);
 const view = { api: null, showError: null, code: null, teacher: null, me: null, source: null,
-  info: null, rows: [], plots: [], pictureViews: {}, last: null };
+  info: null, rows: [], plots: [], pictureViews: {}, last: null, lastAt: 0, ticker: null };
+const SEAT_KEY = 'caresim-class-seat';
+
+function savedSeat(store) {
+  try {
+    const seat = JSON.parse(store.getItem(SEAT_KEY) || 'null');
+    if (seat && seat.code && (seat.player || seat.teacher)) return seat;
+  } catch { /* a damaged entry: ignored */ }
+  return null;
+}
+
+function keepSeat(seat) {
+  const text = JSON.stringify(seat);
+  sessionStorage.setItem(SEAT_KEY, text);
+  localStorage.setItem(SEAT_KEY, text);
+}
+
+function forgetSeat() {
+  sessionStorage.removeItem(SEAT_KEY);
+  localStorage.removeItem(SEAT_KEY);
+}
 // For the browser tests: the class view's state, read-only by convention.
 window.caresimClass = view;
 
@@ -27,32 +53,113 @@ export async function showClass(api, showError, code) {
     joinClass().catch((e) => showError(e.message));
   };
   $('class-advance').onclick = () => advance().catch((e) => showError(e.message));
+  for (const id of ['class-when-all', 'class-timer-on', 'class-seconds'])
+    $(id).onchange = () => setPace().catch((e) => showError(e.message));
   $('class-debrief-button').onclick = () => debrief().catch((e) => showError(e.message));
+  $('player-leave').onclick = () => leave();
   if (code) $('join-code').value = code;
+  if (view.me || view.teacher) return;  // already in a seat (the hash changed back to #class)
+  // A code in the address that is not the kept seat's: the student is joining another class.
+  const fits = (seat) => seat && (!code || code.toUpperCase() === seat.code);
+  const tab = savedSeat(sessionStorage), browser = savedSeat(localStorage);
+  if (fits(tab)) {
+    await takeBack(tab);
+  } else if (fits(browser)) {
+    $('class-resume').textContent = browser.player ? `Back to my place: ${browser.name} in class ${browser.code}` :
+      `Back to class ${browser.code} as its teacher`;
+    $('class-resume').onclick = () => takeBack(browser).catch((e) => showError(e.message));
+    $('class-resume-box').hidden = false;
+  }
+}
+
+async function takeBack(seat) {
+  $('class-resume-box').hidden = true;
+  try {
+    if (seat.player) {
+      const me = await view.api('POST', `/api/classes/${seat.code}/rejoin`, { player: seat.player });
+      sessionStorage.setItem(SEAT_KEY, JSON.stringify(seat));
+      await seated(me);
+    } else {
+      const info = await view.api('GET', `/api/classes/${seat.code}`);
+      sessionStorage.setItem(SEAT_KEY, JSON.stringify(seat));
+      await teaching(info, seat.teacher);
+    }
+  } catch (e) {
+    if (e.status !== 403 && e.status !== 404) throw e;
+    forgetSeat();
+    $('class-lobby-notice').textContent = `Your place in class ${seat.code} is gone (${e.message}). Start or join a class.`;
+    $('class-lobby-notice').hidden = false;
+  }
+}
+
+function leave() {
+  forgetSeat();
+  location.reload();
 }
 
 async function startClass() {
-  const started = await view.api('POST', '/api/classes', {});
-  view.teacher = started.teacher;
+  const started = await view.api('POST', '/api/classes', pace());
+  keepSeat({ code: started.code, teacher: started.teacher });
+  await teaching(started, started.teacher);
+}
+
+async function teaching(info, teacher) {
+  view.teacher = teacher;
   $('class-teacher').hidden = false;
   $('class-lobby').hidden = true;
-  $('class-code').textContent = started.code;
+  $('class-lobby-notice').hidden = true;
+  $('class-code').textContent = info.code;
   $('class-code-hint').textContent = `Students: open this page (${location.origin}/#class), type the code and your name.`;
-  await watch(started.code);
+  showPace(info);
+  await watch(info.code);
+}
+
+/// The pace the teacher's controls ask for, as the server takes it.
+function pace() {
+  const seconds = Math.round(Number($('class-seconds').value));
+  return {
+    advance_when_all_submitted: $('class-when-all').checked,
+    round_seconds: $('class-timer-on').checked && seconds >= 1 ? Math.min(seconds, 3600) : 0,
+  };
+}
+
+function showPace(p) {
+  $('class-when-all').checked = p.advance_when_all_submitted;
+  $('class-timer-on').checked = p.round_seconds > 0;
+  if (p.round_seconds > 0) $('class-seconds').value = p.round_seconds;
+}
+
+// One pace request at a time, in the order the controls changed (typing the seconds, then ticking
+// the timer, fires two changes at once; the later must win).
+let paceQueue = Promise.resolve();
+function setPace() {
+  paceQueue = paceQueue.catch(() => {}).then(async () => {
+    // The body is read when the request goes, so the last one carries the controls as they are.
+    await view.api('POST', `/api/classes/${view.code}/pace`, { teacher: view.teacher, ...pace() });
+    view.showError('');
+  });
+  return paceQueue;
 }
 
 async function joinClass() {
   const code = $('join-code').value.trim().toUpperCase();
   const name = $('join-name').value.trim();
   const me = await view.api('POST', `/api/classes/${code}/players`, { name });
-  view.me = me;
+  keepSeat({ code: me.code, player: me.player, name: me.name });
   view.showError('');
+  await seated(me);
+}
+
+async function seated(me) {
+  view.me = me;
   $('class-lobby').hidden = true;
+  $('class-lobby-notice').hidden = true;
   $('class-player').hidden = false;
   $('player-role').textContent = `${me.name}, you lead ${me.org_name} (${me.kind.replaceAll('_', ' ')}) in class ${me.code}.`;
   buildLevers(me.levers);
+  $('player-status').textContent = me.submitted ? `Your choices for month ${me.open_round} are in.` : '';
   $('player-submit').onclick = () => submit().catch((e) => view.showError(e.message));
-  await watch(code);
+  await watch(me.code);
 }
 
 function buildLevers(levers) {
@@ -147,8 +254,26 @@ function buildPlots() {
   });
 }
 
+/// The teacher's countdown to a month the timer starts, from the last event's seconds_left.
+function countdown() {
+  const e = view.last;
+  const box = $('class-countdown');
+  if (!e || e.seconds_left === null || e.seconds_left === undefined) {
+    box.textContent = '';
+    return;
+  }
+  const left = Math.max(0, Math.ceil(e.seconds_left - (Date.now() - view.lastAt) / 1000));
+  box.textContent = e.players.length === 0 ? `the timer starts when the first student joins` :
+    `month ${e.open_round} starts in ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+}
+
 function onEvent(e) {
   view.last = e;
+  view.lastAt = Date.now();
+  if (view.teacher) {
+    countdown();
+    if (!view.ticker) view.ticker = setInterval(countdown, 1000);
+  }
   if (e.rows && e.rows.length) {
     view.rows.length = e.first_day;
     view.rows.push(...e.rows);
@@ -173,7 +298,12 @@ function onEvent(e) {
     list.append(li);
   }
   $('class-advance').disabled = e.running || e.finished;
-  if (view.me) $('player-submit').disabled = e.running || e.finished;
+  if (view.me) {
+    $('player-submit').disabled = e.running || e.finished;
+    const mine = e.players.find((p) => p.id === view.me.id);
+    if (mine && !mine.submitted && !e.running && !e.finished)
+      $('player-status').textContent = `Choose your levers for month ${e.open_round}.`;
+  }
 }
 
 const signed = (x, s) => {

@@ -2,11 +2,15 @@
 // HTTP: a what-if comparison run from the form produces the leader's table and plots; the server
 // refuses a bad comparison with its JSON error, limits comparisons at once and cancels one; the
 // care model's system map and staff sample render and update as a care run streams; the HTML
-// report of `caresim compare --report` opens with no console errors. Screenshots to
-// <build>/studio-screenshots/ (whatif.png, care_map.png, report.png).
+// report of `caresim compare --report` opens with no console errors. Then, against a second studio
+// whose scenarios folder holds the class's small city, a posterior and a checkpoint at day 10, the
+// form's two options: a comparison with parameter uncertainty started from the saved state, and
+// one after a warm-up run; each report says what its intervals cover and where it started.
+// Screenshots to <build>/studio-screenshots/ (whatif.png, care_map.png, report.png,
+// whatif_uncertainty.png).
 // Usage: node whatif.test.mjs <binary> <source dir> <build dir>
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { paths, startStudio, check, failed } from './server.mjs';
@@ -162,6 +166,77 @@ try {
     }));
     check(shown.rows >= 20 && shown.svgs === 2 * shown.rows, `the report shows ${shown.rows} rows and ${shown.svgs} plots: ${shown.title}`);
     await page.screenshot({ path: join(shots, 'report.png'), fullPage: false });
+  });
+
+  await timed('what-if: parameter uncertainty and a saved state', async () => {
+    // A small scenarios folder: the class's city as baseline, the same with fewer beds, a
+    // posterior of three parameter sets, and a checkpoint of the baseline at day 10.
+    const folder = join(work, 'scenarios');
+    for (const sub of ['what-if', 'calibration', 'checkpoints', 'teaching']) mkdirSync(join(folder, sub), { recursive: true });
+    // The studio looks for its scenarios folder by its teaching/ models.
+    copyFileSync(`${where.source}/scenarios/teaching/sandpile.yaml`, join(folder, 'teaching', 'sandpile.yaml'));
+    const city = readFileSync(`${where.source}/scenarios/class/care_city.yaml`, 'utf8');
+    writeFileSync(join(folder, 'what-if', 'baseline.yaml'), city);
+    writeFileSync(join(folder, 'what-if', 'fewer_beds.yaml'),
+      city.replace('name: care_class', 'name: fewer_beds').replace('hospital: {beds: 45}', 'hospital: {beds: 34}'));
+    writeFileSync(join(folder, 'calibration', 'sets.csv'), 'hospital.length_of_stay_days.ltc,weight\n3,1\n6,1\n12,1\n');
+    execFileSync(where.binary, ['run', join(folder, 'what-if', 'baseline.yaml'), '--steps', '10', '--checkpoint-every', '10',
+      '--threads', '2', '-q', '-o', join(folder, 'checkpoints', 'day10.h5')]);
+    const small = await startStudio({ ...where, source: work });
+    try {
+      await page.goto('about:blank');
+      await page.goto(`${small.url}#whatif`);
+      await page.waitForSelector('#whatif-variants input[data-file="what-if/fewer_beds.yaml"]');
+      const offered = await page.evaluate(() => ({
+        parameters: [...document.querySelectorAll('#whatif-parameters option')].map((o) => o.value),
+        from: [...document.querySelectorAll('#whatif-from option')].map((o) => o.value),
+      }));
+      check(offered.parameters.includes('calibration/sets.csv') && offered.from.includes('ckpt:checkpoints/day10.h5.ckpt') &&
+        offered.from.includes('warm'), `the form offers the posterior and the saved states: ${offered.parameters.join(', ')} / ${offered.from.join(', ')}`);
+      const compare = async (choose) => {
+        await page.evaluate(() => { delete document.body.dataset.whatifRows; });
+        await choose();
+        const [sent] = await Promise.all([
+          page.waitForRequest((r) => r.url().endsWith('/api/comparisons') && r.method() === 'POST'),
+          page.click('#whatif-run'),
+        ]);
+        await page.waitForFunction(() => Number(document.body.dataset.whatifRows || 0) > 0, null, { timeout: 180000 });
+        return {
+          sent: sent.postDataJSON(),
+          uncertainty: await page.textContent('#whatif-uncertainty-text'),
+          parameters: await page.$eval('#whatif-uncertainty-text', (e) => e.classList.contains('parameters')),
+          start: await page.$eval('#whatif-result h3 + p', (e) => e.textContent),
+        };
+      };
+      const withBoth = await compare(async () => {
+        await page.check('#whatif-variants input[data-file="what-if/fewer_beds.yaml"]');
+        await page.selectOption('#whatif-parameters', 'calibration/sets.csv');
+        await page.selectOption('#whatif-from', 'ckpt:checkpoints/day10.h5.ckpt');
+        await page.fill('#whatif-days', '30');
+        await page.fill('#whatif-replicates', '3');
+      });
+      check(withBoth.sent.parameters === 'calibration/sets.csv' && withBoth.sent.from === 'checkpoints/day10.h5.ckpt' &&
+        withBoth.sent.warm_up_days === undefined, `the form sends ${JSON.stringify(withBoth.sent)}`);
+      check(withBoth.parameters && withBoth.uncertainty.includes('both run-to-run chance and parameter uncertainty') &&
+        withBoth.uncertainty.includes('3 parameter sets from sets.csv'), `with the posterior: "${withBoth.uncertainty}"`);
+      check(withBoth.start.includes('(30 days)'), `from the checkpoint: "${withBoth.start}"`);
+      await page.evaluate(() => document.querySelector('#whatif-result h2').scrollIntoView());
+      await page.screenshot({ path: join(shots, 'whatif_uncertainty.png'), fullPage: false });
+
+      const warm = await compare(async () => {
+        await page.selectOption('#whatif-parameters', '');
+        await page.selectOption('#whatif-from', 'warm');
+        await page.waitForSelector('#whatif-warm-up', { state: 'visible' });
+        await page.fill('#whatif-warm-up', '10');
+      });
+      check(warm.sent.warm_up_days === 10 && warm.sent.from === undefined && warm.sent.parameters === undefined,
+        `with a warm-up the form sends ${JSON.stringify(warm.sent)}`);
+      check(!warm.parameters && warm.uncertainty.includes('chance only'), `without the posterior: "${warm.uncertainty}"`);
+      // The warm-up's days run before the 30 compared, in the same run.
+      check(warm.start.includes('(40 days)'), `after a 10-day warm-up: "${warm.start}"`);
+    } finally {
+      await small.stop();
+    }
   });
 
   // Expected 4xx answers of the bad requests log as resource errors; page errors do not.
