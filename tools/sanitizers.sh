@@ -41,12 +41,12 @@
 #      $TSAN_TESTS reaches them.
 # Timings: each phase prints its minutes. Measured 5 December 2026 on the two cores, shared with
 # two other engineers' builds (load average about 10): the ASan+UBSan build 33.2 min (nearly all
-# ccache misses), the ASan+UBSan unit tests 5.2 min, fuzzing 3 min, the TSan build 26.0 min
-# at one job alongside the ASan build, the TSan tests (30 cases) 41 s and the planted race seconds.
-# With build and ctest (14.3 min) that adds up to about 82 min, over CI's 40: the two cold clang
-# builds (59 min between them) are what does not fit at this load; the test phases together take
-# about 9 min. A whole tools/test.sh on a quiet machine has not been timed yet. README's "Tests"
-# lists them.
+# ccache misses), the ASan+UBSan unit tests 5.2 and 7.4 min (two runs), fuzzing 3 min, the TSan
+# build 26.0 min at one job alongside the ASan build, the TSan tests (30 cases) 41 s and the
+# planted race seconds. With build and ctest (14.3 min) that adds up to 82-85 min, over CI's
+# 40: the two cold clang builds (59 min between them) are what does not fit at this load; the
+# test phases together take 9-11 min. A whole tools/test.sh on a quiet machine has not been
+# timed yet. README's "Tests" lists them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CARESIM_SRC=$PWD
