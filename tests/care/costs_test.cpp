@@ -222,7 +222,7 @@ TEST_CASE("health outputs: deaths per 100,000, complex prevalence and QALYs from
 TEST_CASE(
     "costs: compared with the baseline, Leeds's programme costs staff time and stronger "
     "coordination saves bed days, each with a paired interval",
-    "[costs][compare]") {
+    "[costs][compare][asan_slow]") {
   test::TempDir dir;
   const auto base = test::scenario_path("what-if/baseline.yaml");
   const auto programme = test::scenario_path("what-if/leeds_programme.yaml");

@@ -37,7 +37,7 @@ PresetMeasure measure(const std::string& name) {
 }
 }  // namespace
 
-TEST_CASE("care presets: lambda is ordered < critical < chaotic", "[presets]") {
+TEST_CASE("care presets: lambda is ordered < critical < chaotic", "[presets][asan_slow]") {
   const PresetMeasure o = measure("care_ordered");
   const PresetMeasure c = measure("care_critical");
   const PresetMeasure x = measure("care_chaotic");

@@ -259,7 +259,8 @@ TEST_CASE("Resuming leeds_small from a checkpoint gives every dataset bit for bi
   }
 }
 
-TEST_CASE("Resuming each what-if scenario gives every dataset bit for bit", "[checkpoint]") {
+TEST_CASE("Resuming each what-if scenario gives every dataset bit for bit",
+          "[checkpoint][asan_slow]") {
   // Each is stopped while its interventions are in force (cohorts formed, acts of courage,
   // restructured organisations, shifted resources, campaigns), and runs on past the next ones.
   struct Case {

@@ -109,7 +109,7 @@ TEST_CASE("compare: a scenario compared with itself gives differences of exactly
 }
 
 TEST_CASE("compare: a big cut in beds shows a significant rise in occupancy and fall in 4h",
-          "[compare]") {
+          "[compare][asan_slow]") {
   test::TempDir dir;
   const auto file = test::scenario_path("leeds_small.yaml");
   const std::string text = read_text(file);

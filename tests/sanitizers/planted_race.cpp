@@ -1,6 +1,6 @@
 // A deliberate data race through parallel_chunks: every chunk adds to one shared counter without
 // synchronisation. tools/sanitizers.sh runs it under ThreadSanitizer and requires a report, to show
-// that the fork/join annotations of parallel_chunks (core/parallel.hpp) do not hide real races.
+// that running parallel_chunks on std::threads under TSan (core/parallel.hpp) hides no real race.
 #include <oneapi/tbb/global_control.h>
 
 #include <cstdio>
