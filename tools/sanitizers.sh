@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The sanitizer and fuzzing phases of the test command (tools/test.sh runs this after ctest;
-# issue 14 item 5). Each phase fails the run on any finding; all are skipped, with a message,
-# only when clang-14 is not installed (tools/setup.sh installs clang-14 and libclang-rt-14-dev).
+# The sanitizer and fuzzing phases of the test command (tools/test.sh runs this after ctest when
+# CARESIM_SANITIZERS=1; issue 14 item 5). Each phase fails the run on any finding; all are
+# skipped, with a message, only when clang-14 is not installed (tools/setup.sh installs clang-14
+# and libclang-rt-14-dev).
 #
 #   1. build-san/  one clang-14 build with -fsanitize=address,undefined,fuzzer-no-link (-O1,
 #      -gline-tables-only; tools/sanitizer_build.sh) of the library, caresim_tests and the three
