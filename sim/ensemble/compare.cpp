@@ -396,6 +396,13 @@ std::string Comparison::uncertainty_text() const {
     return "The intervals cover run-to-run chance only: every run uses the scenarios' own "
            "parameter values.";
   }
+  if (distinct_parameter_sets == 1 && replicates > 1) {
+    return fmt::format(
+        "The intervals cover run-to-run chance only: every one of the {} replicates drew the same "
+        "parameter set from {}, so they say nothing about parameter uncertainty (more "
+        "replicates draw more sets).",
+        replicates, parameters_source);
+  }
   return fmt::format(
       "The intervals cover both run-to-run chance and parameter uncertainty: replicate r of "
       "every arm ran with one parameter set drawn from {} ({} distinct sets among the {} "

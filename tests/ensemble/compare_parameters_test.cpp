@@ -216,3 +216,24 @@ TEST_CASE("caresim compare --parameters: the table and the report say what the i
     CHECK_FALSE(std::filesystem::exists(dir / "bad.h5"));
   }
 }
+
+TEST_CASE("compare --parameters: replicates that all drew one set do not claim parameter "
+          "uncertainty",
+          "[compare][parameters]") {
+  // Seen in the studio: 3 replicates drew the same one of 3 sets, and the report said its
+  // intervals covered parameter uncertainty.
+  ensemble::Comparison c;
+  c.replicates = 3;
+  c.parameter_names = {"hospital.beds"};
+  c.parameters_source = "posterior.csv";
+  c.parameter_sets_available = 3;
+  c.parameter_set = {1, 1, 1};
+  c.distinct_parameter_sets = 1;
+  REQUIRE(c.has_parameters());
+  CHECK(c.uncertainty_text().find("chance only") != std::string::npos);
+  CHECK(c.uncertainty_text().find("same parameter set") != std::string::npos);
+  c.parameter_set = {1, 2, 1};
+  c.distinct_parameter_sets = 2;
+  CHECK(c.uncertainty_text().find("both run-to-run chance and parameter uncertainty") !=
+        std::string::npos);
+}
