@@ -399,8 +399,8 @@ std::string Comparison::uncertainty_text() const {
   if (distinct_parameter_sets == 1 && replicates > 1) {
     return fmt::format(
         "The intervals cover run-to-run chance only: every one of the {} replicates drew the same "
-        "parameter set from {}, so they say nothing about parameter uncertainty (more "
-        "replicates draw more sets).",
+        "one of the {}, so they say nothing about parameter uncertainty (more replicates draw "
+        "more sets).",
         replicates, parameters_source);
   }
   return fmt::format(

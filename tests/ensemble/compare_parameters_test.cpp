@@ -231,7 +231,7 @@ TEST_CASE("compare --parameters: replicates that all drew one set do not claim p
   c.distinct_parameter_sets = 1;
   REQUIRE(c.has_parameters());
   CHECK(c.uncertainty_text().find("chance only") != std::string::npos);
-  CHECK(c.uncertainty_text().find("same parameter set") != std::string::npos);
+  CHECK(c.uncertainty_text().find("drew the same one of the posterior.csv") != std::string::npos);
   c.parameter_set = {1, 2, 1};
   c.distinct_parameter_sets = 2;
   CHECK(c.uncertainty_text().find("both run-to-run chance and parameter uncertainty") !=

@@ -350,7 +350,12 @@ TEST_CASE(
   const std::string script = std::string(CARESIM_BINARY) + " compare " + test::quoted(base) + " " +
                              test::quoted(base) + " --replicates 2 --threads 2 -o " +
                              test::quoted(out) +
-                             " > /dev/null 2>&1 & pid=$!; sleep 2; kill -TERM $pid; wait $pid; "
+                             " > /dev/null 2>&1 & pid=$!; "
+                             // After the baseline's warm-up (docs/model.md 3.4.1), once the
+                             // runs have begun: a stop during the warm-up leaves no runs folder.
+                             "for i in $(seq 1200); do [ -d " +
+                             test::quoted(out.string() + ".runs") +
+                             " ] && break; sleep 0.1; done; sleep 1; kill -TERM $pid; wait $pid; "
                              "echo exit=$?";
   const auto r = test::run_command(script);
   INFO(r.output);

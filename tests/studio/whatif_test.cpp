@@ -85,7 +85,7 @@ TEST_CASE("studio what-if: offers posteriors and saved states, runs with both, r
   const json base = {{"baseline", "what-if/baseline.yaml"},
                      {"variants", {"what-if/cut.yaml"}},
                      {"days", 30},
-                     {"replicates", 3}};
+                     {"replicates", 4}};  // 4 draws of 3 sets: 2 distinct (3 drew one)
   // Parameter uncertainty and a checkpoint: the report says what its intervals cover.
   json body = base;
   body["parameters"] = "calibration/sets.csv";
