@@ -3,16 +3,16 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <mutex>
-#include <memory>
-#include <deque>
 #include <cmath>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 
 #include "caresim/care/costs.hpp"
-#include "caresim/scenario/load.hpp"
 #include "caresim/core/parallel.hpp"
 #include "caresim/core/stop.hpp"
+#include "caresim/scenario/load.hpp"
 
 namespace caresim {
 
@@ -68,9 +68,11 @@ Scenario warm_up_city(const Scenario& given) {
 }
 
 /// Warmed-up cities (their State's bytes) by warm_up_city()'s YAML. A few at most: a process
-/// runs one scenario's replicates, or a comparison's arms.
+/// runs one scenario's replicates, or a comparison's arms; and only the newest beyond 2 GiB (a
+/// warmed-up England is about that size on its own).
 struct WarmUpCache {
   static constexpr std::size_t kEntries = 4;
+  static constexpr std::size_t kBytes = std::size_t{2} << 30;
   std::mutex mutex;
   std::deque<std::pair<std::string, std::shared_ptr<const std::string>>> entries;
 };
@@ -112,7 +114,14 @@ void Simulation::warm_up(const Scenario& scenario) {
     bytes = std::make_shared<const std::string>(writer.take_bytes());
     const std::lock_guard lock(cache.mutex);
     cache.entries.emplace_back(key, bytes);
-    if (cache.entries.size() > WarmUpCache::kEntries) cache.entries.pop_front();
+    std::size_t total = 0;
+    for (const auto& entry : cache.entries)
+      total += entry.second->size();
+    while (cache.entries.size() > WarmUpCache::kEntries ||
+           (cache.entries.size() > 1 && total > WarmUpCache::kBytes)) {
+      total -= cache.entries.front().second->size();
+      cache.entries.pop_front();
+    }
   }
   // Loaded as a checkpoint branched into this scenario is: its days and interventions.
   StateArchive reader = StateArchive::reader(*bytes);
