@@ -363,12 +363,16 @@ std::string ClassSession::rejoin(const std::string& body) {
   std::lock_guard lock(mutex_);
   touch();
   if (ended_) throw StudioError(404, "class " + code_ + " has ended");
+  return seat_json_locked(seat_of_locked(tok, "that seat token is not a seat of class " + code_ +
+                                                  "; join again with the code and your name"));
+}
+
+std::size_t ClassSession::seat_of_locked(const std::string& token,
+                                         const std::string& refusal) const {
   const auto it = std::find_if(players_.begin(), players_.end(),
-                               [&](const Player& p) { return p.token == tok; });
-  if (tok.empty() || it == players_.end())
-    throw StudioError(403, "that seat token is not a seat of class " + code_ +
-                               "; join again with the code and your name");
-  return seat_json_locked(static_cast<std::size_t>(it - players_.begin()));
+                               [&](const Player& p) { return p.token == token; });
+  if (token.empty() || it == players_.end()) throw StudioError(403, refusal);
+  return static_cast<std::size_t>(it - players_.begin());
 }
 
 std::string ClassSession::pace(const std::string& body) {
@@ -401,10 +405,8 @@ std::string ClassSession::choose(const std::string& body) {
   std::lock_guard lock(mutex_);
   touch();
   if (ended_) throw StudioError(404, "class " + code_ + " has ended");
-  const auto it = std::find_if(players_.begin(), players_.end(),
-                               [&](const Player& p) { return p.token == tok; });
-  if (tok.empty() || it == players_.end())
-    throw StudioError(403, "\"player\" is not a player of class " + code_ + "; join first");
+  Player& player = players_[seat_of_locked(
+      tok, "\"player\" is not a player of class " + code_ + "; join first")];
   const int open = static_cast<int>(rounds_.size()) + 1;
   if (!request.contains("round") || !request["round"].is_number_integer())
     throw StudioError(400, fmt::format("\"round\" must be the open round's number ({})", open));
@@ -419,8 +421,8 @@ std::string ClassSession::choose(const std::string& body) {
     throw StudioError(409, "the city has run all its rounds");
   if (!request.contains("levers") || !request["levers"].is_object())
     throw StudioError(400, "\"levers\" must map lever keys to numbers");
-  const auto& specs = org_levers_[it->org];
-  LeverValues values = it->values;
+  const auto& specs = org_levers_[player.org];
+  LeverValues values = player.values;
   for (const auto& [key, value] : request["levers"].items()) {
     const std::string& name = key;  // clang 14 cannot capture a structured binding
     const auto spec = std::find_if(specs.begin(), specs.end(),
@@ -430,7 +432,7 @@ std::string ClassSession::choose(const std::string& body) {
       for (const LeverSpec& l : specs)
         known += (known.empty() ? "" : ", ") + l.key;
       throw StudioError(400, fmt::format("'{}' is not a lever of {} (its levers: {})", key,
-                                         org_names_[it->org], known));
+                                         org_names_[player.org], known));
     }
     if (!value.is_number() || !std::isfinite(value.get<double>()) ||
         value.get<double>() < spec->lo || value.get<double>() > spec->hi)
@@ -438,8 +440,8 @@ std::string ClassSession::choose(const std::string& body) {
                                          spec->name, spec->lo, spec->hi, spec->unit));
     values[key] = value.get<double>();
   }
-  it->values = values;
-  it->submitted_round = open;
+  player.values = values;
+  player.submitted_round = open;
   int submitted = 0;
   for (const Player& p : players_)
     submitted += p.submitted_round == open ? 1 : 0;

@@ -140,6 +140,8 @@ class ClassSession {
   std::vector<double> round_means(Simulation& sim, int days, std::vector<std::string>* rows);
   std::string state_json_locked() const;
   std::string seat_json_locked(std::size_t player) const;
+  /// The seat whose token is `token`; a 403 StudioError saying `refusal` if none.
+  std::size_t seat_of_locked(const std::string& token, const std::string& refusal) const;
   bool all_submitted_locked() const;
   std::string series_json() const;
 
