@@ -9,16 +9,9 @@
 namespace caresim::detail {
 namespace {
 
-/// Day of the week of a run day, 0 = Monday ... 6 = Sunday, from run.start_date (ISO 8601).
+/// Day of the week of a run day, 0 = Monday ... 6 = Sunday (Model::start_weekday is day 0's).
 int weekday(const Model& model, int day) {
-  const std::string& iso = model.scenario.run.start_date;
-  const std::chrono::year_month_day date{
-      std::chrono::year{std::stoi(iso.substr(0, 4))},
-      std::chrono::month{static_cast<unsigned>(std::stoi(iso.substr(5, 2)))},
-      std::chrono::day{static_cast<unsigned>(std::stoi(iso.substr(8, 2)))}};
-  const int first =
-      static_cast<int>(std::chrono::weekday{std::chrono::sys_days{date}}.iso_encoding()) - 1;
-  return (first + day % 7) % 7;
+  return (model.start_weekday + day % 7) % 7;
 }
 
 bool weekend(const Model& model, int day) {

@@ -166,6 +166,10 @@ void derive_parameters(const Scenario& s, Model& m) {
   m.cross_org_daily_retention = std::pow(s.ties.cross_org_monthly_retention, 1.0 / 30.0);
   m.vision_daily_retention = std::pow(s.mindset.vision_monthly_retention, 1.0 / 30.0);
   m.start_day_of_year = day_of_year(s.run.start_date);
+  m.start_weekday = static_cast<int>(std::chrono::weekday{std::chrono::sys_days{
+                                         iso_date(s.run.start_date)}}
+                                         .iso_encoding()) -
+                    1;
 }
 
 // Roles belong to posts: each slot draws its role from the city seed with the shares of
@@ -492,6 +496,13 @@ int day_of_year(const std::string& iso_date) {
   return doy;
 }
 
+std::chrono::year_month_day iso_date(const std::string& iso) {
+  day_of_year(iso);  // refuses a malformed date with its message
+  return {std::chrono::year{std::stoi(iso.substr(0, 4))},
+          std::chrono::month{static_cast<unsigned>(std::stoi(iso.substr(5, 2)))},
+          std::chrono::day{static_cast<unsigned>(std::stoi(iso.substr(8, 2)))}};
+}
+
 double Model::season(int day) const {
   const HealthSettings& h = scenario.health;
   const double phase =
@@ -572,13 +583,8 @@ Scenario warm_up_scenario(const Scenario& given) {
   if (w <= 0) return given;
   Scenario s = given;
   s.run.days += w;
-  const std::string& iso = given.run.start_date;
-  day_of_year(iso);  // refuses a malformed date with its message
-  const std::chrono::year_month_day start{
-      std::chrono::year{std::stoi(iso.substr(0, 4))},
-      std::chrono::month{static_cast<unsigned>(std::stoi(iso.substr(5, 2)))},
-      std::chrono::day{static_cast<unsigned>(std::stoi(iso.substr(8, 2)))}};
-  const std::chrono::year_month_day first{std::chrono::sys_days{start} - std::chrono::days{w}};
+  const std::chrono::year_month_day first{std::chrono::sys_days{iso_date(given.run.start_date)} -
+                                           std::chrono::days{w}};
   s.run.start_date = fmt::format("{:04d}-{:02d}-{:02d}", static_cast<int>(first.year()),
                                  static_cast<unsigned>(first.month()),
                                  static_cast<unsigned>(first.day()));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -43,6 +44,7 @@ struct Model {
   Neighbourhoods neighbourhoods;
   std::uint32_t pcn_count = 0;  ///< localities
   int start_day_of_year = 1;    ///< day of year (1..366) of run.start_date
+  int start_weekday = 0;        ///< day of the week of run.start_date, 0 = Monday ... 6 = Sunday
   /// Days of warm-up before the run's day 0 (run.warm_up_days). The model's own scenario counts
   /// days from the warm-up's first: its run.days, start_date, interventions' and shocks' days
   /// are the given scenario's moved by this much (warm_up_scenario()); State::day too.
@@ -391,6 +393,10 @@ World build_world(const Scenario& scenario);
 
 /// Day of year (1..366) of an ISO date "yyyy-mm-dd"; throws std::invalid_argument if malformed.
 int day_of_year(const std::string& iso_date);
+
+/// The calendar date of an ISO 8601 yyyy-mm-dd text (checked by day_of_year, which throws
+/// std::invalid_argument for a malformed or unreal date).
+std::chrono::year_month_day iso_date(const std::string& iso);
 
 /// The scenario the model runs when `given` has a warm-up of W = run.warm_up_days days: W more
 /// days, starting W days before start_date, with interventions and shocks moved W days later
