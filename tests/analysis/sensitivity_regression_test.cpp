@@ -14,7 +14,7 @@ TEST_CASE("ranks give mid-ranks to ties", "[sensitivity]") {
   CHECK(ranks(x) == std::vector<double>{3.5, 1.0, 3.5, 2.0});
 }
 
-TEST_CASE("SRC of a linear model equal the analytic ones; PRCC ranks a monotone input first",
+TEST_CASE("SRC of a linear model equal the analytic ones, PRCC ranks a monotone input first",
           "[sensitivity]") {
   // y = 4 x1 + 2 x2 + 0 x3 on a Latin hypercube of 500 points, x_j uniform on [0, 1]: all inputs
   // have the same sd, so SRC_j = b_j / sqrt(sum b^2) = (0.894, 0.447, 0) and R^2 = 1.

@@ -56,7 +56,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "validation: fewer GP appointments send more patients to A&E (Cowling et al. 2013; Whittaker "
+    "validation: fewer GP appointments send more patients to A&E (Cowling et al. 2013, Whittaker "
     "et al. 2016)",
     "[validation]") {
   // Paired: GP capacity cut by 15% against the baseline, one year, common random numbers.
@@ -85,7 +85,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "validation: no baseline replicate tips into runaway delayed discharges; interim care is a "
+    "validation: no baseline replicate tips into runaway delayed discharges, interim care is a "
     "stay of weeks, after which most people go home",
     "[validation]") {
   // Before packages came from the care providers with spot purchases growing with the queue

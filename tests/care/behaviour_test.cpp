@@ -92,7 +92,7 @@ TEST_CASE("calibration: the Leeds baseline at full city scale lands in the publi
 
 TEST_CASE(
     "behaviour: raising A&E target pressure alone drains acute staff a little more but does not "
-    "collapse 4-hour performance; delayed discharges rise and cross-organisation ties shrink",
+    "collapse 4-hour performance, delayed discharges rise and cross-organisation ties shrink",
     "[behaviour]") {
   // Target pressure drains energy up to a ceiling (docs/model.md 3.10): three times the
   // inspection on the 4-hour target drains the acute trust's staff a little more (its pressure

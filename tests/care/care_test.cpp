@@ -237,7 +237,7 @@ TEST_CASE("mindset: adoption needs reinforcement from several colleagues (comple
     CHECK(a.influencer_id == staff.id[a1]);
 }
 
-TEST_CASE("turnover: sectors lose staff at their rates; leavers take their ties", "[care]") {
+TEST_CASE("turnover: sectors lose staff at their rates, leavers take their ties", "[care]") {
   Scenario s = test::tiny_city(2000, 365);
   s.organisations[4].staff = 3000;  // social care
   s.organisations[0].staff = 3000;  // acute

@@ -56,7 +56,7 @@ std::array<double, 4> mean_delayed(Scenario s, std::uint64_t seed, const Scenari
 }  // namespace
 
 TEST_CASE(
-    "discharge: cutting NHS community care slots lengthens the NHS-care queue only; "
+    "discharge: cutting NHS community care slots lengthens the NHS-care queue only, "
     "fewer care-home places lengthen the care-home queue",
     "[behaviour][discharge]") {
   const Scenario base = load_scenario(CARESIM_SOURCE_DIR "/scenarios/leeds_small.yaml");

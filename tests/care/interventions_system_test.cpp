@@ -120,7 +120,7 @@ TEST_CASE("resource_shift: system work moves to the priority localities, total c
   }
 }
 
-TEST_CASE("target_regime: inspection scales pressure; a shared target pulls towards system work",
+TEST_CASE("target_regime: inspection scales pressure, a shared target pulls towards system work",
           "[care][interventions]") {
   Scenario s = test::tiny_city(4000, 60);
   s.targets = {
@@ -179,7 +179,7 @@ TEST_CASE("target_regime: inspection scales pressure; a shared target pulls towa
   CHECK(mean_share(b, acute) < mean_share(a, acute));  // tighter silo target: less system work
 }
 
-TEST_CASE("restructure: staff move, lose ties and are disrupted; an emptied practice hands over",
+TEST_CASE("restructure: staff move, lose ties and are disrupted, an emptied practice hands over",
           "[care][interventions]") {
   Scenario s = test::tiny_city(4000, 10);
   InterventionSpec r;
@@ -271,7 +271,7 @@ TEST_CASE("restructure: staff move, lose ties and are disrupted; an emptied prac
   CHECK(kept_ties(d.state()) / kept_ties(c.state()) == Approx(0.5).margin(0.08));
 }
 
-TEST_CASE("flu_campaign: extra outreach episodes; uptake rises with their success",
+TEST_CASE("flu_campaign: extra outreach episodes, uptake rises with their success",
           "[care][interventions]") {
   Scenario s = test::tiny_city(4000, 40);
   s.run.start_date = "2017-09-01";  // the seasonal vaccination campaign starts on day 0

@@ -93,7 +93,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "partners: the commissioner passes targets on to NHS providers; without its staff their "
+    "partners: the commissioner passes targets on to NHS providers, without its staff their "
     "target pressure and gaming fall",
     "[behaviour][partners]") {
   constexpr std::size_t kDays = 120;

@@ -232,7 +232,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "acts_of_courage: committed people act over the period; success lowers bias and ties, "
+    "acts_of_courage: committed people act over the period, success lowers bias and ties, "
     "failure raises bias",
     "[care][interventions]") {
   constexpr int kDays = 30;

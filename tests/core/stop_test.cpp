@@ -74,7 +74,7 @@ TEST_CASE("stop: with two threads a stop inside a chunk ends the loop long befor
   CHECK(calls.load() >= 1);
 }
 
-TEST_CASE("stop: no flag, or a flag never set, changes nothing; scopes nest and restore",
+TEST_CASE("stop: no flag, or a flag never set, changes nothing, scopes nest and restore",
           "[stop][interrupt]") {
   CHECK(current_stop() == nullptr);
   const auto sum = [] {

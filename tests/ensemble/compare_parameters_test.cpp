@@ -94,7 +94,7 @@ TEST_CASE("parameter sets: CSV and draws are weighted, deterministic and checked
   }
 }
 
-TEST_CASE("compare --parameters: paired sets widen the intervals; same bytes at 1 and 2 threads",
+TEST_CASE("compare --parameters: paired sets widen the intervals, same bytes at 1 and 2 threads",
           "[compare][parameters]") {
   test::TempDir dir;
   const auto csv = dir / "sets.csv";

@@ -72,7 +72,7 @@ TEST_CASE("class: places are dealt round-robin over the kinds with levers", "[cl
   CHECK(social["org_name"] == "Social care");
 }
 
-TEST_CASE("class: the same choices and seed give the same run; other choices another",
+TEST_CASE("class: the same choices and seed give the same run, other choices another",
           "[class]") {
   const Played first = play(false, 30), again = play(false, 30), other = play(false, 0);
   REQUIRE(first.rows.size() == 60);

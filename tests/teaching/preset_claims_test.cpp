@@ -165,7 +165,7 @@ TEST_CASE("preset claims: random Boolean networks, ordered, critical and chaotic
   }
 }
 
-TEST_CASE("preset claims: fold ramped collapses after warning signs; fixed shows none",
+TEST_CASE("preset claims: fold ramped collapses after warning signs, fixed shows none",
           "[teaching][presets]") {
   CHECK_THAT(header_of("fold_ramped.yaml"), Catch::Contains("2.8"));
   const auto x = series(preset("fold_ramped.yaml"), "x");
