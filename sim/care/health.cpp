@@ -46,8 +46,9 @@ class CitizenHealth final : public Phase {
     const Neighbourhoods& nb = model.neighbourhoods;
     const HealthSettings& h = model.scenario.health;
     const std::uint64_t seed = model.scenario.run.seed;
-    const double acute_now =
-        model.season(day) * (1.0 + state.flu_wave) / model.acute_ceiling_factor;
+    const double acute_now = model.season(day) * (1.0 + state.flu_wave) *
+                             model.acute_weekday[static_cast<std::size_t>(model.weekday(day))] /
+                             model.acute_ceiling_factor;
     // Influenza's share of today's acute episodes: its part of the winter excess, and all of a
     // flu wave. The vaccine prevents only these.
     const double season = model.season(day);

@@ -9,13 +9,8 @@
 namespace caresim::detail {
 namespace {
 
-/// Day of the week of a run day, 0 = Monday ... 6 = Sunday (Model::start_weekday is day 0's).
-int weekday(const Model& model, int day) {
-  return (model.start_weekday + day % 7) % 7;
-}
-
 bool weekend(const Model& model, int day) {
-  return weekday(model, day) >= 5;
+  return model.weekday(day) >= 5;
 }
 
 /// A&E: today's attendances against today's capacity, and exit block from bed occupancy.
@@ -66,7 +61,7 @@ class AandE final : public Phase {
             h.length_of_stay_days[chronic] * h.length_of_stay_age_factor[c.age_band[i]];
         double fit = now + rng.exponential(1.0 / mean_stay);
         const int fit_day = static_cast<int>(std::floor(fit));
-        const int fit_weekday = weekday(model, fit_day);
+        const int fit_weekday = model.weekday(fit_day);
         if (fit_weekday >= 5 && !rng.bernoulli(h.weekend_discharge_ratio))
           fit += static_cast<double>(7 - fit_weekday);
         c.next_event_time[i] = fit;

@@ -11,6 +11,7 @@
 
 #include "caresim/care/costs.hpp"
 #include "caresim/core/parallel.hpp"
+#include "caresim/core/progress.hpp"
 #include "caresim/core/stop.hpp"
 #include "caresim/scenario/load.hpp"
 
@@ -135,6 +136,8 @@ void Simulation::warm_up_in_place() {
   while (st.day < world_.model.warm_up_days) {
     check_stop();
     step();
+    if (st.day % 30 == 0 || st.day == world_.model.warm_up_days)
+      report_progress("warm-up", st.day, world_.model.warm_up_days);
   }
   st.cost_to_date = 0.0;
   st.problems_solved = 0;

@@ -117,7 +117,14 @@ void derive_parameters(const Scenario& s, Model& m) {
   for (const ShockSpec& shock : s.shocks) {
     if (shock.kind == ShockKind::flu_wave) largest_flu = std::max(largest_flu, shock.magnitude);
   }
-  m.acute_ceiling_factor = (1.0 + h.winter_amplitude) * (1.0 + largest_flu);
+  double weekly_mean = 0.0;
+  for (double f : h.acute_weekday_factor) weekly_mean += f / 7.0;
+  double largest_weekday = 0.0;
+  for (std::size_t d = 0; d < 7; ++d) {
+    m.acute_weekday[d] = h.acute_weekday_factor[d] / weekly_mean;
+    largest_weekday = std::max(largest_weekday, m.acute_weekday[d]);
+  }
+  m.acute_ceiling_factor = (1.0 + h.winter_amplitude) * (1.0 + largest_flu) * largest_weekday;
   const double per_day = 1.0 / 365.25;
   const double death_ceiling = 1.0 + h.winter_death_amplitude;
   for (std::size_t state = 0; state < kHealthStateCount; ++state) {

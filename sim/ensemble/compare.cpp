@@ -267,6 +267,7 @@ ComparisonRun run_comparison(const Backend& backend, std::span<const CompareArm>
   // from day 0 on. Not with --from (its state is the start) or --parameters (each replicate's
   // parameter set warms up under itself, in each arm).
   std::filesystem::path from_path = options.from;
+  if (!options.from.empty()) c.from_day = io::read_checkpoint(options.from).day;
   if (from_path.empty() && !options.parameters) {
     const Scenario first = parse_scenario(arms[0].base.yaml_text, arms[0].base.source_name,
                                           overrides);

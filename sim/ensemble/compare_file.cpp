@@ -224,6 +224,7 @@ void write_comparison(const Comparison& c, const std::filesystem::path& path) {
     root.set_attribute("start_date", c.start_date);
     root.set_attribute("base_seed", static_cast<std::int64_t>(c.base_seed));
     root.set_attribute("window_days", static_cast<std::int64_t>(c.window));
+    root.set_attribute("from_day", static_cast<std::int64_t>(c.from_day));
     root.set_attribute("confidence", c.confidence);
     root.set_attribute(
         "method",

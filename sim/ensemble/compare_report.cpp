@@ -316,8 +316,18 @@ CompareReport compare_report(const Comparison& c, const std::filesystem::path& c
   // Rolling means that restart at each arm's start day, so no day before a change is averaged
   // with days after it: [arm][replicate][metric][day], per comparing arm's own start.
   std::vector<Start> starts(A);
-  for (std::size_t a = 1; a < A; ++a)
+  for (std::size_t a = 1; a < A; ++a) {
     starts[a] = change_start(scenarios[0], scenarios[a], c.days);
+    // Branched from a saved state (--from): the days before it are the saved run's, the same
+    // in every arm, so no change can start before it.
+    if (c.from_day > starts[a].day) {
+      starts[a] = {c.from_day,
+                   fmt::format("the arms branch from a saved state of day {} and {}", c.from_day,
+                               starts[a].why.starts_with("the scenario differs")
+                                   ? std::string("the scenario differs from the reference from then")
+                                   : starts[a].why)};
+    }
+  }
   const auto window = static_cast<std::size_t>(c.window);
   const auto rolling = [&](std::size_t a, std::size_t r, std::size_t m, std::size_t start) {
     std::vector<double> out(T);

@@ -48,6 +48,10 @@ void visit(V& v, HealthSettings& h) {
           "seasonal swing of acute episodes: 1 + a cos(2 pi (day - peak) / 365.25)");
   v.field("winter_peak_day_of_year", h.winter_peak_day_of_year, IntRange{1, 366}, "day of year",
           "day of the year acute episodes and deaths peak (15 = mid-January)");
+  v.table("acute_weekday_factor", h.acute_weekday_factor, kWeekdayNames, RealRange{0.2, 5.0},
+          "factor",
+          "acute episodes (A&E attendances) by day of the week, relative; normalised to a weekly "
+          "mean of 1 (NHS Digital: Mondays busiest)");
   v.field("flu_share_of_winter_excess", h.flu_share_of_winter_excess, kProbability, "fraction",
           "share of the winter excess of acute episodes caused by influenza (what the vaccine "
           "can prevent; flu-wave shocks are influenza entirely)");

@@ -93,6 +93,12 @@ TEST_CASE("validation: the Leeds baseline is at rest over years 2-3", "[validati
   // turnover (main, December 2026) LTC prevalence rose 2.8% a year, complex 4.5%, the
   // cross-organisation share 28.5%, and 4-hour performance fell 14.8% a year.
   constexpr double kTolerance = 0.03;
+  // Slow, wandering series: every replicate branches from the one warmed-up city (3.4.1), so the
+  // replicates' interval covers only what happens after that shared state, not where in its own
+  // slow fluctuation the city happened to be. The system-minded share (about 0.05) wanders by
+  // 4.1% a year (sd of the year-on-year change in years 11-20 of two 20-year histories, seeds 61
+  // and 62, 5 December 2026; mean -1.3% a year): it is held to twice that (docs/model.md 3.20).
+  const std::map<std::string, double> wandering = {{"system_minded_share", 0.082}};
   std::map<std::string, std::vector<double>> all;
   for (std::uint64_t seed : kSeeds) {
     for (const auto& [name, slope] : slopes(seed))
@@ -103,7 +109,8 @@ TEST_CASE("validation: the Leeds baseline is at rest over years 2-3", "[validati
     const auto d = test::paired_difference(std::vector<double>(v.size(), 0.0), v);
     WARN(name << ": relative slope " << d.mean << " +- " << d.half_width << " a year");
     INFO(name << ": relative slope " << d.mean << " +- " << d.half_width << " a year");
-    CHECK((d.low() <= 0.0 && d.high() >= 0.0 || std::abs(d.mean) < kTolerance));
+    const double tolerance = wandering.contains(name) ? wandering.at(name) : kTolerance;
+    CHECK((d.low() <= 0.0 && d.high() >= 0.0 || std::abs(d.mean) < tolerance));
   }
   for (const std::string& name : still_drifting()) {
     const auto& v = all[name];

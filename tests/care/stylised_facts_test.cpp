@@ -3,6 +3,8 @@
 // scale with four replicates and 95% t intervals over replicates; the first year is left out as the
 // start-up.
 #include <catch2/catch.hpp>
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 
@@ -22,9 +24,11 @@ constexpr std::uint64_t kSeeds[] = {51, 52, 53, 54};
 struct Flow {
   double length_of_stay = 0;       ///< days, all emergency admissions (Little's law)
   double length_of_stay_65 = 0;    ///< days, admissions aged 65 and over
+  double admissions_65_share = 0;  ///< share of admissions aged 65 and over
   std::vector<double> occupancy;   ///< per day
   std::vector<double> four_hours;  ///< per day
   std::vector<double> discharges;  ///< per day
+  std::vector<double> attendances;  ///< A&E attendances per day
   std::vector<int> weekday;        ///< per day, 0 = Monday ... 6 = Sunday
   /// Delayed-discharge bed days by reason (home care, care home, NHS care) and in all.
   double delayed_home_care = 0, delayed_care_home = 0, delayed_nhs_care = 0, delayed = 0;
@@ -48,7 +52,8 @@ Flow run_flow(std::uint64_t seed) {
   std::vector<double> row(sim.layout().row_width());
   const auto column = [&](const std::string& name) { return test::series_column(sim, name); };
   const std::size_t occ = column("bed_occupancy"), fh = column("a_and_e_4h"),
-                    out = column("discharges"), all_delayed = column("delayed_discharges"),
+                    out = column("discharges"), attended = column("a_and_e_attendances"),
+                    all_delayed = column("delayed_discharges"),
                     home_care = column("delayed_home_care"),
                     care_home = column("delayed_care_home"), nhs_care = column("delayed_nhs_care");
   const int monday_offset = first_weekday(s.run.start_date);
@@ -80,6 +85,7 @@ Flow run_flow(std::uint64_t seed) {
       f.occupancy.push_back(row[occ]);
       f.four_hours.push_back(row[fh]);
       f.discharges.push_back(row[out]);
+      f.attendances.push_back(row[attended]);
       f.weekday.push_back((monday_offset + day) % 7);
       f.delayed_home_care += row[home_care];
       f.delayed_care_home += row[care_home];
@@ -91,6 +97,7 @@ Flow run_flow(std::uint64_t seed) {
   }
   f.length_of_stay = inpatients / admissions;
   f.length_of_stay_65 = inpatients_65 / admissions_65;
+  f.admissions_65_share = admissions_65 / admissions;
   return f;
 }
 
@@ -131,8 +138,11 @@ TEST_CASE("validation: emergency length of stay is about 5-6 days, longer for ov
   INFO("length of stay " << a.mean << " +- " << a.half_width << " days; aged 65+ " << o.mean
                          << " +- " << o.half_width << "; difference " << d.mean << " +- "
                          << d.half_width);
+  double share_65 = 0;
+  for (const Flow& f : flows()) share_65 += f.admissions_65_share / static_cast<double>(flows().size());
   WARN("length of stay " << a.mean << " +- " << a.half_width << " days; aged 65+ " << o.mean
-                         << " +- " << o.half_width);
+                         << " +- " << o.half_width << " (" << share_65
+                         << " of admissions aged 65+)");
   CHECK(o.mean > 7.0);
   CHECK(o.mean < 11.0);
   CHECK(d.low() > 0.0);
@@ -176,6 +186,33 @@ TEST_CASE(
   CHECK(r.low() > 0.4);
   CHECK(r.high() < 0.7);
   CHECK(m.low() > 0.0);
+}
+
+TEST_CASE("validation: A&E attendances are highest on Mondays", "[validation]") {
+  // domain.md section 7 ("Week"); NHS Digital, Hospital Accident and Emergency Activity 2019-20:
+  // Monday is the busiest day, 16% of the week's attendances (1.12 times a day's mean), Saturday
+  // the quietest. Per replicate: mean attendances on Mondays over the mean of all days, and
+  // Monday minus the busiest other day; 95% t intervals over replicates.
+  std::vector<double> monday_ratio, monday_lead;
+  for (const Flow& f : flows()) {
+    std::array<double, 7> sum{}, n{};
+    for (std::size_t t = 0; t < f.attendances.size(); ++t) {
+      sum[static_cast<std::size_t>(f.weekday[t])] += f.attendances[t];
+      n[static_cast<std::size_t>(f.weekday[t])] += 1;
+    }
+    std::array<double, 7> mean{};
+    double all = 0;
+    for (std::size_t d = 0; d < 7; ++d) mean[d] = sum[d] / n[d], all += mean[d] / 7.0;
+    monday_ratio.push_back(mean[0] / all);
+    monday_lead.push_back(mean[0] - *std::max_element(mean.begin() + 1, mean.end()));
+  }
+  const auto r = interval(monday_ratio), l = interval(monday_lead);
+  INFO("Monday / mean day " << r.mean << " +- " << r.half_width << "; Monday - busiest other day "
+                            << l.mean << " +- " << l.half_width << " attendances");
+  WARN("A&E attendances Monday / mean day " << r.mean << " +- " << r.half_width);
+  CHECK(r.low() > 1.05);
+  CHECK(r.high() < 1.20);
+  CHECK(l.low() > 0.0);
 }
 
 TEST_CASE("validation: the 4-hour share falls faster once occupancy passes 92%", "[validation]") {

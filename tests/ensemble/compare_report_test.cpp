@@ -204,3 +204,46 @@ TEST_CASE("leader's report: effects from the intervention's start, no difference
   CHECK(figures == c.metric_count());
   CHECK(svgs == 2 * c.metric_count());
 }
+
+TEST_CASE("leader's report: arms branched from a saved state differ from its day, not day 0",
+          "[compare][report]") {
+  // Bug (studio what-if from a day-10 checkpoint): the report said "The change applies from
+  // day 0" and measured over days 0-29, although days 0-9 are the saved run's, the same in
+  // every arm.
+  const test::TempDir dir;
+  const auto base = test::scenario_path("what-if/baseline.yaml");
+  const std::string bin = CARESIM_BINARY;
+  REQUIRE(test::run_command(bin + " run " + test::quoted(base) +
+                            " --set run.warm_up_days=0 --steps 10 --checkpoint-every 10 -q -o " +
+                            test::quoted(dir / "saved.h5"))
+              .exit_code == 0);
+  const auto pressure = test::scenario_path("what-if/target_pressure_up.yaml");
+  const std::vector<CompareArm> arms{
+      {"baseline", {read_text(base), base.string()}},
+      {"target_pressure_up", {read_text(pressure), pressure.string()}}};
+  CompareOptions o;
+  o.overrides = {"run.warm_up_days=0"};
+  o.replicates = 2;
+  o.days = 30;
+  o.threads = 2;
+  o.scratch = dir / "runs";
+  o.from = dir / "saved.h5.ckpt";
+  const Comparison c = run_comparison(arms, o);
+  REQUIRE(complete(c));
+  CHECK(c.from_day == 10);
+  const auto file = dir / "compare.h5";
+  write_comparison(c, file);
+  const CompareReport report = compare_report(c, file);
+  REQUIRE(report.versus.size() == 1);
+  const ArmReport& arm = report.versus[0];
+  CHECK(arm.start_day == 10);
+  CHECK_THAT(arm.start_text, Catch::Contains("day 10 (11 April 2017)") &&
+                                 Catch::Contains("saved state of day 10"));
+  CHECK(arm.window_text == "means over days 10-29 (20 days)");
+  for (const ReportRow& row : arm.rows) {
+    INFO(row.reading.series);
+    REQUIRE(row.has_before);
+    CHECK(row.before.diff == 0.0);  // the saved run's days, the same in every arm
+  }
+  CHECK(io::netcdf::Reader(file).has_attribute("from_day"));
+}

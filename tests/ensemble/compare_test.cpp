@@ -154,7 +154,7 @@ TEST_CASE("compare: every arm starts from the baseline's warm-up",
   // baseline's state instead of warming up under its own parameter.
   test::TempDir dir;
   const auto file = test::scenario_path("leeds_small.yaml");
-  const std::string text = replaced(read_text(file), "warm_up_days: 1825", "warm_up_days: 40");
+  const std::string text = replaced(read_text(file), "warm_up_days: 3650", "warm_up_days: 40");
   const std::string cut = replaced(text, "beds: 176", "beds: 115");
   const std::vector<CompareArm> arms{arm("baseline", text, file.string()),
                                      arm("beds_cut", cut, "beds_cut.yaml")};

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <optional>
 
 #include "caresim/ensemble/calibrate.hpp"
@@ -66,8 +68,15 @@ int execute(const CalibrateArgs& a) {
   const auto start = std::chrono::steady_clock::now();
   const bool tty = isatty(STDERR_FILENO) == 1;
   if (!a.quiet && root) {
-    options.progress = [start, tty](const std::string& stage, std::size_t done,
-                                    std::size_t planned) {
+    // The methods report between batches; runs finishing inside a batch move the count on.
+    struct Live {
+      std::string stage;
+      std::size_t done = 0, planned = 0, in_batch = 0;
+    };
+    const auto live = std::make_shared<Live>();
+    const auto print = [start, tty, live] {
+      const std::size_t done = live->done + live->in_batch;
+      const std::size_t planned = std::max(live->planned, done);
       const double elapsed =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const double left =
@@ -75,9 +84,18 @@ int execute(const CalibrateArgs& a) {
               ? elapsed * static_cast<double>(planned - done) / static_cast<double>(done)
               : 0.0;
       fmt::print(stderr, "{}caresim: {}: {} of ~{} runs, {} elapsed, ~{} left{}",
-                 tty ? "\r\033[K" : "", stage, done, planned, format_duration(elapsed),
+                 tty ? "\r\033[K" : "", live->stage, done, planned, format_duration(elapsed),
                  format_duration(left), tty ? "" : "\n");
       std::fflush(stderr);
+    };
+    options.progress = [live, print](const std::string& stage, std::size_t done,
+                                     std::size_t planned) {
+      *live = Live{stage, done, planned, 0};
+      print();
+    };
+    options.runner.on_done = [live, print](const ensemble::RunOutcome&) {
+      ++live->in_batch;
+      print();
     };
   }
   try {
@@ -130,7 +148,7 @@ void add_calibrate_command(CLI::App& root, std::vector<Command>& commands) {
   app->add_option("spec", args->spec, "the calibration spec (YAML)")
       ->required()
       ->check(CLI::ExistingFile);
-  app->add_option("--output", args->output, "calibration folder (default: the spec's output)");
+  app->add_option("-o,--output", args->output, "calibration folder (default: the spec's output)");
   app->add_option("--threads", args->threads, "worker threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
   app->add_flag("--keep-runs", args->keep_runs, "keep every run's file under FOLDER/runs");

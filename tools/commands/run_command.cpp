@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 
+#include "caresim/core/progress.hpp"
 #include "caresim/catalogue/run.hpp"
 #include "caresim/io/checkpoint_file.hpp"
 #include "caresim/io/run_file.hpp"
@@ -171,6 +172,10 @@ int execute(RunArgs& a) {
   }
 
   stop_on_signals();
+  // The warm-up's days (before the run's own progress starts).
+  Progress warming(!a.quiet, "days");
+  const ProgressScope warm_up_progress(
+      [&](std::string_view, int done, int total) { warming(done, total); });
   RunResult result;
   try {
     result = run_scenario(scenario, options);

@@ -57,7 +57,10 @@ struct Model {
              kHealthStateCount>
       event_ceiling{};
   std::array<std::array<std::array<double, 10>, kAgeBandCount>, kHealthStateCount> ceiling_total{};
-  double acute_ceiling_factor = 1.0;  ///< (1 + winter amplitude)(1 + largest flu wave)
+  /// (1 + winter amplitude)(1 + largest flu wave)(largest weekday factor)
+  double acute_ceiling_factor = 1.0;
+  /// health.acute_weekday_factor normalised to a weekly mean of 1, Monday first.
+  std::array<double, 7> acute_weekday = {1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0};
 
   std::array<std::uint32_t, kOrgKindCount> first_org_of_kind{};  ///< kNone if absent
   std::array<std::vector<std::uint32_t>, kOrgKindCount> orgs_of_kind;
@@ -81,6 +84,8 @@ struct Model {
 
   /// Seasonal multiplier of acute episodes on a run day, in [1-a, 1+a].
   double season(int day) const;
+  /// Day of the week of a day of the run, 0 = Monday ... 6 = Sunday.
+  int weekday(int day) const { return (start_weekday + day % 7) % 7; }
   /// Seasonal multiplier of deaths on a run day, in [1-a_d, 1+a_d].
   double death_season(int day) const;
   /// Day of year (1..366) of a run day.

@@ -75,6 +75,9 @@ struct Comparison {
   int window = 0;
   double confidence = 0.95;
   std::string start_date;
+  /// The day of the saved state every run started from (CompareOptions::from): days before it
+  /// are that run's, the same in every arm. 0 without --from.
+  int from_day = 0;
   std::uint64_t base_seed = 0;
   std::vector<std::uint64_t> seeds;  ///< [replicate]: mix_seed(base_seed, replicate)
 

@@ -42,6 +42,9 @@ struct HealthSettings {
   double deprivation_gradient = 0.6;  ///< most deprived decile's rates are (1 + this) x least
   double winter_amplitude = 0.15;     ///< acute episodes: 1 + a cos(2 pi (day - peak) / 365.25)
   int winter_peak_day_of_year = 15;   ///< mid-January
+  /// Acute episodes by day of the week, Monday first, relative (normalised to a weekly mean of
+  /// 1, so the yearly rates hold). All 1: no weekly cycle. Leeds: NHS Digital's A&E profile.
+  std::array<double, 7> acute_weekday_factor = {1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0};
   /// Share of the winter excess of acute episodes that influenza causes (the rest: other
   /// respiratory viruses, cold); the vaccine acts on this share only.
   double flu_share_of_winter_excess = 0.3;

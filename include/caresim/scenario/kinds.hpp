@@ -46,6 +46,10 @@ inline constexpr std::size_t kDelayReasonCount = 3;
 inline constexpr std::array<const char*, kDelayReasonCount> kDelayReasonNames = {
     "home_care", "care_home", "nhs_care"};
 
+/// Days of the week, Monday first (ISO 8601).
+inline constexpr std::array<const char*, 7> kWeekdayNames = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+
 /// Citizens' age bands: 0-17, 18-64, 65-84, 85+.
 inline constexpr std::size_t kAgeBandCount = 4;
 inline constexpr std::array<const char*, kAgeBandCount> kAgeBandNames = {"0-17", "18-64", "65-84",
