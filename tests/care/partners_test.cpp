@@ -34,7 +34,12 @@ TEST_CASE(
   constexpr std::size_t kDays = 240;
   std::vector<double> a_gp, b_gp, a_crisis, b_crisis, a_ae, b_ae, a_support;
   for (std::uint64_t seed : kSeeds) {
-    const Scenario with = leeds_small(kDays);
+    Scenario with = leeds_small(kDays);
+    // Five times Leeds's effect on crises (0.1): at Leeds's own size the support thins acute
+    // episodes and crises by 0.2% city-wide (0.02 of people supported x 0.1; about 0.24 A&E
+    // attendances per 100,000 a day), less than six replicates resolve once the hospital's days
+    // diverge; the direction, not Leeds's size, is what this test holds (docs/model.md 3.5.1).
+    with.partners.social_prescribing_crisis_effect = 0.5;
     Series a = run_series(with, seed),
            b = run_series(without_capacity(with, OrgKind::third_sector), seed);
     a_gp.push_back(mean(a["gp_appointment_requests"], 30, kDays));

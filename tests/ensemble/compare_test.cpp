@@ -113,7 +113,7 @@ TEST_CASE("compare: a big cut in beds shows a significant rise in occupancy and 
   test::TempDir dir;
   const auto file = test::scenario_path("leeds_small.yaml");
   const std::string text = read_text(file);
-  const std::string cut = replaced(text, "beds: 176", "beds: 115");
+  const std::string cut = replaced(text, "beds: 142", "beds: 93");
   const std::vector<CompareArm> arms{arm("baseline", text, file.string()),
                                      arm("beds_cut", cut, "beds_cut.yaml")};
   const Comparison c = run_comparison(arms, small_options(dir));
@@ -155,7 +155,7 @@ TEST_CASE("compare: every arm starts from the baseline's warm-up",
   test::TempDir dir;
   const auto file = test::scenario_path("leeds_small.yaml");
   const std::string text = replaced(read_text(file), "warm_up_days: 3650", "warm_up_days: 40");
-  const std::string cut = replaced(text, "beds: 176", "beds: 115");
+  const std::string cut = replaced(text, "beds: 142", "beds: 93");
   const std::vector<CompareArm> arms{arm("baseline", text, file.string()),
                                      arm("beds_cut", cut, "beds_cut.yaml")};
   CompareOptions o = small_options(dir);
@@ -168,7 +168,7 @@ TEST_CASE("compare: every arm starts from the baseline's warm-up",
     // While the runs go on, the warm-up is the baseline's at day 0.
     const io::Checkpoint ckpt = io::read_checkpoint(saved);
     CHECK(ckpt.day == 0);
-    CHECK(ckpt.scenario_yaml.find("beds: 176") != std::string::npos);
+    CHECK(ckpt.scenario_yaml.find("beds: 142") != std::string::npos);
     if (warmed.empty()) warmed = ckpt.state;
     CHECK(ckpt.state == warmed);
     ++seen;
