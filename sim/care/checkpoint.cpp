@@ -86,6 +86,7 @@ struct Fields<DailyTallies> {
       field("gp_wait_days", &DailyTallies::gp_wait_days),
       field("gp_gave_up", &DailyTallies::gp_gave_up),
       field("gp_gave_up_a_and_e", &DailyTallies::gp_gave_up_a_and_e),
+      field("gp_wait_crises", &DailyTallies::gp_wait_crises),
   };
 };
 

@@ -1,6 +1,7 @@
 // citizen_health: the citizens' Markov chain of health states and their demand for services.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "care_detail.hpp"
@@ -250,9 +251,16 @@ class CitizenHealth final : public Phase {
     const bool to_a_and_e = rng.bernoulli(s.gp_give_up_a_and_e);
     const int day = state.day;
     const auto wanted = static_cast<std::int32_t>(today ? day : day + std::min(lead, 365.0));
+    // Deterioration while overdue: a day drawn only when the hazard is on, so that with it off
+    // the stream's later draws are as before.
+    std::int32_t crisis = std::numeric_limits<std::int32_t>::max();
+    if (s.gp_overdue_crisis_per_day > 0.0) {
+      const double after = std::ceil(rng.exponential(s.gp_overdue_crisis_per_day));
+      if (after <= 365.0) crisis = wanted + static_cast<std::int32_t>(after);
+    }
     state.gp_queue[practice].push_back(
         {i, state.citizens.id[i], day, wanted,
-         static_cast<std::int32_t>(wanted + std::min(patience, 365.0)),
+         static_cast<std::int32_t>(wanted + std::min(patience, 365.0)), crisis,
          static_cast<std::uint8_t>(to_a_and_e)});
   }
 

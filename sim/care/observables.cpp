@@ -345,6 +345,10 @@ std::vector<Observable> standard_observables(const Model& model) {
        [](const DailyTallies& t) { return t.gp_gave_up; });
   flow("gp_gave_up_a_and_e", "patients who gave up on a GP appointment and attended A&E",
        [](const DailyTallies& t) { return t.gp_gave_up_a_and_e; });
+  flow("gp_wait_crises",
+       "patients waiting past the day they wanted a GP appointment whose condition became acute "
+       "(attended A&E)",
+       [](const DailyTallies& t) { return t.gp_wait_crises; });
   flow("community_referrals", "referrals to community health services", [](const DailyTallies& t) {
     return t.demand[static_cast<std::size_t>(Service::community)];
   });

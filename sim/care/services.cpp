@@ -163,10 +163,20 @@ class GpAccess final : public Phase {
           if (wait <= 14) ++tally.gp_within_14_days;
           continue;
         }
+        const bool at_home = c.health[r.citizen] <= static_cast<std::uint8_t>(Health::complex);
+        if (r.crisis_day <= day && r.crisis_day <= r.give_up_day) {
+          // Deteriorated while waiting: an acute episode, seen in A&E today (3.5).
+          if (at_home) {
+            go_to_a_and_e(state, r.citizen);
+            ++tally.gp_wait_crises;
+          }
+          continue;
+        }
         if (r.give_up_day <= day) {
           ++tally.gp_gave_up;
-          if (r.to_a_and_e && c.health[r.citizen] <= static_cast<std::uint8_t>(Health::complex)) {
-            go_to_a_and_e(model, state, r.citizen);
+          if (r.to_a_and_e && at_home) {
+            go_to_a_and_e(state, r.citizen);
+            ++tally.gp_gave_up_a_and_e;
           }
           continue;
         }
@@ -186,7 +196,7 @@ class GpAccess final : public Phase {
  private:
   /// Gave up on the practice and went to A&E: attends in today's a_and_e phase. Their calendar
   /// entry becomes stale; a_and_e files them again.
-  static void go_to_a_and_e(const Model& model, State& state, std::uint32_t i) {
+  static void go_to_a_and_e(State& state, std::uint32_t i) {
     Citizens& c = state.citizens;
     DailyTallies& tally = state.today;
     c.health[i] = static_cast<std::uint8_t>(Health::acute);
@@ -197,8 +207,6 @@ class GpAccess final : public Phase {
     ++tally.demand[static_cast<std::size_t>(Service::a_and_e)];
     ++tally.demand_by_neighbourhood[where];
     ++tally.a_and_e_by_neighbourhood[where];
-    ++tally.gp_gave_up_a_and_e;
-    (void)model;
   }
 };
 

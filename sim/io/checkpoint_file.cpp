@@ -41,7 +41,7 @@ namespace caresim::io {
 namespace {
 
 constexpr std::string_view kMagic = "caresim checkpoint\n";
-constexpr std::uint32_t kFormat = 1;
+constexpr std::uint32_t kFormat = 2;  // 2: GpRequest::crisis_day (December 2026)
 
 std::uint64_t fnv1a(std::string_view bytes) {
   std::uint64_t h = 14695981039346656037ull;

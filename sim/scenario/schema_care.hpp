@@ -101,6 +101,9 @@ void visit(V& v, ServiceSettings& s) {
           "mean wait past the wanted day before a patient gives up (hazard 1 / this per day)");
   v.field("gp_give_up_a_and_e", s.gp_give_up_a_and_e, kProbability, "fraction",
           "share of patients giving up on a GP appointment who attend A&E instead that day");
+  v.field("gp_overdue_crisis_per_day", s.gp_overdue_crisis_per_day, RealRange{0.0, 1.0}, "per day",
+          "hazard per day past the day wanted that a patient still waiting for a GP appointment "
+          "deteriorates into an acute episode and attends A&E");
 }
 
 template <class V>

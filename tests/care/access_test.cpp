@@ -110,3 +110,38 @@ TEST_CASE(
   // care).
   if (entered > 0.0) CHECK(to_long_term / entered < 0.25);
 }
+
+TEST_CASE(
+    "GP access: patients waiting past the day they wanted can deteriorate into an A&E "
+    "attendance, more so when GP capacity is cut",
+    "[behaviour][gp]") {
+  // services.gp_overdue_crisis_per_day (docs/model.md 3.5): off, no one waiting ever becomes
+  // acute; on, the crises grow with the overdue backlog. Paired: GP capacity cut by 30% against
+  // the baseline, one year, common random numbers.
+  std::vector<double> base_crises, cut_crises, cut_off_ae, cut_on_ae;
+  double crises_when_off = 0.0;
+  for (std::uint64_t seed : {61u, 62u, 63u, 64u, 65u, 66u}) {
+    Scenario base = leeds_small(365);
+    base.services.gp_overdue_crisis_per_day = 0.005;
+    Scenario cut = base;
+    cut.services.episodes_per_staff_day[static_cast<std::size_t>(OrgKind::gp_practice)] *= 0.7;
+    Scenario cut_off = cut;
+    cut_off.services.gp_overdue_crisis_per_day = 0.0;
+    Series a = run_series(base, seed), b = run_series(cut, seed), z = run_series(cut_off, seed);
+    base_crises.push_back(mean(a["gp_wait_crises"], 60, 365));
+    cut_crises.push_back(mean(b["gp_wait_crises"], 60, 365));
+    cut_on_ae.push_back(mean(b["a_and_e_attendances"], 60, 365));
+    cut_off_ae.push_back(mean(z["a_and_e_attendances"], 60, 365));
+    crises_when_off += mean(z["gp_wait_crises"], 0, 365);
+  }
+  const auto more = test::paired_difference(base_crises, cut_crises);
+  const auto attend = test::paired_difference(cut_off_ae, cut_on_ae);
+  INFO("crises a day: baseline " << mean(base_crises, 0, 6) << ", GP capacity cut +" << more.mean
+                                 << " +- " << more.half_width
+                                 << "; A&E attendances a day with the cut, hazard on - off "
+                                 << attend.mean << " +- " << attend.half_width);
+  CHECK(crises_when_off == 0.0);
+  CHECK(mean(base_crises, 0, 6) > 0.0);
+  CHECK(more.low() > 0.0);
+  CHECK(attend.mean > 0.0);
+}

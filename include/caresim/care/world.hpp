@@ -115,6 +115,9 @@ struct GpRequest {
   std::int32_t asked_day;    ///< day of the request
   std::int32_t wanted_day;   ///< the day wanted (same day, or booked ahead)
   std::int32_t give_up_day;  ///< if not seen by then, they give up on that day
+  /// If not seen by then (and before giving up), their condition escalates to an acute episode
+  /// that day (services.gp_overdue_crisis_per_day; INT32_MAX: never).
+  std::int32_t crisis_day;
   std::uint8_t to_a_and_e;   ///< on giving up, they attend A&E
 };
 
@@ -178,6 +181,7 @@ struct DailyTallies {
   double gp_wait_days = 0;               ///< sum of their waits (days since asked)
   std::uint64_t gp_gave_up = 0;          ///< waiting patients who gave up today
   std::uint64_t gp_gave_up_a_and_e = 0;  ///< of whom attended A&E
+  std::uint64_t gp_wait_crises = 0;      ///< waiting past the day wanted, became acute (A&E)
 };
 
 /// The day's costs in pounds (scenario.costs), by what they pay for and by organisation; filled

@@ -81,6 +81,9 @@ struct ServiceSettings {
   double gp_patience_days = 14;
   /// Share of those who give up who go to A&E that day (the rest self-care, pharmacy, NHS 111).
   double gp_give_up_a_and_e = 0.25;
+  /// Hazard per day past the day wanted that a patient still waiting for a GP appointment
+  /// deteriorates into an acute episode (attends A&E that day). 0: waiting harms nobody.
+  double gp_overdue_crisis_per_day = 0.0;
 
   bool operator==(const ServiceSettings&) const = default;
 };
