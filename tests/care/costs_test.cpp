@@ -232,7 +232,7 @@ TEST_CASE(
       {"programme", {read_text(programme), programme.string()}},
       {"coordination", {text + "\ncoordination: {base: 0.3}\n", base.string()}}};
   ensemble::CompareOptions o;
-  o.replicates = 3;
+  o.replicates = 6;  // 3 left the coordination saving unresolved (CI, 5 December 2026)
   o.days = 420;  // the programme's first wave starts on day 340 (2018-03-07)
   o.threads = 2;
   o.scratch = dir / "runs";
