@@ -67,14 +67,22 @@ struct Start {
   std::string why;
 };
 
-Start change_start(const Scenario& reference, const Scenario& arm, int days) {
+// `from_day`: the day of the saved state the runs branched from (Comparison::from_day); the days
+// before it are that run's, the same in every arm, so nothing can start to differ before it.
+Start change_start(const Scenario& reference, const Scenario& arm, int days, int from_day) {
+  const std::string branched =
+      fmt::format("the arms branch from a saved state of day {} and ", from_day);
   Scenario a = arm, r = reference;
   for (Scenario* s : {&a, &r}) {
     s->name.clear();
     s->description.clear();
     s->interventions.clear();
   }
-  if (!(a == r)) return {0, "the scenario differs from the reference from the first day"};
+  if (!(a == r)) {
+    if (from_day > 0)
+      return {from_day, branched + "the scenario differs from the reference from then"};
+    return {0, "the scenario differs from the reference from the first day"};
+  }
   int first = std::numeric_limits<int>::max();
   std::string kind;
   const auto consider = [&](const InterventionSpec& spec, const std::vector<InterventionSpec>& in) {
@@ -89,10 +97,12 @@ Start change_start(const Scenario& reference, const Scenario& arm, int days) {
   for (const InterventionSpec& spec : reference.interventions)
     consider(spec, arm.interventions);
   if (first == std::numeric_limits<int>::max())
-    return {0, "the scenario is the same as the reference's"};
+    return {from_day, "the scenario is the same as the reference's"};
   if (first >= days)
-    return {0, fmt::format("its first intervention ({}, day {}) starts after the run ends", kind,
-                           first)};
+    return {from_day, fmt::format("its first intervention ({}, day {}) starts after the run ends",
+                                  kind, first)};
+  if (first < from_day)
+    return {from_day, branched + "its interventions dated before then never act"};
   return {first, fmt::format("its first intervention ({}) starts", kind)};
 }
 
@@ -316,18 +326,8 @@ CompareReport compare_report(const Comparison& c, const std::filesystem::path& c
   // Rolling means that restart at each arm's start day, so no day before a change is averaged
   // with days after it: [arm][replicate][metric][day], per comparing arm's own start.
   std::vector<Start> starts(A);
-  for (std::size_t a = 1; a < A; ++a) {
-    starts[a] = change_start(scenarios[0], scenarios[a], c.days);
-    // Branched from a saved state (--from): the days before it are the saved run's, the same
-    // in every arm, so no change can start before it.
-    if (c.from_day > starts[a].day) {
-      starts[a] = {c.from_day,
-                   fmt::format("the arms branch from a saved state of day {} and {}", c.from_day,
-                               starts[a].why.starts_with("the scenario differs")
-                                   ? std::string("the scenario differs from the reference from then")
-                                   : starts[a].why)};
-    }
-  }
+  for (std::size_t a = 1; a < A; ++a)
+    starts[a] = change_start(scenarios[0], scenarios[a], c.days, c.from_day);
   const auto window = static_cast<std::size_t>(c.window);
   const auto rolling = [&](std::size_t a, std::size_t r, std::size_t m, std::size_t start) {
     std::vector<double> out(T);
