@@ -162,12 +162,15 @@ try {
     });
     await teacher.uncheck('#class-when-all');
     await teacher.fill('#class-seconds', '3');
+    // Ada chooses before the timer starts: on a loaded machine setting a slider and submitting
+    // could take longer than the 3 s, and month 4 would then run without her choice.
+    await set(ada, 'system_time', 20);
+    await ada.click('#player-submit');
+    await teacher.waitForFunction(() => /1 of 2 leaders have chosen/.test(document.getElementById('class-status').textContent));
     const tTimer = Date.now();
     await teacher.check('#class-timer-on');
     await teacher.waitForFunction(() => /month 4 starts in 0:0[1-3]/.test(document.getElementById('class-countdown').textContent));
     const countdown = await teacher.textContent('#class-countdown');
-    await set(ada, 'system_time', 20);
-    await ada.click('#player-submit');
     check(await until(() => month4At > 0, 60000), 'month 4 started on the timer');
     stream.abort();
     // The timer counts from when the server took the teacher's change: after the tick began and
