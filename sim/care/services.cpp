@@ -194,8 +194,9 @@ class GpAccess final : public Phase {
   }
 
  private:
-  /// Gave up on the practice and went to A&E: attends in today's a_and_e phase. Their calendar
-  /// entry becomes stale; a_and_e files them again.
+  /// Left the practice's book for A&E (gave up, or deteriorated while waiting): attends in
+  /// today's a_and_e phase. Their calendar entry becomes stale; a_and_e files them again. The
+  /// caller counts why.
   static void go_to_a_and_e(State& state, std::uint32_t i) {
     Citizens& c = state.citizens;
     DailyTallies& tally = state.today;
