@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The sanitizer and fuzzing phases of the test command (tools/test.sh runs this after ctest when
-# CARESIM_SANITIZERS=1; issue 14 item 5). Each phase fails the run on any finding; all are
+# The sanitizer and fuzzing phases of the test command (tools/test.sh runs this after ctest unless
+# CARESIM_SANITIZERS=0; issue 14 item 5). Each phase fails the run on any finding; all are
 # skipped, with a message, only when clang-14 is not installed (tools/setup.sh installs clang-14
 # and libclang-rt-14-dev).
 #

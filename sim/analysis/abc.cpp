@@ -7,10 +7,10 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "caresim/core/numbers.hpp"
+
 namespace caresim::analysis {
 namespace {
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 double prior_joint_density(const std::vector<Prior>& priors, const double* theta) {
   double p = 1.0;

@@ -8,10 +8,11 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "caresim/core/numbers.hpp"
+
 namespace caresim::analysis {
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kLog2Pi = 1.8378770664093453;
 
 double kernel_of(Kernel kernel, double r2) {

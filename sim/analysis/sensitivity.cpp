@@ -10,12 +10,11 @@
 #include <stdexcept>
 
 #include "caresim/analysis/statistics.hpp"
+#include "caresim/core/numbers.hpp"
 #include "caresim/core/random.hpp"
 
 namespace caresim::analysis {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Percentile of sorted values (linear interpolation between order statistics).
 double percentile(std::vector<double>& values, double q) {

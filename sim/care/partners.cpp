@@ -10,7 +10,7 @@
 namespace caresim::detail {
 namespace {
 
-constexpr double kMonth = 28.0;  // smoothing of the community-support level, days
+constexpr double kSupportSmoothingDays = 28.0;  // smoothing of the community-support level, days
 
 std::size_t kind_index(OrgKind k) {
   return static_cast<std::size_t>(k);
@@ -71,7 +71,7 @@ class Partners final : public Phase {
       state.social_prescribing_supported += taken;
       const double level = referrals > 0 ? taken / referrals : (support[l] > 0 ? 1.0 : 0.0);
       double& kappa = state.community_support[l];
-      kappa = state.day == 0 ? level : kappa + (level - kappa) / kMonth;
+      kappa = state.day == 0 ? level : kappa + (level - kappa) / kSupportSmoothingDays;
     }
 
     // Public health: prevention programmes, weighted to need.

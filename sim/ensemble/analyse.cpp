@@ -17,6 +17,7 @@
 #include "caresim/ensemble/summary.hpp"
 #include "caresim/io/netcdf.hpp"
 #include "caresim/version.hpp"
+#include "ensemble_detail.hpp"
 
 namespace caresim::ensemble {
 namespace nc = io::netcdf;
@@ -413,13 +414,6 @@ std::map<std::string, std::vector<double>> read_csv_columns(const std::filesyste
   return columns;
 }
 
-bool is_hdf5(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  char magic[8] = {};
-  in.read(magic, 8);
-  return in && std::string_view(magic, 8) == std::string_view("\x89HDF\r\n\x1a\n", 8);
-}
-
 }  // namespace
 
 analysis::SummaryData read_table(const std::filesystem::path& path,
@@ -432,7 +426,7 @@ analysis::SummaryData read_table(const std::filesystem::path& path,
   std::vector<std::string> names = inputs;
   names.insert(names.end(), outputs.begin(), outputs.end());
   std::map<std::string, std::vector<double>> columns;
-  if (is_hdf5(path)) {
+  if (detail::is_hdf5(path)) {
     const nc::Reader file(path);
     for (const std::string& name : names) {
       if (!file.has_variable(name)) {

@@ -12,36 +12,12 @@
 #include "caresim/ensemble/mpi.hpp"
 #include "caresim/scenario/load.hpp"
 #include "caresim/version.hpp"
+#include "ensemble_detail.hpp"
 
 namespace caresim::ensemble {
 namespace {
 
 constexpr const char* kManifestMagic = "# caresim sweep manifest";
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string hex(std::uint64_t value) {
-  return fmt::format("{:016x}", value);
-}
-
-// FNV-1a, 64 bits: enough to tell two plans apart, not a cryptographic digest.
-struct Hasher {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  void add(std::string_view text) {
-    for (unsigned char c : text) {
-      h ^= c;
-      h *= 0x100000001b3ULL;
-    }
-    h ^= 0xff;  // separator, so ("ab", "c") and ("a", "bc") differ
-    h *= 0x100000001b3ULL;
-  }
-};
 
 std::size_t manifest_width(const EnsemblePlan& plan, const RunnerOptions& runner) {
   return plan.metrics.size() + (runner.on_step ? runner.extra_metrics : 0);
@@ -59,7 +35,7 @@ namespace {
 // reads a scenario differently has a different one.
 std::uint64_t schema_digest() {
   static const std::uint64_t digest = [] {
-    Hasher schema;
+    detail::Hasher schema;
     schema.add(scenario_reference_markdown());
     return schema.h >> 32;
   }();
@@ -79,7 +55,7 @@ std::string build_fingerprint() {
 }
 
 std::uint64_t plan_hash(const EnsemblePlan& plan, std::span<const std::string> extra) {
-  Hasher hasher;
+  detail::Hasher hasher;
   hasher.add("caresim-plan-v1");
   hasher.add(build_fingerprint());
   hasher.add(plan.command);
@@ -107,14 +83,14 @@ std::filesystem::path manifest_path(const std::filesystem::path& folder, std::op
 void prepare_plan_folder(const EnsemblePlan& plan) {
   const std::filesystem::path hash_file = plan.folder / plan.hash_file;
   if (std::filesystem::exists(hash_file)) {
-    std::string recorded = read_text(hash_file);
+    std::string recorded = detail::read_text(hash_file);
     while (!recorded.empty() && std::isspace(static_cast<unsigned char>(recorded.back())))
       recorded.pop_back();
-    if (recorded != hex(plan.hash)) {
+    if (recorded != detail::hex(plan.hash)) {
       throw EnsembleError(fmt::format(
           "{}: holds the runs of a different {} (hash {}, this one {}): its inputs changed; "
           "remove the folder or choose another output",
-          plan.folder.string(), plan.command, recorded, hex(plan.hash)));
+          plan.folder.string(), plan.command, recorded, detail::hex(plan.hash)));
     }
     return;
   }
@@ -125,7 +101,7 @@ void prepare_plan_folder(const EnsemblePlan& plan) {
         fmt::format("{}: cannot create the folder: {}", plan.folder.string(), ec.message()));
   }
   std::ofstream out(hash_file, std::ios::binary);
-  out << hex(plan.hash) << "\n";
+  out << detail::hex(plan.hash) << "\n";
   if (!out) throw EnsembleError(hash_file.string() + ": cannot write");
 }
 
@@ -144,7 +120,8 @@ ManifestWriter::ManifestWriter(const std::filesystem::path& path, std::uint64_t 
   // A process killed mid-line leaves a torn last line; end it so the next record stands alone.
   if (torn) std::fputc('\n', file_);
   if (size == 0)
-    std::fprintf(file_, "%s hash=%s metrics=%zu\n", kManifestMagic, hex(hash).c_str(), metrics);
+    std::fprintf(file_, "%s hash=%s metrics=%zu\n", kManifestMagic, detail::hex(hash).c_str(),
+                 metrics);
   std::fflush(file_);
 }
 
@@ -176,7 +153,8 @@ std::vector<RunOutcome> read_manifests(const std::filesystem::path& folder, std:
     if (name.starts_with("manifest") && name.ends_with(".tsv")) files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
-  const std::string header = fmt::format("{} hash={} metrics={}", kManifestMagic, hex(hash), m);
+  const std::string header =
+      fmt::format("{} hash={} metrics={}", kManifestMagic, detail::hex(hash), m);
   for (const auto& path : files) {
     std::ifstream in(path, std::ios::binary);
     std::string line;
@@ -185,7 +163,7 @@ std::vector<RunOutcome> read_manifests(const std::filesystem::path& folder, std:
     if (line != header) {
       bool accepted = false;
       for (const std::uint64_t other : also) {
-        if (line == fmt::format("{} hash={} metrics={}", kManifestMagic, hex(other), m)) {
+        if (line == fmt::format("{} hash={} metrics={}", kManifestMagic, detail::hex(other), m)) {
           accepted = true;
           from = other;
         }
@@ -338,7 +316,7 @@ std::string resubmit_command(const std::filesystem::path& folder, const std::vec
 }
 
 int emitted_array_size(const std::filesystem::path& folder, std::string_view command) {
-  const std::string text = read_text(folder / "tasks.tsv");
+  const std::string text = detail::read_text(folder / "tasks.tsv");
   const auto at = text.find("tasks=");
   if (at == std::string::npos) {
     throw EnsembleError(fmt::format("{}: no task map; run caresim {} with --emit-slurm first",
@@ -384,10 +362,10 @@ EnsembleResult Backend::run(const EnsemblePlan& plan, const RunnerOptions& runne
       if (options_.replace_other_plan && !options_.fresh) {
         const std::filesystem::path hash_file = plan.folder / plan.hash_file;
         if (std::filesystem::exists(hash_file)) {
-          std::string recorded = read_text(hash_file);
+          std::string recorded = detail::read_text(hash_file);
           while (!recorded.empty() && std::isspace(static_cast<unsigned char>(recorded.back())))
             recorded.pop_back();
-          other_plan = recorded != hex(plan.hash);
+          other_plan = recorded != detail::hex(plan.hash);
         } else {
           other_plan = std::filesystem::exists(plan.folder);
         }

@@ -15,16 +15,16 @@
 #include <sstream>
 
 #include "caresim/catalogue/catalogue.hpp"
+#include "caresim/core/numbers.hpp"
 #include "caresim/engine/simulator.hpp"
 #include "caresim/ensemble/sweep.hpp"
 #include "caresim/io/netcdf.hpp"
 #include "caresim/scenario/load.hpp"
 #include "caresim/version.hpp"
+#include "ensemble_detail.hpp"
 
 namespace caresim::ensemble {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::string read_all_text(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -33,19 +33,6 @@ std::string read_all_text(const std::filesystem::path& path) {
   s << in.rdbuf();
   return s.str();
 }
-
-// FNV-1a, 64 bits, with a separator between parts.
-struct Hasher {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  void add(std::string_view text) {
-    for (unsigned char c : text) {
-      h ^= c;
-      h *= 0x100000001b3ULL;
-    }
-    h ^= 0xff;
-    h *= 0x100000001b3ULL;
-  }
-};
 
 std::string override_text(const CalibrationSpec& spec, std::size_t j, double value) {
   if (spec.integer[j]) value = std::round(value);
@@ -203,7 +190,7 @@ CalibrationResult run_calibration(const CalibrationSpec& spec, const Calibration
   const std::filesystem::path folder = options.folder ? *options.folder : spec.output;
   std::filesystem::create_directories(folder / "runs");
   RunCache cache(folder / "runs.tsv", m);
-  Hasher common;
+  detail::Hasher common;
   common.add("caresim-calibrate-v1");
   // The build (version, source and schema digests): a run cached by another build of the model
   // is not reused.
@@ -233,7 +220,7 @@ CalibrationResult run_calibration(const CalibrationSpec& spec, const Calibration
         for (std::size_t j = 0; j < d; ++j)
           run.overrides.push_back(override_text(spec, j, sets[i * d + j]));
         run.overrides.push_back("run.seed=" + std::to_string(run.seed));
-        Hasher h = common;
+        detail::Hasher h = common;
         for (const std::string& o : run.overrides)
           h.add(o);
         keys[k] = fmt::format("{:016x}", h.h);

@@ -14,9 +14,10 @@
 #include <stdexcept>
 
 #include "caresim/catalogue/catalogue.hpp"
+#include "caresim/core/archive.hpp"
+#include "caresim/core/numbers.hpp"
 #include "caresim/core/random.hpp"
 #include "caresim/engine/simulator.hpp"
-#include "caresim/core/archive.hpp"
 #include "caresim/io/checkpoint_file.hpp"
 #include "caresim/io/netcdf.hpp"
 #include "caresim/io/run_file.hpp"
@@ -27,8 +28,6 @@
 namespace caresim::ensemble {
 namespace nc = io::netcdf;
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 bool is_plain_name(std::string_view name) {
   if (name.empty() || !std::isalpha(static_cast<unsigned char>(name[0]))) return false;
@@ -269,8 +268,8 @@ ComparisonRun run_comparison(const Backend& backend, std::span<const CompareArm>
   std::filesystem::path from_path = options.from;
   if (!options.from.empty()) c.from_day = io::read_checkpoint(options.from).day;
   if (from_path.empty() && !options.parameters) {
-    const Scenario first = parse_scenario(arms[0].base.yaml_text, arms[0].base.source_name,
-                                          overrides);
+    const Scenario first =
+        parse_scenario(arms[0].base.yaml_text, arms[0].base.source_name, overrides);
     if (first.model == ModelKind::care && first.run.warm_up_days > 0) {
       // Beside the runs folder (which a new plan clears), reused while it holds this baseline.
       const std::string yaml = to_yaml(first);

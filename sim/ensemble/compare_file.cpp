@@ -4,6 +4,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "caresim/core/numbers.hpp"
 #include "caresim/ensemble/compare.hpp"
 #include "caresim/io/netcdf.hpp"
 #include "caresim/scenario/load.hpp"
@@ -14,8 +15,6 @@ namespace caresim::ensemble {
 namespace nc = io::netcdf;
 using detail::date_after;
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 void define_time(nc::Group& group, int days, const std::string& start_date) {
   nc::Variable time = group.define_coordinate({.name = "time",

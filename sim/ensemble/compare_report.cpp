@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "caresim/analysis/statistics.hpp"
+#include "caresim/core/numbers.hpp"
 #include "caresim/io/netcdf.hpp"
 #include "caresim/scenario/load.hpp"
 #include "compare_detail.hpp"
@@ -17,7 +18,6 @@
 namespace caresim::ensemble {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 /// Leeds's residents at the 2021 census (domain.md section 1): what "scale" is measured against.
 constexpr double kLeedsResidents = 812000.0;
 /// At most this many points per plotted line: the lines are rolling means, so nothing is lost.

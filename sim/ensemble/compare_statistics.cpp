@@ -5,14 +5,11 @@
 #include <limits>
 
 #include "caresim/analysis/statistics.hpp"
+#include "caresim/core/numbers.hpp"
 #include "compare_detail.hpp"
 
 namespace caresim::ensemble::detail {
-namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-}  // namespace
+namespace {}  // namespace
 
 void compute_statistics(Comparison& c, const std::vector<double>& daily) {
   const Shape s{c.arm_count(), static_cast<std::size_t>(c.replicates), c.metric_count(),

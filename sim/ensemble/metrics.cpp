@@ -5,10 +5,10 @@
 #include <limits>
 #include <stdexcept>
 
+#include "caresim/core/numbers.hpp"
+
 namespace caresim::ensemble {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Offset of `metric` in a row of `layout`, or an error message.
 std::pair<std::size_t, std::string> locate(const MetricSpec& metric, const RunLayout& layout) {

@@ -14,6 +14,7 @@
 #include "caresim/ensemble/purposes.hpp"
 #include "caresim/ensemble/runner.hpp"
 #include "caresim/io/netcdf.hpp"
+#include "ensemble_detail.hpp"
 
 namespace caresim::ensemble {
 namespace {
@@ -33,13 +34,6 @@ std::vector<std::string> split_csv(const std::string& line) {
     cells.push_back(trimmed(cell));
   if (!line.empty() && line.back() == ',') cells.emplace_back();
   return cells;
-}
-
-bool is_hdf5(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  char signature[8] = {};
-  in.read(signature, 8);
-  return in.gcount() == 8 && std::string_view(signature, 8) == "\x89HDF\r\n\x1a\n";
 }
 
 ParameterSets from_csv(const std::filesystem::path& file) {
@@ -180,7 +174,7 @@ std::vector<std::string> ParameterSets::overrides(std::size_t i) const {
 ParameterSets load_parameter_sets(const std::filesystem::path& file) {
   if (!std::filesystem::is_regular_file(file))
     throw std::runtime_error(file.string() + ": no such file (expected a calibration file or CSV)");
-  ParameterSets s = is_hdf5(file) ? from_calibration(file) : from_csv(file);
+  ParameterSets s = detail::is_hdf5(file) ? from_calibration(file) : from_csv(file);
   const std::size_t d = s.names.size();
   if (s.weights.empty() || d == 0 || s.values.size() != s.weights.size() * d)
     throw std::runtime_error(file.string() + ": holds no parameter sets");

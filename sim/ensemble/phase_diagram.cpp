@@ -11,6 +11,7 @@
 #include "caresim/analysis/statistics.hpp"
 #include "caresim/care/diagnostics.hpp"
 #include "caresim/catalogue/catalogue.hpp"
+#include "caresim/core/numbers.hpp"
 #include "caresim/io/netcdf.hpp"
 #include "caresim/scenario/load.hpp"
 #include "caresim/version.hpp"
@@ -19,8 +20,6 @@ namespace caresim::analysis {
 namespace nc = io::netcdf;
 
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // What each run leaves in its extra metrics (RunnerOptions::on_step), in this order.
 enum Extra : std::size_t {

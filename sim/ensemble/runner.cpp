@@ -66,10 +66,10 @@ RunOutcome execute_run(const BaseScenario& base, const PlannedRun& run,
     if (options.on_step) {
       run_options.on_step = [&](const Simulator& sim) { options.on_step(run, sim, extra); };
     }
-    std::optional<io::Checkpoint> start;
+    std::optional<io::Checkpoint> saved;
     if (!options.start_from.empty()) {
-      start = io::read_checkpoint(options.start_from);
-      run_options.start_from = &*start;
+      saved = io::read_checkpoint(options.start_from);
+      run_options.start_from = &*saved;
     }
     const RunResult result = run_scenario(scenario, run_options);
     outcome.status = result.status;

@@ -19,30 +19,10 @@
 #include "caresim/engine/simulator.hpp"
 #include "caresim/io/run_file.hpp"
 #include "caresim/scenario/load.hpp"
+#include "ensemble_detail.hpp"
 
 namespace caresim::ensemble {
 namespace {
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// FNV-1a, 64 bits: enough to tell two sweeps apart, not a cryptographic digest.
-struct Hasher {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  void add(std::string_view text) {
-    for (unsigned char c : text) {
-      h ^= c;
-      h *= 0x100000001b3ULL;
-    }
-    h ^= 0xff;  // separator, so ("ab", "c") and ("a", "bc") differ
-    h *= 0x100000001b3ULL;
-  }
-};
 
 double parameter_value(const SweepParameter& p, double u, bool grid) {
   if (!p.values.empty()) {
@@ -69,10 +49,6 @@ double parameter_value(const SweepParameter& p, double u, bool grid) {
 std::string override_text(const SweepParameter& p, double value) {
   if (p.integer) return p.key + "=" + std::to_string(static_cast<long long>(value));
   return p.key + "=" + format_exact(value);
-}
-
-std::string hex(std::uint64_t value) {
-  return fmt::format("{:016x}", value);
 }
 
 // A design of given points: each coordinate scaled to [0, 1] over the column's own range (0.5 for
@@ -139,7 +115,8 @@ void record_build(const SweepPlan& plan) {
   if (fresh)
     out << "# caresim sweep builds: resume hash, sweep hash, build; runs=" << plan.runs.size()
         << " metrics=" << plan.spec.metrics.size() << "\n";
-  out << hex(plan.hash) << "\t" << hex(plan.content_hash) << "\t" << plan.build << "\n";
+  out << detail::hex(plan.hash) << "\t" << detail::hex(plan.content_hash) << "\t" << plan.build
+      << "\n";
   if (!out) throw SweepError((plan.folder / "builds.tsv").string() + ": cannot write");
 }
 
@@ -156,7 +133,7 @@ SweepPlan plan_sweep(const SweepSpec& spec, const std::optional<std::filesystem:
   plan.spec = spec;
   plan.folder = std::filesystem::absolute(folder ? *folder : spec.output).lexically_normal();
   plan.base.source_name = spec.scenario.string();
-  plan.base.yaml_text = read_text(spec.scenario);
+  plan.base.yaml_text = detail::read_text(spec.scenario);
   if (plan.base.yaml_text.empty() && !std::filesystem::exists(spec.scenario)) {
     throw SweepError(spec.file.string() + ": scenario: cannot read '" + spec.scenario.string() +
                      "'");
@@ -240,7 +217,7 @@ SweepPlan plan_sweep(const SweepSpec& spec, const std::optional<std::filesystem:
     }
   }
 
-  Hasher hasher;
+  detail::Hasher hasher;
   hasher.add("caresim-sweep-v1");
   hasher.add(to_yaml(base));
   for (const MetricSpec& m : spec.metrics) {
@@ -289,10 +266,10 @@ SweepPlan plan_sweep(const SweepSpec& spec, const std::optional<std::filesystem:
 void prepare_folder(const SweepPlan& plan, bool force_resume) {
   const std::filesystem::path hash_file = plan.folder / "sweep_hash";
   if (std::filesystem::exists(hash_file)) {
-    std::string recorded = read_text(hash_file);
+    std::string recorded = detail::read_text(hash_file);
     while (!recorded.empty() && std::isspace(static_cast<unsigned char>(recorded.back())))
       recorded.pop_back();
-    if (recorded == hex(plan.hash)) {
+    if (recorded == detail::hex(plan.hash)) {
       record_build(plan);
       return;
     }
@@ -306,7 +283,7 @@ void prepare_folder(const SweepPlan& plan, bool force_resume) {
     if (same_sweep == nullptr) {
       throw SweepError(
           plan.folder.string() + ": holds a different sweep (hash " + recorded + ", this spec " +
-          hex(plan.hash) + "): " +
+          detail::hex(plan.hash) + "): " +
           (builds.empty() ? std::string("it records no builds (made by a caresim older than the "
                                         "build check) or ")
                           : std::string()) +
@@ -325,7 +302,7 @@ void prepare_folder(const SweepPlan& plan, bool force_resume) {
     }
     record_build(plan);
     std::ofstream out(hash_file, std::ios::binary | std::ios::trunc);
-    out << hex(plan.hash) << "\n";
+    out << detail::hex(plan.hash) << "\n";
     if (!out) throw SweepError(hash_file.string() + ": cannot write");
     return;
   }
@@ -339,7 +316,7 @@ void prepare_folder(const SweepPlan& plan, bool force_resume) {
   }
   record_build(plan);
   std::ofstream out(hash_file, std::ios::binary);
-  out << hex(plan.hash) << "\n";
+  out << detail::hex(plan.hash) << "\n";
   if (!out) throw SweepError(hash_file.string() + ": cannot write");
 }
 
@@ -449,8 +426,8 @@ namespace caresim::ensemble {
 SweepStatus sweep_status(const std::filesystem::path& folder) {
   SweepStatus status;
   status.folder = std::filesystem::absolute(folder).lexically_normal();
-  const std::string hash_text = read_text(folder / "sweep_hash");
-  const std::string builds_text = read_text(folder / "builds.tsv");
+  const std::string hash_text = detail::read_text(folder / "sweep_hash");
+  const std::string builds_text = detail::read_text(folder / "builds.tsv");
   const auto runs_at = builds_text.find("runs=");
   if (hash_text.empty() || runs_at == std::string::npos) {
     throw SweepError(folder.string() +

@@ -16,7 +16,7 @@ using test::Series;
 
 namespace {
 
-constexpr std::uint64_t kSeeds[] = {11, 12, 13, 14, 15, 16};
+constexpr std::uint64_t kBehaviourSeeds[] = {11, 12, 13, 14, 15, 16};
 
 }  // namespace
 
@@ -100,7 +100,7 @@ TEST_CASE(
   // longer sets off the loop in which lost energy cut capacity, the 4-hour share fell and
   // pressure rose again (before the ceiling: 4-hour share -0.65 +- 0.10 in days 20-110).
   std::vector<double> a_4h, b_4h, a_energy, b_energy, a_delayed, b_delayed, a_cross, b_cross;
-  for (std::uint64_t seed : kSeeds) {
+  for (std::uint64_t seed : kBehaviourSeeds) {
     Scenario base = leeds_small(365), pressed = base;
     for (TargetSpec& t : pressed.targets) {
       if (t.metric == TargetMetric::a_and_e_4h) t.inspection *= 3.0;
@@ -149,7 +149,7 @@ TEST_CASE(
     return total / static_cast<double>(who.size());
   };
   std::vector<double> a_in, b_in, a_out, b_out;
-  for (std::uint64_t seed : kSeeds) {
+  for (std::uint64_t seed : kBehaviourSeeds) {
     Scenario base = leeds_small(kWorkshopDay + 180), treated = base;
     InterventionSpec w;
     w.set_kind("workshop");
@@ -199,7 +199,7 @@ TEST_CASE(
 TEST_CASE("behaviour: stronger coordination lowers delayed discharges and exit block",
           "[behaviour]") {
   std::vector<double> a_delayed, b_delayed, a_4h, b_4h;
-  for (std::uint64_t seed : kSeeds) {
+  for (std::uint64_t seed : kBehaviourSeeds) {
     Scenario base = leeds_small(240), coordinated = base;
     coordinated.coordination.base += 1.5;
     Series a = run_series(base, seed), b = run_series(coordinated, seed);

@@ -10,13 +10,13 @@ using namespace caresim;
 
 namespace {
 
-constexpr std::uint64_t kSeeds[] = {71, 72, 73, 74};
-constexpr int kDays = 300, kFrom = 120;
+constexpr std::uint64_t kDischargeSeeds[] = {71, 72, 73, 74};
+constexpr int kDischargeDays = 300, kDischargeFrom = 120;
 
-/// Mean of each delay-reason series (and the total) over days [kFrom, kDays).
+/// Mean of each delay-reason series (and the total) over days [kDischargeFrom, kDischargeDays).
 /// `s` from the warmed-up city of `base` (docs/model.md 3.4.1), so the arms are paired.
 std::array<double, 4> mean_delayed(Scenario s, std::uint64_t seed, const Scenario& base) {
-  s.run.days = kDays;
+  s.run.days = kDischargeDays;
   s.run.seed = seed;
   Simulation sim(s, base);
   std::vector<double> row(sim.layout().row_width());
@@ -40,16 +40,16 @@ std::array<double, 4> mean_delayed(Scenario s, std::uint64_t seed, const Scenari
     at[k] = offset;
   }
   std::array<double, 4> sum{};
-  while (sim.day() < kDays) {
+  while (sim.day() < kDischargeDays) {
     const int day = sim.day();
     sim.step();
     sim.observe(row);
-    if (day < kFrom) continue;
+    if (day < kDischargeFrom) continue;
     for (std::size_t k = 0; k < 4; ++k)
       sum[k] += row[at[k]];
   }
   for (double& x : sum)
-    x /= kDays - kFrom;
+    x /= kDischargeDays - kDischargeFrom;
   return sum;
 }
 
@@ -65,7 +65,7 @@ TEST_CASE(
   Scenario care_home_cut = base;
   care_home_cut.hospital.care_home_places_per_100k_day *= 0.3;
   std::array<std::vector<double>, 4> b, n, c;
-  for (std::uint64_t seed : kSeeds) {
+  for (std::uint64_t seed : kDischargeSeeds) {
     const auto x = mean_delayed(base, seed, base), y = mean_delayed(nhs_cut, seed, base),
                z = mean_delayed(care_home_cut, seed, base);
     for (std::size_t k = 0; k < 4; ++k) {

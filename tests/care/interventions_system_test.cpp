@@ -15,7 +15,7 @@ using namespace caresim;
 
 namespace {
 
-std::uint32_t first_of_kind(const Model& m, OrgKind kind) {
+std::uint32_t first_intervention_of_kind(const Model& m, OrgKind kind) {
   return m.first_org_of_kind[static_cast<std::size_t>(kind)];
 }
 
@@ -137,8 +137,8 @@ TEST_CASE("target_regime: inspection scales pressure, a shared target pulls towa
   tighter.interventions.push_back(scale);
   Simulation a(s), b(tighter);
   step_both(a, b, 1);
-  const std::uint32_t acute = first_of_kind(a.model(), OrgKind::acute);
-  const std::uint32_t community = first_of_kind(a.model(), OrgKind::community);
+  const std::uint32_t acute = first_intervention_of_kind(a.model(), OrgKind::acute);
+  const std::uint32_t community = first_intervention_of_kind(a.model(), OrgKind::community);
   REQUIRE(a.state().pressure[acute] > 0.0);
   CHECK(b.state().pressure[acute] == Approx(2.0 * a.state().pressure[acute]));
   CHECK(b.state().pressure[community] == Approx(a.state().pressure[community]));
@@ -164,7 +164,8 @@ TEST_CASE("target_regime: inspection scales pressure, a shared target pulls towa
   expected.inspection = 2.0;
   CHECK(d.state().shared_pressure[community] == Approx(target_pressure(expected, system_4h)));
   CHECK(d.state().shared_pressure[acute] == d.state().shared_pressure[community]);
-  CHECK(d.state().shared_pressure[first_of_kind(d.model(), OrgKind::social_care)] == 0.0);
+  CHECK(d.state().shared_pressure[first_intervention_of_kind(d.model(), OrgKind::social_care)] ==
+        0.0);
   step_both(c, d, 30);
   const auto mean_share = [](const Simulation& sim, std::uint32_t org) {
     double sum = 0, n = 0;

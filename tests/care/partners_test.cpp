@@ -18,7 +18,7 @@ using test::Series;
 
 namespace {
 
-constexpr std::uint64_t kSeeds[] = {11, 12, 13, 14, 15, 16};
+constexpr std::uint64_t kPartnerSeeds[] = {11, 12, 13, 14, 15, 16};
 
 Scenario without_capacity(Scenario s, OrgKind kind) {
   s.services.episodes_per_staff_day[static_cast<std::size_t>(kind)] = 0.0;
@@ -33,7 +33,7 @@ TEST_CASE(
     "[behaviour][partners]") {
   constexpr std::size_t kDays = 240;
   std::vector<double> a_gp, b_gp, a_crisis, b_crisis, a_ae, b_ae, a_support;
-  for (std::uint64_t seed : kSeeds) {
+  for (std::uint64_t seed : kPartnerSeeds) {
     Scenario with = leeds_small(kDays);
     // Five times Leeds's effect on crises (0.1): at Leeds's own size the support thins acute
     // episodes and crises by 0.2% city-wide (0.02 of people supported x 0.1; about 0.24 A&E
@@ -57,8 +57,8 @@ TEST_CASE(
   const auto ae = test::paired_difference(a_ae, b_ae);
   INFO("without the third sector's capacity (days 30-240): GP requests a day "
        << gp.mean << " +- " << gp.half_width << " (of " << mean(a_gp, 0, 6) << "); crises "
-       << crisis.mean << " +- " << crisis.half_width << "; A&E per 100k a day " << ae.mean
-       << " +- " << ae.half_width << "; share of referrals taken " << mean(a_support, 0, 6));
+       << crisis.mean << " +- " << crisis.half_width << "; A&E per 100k a day " << ae.mean << " +- "
+       << ae.half_width << "; share of referrals taken " << mean(a_support, 0, 6));
   CHECK(gp.low() > 0.0);
   CHECK(ae.low() > 0.0);
   CHECK(crisis.mean > 0.0);
@@ -72,7 +72,7 @@ TEST_CASE(
     "[behaviour][partners]") {
   constexpr std::size_t kDays = 365;
   std::vector<double> a_cov, b_cov, a_ae, b_ae;
-  for (std::uint64_t seed : kSeeds) {
+  for (std::uint64_t seed : kPartnerSeeds) {
     const Scenario with = leeds_small(kDays);
     const auto coverage = [](const Simulation& sim, Series& out) {
       double c = 0.0;
@@ -103,7 +103,7 @@ TEST_CASE(
     "[behaviour][partners]") {
   constexpr std::size_t kDays = 120;
   std::vector<double> a_p, b_p, a_game, b_game, a_4h, b_4h;
-  for (std::uint64_t seed : kSeeds) {
+  for (std::uint64_t seed : kPartnerSeeds) {
     const Scenario with = leeds_small(kDays);
     const auto acute_pressure = [](const Simulation& sim, Series& out) {
       const auto acute = sim.model().first_org_of_kind[static_cast<std::size_t>(OrgKind::acute)];
@@ -234,7 +234,7 @@ TEST_CASE(
   }
   REQUIRE(without.interventions.size() + 1 == with.interventions.size());
   std::vector<double> w_cross, n_cross, b_cross, w_mind, n_mind, b_mind, w_share, n_share;
-  for (std::uint64_t seed : kSeeds) {
+  for (std::uint64_t seed : kPartnerSeeds) {
     Series w = run_series(with, seed), n = run_series(without, seed),
            b = run_series(blocking, seed);
     w_cross.push_back(mean(w["cross_org_strength_share"], kDays - 30, kDays));
@@ -253,11 +253,10 @@ TEST_CASE(
   const auto mind_block = test::paired_difference(n_mind, b_mind);
   INFO("without - with congruent leaders (days 270-300): cross-organisation share "
        << cross.mean << " +- " << cross.half_width << " (with: " << mean(w_cross, 0, 6)
-       << "); system-minded share " << mind.mean << " +- " << mind.half_width
-       << " (with: " << mean(w_mind, 0, 6) << "); mean system share " << share.mean << " +- "
-       << share.half_width << ". blocking - without: cross " << cross_block.mean << " +- "
-       << cross_block.half_width << ", system-minded " << mind_block.mean << " +- "
-       << mind_block.half_width);
+       << "); system-minded share " << mind.mean << " +- " << mind.half_width << " (with: "
+       << mean(w_mind, 0, 6) << "); mean system share " << share.mean << " +- " << share.half_width
+       << ". blocking - without: cross " << cross_block.mean << " +- " << cross_block.half_width
+       << ", system-minded " << mind_block.mean << " +- " << mind_block.half_width);
   CHECK(cross.high() < 0.0);
   CHECK(mind.high() < 0.0);
   CHECK(cross_block.high() < 0.0);

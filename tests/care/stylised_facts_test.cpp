@@ -2,9 +2,9 @@
 // tests do not cover: length of stay and the fall of the 4-hour share with occupancy. Each at tenth
 // scale with four replicates and 95% t intervals over replicates; the first year is left out as the
 // start-up.
-#include <catch2/catch.hpp>
 #include <algorithm>
 #include <array>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cmath>
 
@@ -17,19 +17,19 @@ using test::interval;
 
 namespace {
 
-constexpr int kDays = 730, kFrom = 365;
-constexpr std::uint64_t kSeeds[] = {51, 52, 53, 54};
+constexpr int kStylisedDays = 730, kStylisedFrom = 365;
+constexpr std::uint64_t kStylisedSeeds[] = {51, 52, 53, 54};
 
-/// What one replicate shows over days [kFrom, kDays).
+/// What one replicate shows over days [kStylisedFrom, kStylisedDays).
 struct Flow {
-  double length_of_stay = 0;       ///< days, all emergency admissions (Little's law)
-  double length_of_stay_65 = 0;    ///< days, admissions aged 65 and over
-  double admissions_65_share = 0;  ///< share of admissions aged 65 and over
-  std::vector<double> occupancy;   ///< per day
-  std::vector<double> four_hours;  ///< per day
-  std::vector<double> discharges;  ///< per day
+  double length_of_stay = 0;        ///< days, all emergency admissions (Little's law)
+  double length_of_stay_65 = 0;     ///< days, admissions aged 65 and over
+  double admissions_65_share = 0;   ///< share of admissions aged 65 and over
+  std::vector<double> occupancy;    ///< per day
+  std::vector<double> four_hours;   ///< per day
+  std::vector<double> discharges;   ///< per day
   std::vector<double> attendances;  ///< A&E attendances per day
-  std::vector<int> weekday;        ///< per day, 0 = Monday ... 6 = Sunday
+  std::vector<int> weekday;         ///< per day, 0 = Monday ... 6 = Sunday
   /// Delayed-discharge bed days by reason (home care, care home, NHS care) and in all.
   double delayed_home_care = 0, delayed_care_home = 0, delayed_nhs_care = 0, delayed = 0;
   std::size_t days_reasons_add_up = 0;  ///< days whose three reasons sum to the total
@@ -46,7 +46,7 @@ int first_weekday(const std::string& iso) {
 
 Flow run_flow(std::uint64_t seed) {
   Scenario s = load_scenario(CARESIM_SOURCE_DIR "/scenarios/leeds_small.yaml");
-  s.run.days = kDays;
+  s.run.days = kStylisedDays;
   s.run.seed = seed;
   Simulation sim(s);
   std::vector<double> row(sim.layout().row_width());
@@ -62,12 +62,12 @@ Flow run_flow(std::uint64_t seed) {
   std::vector<std::uint32_t> id_before(sim.state().citizens.id);
   double inpatients = 0, inpatients_65 = 0, admissions = 0, admissions_65 = 0;
   Flow f;
-  while (sim.day() < kDays) {
+  while (sim.day() < kStylisedDays) {
     const int day = sim.day();
     sim.step();
     sim.observe(row);
     const Citizens& c = sim.state().citizens;
-    const bool counted = day >= kFrom;
+    const bool counted = day >= kStylisedFrom;
     for (std::size_t i = 0; i < c.size(); ++i) {
       const bool in = c.health[i] == hospital;
       const bool old = c.age_band[i] >= 2;  // 65-84 and 85+
@@ -104,7 +104,7 @@ Flow run_flow(std::uint64_t seed) {
 const std::vector<Flow>& flows() {
   static const std::vector<Flow> all = [] {
     std::vector<Flow> v;
-    for (std::uint64_t seed : kSeeds)
+    for (std::uint64_t seed : kStylisedSeeds)
       v.push_back(run_flow(seed));
     return v;
   }();
@@ -139,7 +139,8 @@ TEST_CASE("validation: emergency length of stay is about 5-6 days, longer for ov
                          << " +- " << o.half_width << "; difference " << d.mean << " +- "
                          << d.half_width);
   double share_65 = 0;
-  for (const Flow& f : flows()) share_65 += f.admissions_65_share / static_cast<double>(flows().size());
+  for (const Flow& f : flows())
+    share_65 += f.admissions_65_share / static_cast<double>(flows().size());
   WARN("length of stay " << a.mean << " +- " << a.half_width << " days; aged 65+ " << o.mean
                          << " +- " << o.half_width << " (" << share_65
                          << " of admissions aged 65+)");
@@ -202,7 +203,8 @@ TEST_CASE("validation: A&E attendances are highest on Mondays", "[validation]") 
     }
     std::array<double, 7> mean{};
     double all = 0;
-    for (std::size_t d = 0; d < 7; ++d) mean[d] = sum[d] / n[d], all += mean[d] / 7.0;
+    for (std::size_t d = 0; d < 7; ++d)
+      mean[d] = sum[d] / n[d], all += mean[d] / 7.0;
     monday_ratio.push_back(mean[0] / all);
     monday_lead.push_back(mean[0] - *std::max_element(mean.begin() + 1, mean.end()));
   }

@@ -47,7 +47,7 @@ Workforce run_workforce(Scenario s, std::uint64_t seed, int from) {
   return w;
 }
 
-constexpr std::uint64_t kSeeds[] = {31, 32, 33, 34, 35, 36};
+constexpr std::uint64_t kValidationSeeds[] = {31, 32, 33, 34, 35, 36};
 
 }  // namespace
 
@@ -62,7 +62,7 @@ TEST_CASE("validation: leaver rates by sector, and burnout under pressure raises
   const auto acute = static_cast<std::size_t>(OrgKind::acute);
   std::vector<double> base_acute, pressed_acute, coached_acute;
   std::array<std::vector<double>, kOrgKindCount> sector;
-  for (std::uint64_t seed : kSeeds) {
+  for (std::uint64_t seed : kValidationSeeds) {
     Scenario base = leeds_small(kDays), pressed = base;
     for (TargetSpec& t : pressed.targets) {
       if (t.metric == TargetMetric::a_and_e_4h) t.inspection *= 3.0;

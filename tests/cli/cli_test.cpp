@@ -209,7 +209,7 @@ namespace {
 // Starts `caresim ARGS...` (output discarded) with the watchdog's grace at 60 s, so only the
 // command's own stop checks can end it quickly; once `ready()` holds (or 120 s passed) and
 // `delay_ms` more, sends SIGTERM and measures how long the process takes to exit.
-struct Stopped {
+struct StoppedProcess {
   int exit_code = -1;
   double seconds = -1.0;      ///< wall-clock time from the signal to the exit
   double cpu_seconds = -1.0;  ///< CPU time the process used after the signal (all threads)
@@ -228,8 +228,8 @@ double process_cpu_seconds(pid_t pid) {
   }
   return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
-Stopped stop_when(const std::vector<std::string>& args, const std::function<bool()>& ready,
-                  int delay_ms) {
+StoppedProcess stop_when(const std::vector<std::string>& args, const std::function<bool()>& ready,
+                         int delay_ms) {
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::setenv("CARESIM_STOP_GRACE_SECONDS", "60", 1);
@@ -246,7 +246,7 @@ Stopped stop_when(const std::vector<std::string>& args, const std::function<bool
     ::execv(kBin.c_str(), argv.data());
     ::_exit(127);
   }
-  Stopped s;
+  StoppedProcess s;
   if (pid < 0) return s;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (!ready() && std::chrono::steady_clock::now() < deadline)
@@ -259,7 +259,9 @@ Stopped stop_when(const std::vector<std::string>& args, const std::function<bool
   rusage usage{};
   ::wait4(pid, &status, 0, &usage);
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const auto tv = [](const timeval& t) { return static_cast<double>(t.tv_sec) + 1e-6 * t.tv_usec; };
+  const auto tv = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec);
+  };
   s.cpu_seconds = tv(usage.ru_utime) + tv(usage.ru_stime) - cpu_before;
   s.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return s;
@@ -268,7 +270,7 @@ Stopped stop_when(const std::vector<std::string>& args, const std::function<bool
 // or a long day went on for seconds); the wall-clock time is printed, and bounded loosely because
 // on a loaded two-core machine it is several times the CPU time (the watchdog's grace is 60 s
 // here, so it is not what ends the process).
-void check_stopped(const Stopped& s) {
+void check_stopped(const StoppedProcess& s) {
   INFO("exit " << s.exit_code << " after " << s.seconds << " s wall, " << s.cpu_seconds
                << " s CPU");
   CHECK(s.exit_code == 143);
@@ -278,13 +280,13 @@ void check_stopped(const Stopped& s) {
 }
 }  // namespace
 
-TEST_CASE("cli: SIGTERM inside a long day ends caresim run within a second, the .part readable "
-          "and marked interrupted (not cut off by the watchdog, marked running)",
-          "[cli][interrupt]") {
+TEST_CASE(
+    "cli: SIGTERM inside a long day ends caresim run within a second, the .part readable "
+    "and marked interrupted (not cut off by the watchdog, marked running)",
+    "[cli][interrupt]") {
   TempDir dir;
   // 1.5 million citizens: a day takes a good part of a second or more.
-  const auto scenario =
-      write_file(dir, "big.yaml", caresim::test::tiny_city_yaml(1500000, 200));
+  const auto scenario = write_file(dir, "big.yaml", caresim::test::tiny_city_yaml(1500000, 200));
   const auto out = dir / "big.h5";
   const auto part = dir / "big.h5.part";
   // The .part appears once the city is built; 2.5 s later the run is inside a day (0.3-0.5 s
@@ -294,9 +296,9 @@ TEST_CASE("cli: SIGTERM inside a long day ends caresim run within a second, the 
   std::string attrs;
   for (int attempt = 0; attempt < 3; ++attempt) {
     std::filesystem::remove(part);
-    const Stopped s = stop_when({"run", scenario.string(), "-q", "--threads", "2", "-o",
-                                 out.string()},
-                                [&] { return std::filesystem::exists(part); }, 2500);
+    const StoppedProcess s = stop_when(
+        {"run", scenario.string(), "-q", "--threads", "2", "-o", out.string()},
+        [&] { return std::filesystem::exists(part); }, 2500);
     check_stopped(s);
     CHECK_FALSE(std::filesystem::exists(out));
     REQUIRE(std::filesystem::exists(part));
@@ -312,31 +314,30 @@ TEST_CASE("cli: SIGTERM inside a long day ends caresim run within a second, the 
   CHECK(r.exit_code == 0);
 }
 
-TEST_CASE("cli: SIGTERM while a big city is built ends caresim run and compare within a second, "
-          "nothing half-written",
-          "[cli][interrupt]") {
+TEST_CASE(
+    "cli: SIGTERM while a big city is built ends caresim run and compare within a second, "
+    "nothing half-written",
+    "[cli][interrupt]") {
   TempDir dir;
   // 20 million citizens: the build alone takes about 2.5 s on an idle machine and far longer on
   // a loaded one, so a signal 300 ms in lands inside it (3 million, built in 0.5 s when idle,
   // let the build finish first and the run leave an interrupted .part: correct, but not this
   // case). About 0.5 GB.
-  const auto scenario =
-      write_file(dir, "huge.yaml", caresim::test::tiny_city_yaml(20000000, 30));
+  const auto scenario = write_file(dir, "huge.yaml", caresim::test::tiny_city_yaml(20000000, 30));
   SECTION("run") {
     const auto out = dir / "huge.h5";
-    const Stopped s = stop_when({"run", scenario.string(), "-q", "-o", out.string()},
-                                [] { return true; }, 300);
+    const StoppedProcess s = stop_when(
+        {"run", scenario.string(), "-q", "-o", out.string()}, [] { return true; }, 300);
     check_stopped(s);
     CHECK(no_output_left(dir));
   }
   SECTION("compare") {
     const auto out = dir / "cmp.h5";
-    const Stopped s =
-        stop_when({"compare", scenario.string(), scenario.string(), "--replicates", "2",
-                   "--threads", "2", "-o", out.string()},
-                  [&] { return std::filesystem::exists(out.string() + ".runs"); }, 300);
+    const StoppedProcess s = stop_when(
+        {"compare", scenario.string(), scenario.string(), "--replicates", "2", "--threads", "2",
+         "-o", out.string()},
+        [&] { return std::filesystem::exists(out.string() + ".runs"); }, 300);
     check_stopped(s);
     CHECK_FALSE(std::filesystem::exists(out));
   }
-
 }

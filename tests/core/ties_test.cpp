@@ -9,13 +9,13 @@ using caresim::TieNetwork;
 
 namespace {
 // Four people in organisation 0, two in organisation 1.
-TieNetwork six_people(std::uint32_t max_ties = 10) {
+TieNetwork six_person_network(std::uint32_t max_ties = 10) {
   return TieNetwork({0, 0, 0, 0, 1, 1}, max_ties);
 }
 }  // namespace
 
 TEST_CASE("ties: additions are canonical, sorted, deduplicated and flagged", "[ties]") {
-  TieNetwork net = six_people();
+  TieNetwork net = six_person_network();
   const auto added = net.apply(
       TieChanges{{}, {{3, 1, 0.5f}, {1, 3, 0.7f}, {0, 4, 0.2f}, {2, 2, 0.9f}, {0, 1, 0.4f}}});
   CHECK(added == 3);  // the self-tie is ignored, the duplicate counts once
@@ -36,7 +36,7 @@ TEST_CASE("ties: additions are canonical, sorted, deduplicated and flagged", "[t
 }
 
 TEST_CASE("ties: each row lists edges sorted by neighbour", "[ties]") {
-  TieNetwork net = six_people();
+  TieNetwork net = six_person_network();
   net.apply(TieChanges{{}, {{2, 5, 0.1f}, {2, 0, 0.1f}, {4, 2, 0.1f}, {1, 2, 0.1f}, {2, 3, 0.1f}}});
   const auto row = net.edges_of(2);
   REQUIRE(row.size() == 5);
@@ -48,7 +48,7 @@ TEST_CASE("ties: each row lists edges sorted by neighbour", "[ties]") {
 
 TEST_CASE("ties: removal and addition in one merge, and existing ties keep the larger strength",
           "[ties]") {
-  TieNetwork net = six_people();
+  TieNetwork net = six_person_network();
   net.apply(TieChanges{{}, {{0, 1, 0.5f}, {1, 2, 0.5f}, {2, 3, 0.5f}}});
   const std::uint32_t e12 = net.find(1, 2);
   net.apply(TieChanges{{e12}, {{3, 2, 0.9f}, {0, 5, 0.3f}}});
@@ -63,7 +63,7 @@ TEST_CASE("ties: removal and addition in one merge, and existing ties keep the l
 }
 
 TEST_CASE("ties: a removed tie leaves a dead slot with no strength, outside every row", "[ties]") {
-  TieNetwork net = six_people();
+  TieNetwork net = six_person_network();
   net.apply(TieChanges{{}, {{0, 1, 0.5f}, {0, 2, 0.5f}}});
   const std::uint32_t e01 = net.find(0, 1);
   net.apply(TieChanges{{e01, e01}, {}});  // listed twice: removed once
@@ -79,7 +79,7 @@ TEST_CASE("ties: a removed tie leaves a dead slot with no strength, outside ever
 }
 
 TEST_CASE("ties: the cap on ties per person refuses additions, in (a, b) order", "[ties]") {
-  TieNetwork net = six_people(2);
+  TieNetwork net = six_person_network(2);
   const auto added = net.apply(TieChanges{{}, {{0, 1, 0.5f}, {0, 2, 0.5f}, {0, 3, 0.5f}}});
   CHECK(added == 2);
   CHECK(net.find(0, 1) != kNone);
@@ -93,7 +93,7 @@ TEST_CASE("ties: the cap on ties per person refuses additions, in (a, b) order",
 
 TEST_CASE("ties: the result does not depend on the order changes were staged in", "[ties]") {
   std::vector<NewTie> adds = {{5, 1, 0.2f}, {0, 3, 0.4f}, {2, 4, 0.6f}, {1, 0, 0.8f}, {3, 4, 0.1f}};
-  TieNetwork x = six_people(3), y = six_people(3);
+  TieNetwork x = six_person_network(3), y = six_person_network(3);
   x.apply(TieChanges{{}, adds});
   std::reverse(adds.begin(), adds.end());
   y.apply(TieChanges{{}, adds});
@@ -107,7 +107,7 @@ TEST_CASE("ties: the result does not depend on the order changes were staged in"
 }
 
 TEST_CASE("ties: bad indices are refused", "[ties]") {
-  TieNetwork net = six_people();
+  TieNetwork net = six_person_network();
   CHECK_THROWS_AS(net.apply(TieChanges{{}, {{0, 6, 0.5f}}}), std::out_of_range);
   CHECK_THROWS_AS(net.apply(TieChanges{{0}, {}}), std::out_of_range);
 }

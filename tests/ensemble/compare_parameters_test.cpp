@@ -8,30 +8,24 @@
 #include <sstream>
 
 #include "../support.hpp"
-#include "compare_support.hpp"
 #include "caresim/ensemble/compare.hpp"
 #include "caresim/ensemble/compare_report.hpp"
 #include "caresim/ensemble/parameter_sets.hpp"
 #include "caresim/io/netcdf.hpp"
+#include "compare_support.hpp"
 
 using namespace caresim;
 using namespace caresim::ensemble;
 
 using test::metric_index;
+using test::read_text;
 
 namespace {
 
-constexpr int kDays = 40;
-constexpr int kReplicates = 6;
+constexpr int kParameterDays = 40;
+constexpr int kParameterReplicates = 6;
 
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
+std::string with_replaced(std::string text, const std::string& from, const std::string& to) {
   const std::size_t at = text.find(from);
   REQUIRE(at != std::string::npos);
   return text.replace(at, from.size(), to);
@@ -99,13 +93,13 @@ TEST_CASE("compare --parameters: paired sets widen the intervals, same bytes at 
   test::TempDir dir;
   const auto csv = dir / "sets.csv";
   std::ofstream(csv) << kSetsCsv;
-  const std::string text = test::tiny_city_yaml(20000, kDays);
-  const std::string cut = replaced(text, "hospital: {beds: 45}", "hospital: {beds: 34}");
+  const std::string text = test::tiny_city_yaml(20000, kParameterDays);
+  const std::string cut = with_replaced(text, "hospital: {beds: 45}", "hospital: {beds: 34}");
   const std::vector<CompareArm> arms{{"baseline", {text, "tiny.yaml"}},
                                      {"beds_cut", {cut, "tiny_beds_cut.yaml"}}};
   const auto options = [&](int threads, bool with_parameters) {
     CompareOptions o;
-    o.replicates = kReplicates;
+    o.replicates = kParameterReplicates;
     o.threads = threads;
     o.scratch = dir / (with_parameters ? "runs_p" : "runs");
     o.command_line = "compare_parameters_test";
@@ -144,9 +138,9 @@ TEST_CASE("compare --parameters: paired sets widen the intervals, same bytes at 
   const std::size_t M = both.metric_count();
   const auto spread = [&](const Comparison& c, std::size_t a) {
     double lo = INFINITY, hi = -INFINITY;
-    for (std::size_t r = 0; r < kReplicates; ++r) {
-      lo = std::min(lo, c.run_mean[(a * kReplicates + r) * M + occ]);
-      hi = std::max(hi, c.run_mean[(a * kReplicates + r) * M + occ]);
+    for (std::size_t r = 0; r < kParameterReplicates; ++r) {
+      lo = std::min(lo, c.run_mean[(a * kParameterReplicates + r) * M + occ]);
+      hi = std::max(hi, c.run_mean[(a * kParameterReplicates + r) * M + occ]);
     }
     return hi - lo;
   };
@@ -168,7 +162,7 @@ TEST_CASE("compare --parameters: paired sets widen the intervals, same bytes at 
   const std::vector<std::int64_t> drawn = file.read_integers("comparison/parameter_set");
   const std::vector<double> values = file.read_doubles("comparison/parameter_value");
   const ParameterSets sets = load_parameter_sets(csv);
-  REQUIRE(drawn.size() == static_cast<std::size_t>(kReplicates));
+  REQUIRE(drawn.size() == static_cast<std::size_t>(kParameterReplicates));
   REQUIRE(values.size() == 2 * drawn.size());
   std::set<double> seen;
   for (std::size_t r = 0; r < drawn.size(); ++r) {
@@ -189,7 +183,8 @@ TEST_CASE("caresim compare --parameters: the table and the report say what the i
   std::ofstream(dir / "sets.csv") << kSetsCsv;
   const std::string text = test::tiny_city_yaml(20000, 20);
   std::ofstream(dir / "base.yaml") << text;
-  std::ofstream(dir / "cut.yaml") << replaced(text, "hospital: {beds: 45}", "hospital: {beds: 34}");
+  std::ofstream(dir / "cut.yaml") << with_replaced(text, "hospital: {beds: 45}",
+                                                   "hospital: {beds: 34}");
   const std::string arms =
       " compare " + test::quoted(dir / "base.yaml") + " " + test::quoted(dir / "cut.yaml");
   const auto r = test::run_command(
@@ -217,9 +212,10 @@ TEST_CASE("caresim compare --parameters: the table and the report say what the i
   }
 }
 
-TEST_CASE("compare --parameters: replicates that all drew one set do not claim parameter "
-          "uncertainty",
-          "[compare][parameters]") {
+TEST_CASE(
+    "compare --parameters: replicates that all drew one set do not claim parameter "
+    "uncertainty",
+    "[compare][parameters]") {
   // Seen in the studio: 3 replicates drew the same one of 3 sets, and the report said its
   // intervals covered parameter uncertainty.
   ensemble::Comparison c;

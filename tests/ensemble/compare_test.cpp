@@ -8,13 +8,13 @@
 #include <sstream>
 
 #include "../support.hpp"
-#include "compare_support.hpp"
 #include "caresim/analysis/statistics.hpp"
 #include "caresim/catalogue/catalogue.hpp"
 #include "caresim/core/archive.hpp"
 #include "caresim/io/checkpoint_file.hpp"
 #include "caresim/io/hdf5.hpp"
 #include "caresim/scenario/load.hpp"
+#include "compare_support.hpp"
 
 using namespace caresim;
 using test::read_text;
@@ -25,9 +25,9 @@ using test::metric_index;
 namespace {
 
 // Small enough for a test, long enough for the effects below to settle: leeds_small (81,200
-// residents, 5,700 staff) for kDays days.
-constexpr int kDays = 120;
-constexpr int kReplicates = 3;
+// residents, 5,700 staff) for kCompareDays days.
+constexpr int kCompareDays = 120;
+constexpr int kCompareReplicates = 3;
 
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
   const std::size_t at = text.find(from);
@@ -41,8 +41,8 @@ CompareArm arm(const std::string& name, const std::string& text, const std::stri
 
 CompareOptions small_options(const test::TempDir& dir, int threads = 2) {
   CompareOptions o;
-  o.replicates = kReplicates;
-  o.days = kDays;
+  o.replicates = kCompareReplicates;
+  o.days = kCompareDays;
   o.threads = threads;
   o.scratch = dir / "runs";
   o.command_line = "compare_test";
@@ -126,15 +126,15 @@ TEST_CASE("compare: a big cut in beds shows a significant rise in occupancy and 
   CHECK(c.diff[occ * 2 + 1] == Approx(c.mean[occ * 2 + 1] - c.mean[occ * 2]).margin(1e-12));
   // Occupancy responds within weeks and stays up: a time to effect, well before the end.
   REQUIRE_FALSE(std::isnan(c.time_to_effect[occ * 2 + 1]));
-  CHECK(c.time_to_effect[occ * 2 + 1] < kDays / 2);
+  CHECK(c.time_to_effect[occ * 2 + 1] < kCompareDays / 2);
   // Common random numbers at work: the same people arrive at A&E in both arms, so the paired
   // interval of the attendances is far narrower than the replicates' spread would give two
   // independent samples of the same runs.
   const std::size_t att = metric_index(c, "a_and_e_attendances"), M = c.metric_count();
   std::vector<double> a, b;
-  for (std::size_t r = 0; r < kReplicates; ++r) {
+  for (std::size_t r = 0; r < kCompareReplicates; ++r) {
     a.push_back(c.run_mean[r * M + att]);
-    b.push_back(c.run_mean[(kReplicates + r) * M + att]);
+    b.push_back(c.run_mean[(kCompareReplicates + r) * M + att]);
   }
   const double unpaired =
       std::hypot(analysis::mean_interval(a).half_width, analysis::mean_interval(b).half_width);
@@ -143,12 +143,11 @@ TEST_CASE("compare: a big cut in beds shows a significant rise in occupancy and 
   CHECK(paired < 0.5 * unpaired);
   // From that day on, every rolling interval lies above 0.
   const auto t0 = static_cast<std::size_t>(c.time_to_effect[occ * 2 + 1]);
-  for (std::size_t t = t0; t < static_cast<std::size_t>(kDays); ++t)
-    CHECK(c.rolling_diff_low[(1 * c.metric_count() + occ) * kDays + t] > 0.0);
+  for (std::size_t t = t0; t < static_cast<std::size_t>(kCompareDays); ++t)
+    CHECK(c.rolling_diff_low[(1 * c.metric_count() + occ) * kCompareDays + t] > 0.0);
 }
 
-TEST_CASE("compare: every arm starts from the baseline's warm-up",
-          "[compare][warm_up]") {
+TEST_CASE("compare: every arm starts from the baseline's warm-up", "[compare][warm_up]") {
   // docs/model.md 3.4.1: the warm-up is the baseline's, saved once beside the runs folder and
   // branched by every run, so an arm that changes a parameter (here the beds) starts from the
   // baseline's state instead of warming up under its own parameter.

@@ -26,8 +26,8 @@ using namespace caresim::ensemble;
 
 namespace {
 
-const std::string kBin = CARESIM_BINARY;
-const std::filesystem::path kData = CARESIM_SOURCE_DIR "/tests/ensemble/data";
+const std::string kSweepBin = CARESIM_BINARY;
+const std::filesystem::path kSweepData = CARESIM_SOURCE_DIR "/tests/ensemble/data";
 
 std::string read_bytes(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -39,14 +39,14 @@ std::string read_bytes(const std::filesystem::path& path) {
 // A spec in `dir` over the Ishigami scenario (copied there, so the spec can name it relatively).
 std::filesystem::path write_spec(const TempDir& dir, const std::string& name,
                                  const std::string& body) {
-  std::filesystem::copy_file(kData / "ishigami.yaml", dir / "ishigami.yaml",
+  std::filesystem::copy_file(kSweepData / "ishigami.yaml", dir / "ishigami.yaml",
                              std::filesystem::copy_options::overwrite_existing);
   const auto path = dir / name;
   std::ofstream(path) << body;
   return path;
 }
 
-const std::string kPi = "3.141592653589793";
+const std::string kPiText = "3.141592653589793";
 std::string lhs_spec(int samples, int replicates, int days = 1) {
   return "name: lhs\nscenario: ishigami.yaml\nseed: 11\nreplicates: " + std::to_string(replicates) +
          "\nset: [run.days=" + std::to_string(days) +
@@ -54,7 +54,7 @@ std::string lhs_spec(int samples, int replicates, int days = 1) {
          std::to_string(samples) +
          "}\nparameters:\n"
          "  - {key: ishigami.x1, range: [-" +
-         kPi + ", " + kPi +
+         kPiText + ", " + kPiText +
          "]}\n"
          "  - {key: ishigami.x2, values: [-1, 0, 1.5]}\n"
          "metrics:\n  - {name: y, series: y, reduction: last}\n"
@@ -139,7 +139,7 @@ TEST_CASE("sweep: bad specs are refused before any run, naming file, line and ke
   TempDir dir;
   auto refuse = [&](const std::string& body, const std::string& message) {
     const auto spec = write_spec(dir, "bad.yaml", body);
-    const auto r = run_command(kBin + " sweep " + quoted(spec) + " -o " + quoted(dir / "out"));
+    const auto r = run_command(kSweepBin + " sweep " + quoted(spec) + " -o " + quoted(dir / "out"));
     INFO(r.output);
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.output, Catch::Contains(message));
@@ -186,9 +186,10 @@ TEST_CASE("sweep: bad specs are refused before any run, naming file, line and ke
 TEST_CASE("sweep: a local sweep gives identical summaries at 1 and 2 threads", "[sweep]") {
   TempDir dir;
   const auto spec = write_spec(dir, "lhs.yaml", lhs_spec(40, 2));
-  auto r = run_command(kBin + " sweep " + quoted(spec) + " -q --threads 1 -o " + quoted(dir / "a"));
+  auto r =
+      run_command(kSweepBin + " sweep " + quoted(spec) + " -q --threads 1 -o " + quoted(dir / "a"));
   REQUIRE(r.exit_code == 0);
-  r = run_command(kBin + " sweep " + quoted(spec) + " -q --threads 2 -o " + quoted(dir / "b"));
+  r = run_command(kSweepBin + " sweep " + quoted(spec) + " -q --threads 2 -o " + quoted(dir / "b"));
   REQUIRE(r.exit_code == 0);
   CHECK(read_bytes(dir / "a" / "summary.h5") == read_bytes(dir / "b" / "summary.h5"));
   // Every run left its file, and the summary's metric is what the run file holds.
@@ -197,7 +198,7 @@ TEST_CASE("sweep: a local sweep gives identical summaries at 1 and 2 threads", "
   const auto run_y = read_doubles(dir / "a" / "runs" / "run_000017.h5", "y");
   CHECK(run_y.back() == y[17]);
   // A second identical command finds every run done and rewrites the same summary.
-  r = run_command(kBin + " sweep " + quoted(spec) + " -o " + quoted(dir / "a"));
+  r = run_command(kSweepBin + " sweep " + quoted(spec) + " -o " + quoted(dir / "a"));
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.output, Catch::Contains("0 runs to do") || Catch::Contains("80 runs"));
   CHECK(read_bytes(dir / "a" / "summary.h5") == read_bytes(dir / "b" / "summary.h5"));
@@ -206,26 +207,28 @@ TEST_CASE("sweep: a local sweep gives identical summaries at 1 and 2 threads", "
 TEST_CASE("sweep: a changed spec is refused in the old folder", "[sweep]") {
   TempDir dir;
   const auto spec = write_spec(dir, "lhs.yaml", lhs_spec(4, 1));
-  REQUIRE(run_command(kBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "a")).exit_code ==
-          0);
+  REQUIRE(
+      run_command(kSweepBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "a")).exit_code ==
+      0);
   write_spec(dir, "lhs.yaml", lhs_spec(5, 1));
-  const auto r = run_command(kBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "a"));
+  const auto r = run_command(kSweepBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "a"));
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.output, Catch::Contains("holds a different sweep"));
   CHECK_THAT(r.output, Catch::Contains("--output NEW_FOLDER"));
-  CHECK(run_command(kBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "new")).exit_code ==
-        0);
+  CHECK(run_command(kSweepBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "new"))
+            .exit_code == 0);
 }
 
 TEST_CASE("sweep: a sweep killed mid-way and re-run completes with identical results", "[sweep]") {
   TempDir dir;
   // Long runs (3000 steps each) so the kill lands mid-sweep.
   const auto spec = write_spec(dir, "slow.yaml", lhs_spec(60, 2, 3000));
-  REQUIRE(
-      run_command(kBin + " sweep " + quoted(spec) + " -q --threads 2 -o " + quoted(dir / "whole"))
-          .exit_code == 0);
+  REQUIRE(run_command(kSweepBin + " sweep " + quoted(spec) + " -q --threads 2 -o " +
+                      quoted(dir / "whole"))
+              .exit_code == 0);
   const std::string kill_midway =
-      "cd " + quoted(dir.path()) + " && (" + kBin + " sweep slow.yaml -q --threads 2 -o cut & " +
+      "cd " + quoted(dir.path()) + " && (" + kSweepBin +
+      " sweep slow.yaml -q --threads 2 -o cut & " +
       "pid=$!; while [ \"$(wc -l < cut/manifest.tsv 2>/dev/null || echo 0)\" -lt 15 ]; do sleep "
       "0.02; done; kill -9 $pid; wait $pid; true)";
   REQUIRE(run_command(kill_midway).exit_code == 0);
@@ -237,7 +240,7 @@ TEST_CASE("sweep: a sweep killed mid-way and re-run completes with identical res
   CHECK(lines < 121);
   CHECK_FALSE(std::filesystem::exists(dir / "cut" / "summary.h5"));
   const auto r =
-      run_command(kBin + " sweep " + quoted(spec) + " --threads 2 -o " + quoted(dir / "cut"));
+      run_command(kSweepBin + " sweep " + quoted(spec) + " --threads 2 -o " + quoted(dir / "cut"));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   CHECK(read_bytes(dir / "cut" / "summary.h5") == read_bytes(dir / "whole" / "summary.h5"));
@@ -302,13 +305,13 @@ TEST_CASE("sweep: the summary of 100000 runs is written fast and pandas and xarr
 
 TEST_CASE("sweep: Ishigami Sobol indices within 0.02 of the exact values", "[validation]") {
   TempDir dir;
-  std::filesystem::copy_file(kData / "ishigami.yaml", dir / "ishigami.yaml");
-  std::filesystem::copy_file(kData / "ishigami_sobol.yaml", dir / "sobol.yaml");
-  auto r =
-      run_command(kBin + " sweep " + quoted(dir / "sobol.yaml") + " -q -o " + quoted(dir / "out"));
+  std::filesystem::copy_file(kSweepData / "ishigami.yaml", dir / "ishigami.yaml");
+  std::filesystem::copy_file(kSweepData / "ishigami_sobol.yaml", dir / "sobol.yaml");
+  auto r = run_command(kSweepBin + " sweep " + quoted(dir / "sobol.yaml") + " -q -o " +
+                       quoted(dir / "out"));
   REQUIRE(r.exit_code == 0);
   const std::string summary_before = read_bytes(dir / "out" / "summary.h5");
-  r = run_command(kBin + " analyse " + quoted(dir / "out" / "summary.h5"));
+  r = run_command(kSweepBin + " analyse " + quoted(dir / "out" / "summary.h5"));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   // analyse only reads the summary: its bytes stay those every backend writes.
@@ -330,12 +333,12 @@ TEST_CASE("sweep: Ishigami Sobol indices within 0.02 of the exact values", "[val
 
 TEST_CASE("sweep: Morris gives mu* = 0 for an inactive input", "[validation]") {
   TempDir dir;
-  std::filesystem::copy_file(kData / "ishigami.yaml", dir / "ishigami.yaml");
-  std::filesystem::copy_file(kData / "ishigami_morris.yaml", dir / "morris.yaml");
-  REQUIRE(
-      run_command(kBin + " sweep " + quoted(dir / "morris.yaml") + " -q -o " + quoted(dir / "out"))
-          .exit_code == 0);
-  const auto r = run_command(kBin + " analyse " + quoted(dir / "out" / "summary.h5"));
+  std::filesystem::copy_file(kSweepData / "ishigami.yaml", dir / "ishigami.yaml");
+  std::filesystem::copy_file(kSweepData / "ishigami_morris.yaml", dir / "morris.yaml");
+  REQUIRE(run_command(kSweepBin + " sweep " + quoted(dir / "morris.yaml") + " -q -o " +
+                      quoted(dir / "out"))
+              .exit_code == 0);
+  const auto r = run_command(kSweepBin + " analyse " + quoted(dir / "out" / "summary.h5"));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   const auto mu_star = read_doubles(dir / "out" / "analysis.nc", "y/mu_star");
@@ -352,14 +355,13 @@ TEST_CASE("sweep: mpirun -np 2 and -np 3 give the local backend's summary", "[mp
   }
   TempDir dir;
   const auto spec = write_spec(dir, "lhs.yaml", lhs_spec(50, 2, 20));
-  REQUIRE(
-      run_command(kBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "local")).exit_code ==
-      0);
+  REQUIRE(run_command(kSweepBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "local"))
+              .exit_code == 0);
   for (int np : {2, 3}) {
     const std::string out = "mpi" + std::to_string(np);
     const auto r =
         run_command("mpirun --allow-run-as-root --oversubscribe -np " + std::to_string(np) + " " +
-                    kBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / out));
+                    kSweepBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / out));
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
     CHECK(read_bytes(dir / out / "summary.h5") == read_bytes(dir / "local" / "summary.h5"));
@@ -413,8 +415,9 @@ TEST_CASE("sweep: a resume by another build is refused, or forced with each run'
           "[sweep]") {
   TempDir dir;
   const auto spec = write_spec(dir, "lhs.yaml", lhs_spec(10, 2));
-  REQUIRE(run_command(kBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "a")).exit_code ==
-          0);
+  REQUIRE(
+      run_command(kSweepBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "a")).exit_code ==
+      0);
   // Every run of a plain sweep records this build.
   const auto versions = read_strings(dir / "a" / "summary.h5", "runs/caresim_version");
   REQUIRE(versions.size() == 20);
@@ -424,7 +427,7 @@ TEST_CASE("sweep: a resume by another build is refused, or forced with each run'
   const auto y_whole = read_doubles(dir / "a" / "summary.h5", "runs/y");
 
   pretend_other_build(dir / "a", 8);
-  auto r = run_command(kBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "a"));
+  auto r = run_command(kSweepBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "a"));
   INFO(r.output);
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.output, Catch::Contains("caresim 0.0.1"));
@@ -434,7 +437,8 @@ TEST_CASE("sweep: a resume by another build is refused, or forced with each run'
   CHECK_FALSE(std::filesystem::exists(dir / "a" / "summary.h5"));
 
   // Forced: the 8 runs of the other build are kept, the other 12 run with this one.
-  r = run_command(kBin + " sweep " + quoted(spec) + " -q --force-resume -o " + quoted(dir / "a"));
+  r = run_command(kSweepBin + " sweep " + quoted(spec) + " -q --force-resume -o " +
+                  quoted(dir / "a"));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   const auto mixed = read_strings(dir / "a" / "summary.h5", "runs/caresim_version");
@@ -447,7 +451,7 @@ TEST_CASE("sweep: a resume by another build is refused, or forced with each run'
   CHECK(read_doubles(dir / "a" / "summary.h5", "runs/y") == y_whole);
   // Once forced, this build resumes the folder without the flag.
   std::filesystem::remove(dir / "a" / "summary.h5");
-  r = run_command(kBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "a"));
+  r = run_command(kSweepBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "a"));
   CHECK(r.exit_code == 0);
   CHECK(count_lines(dir / "a" / "manifest.tsv") == 1 + 8 + 12);
 }
@@ -456,7 +460,7 @@ TEST_CASE("sweep: --status totals a Slurm sweep and --collect names the tasks to
           "[sweep]") {
   TempDir dir;
   const auto spec = write_spec(dir, "lhs.yaml", lhs_spec(10, 2));
-  const std::string base = kBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "s");
+  const std::string base = kSweepBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "s");
   REQUIRE(run_command(base + " --emit-slurm --array-size 4").exit_code == 0);
   // Tasks 0 and 2 of 4 run (runs [0, 5) and [10, 15)); 1 and 3 never ran.
   REQUIRE(run_command(base + " --task 0").exit_code == 0);
@@ -472,7 +476,7 @@ TEST_CASE("sweep: --status totals a Slurm sweep and --collect names the tasks to
     live.set_attributes({caresim::Attribute::of("pid", static_cast<std::int64_t>(::getpid())),
                          caresim::Attribute::of("host", std::string(host))});
     live.flush();
-    const auto r = run_command(kBin + " sweep --status " + quoted(dir / "s"));
+    const auto r = run_command(kSweepBin + " sweep --status " + quoted(dir / "s"));
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.output, Catch::Contains("20 runs: 10 done, 1 running, 0 failed, 9 missing"));
@@ -480,7 +484,7 @@ TEST_CASE("sweep: --status totals a Slurm sweep and --collect names the tasks to
     CHECK_THAT(r.output, Catch::Contains("sbatch --array=1 "));
   }
   std::filesystem::remove(dir / "s" / "runs" / "run_000016.h5.part");
-  auto r = run_command(kBin + " sweep --status " + quoted(dir / "s"));
+  auto r = run_command(kSweepBin + " sweep --status " + quoted(dir / "s"));
   CHECK_THAT(r.output, Catch::Contains("20 runs: 10 done, 0 running, 0 failed, 10 missing"));
   CHECK_THAT(r.output,
              Catch::Contains("sbatch --array=1,3 '" + (dir / "s" / "sweep.sbatch").string()));
@@ -494,14 +498,13 @@ TEST_CASE("sweep: --status totals a Slurm sweep and --collect names the tasks to
   REQUIRE(run_command(base + " --task 1").exit_code == 0);
   REQUIRE(run_command(base + " --task 3").exit_code == 0);
   REQUIRE(run_command(base + " --collect").exit_code == 0);
-  r = run_command(kBin + " sweep --status " + quoted(dir / "s"));
+  r = run_command(kSweepBin + " sweep --status " + quoted(dir / "s"));
   CHECK_THAT(r.output, Catch::Contains("20 runs: 20 done, 0 running, 0 failed, 0 missing"));
-  REQUIRE(
-      run_command(kBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "local")).exit_code ==
-      0);
+  REQUIRE(run_command(kSweepBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "local"))
+              .exit_code == 0);
   CHECK(read_bytes(dir / "s" / "summary.h5") == read_bytes(dir / "local" / "summary.h5"));
   // Not a sweep folder: a clear error.
-  r = run_command(kBin + " sweep --status " + quoted(dir / "s" / "runs"));
+  r = run_command(kSweepBin + " sweep --status " + quoted(dir / "s" / "runs"));
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.output, Catch::Contains("not a sweep folder"));
 }
@@ -516,7 +519,8 @@ TEST_CASE("sweep: keep none and keep summary trim the run files, the summary sta
   const auto bare = write_spec(dir, "bare.yaml", body + "keep: summary\n");
   for (const auto& [spec, out] : {std::pair{all, "all"}, std::pair{none, "none"},
                                   std::pair{some, "some"}, std::pair{bare, "bare"}}) {
-    const auto r = run_command(kBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / out));
+    const auto r =
+        run_command(kSweepBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / out));
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
   }
@@ -536,18 +540,19 @@ TEST_CASE("sweep: keep none and keep summary trim the run files, the summary sta
   // A resume of keep none finds every run done from the manifest alone: nothing is re-run.
   std::filesystem::remove(dir / "none" / "summary.h5");
   const std::size_t lines = count_lines(dir / "none" / "manifest.tsv");
-  REQUIRE(
-      run_command(kBin + " sweep " + quoted(none) + " -q -o " + quoted(dir / "none")).exit_code ==
-      0);
+  REQUIRE(run_command(kSweepBin + " sweep " + quoted(none) + " -q -o " + quoted(dir / "none"))
+              .exit_code == 0);
   CHECK(count_lines(dir / "none" / "manifest.tsv") == lines);
   CHECK(read_doubles(dir / "none" / "summary.h5", "runs/y") == y);
   // A changed keep is another sweep for the folder.
-  const auto r = run_command(kBin + " sweep " + quoted(all) + " -q -o " + quoted(dir / "none"));
+  const auto r =
+      run_command(kSweepBin + " sweep " + quoted(all) + " -q -o " + quoted(dir / "none"));
   CHECK(r.exit_code == 2);
   // keep_series without keep: summary is refused.
   const auto bad = write_spec(dir, "bad.yaml", body + "keep_series: [y]\n");
-  CHECK_THAT(run_command(kBin + " sweep " + quoted(bad) + " -q -o " + quoted(dir / "bad")).output,
-             Catch::Contains("keep_series: only with keep: summary"));
+  CHECK_THAT(
+      run_command(kSweepBin + " sweep " + quoted(bad) + " -q -o " + quoted(dir / "bad")).output,
+      Catch::Contains("keep_series: only with keep: summary"));
 }
 
 TEST_CASE("sweep: common random numbers give replicate r the same seed at every point", "[sweep]") {
@@ -557,7 +562,7 @@ TEST_CASE("sweep: common random numbers give replicate r the same seed at every 
                "replicates: {count: 3, common_random_numbers: true}");
   body.replace(body.find("run.days=1"), 10, "run.days=1, ishigami.noise=2");
   const auto crn = write_spec(dir, "crn.yaml", body);
-  const auto r = run_command(kBin + " sweep " + quoted(crn) + " -q -o " + quoted(dir / "crn"));
+  const auto r = run_command(kSweepBin + " sweep " + quoted(crn) + " -q -o " + quoted(dir / "crn"));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   const auto seeds = read_doubles(dir / "crn" / "summary.h5", "runs/seed");
@@ -590,7 +595,8 @@ TEST_CASE("sweep: a design read from a CSV file runs exactly its points", "[swee
       write_spec(dir, "csv.yaml",
                  "name: from_csv\nscenario: ishigami.yaml\ndesign: {csv: points.csv}\n"
                  "metrics:\n  - {name: y, series: y, reduction: last}\n");
-  const auto r = run_command(kBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "out"));
+  const auto r =
+      run_command(kSweepBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "out"));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   const auto x1 = read_doubles(dir / "out" / "summary.h5", "ishigami.x1");
@@ -605,7 +611,8 @@ TEST_CASE("sweep: a design read from a CSV file runs exactly its points", "[swee
   }
   // A row of the wrong width is refused before any run, naming the line.
   std::ofstream(dir / "points.csv") << "ishigami.x1,ishigami.x2\n0,0\n1.5\n";
-  const auto bad = run_command(kBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "bad"));
+  const auto bad =
+      run_command(kSweepBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "bad"));
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.output, Catch::Contains("points.csv:3: expected 2 values"));
 }
@@ -618,18 +625,19 @@ TEST_CASE("sweep: Ishigami second-order indices through sweep and analyse, S13 =
                  "name: s2\nscenario: ishigami.yaml\nkeep: none\n"
                  "design: {kind: sobol, samples: 2048, second_order: true}\nparameters:\n"
                  "  - {key: ishigami.x1, range: [-" +
-                     kPi + ", " + kPi +
+                     kPiText + ", " + kPiText +
                      "]}\n"
                      "  - {key: ishigami.x2, range: [-" +
-                     kPi + ", " + kPi +
+                     kPiText + ", " + kPiText +
                      "]}\n"
                      "  - {key: ishigami.x3, range: [-" +
-                     kPi + ", " + kPi +
+                     kPiText + ", " + kPiText +
                      "]}\n"
                      "metrics:\n  - {name: y, series: y, reduction: last}\n");
-  auto r = run_command(kBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "out"));
+  auto r = run_command(kSweepBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "out"));
   REQUIRE(r.exit_code == 0);
-  r = run_command(kBin + " analyse " + quoted(dir / "out" / "summary.h5") + " --bootstrap 300");
+  r = run_command(kSweepBin + " analyse " + quoted(dir / "out" / "summary.h5") +
+                  " --bootstrap 300");
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.output, Catch::Contains("second order S_jk"));
@@ -662,7 +670,7 @@ TEST_CASE("analyse: a table from elsewhere, CSV or netCDF, with a declared desig
           << 3 * d.unit[p * 3] + d.unit[p * 3 + 1] << "\n";
     }
   }
-  auto r = run_command(kBin + " analyse --table " + quoted(dir / "lhs.csv") +
+  auto r = run_command(kSweepBin + " analyse --table " + quoted(dir / "lhs.csv") +
                        " --inputs a,b,c --outputs y --method src -o " + quoted(dir / "lhs.nc"));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
@@ -708,7 +716,7 @@ TEST_CASE("analyse: a table from elsewhere, CSV or netCDF, with a declared desig
       row(b * 8 + 1);
     }
   }
-  r = run_command(kBin + " analyse --table " + quoted(dir / "salib.csv") +
+  r = run_command(kSweepBin + " analyse --table " + quoted(dir / "salib.csv") +
                   " --inputs x1,x2,x3 --outputs y --design salib --second-order --method sobol "
                   "--bootstrap 100 -o " +
                   quoted(dir / "salib.nc"));
@@ -720,28 +728,28 @@ TEST_CASE("analyse: a table from elsewhere, CSV or netCDF, with a declared desig
   CHECK(read_doubles(dir / "salib.nc", "y/S2")[2] == Approx(0.2437).margin(0.03));
   // Rows that are not Saltelli blocks in the declared order are refused: an LHS, or SALib's
   // order declared as caresim's.
-  r = run_command(kBin + " analyse --table " + quoted(dir / "lhs.csv") +
+  r = run_command(kSweepBin + " analyse --table " + quoted(dir / "lhs.csv") +
                   " --inputs a,b,c --outputs y --design saltelli --method sobol");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.output, Catch::Contains("is not AB_1 of a Saltelli block in saltelli order"));
-  r = run_command(kBin + " analyse --table " + quoted(dir / "salib.csv") +
+  r = run_command(kSweepBin + " analyse --table " + quoted(dir / "salib.csv") +
                   " --inputs x1,x2,x3 --outputs y --design saltelli --second-order");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.output, Catch::Contains("of a Saltelli block in saltelli order"));
-  r = run_command(kBin + " analyse --table " + quoted(dir / "salib.csv") +
+  r = run_command(kSweepBin + " analyse --table " + quoted(dir / "salib.csv") +
                   " --inputs x1,x2,x3 --outputs y --design salib");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.output, Catch::Contains("not whole Saltelli blocks"));
-  r = run_command(kBin + " analyse --table " + quoted(dir / "lhs.csv") +
+  r = run_command(kSweepBin + " analyse --table " + quoted(dir / "lhs.csv") +
                   " --inputs a,q --outputs y");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.output, Catch::Contains("no column 'q'"));
 
   // A netCDF table: a sweep summary's flat table, by variable path.
   const auto spec = write_spec(dir, "lhs.yaml", lhs_spec(30, 1));
-  REQUIRE(run_command(kBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "sw")).exit_code ==
-          0);
-  r = run_command(kBin + " analyse --table " + quoted(dir / "sw" / "summary.h5") +
+  REQUIRE(run_command(kSweepBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "sw"))
+              .exit_code == 0);
+  r = run_command(kSweepBin + " analyse --table " + quoted(dir / "sw" / "summary.h5") +
                   " --inputs runs/ishigami.x1,runs/ishigami.x2 --outputs runs/y -o " +
                   quoted(dir / "nc.nc"));
   INFO(r.output);
@@ -758,10 +766,9 @@ TEST_CASE("analyse: the variance of a noisy sweep splits into parameters and cha
   body.replace(body.find("run.days=1"), 10, "run.days=1, ishigami.noise=2");
   body += "keep: none\n";
   const auto spec = write_spec(dir, "noisy.yaml", body);
-  REQUIRE(
-      run_command(kBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "out")).exit_code ==
-      0);
-  const auto r = run_command(kBin + " analyse " + quoted(dir / "out" / "summary.h5"));
+  REQUIRE(run_command(kSweepBin + " sweep " + quoted(spec) + " -q -o " + quoted(dir / "out"))
+              .exit_code == 0);
+  const auto r = run_command(kSweepBin + " analyse " + quoted(dir / "out" / "summary.h5"));
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.output, Catch::Contains("run-to-run chance"));

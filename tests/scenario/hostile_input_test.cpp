@@ -21,7 +21,7 @@ std::filesystem::path write(const TempDir& dir, const std::string& name, const s
   return path;
 }
 
-std::string error_of(const std::filesystem::path& file) {
+std::string error_of_file(const std::filesystem::path& file) {
   try {
     (void)caresim::load_scenario(file);
   } catch (const ScenarioError& e) {
@@ -44,10 +44,12 @@ TEST_CASE("hostile input: a file holding only ',' is refused (yaml-cpp 0.7 LoadA
           "[scenario][bad-input]") {
   TempDir dir;
   const auto comma = write(dir, "comma.yaml", ",");
-  CHECK_THAT(error_of(comma), Catch::Contains("comma.yaml") && Catch::Contains("expected a map"));
+  CHECK_THAT(error_of_file(comma),
+             Catch::Contains("comma.yaml") && Catch::Contains("expected a map"));
   const auto base = write(dir, "base.yaml", "base: comma.yaml\n");
   // A base is checked on its own first, so the error names the base file itself.
-  CHECK_THAT(error_of(base), Catch::Contains("comma.yaml") && Catch::Contains("expected a map"));
+  CHECK_THAT(error_of_file(base),
+             Catch::Contains("comma.yaml") && Catch::Contains("expected a map"));
   // Two real documents are still told apart from one.
   CHECK_THAT(error_of_text("name: a\n---\nname: b\n"), Catch::Contains("single YAML document"));
 }
@@ -55,20 +57,21 @@ TEST_CASE("hostile input: a file holding only ',' is refused (yaml-cpp 0.7 LoadA
 TEST_CASE("hostile input: base: naming a device or a huge file is refused unread",
           "[scenario][bad-input]") {
   TempDir dir;
-  CHECK_THAT(error_of(write(dir, "zero.yaml", "base: /dev/zero\n")),
+  CHECK_THAT(error_of_file(write(dir, "zero.yaml", "base: /dev/zero\n")),
              Catch::Contains("zero.yaml:1:7: base:") && Catch::Contains("regular"));
-  CHECK_THAT(error_of("/dev/zero"), Catch::Contains("regular"));
+  CHECK_THAT(error_of_file("/dev/zero"), Catch::Contains("regular"));
   write(dir, "huge.yaml", std::string(5u << 20, '#'));
-  CHECK_THAT(error_of(write(dir, "b.yaml", "base: huge.yaml\n")), Catch::Contains("at most 4 MiB"));
+  CHECK_THAT(error_of_file(write(dir, "b.yaml", "base: huge.yaml\n")),
+             Catch::Contains("at most 4 MiB"));
 }
 
 TEST_CASE("hostile input: a key that is not a scalar under base: is a ScenarioError",
           "[scenario][bad-input]") {
   TempDir dir;
   write(dir, "good.yaml", caresim::test::tiny_city_yaml());
-  CHECK_THAT(error_of(write(dir, "a.yaml", "base: good.yaml\n[a, b]: 1\n")),
+  CHECK_THAT(error_of_file(write(dir, "a.yaml", "base: good.yaml\n[a, b]: 1\n")),
              Catch::Contains("a.yaml:2:1") && Catch::Contains("expected a key name"));
-  CHECK_THAT(error_of(write(dir, "b.yaml", "base: good.yaml\nties: {[a]: 1}\n")),
+  CHECK_THAT(error_of_file(write(dir, "b.yaml", "base: good.yaml\nties: {[a]: 1}\n")),
              Catch::Contains("b.yaml:") && Catch::Contains("ties: expected a key name"));
 }
 

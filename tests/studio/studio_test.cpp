@@ -17,7 +17,7 @@ using namespace caresim;
 using nlohmann::json;
 
 namespace {
-const std::filesystem::path kScenarios = CARESIM_SOURCE_DIR "/scenarios";
+const std::filesystem::path kStudioScenarios = CARESIM_SOURCE_DIR "/scenarios";
 
 /// Waits (up to 20 s) until `session` has `rows` rows.
 bool wait_rows(studio::Session& session, std::size_t rows) {
@@ -28,9 +28,9 @@ bool wait_rows(studio::Session& session, std::size_t rows) {
 }  // namespace
 
 TEST_CASE("studio: the gallery lists every teaching preset with its header text", "[studio]") {
-  const auto entries = studio::gallery(kScenarios);
+  const auto entries = studio::gallery(kStudioScenarios);
   std::size_t files = 0;
-  for (const auto& e : std::filesystem::directory_iterator(kScenarios / "teaching"))
+  for (const auto& e : std::filesystem::directory_iterator(kStudioScenarios / "teaching"))
     files += e.path().extension() == ".yaml" ? 1 : 0;
   CHECK(entries.size() == files);
   for (const auto& e : entries) {
@@ -41,8 +41,8 @@ TEST_CASE("studio: the gallery lists every teaching preset with its header text"
 }
 
 TEST_CASE("studio: every model's sliders lie inside the schema's ranges", "[studio]") {
-  for (const auto& e : studio::gallery(kScenarios)) {
-    const Scenario s = load_scenario(kScenarios / e.file);
+  for (const auto& e : studio::gallery(kStudioScenarios)) {
+    const Scenario s = load_scenario(kStudioScenarios / e.file);
     const auto sliders = studio::sliders(s);
     CHECK_FALSE(sliders.empty());
     for (const auto& slider : sliders) {
@@ -56,7 +56,7 @@ TEST_CASE("studio: every model's sliders lie inside the schema's ranges", "[stud
           std::string value = slider.key.type == ScenarioKey::Type::integer
                                   ? std::to_string(static_cast<long long>(end))
                                   : std::to_string(end);
-          CHECK_NOTHROW(load_scenario(kScenarios / e.file, {slider.key.path + "=" + value}));
+          CHECK_NOTHROW(load_scenario(kStudioScenarios / e.file, {slider.key.path + "=" + value}));
         }
       }
     }
@@ -87,7 +87,7 @@ TEST_CASE("studio: only files under the root are served", "[studio]") {
 }
 
 TEST_CASE("studio: a session steps exactly like a plain run, and reset starts again", "[studio]") {
-  studio::Session session("t", kScenarios, "teaching/rbn_critical.yaml", {}, false);
+  studio::Session session("t", kStudioScenarios, "teaching/rbn_critical.yaml", {}, false);
   for (int i = 0; i < 12; ++i)
     session.step_once();
   REQUIRE(wait_rows(session, 12));
@@ -98,7 +98,7 @@ TEST_CASE("studio: a session steps exactly like a plain run, and reset starts ag
   REQUIRE(frame["rows"].size() == 12);
   CHECK(frame["picture"]["kind"] == "raster");
 
-  const Scenario s = load_scenario(kScenarios / "teaching/rbn_critical.yaml");
+  const Scenario s = load_scenario(kStudioScenarios / "teaching/rbn_critical.yaml");
   const auto sim = make_simulator(s);
   std::vector<double> row(sim->layout().row_width());
   for (int t = 0; t < 12; ++t) {
@@ -117,7 +117,7 @@ TEST_CASE("studio: a session steps exactly like a plain run, and reset starts ag
 }
 
 TEST_CASE("studio: requests it refuses carry a status and a message", "[studio]") {
-  studio::Studio hub(kScenarios, {2, 4});
+  studio::Studio hub(kStudioScenarios, {2, 4});
   const auto status_of = [&](const std::string& body) {
     try {
       hub.create(body);
@@ -145,10 +145,10 @@ TEST_CASE("studio: requests it refuses carry a status and a message", "[studio]"
 }
 
 TEST_CASE("studio: taking pictures leaves a run's outputs unchanged", "[studio]") {
-  for (const auto& e : studio::gallery(kScenarios)) {
+  for (const auto& e : studio::gallery(kStudioScenarios)) {
     if (e.model == "care") continue;
     INFO(e.file);
-    const Scenario s = load_scenario(kScenarios / e.file, {"run.days=15"});
+    const Scenario s = load_scenario(kStudioScenarios / e.file, {"run.days=15"});
     const auto plain = make_simulator(s), drawn = make_simulator(s);
     std::vector<double> a(plain->layout().row_width()), b(a.size());
     CHECK_FALSE(drawn->picture().kind.empty());
@@ -164,7 +164,7 @@ TEST_CASE("studio: taking pictures leaves a run's outputs unchanged", "[studio]"
 }
 
 TEST_CASE("studio: a live slider changes the run without a restart", "[studio][live]") {
-  studio::Session session("t", kScenarios, "teaching/sandpile.yaml", {}, false);
+  studio::Session session("t", kStudioScenarios, "teaching/sandpile.yaml", {}, false);
   const json description = json::parse(session.description_json());
   std::map<std::string, bool> live;
   for (const json& s : description["sliders"])
@@ -187,7 +187,7 @@ TEST_CASE("studio: a live slider changes the run without a restart", "[studio][l
   CHECK(frame["first_day"] == 10);
   CHECK(frame["day"] == 15);
   // The same ten steps, then five at 400 grains: as a plain run told so after step 10.
-  const Scenario s = load_scenario(kScenarios / "teaching/sandpile.yaml");
+  const Scenario s = load_scenario(kStudioScenarios / "teaching/sandpile.yaml");
   const auto sim = make_simulator(s);
   std::vector<double> row(sim->layout().row_width());
   for (int t = 0; t < 15; ++t) {
@@ -215,7 +215,7 @@ TEST_CASE("studio: a live slider changes the run without a restart", "[studio][l
 }
 
 TEST_CASE("studio: the Derrida map of a random Boolean network run", "[studio][derrida]") {
-  studio::Session rbn("t", kScenarios, "teaching/rbn_chaotic.yaml", {}, false);
+  studio::Session rbn("t", kStudioScenarios, "teaching/rbn_chaotic.yaml", {}, false);
   const json map = json::parse(rbn.derrida_json());
   REQUIRE(map["points"].size() == 16);
   const double k = map["k"], p = map["p"];
@@ -223,7 +223,7 @@ TEST_CASE("studio: the Derrida map of a random Boolean network run", "[studio][d
   for (const json& point : map["points"])
     CHECK(std::abs(point["next"].get<double>() - point["annealed"].get<double>()) < 0.03);
   CHECK(rbn.derrida_json() == map.dump());  // deterministic
-  studio::Session sand("u", kScenarios, "teaching/sandpile.yaml", {}, false);
+  studio::Session sand("u", kStudioScenarios, "teaching/sandpile.yaml", {}, false);
   CHECK_THROWS_AS(sand.derrida_json(), studio::StudioError);
   rbn.cancel();
   sand.cancel();

@@ -55,7 +55,7 @@ std::vector<double> series(const Scenario& s, const std::string& name) {
   return out;
 }
 
-double mean(const std::vector<double>& v, std::size_t from, std::size_t to) {
+double window_mean(const std::vector<double>& v, std::size_t from, std::size_t to) {
   return std::accumulate(v.begin() + static_cast<std::ptrdiff_t>(from),
                          v.begin() + static_cast<std::ptrdiff_t>(to), 0.0) /
          static_cast<double>(to - from);
@@ -126,19 +126,19 @@ TEST_CASE("preset claims: random Boolean networks, ordered, critical and chaotic
     CHECK_THAT(header_of("rbn_ordered.yaml"), Catch::Contains("0.1%"));
     const auto changed = series(preset("rbn_ordered.yaml"), "fraction_changed");
     CHECK(changed[6] < 0.01);
-    CHECK(mean(changed, changed.size() - 50, changed.size()) < 0.001);
+    CHECK(window_mean(changed, changed.size() - 50, changed.size()) < 0.001);
     CHECK(changed.back() > 0.0);  // not quite 0: a few short loops blink for ever
   }
   SECTION("critical: about 6% keep changing") {
     CHECK_THAT(header_of("rbn_critical.yaml"), Catch::Contains("about 6%"));
     const auto changed = series(preset("rbn_critical.yaml"), "fraction_changed");
-    CHECK(mean(changed, changed.size() - 100, changed.size()) == Approx(0.06).margin(0.015));
+    CHECK(window_mean(changed, changed.size() - 100, changed.size()) == Approx(0.06).margin(0.015));
   }
   SECTION("chaotic: about 38% change every step, and one flip spreads to about 38%") {
     CHECK_THAT(header_of("rbn_chaotic.yaml"), Catch::Contains("about 38%"));
     const Scenario s = preset("rbn_chaotic.yaml");
     const auto changed = series(s, "fraction_changed");
-    CHECK(mean(changed, changed.size() - 100, changed.size()) == Approx(0.38).margin(0.02));
+    CHECK(window_mean(changed, changed.size() - 100, changed.size()) == Approx(0.38).margin(0.02));
     // One flipped node, at each of 20 sites: the damage dies out or spreads to about 38%.
     teaching::BooleanNetwork a(s);
     for (int t = 0; t < 50; ++t)
@@ -180,7 +180,7 @@ TEST_CASE("preset claims: fold ramped collapses after warning signs, fixed shows
 
   CHECK_THAT(header_of("fold_fixed.yaml"), Catch::Contains("7.3"));
   const auto f = series(preset("fold_fixed.yaml"), "x");
-  CHECK(mean(f, 100, f.size()) == Approx(7.3).margin(0.05));
+  CHECK(window_mean(f, 100, f.size()) == Approx(7.3).margin(0.05));
   const auto first = detrended(f, 100, 350), second = detrended(f, 350, 600);
   CHECK(second.first / first.first == Approx(1.0).margin(0.5));
   CHECK(std::abs(second.second - first.second) < 0.15);

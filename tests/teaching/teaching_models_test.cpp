@@ -30,7 +30,7 @@ Scenario teaching_scenario(ModelKind kind, int steps, std::uint64_t seed = 11) {
 }
 
 /// Every output row of a whole run, at the given thread count.
-std::vector<double> run_rows(const Scenario& s, std::size_t threads) {
+std::vector<double> run_model_rows(const Scenario& s, std::size_t threads) {
   tbb::global_control c(tbb::global_control::max_allowed_parallelism, threads);
   const auto sim = make_simulator(s);
   std::vector<double> rows, row(sim->layout().row_width());
@@ -180,7 +180,7 @@ TEST_CASE("teaching models: outputs are bitwise identical at 1 and 2 threads", "
   s.teaching.threshold_cascade = {30000, 4.0, 0.15};
   runs.push_back(s);
   s = teaching_scenario(ModelKind::granovetter, 20);
-  s.teaching.granovetter = {30000, ThresholdLadder::normal, 0.25, 0.13};
+  s.teaching.granovetter = {30000, ThresholdLadder::normal, 0.25, 0.13, {}};
   runs.push_back(s);
   s = teaching_scenario(ModelKind::branching, 5);
   s.teaching.branching = {1.0, 5000, 1000};
@@ -192,7 +192,7 @@ TEST_CASE("teaching models: outputs are bitwise identical at 1 and 2 threads", "
   runs.push_back(s);
   for (const Scenario& run : runs) {
     INFO(kModelKindNames[static_cast<std::size_t>(run.model)]);
-    const auto one = run_rows(run, 1), two = run_rows(run, 2);
+    const auto one = run_model_rows(run, 1), two = run_model_rows(run, 2);
     REQUIRE(one.size() == two.size());
     CHECK(std::memcmp(one.data(), two.data(), one.size() * sizeof(double)) == 0);
   }

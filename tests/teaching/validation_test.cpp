@@ -19,7 +19,7 @@ using namespace caresim;
 
 namespace {
 
-Scenario teaching_scenario(ModelKind kind, int steps, std::uint64_t seed) {
+Scenario teaching_validation_scenario(ModelKind kind, int steps, std::uint64_t seed) {
   Scenario s;
   s.name = "validation";
   s.model = kind;
@@ -57,8 +57,8 @@ TEST_CASE("validation: RBN one-step Derrida map at N=10^4, K=3, p=1/2", "[valida
   for (const double d0 : {0.01, 0.05, 0.1, 0.2, 0.3}) {
     double mean = 0.0;
     for (int r = 0; r < kNetworks; ++r) {
-      Scenario s =
-          teaching_scenario(ModelKind::boolean_network, 10, 100 + static_cast<std::uint64_t>(r));
+      Scenario s = teaching_validation_scenario(ModelKind::boolean_network, 10,
+                                                100 + static_cast<std::uint64_t>(r));
       s.teaching.boolean_network = {10000, 3, 0.5, 0.5};
       const teaching::BooleanNetwork net(s);
       const auto sites = distinct_sites(10000, static_cast<std::size_t>(std::lround(d0 * 1e4)),
@@ -80,7 +80,7 @@ TEST_CASE("validation: RBN twin-run Lyapunov exponent is negative, near 0, posit
   options.site_seed = 5;
   std::array<analysis::LyapunovEstimate, 3> est;
   for (int k = 1; k <= 3; ++k) {
-    Scenario s = teaching_scenario(ModelKind::boolean_network, 10, 42);
+    Scenario s = teaching_validation_scenario(ModelKind::boolean_network, 10, 42);
     s.teaching.boolean_network = {10000, k, 0.5, 0.5};
     const teaching::BooleanNetwork net(s);
     est[static_cast<std::size_t>(k - 1)] = analysis::lyapunov_exponent(net, options);
@@ -100,7 +100,7 @@ TEST_CASE("validation: RBN twin-run Lyapunov exponent is negative, near 0, posit
 
 TEST_CASE("validation: RBN K=3 damage settles at 0.38 +- 0.05", "[validation]") {
   // Fixed point of d = (1/2)[1 - (1-d)^3]: d* = (3 - sqrt(5))/2 = 0.382.
-  Scenario s = teaching_scenario(ModelKind::boolean_network, 10, 3);
+  Scenario s = teaching_validation_scenario(ModelKind::boolean_network, 10, 3);
   s.teaching.boolean_network = {10000, 3, 0.5, 0.5};
   const teaching::BooleanNetwork net(s);
   const auto curve = analysis::damage_curve(net, distinct_sites(10000, 100, 9), 200);
@@ -111,7 +111,7 @@ TEST_CASE("validation: RBN K=3 damage settles at 0.38 +- 0.05", "[validation]") 
 
 TEST_CASE("validation: Granovetter thresholds 0..99 riot 100, moving 1 to 2 riots 1",
           "[validation]") {
-  Scenario s = teaching_scenario(ModelKind::granovetter, 1000, 1);
+  Scenario s = teaching_validation_scenario(ModelKind::granovetter, 1000, 1);
   s.teaching.granovetter.people = 100;
   teaching::Granovetter ladder(s);
   CHECK(riot_size(ladder) == 100);
@@ -124,8 +124,8 @@ TEST_CASE("validation: Granovetter thresholds 0..99 riot 100, moving 1 to 2 riot
 
 TEST_CASE("validation: Granovetter Normal(0.25, sigma) thresholds jump between 0.115 and 0.130",
           "[validation]") {
-  Scenario s = teaching_scenario(ModelKind::granovetter, 100000, 1978);
-  s.teaching.granovetter = {100000, ThresholdLadder::normal, 0.25, 0.115};
+  Scenario s = teaching_validation_scenario(ModelKind::granovetter, 100000, 1978);
+  s.teaching.granovetter = {100000, ThresholdLadder::normal, 0.25, 0.115, {}};
   teaching::Granovetter calm(s);
   const double calm_fraction = static_cast<double>(riot_size(calm)) / 1e5;
   s.teaching.granovetter.sd = 0.130;
@@ -139,7 +139,7 @@ TEST_CASE("validation: Granovetter Normal(0.25, sigma) thresholds jump between 0
 TEST_CASE("validation: sandpile bulk mean height is 25/8 on a 64 x 64 lattice", "[validation]") {
   // Priezzhev 1994: bulk mean height 25/8 on the 1..4 scale. Start full (a recurrent state),
   // let 20,000 grains pass, then average the central 32 x 32 square after each of 300,000 grains.
-  Scenario s = teaching_scenario(ModelKind::sandpile, 320, 1987);
+  Scenario s = teaching_validation_scenario(ModelKind::sandpile, 320, 1987);
   s.teaching.sandpile = {64, 1000, 3};
   teaching::Sandpile pile(s);
   double sum = 0.0;
@@ -157,7 +157,7 @@ TEST_CASE("validation: sandpile bulk mean height is 25/8 on a 64 x 64 lattice", 
 }
 
 TEST_CASE("validation: Poisson(1) branching sizes follow the Borel distribution", "[validation]") {
-  Scenario s = teaching_scenario(ModelKind::branching, 1, 1949);
+  Scenario s = teaching_validation_scenario(ModelKind::branching, 1, 1949);
   s.teaching.branching = {1.0, 200000, 100000};
   teaching::Branching process(s);
   process.step();
@@ -183,7 +183,8 @@ TEST_CASE("validation: early warnings rise toward the fold and not with c held f
   int ramp_both_above = 0;
   for (int r = 0; r < kReplicates; ++r) {
     for (const HarvestSchedule schedule : {HarvestSchedule::ramped, HarvestSchedule::fixed}) {
-      Scenario s = teaching_scenario(ModelKind::fold, 600, 500 + static_cast<std::uint64_t>(r));
+      Scenario s =
+          teaching_validation_scenario(ModelKind::fold, 600, 500 + static_cast<std::uint64_t>(r));
       s.teaching.fold.schedule = schedule;
       s.teaching.fold.noise_sd = 0.1;
       s.teaching.fold.c_start = schedule == HarvestSchedule::ramped ? 1.0 : 2.0;

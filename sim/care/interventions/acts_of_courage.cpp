@@ -45,7 +45,7 @@ void visit(V& v, CourageSpec& c) {
           "on success, the actor gains this times (1 - efficacy)");
 }
 
-const InterventionKindInfo kInfo{
+const InterventionKindInfo kActsOfCourageInfo{
     .name = "acts_of_courage",
     .section = "acts_of_courage",
     .doc =
@@ -56,7 +56,7 @@ const InterventionKindInfo kInfo{
 
 class ActsOfCourage final : public InterventionModule {
  public:
-  const InterventionKindInfo& info() const override { return kInfo; }
+  const InterventionKindInfo& info() const override { return kActsOfCourageInfo; }
 
   bool active(const InterventionSpec& spec, int day) const override {
     return day >= spec.day && day < spec.day + spec.params.as<CourageSpec>().days;

@@ -21,7 +21,7 @@ void visit(V& v, CampaignSpec& c) {
           "vision gained each day by those reached, times (1 - vision)");
 }
 
-const InterventionKindInfo kInfo{
+const InterventionKindInfo kCampaignInfo{
     .name = "shared_purpose_campaign",
     .section = "campaign",
     .doc = "A shared-purpose campaign: vision rises among the staff it reaches, for a while.",
@@ -30,7 +30,7 @@ const InterventionKindInfo kInfo{
 
 class SharedPurposeCampaign final : public InterventionModule {
  public:
-  const InterventionKindInfo& info() const override { return kInfo; }
+  const InterventionKindInfo& info() const override { return kCampaignInfo; }
 
   bool active(const InterventionSpec& spec, int day) const override {
     return day >= spec.day && day < spec.day + spec.params.as<CampaignSpec>().days;

@@ -38,9 +38,9 @@ void visit(V& v, CoachingSpec& c) {
 }
 
 /// Random-stream purpose of its draws (unique across the modules: tests/core/purposes_test.cpp).
-constexpr Purpose kDraws{3000};
+constexpr Purpose kCoachingDraws{3000};
 
-const InterventionKindInfo kInfo{
+const InterventionKindInfo kCoachingInfo{
     .name = "coaching",
     .section = "coaching",
     .doc =
@@ -59,8 +59,8 @@ constexpr double kSessionStaffDays = 1.0 / 7.5;
 
 class Coaching final : public InterventionModule {
  public:
-  const InterventionKindInfo& info() const override { return kInfo; }
-  std::vector<Purpose> purposes() const override { return {kDraws}; }
+  const InterventionKindInfo& info() const override { return kCoachingInfo; }
+  std::vector<Purpose> purposes() const override { return {kCoachingDraws}; }
 
   bool active(const InterventionSpec& spec, int day) const override {
     return day >= spec.day && day < spec.day + spec.params.as<CoachingSpec>().days;
@@ -116,7 +116,7 @@ class Coaching final : public InterventionModule {
     const auto n = staff.size();
     for (std::uint32_t u = 0; u < n; ++u) {
       if (!targeted[staff.org[u]]) continue;
-      Stream pairing(seed, kDraws, kPairing | static_cast<std::uint32_t>(spec.day), staff.id[u]);
+      Stream pairing(seed, kCoachingDraws, kPairing | static_cast<std::uint32_t>(spec.day), staff.id[u]);
       if (!pairing.bernoulli(c.share)) continue;
       std::uint32_t partner = kNone;
       for (int attempt = 0; attempt < 16 && partner == kNone; ++attempt) {
@@ -124,7 +124,7 @@ class Coaching final : public InterventionModule {
         if (staff.org[v] != staff.org[u]) partner = v;
       }
       if (partner == kNone) continue;
-      Stream draw(seed, kDraws, static_cast<std::uint32_t>(day), staff.id[u]);
+      Stream draw(seed, kCoachingDraws, static_cast<std::uint32_t>(day), staff.id[u]);
       if (!draw.bernoulli(rate)) continue;
       session(u, partner);
     }

@@ -64,7 +64,7 @@ void visit(V& v, DayTwoSpec& d) {
           "how long that extra prevention effort lasts");
 }
 
-const InterventionKindInfo kInfo{
+const InterventionKindInfo kDayTwoWorkshopInfo{
     .name = "day_two_workshop",
     .section = "day_two_workshop",
     .doc =
@@ -77,7 +77,7 @@ const InterventionKindInfo kInfo{
 
 class DayTwoWorkshop final : public InterventionModule {
  public:
-  const InterventionKindInfo& info() const override { return kInfo; }
+  const InterventionKindInfo& info() const override { return kDayTwoWorkshopInfo; }
 
   /// The workshop itself is one day; the ABCD prevention effort lasts abcd_days.
   bool active(const InterventionSpec& spec, int day) const override {

@@ -31,9 +31,9 @@ void visit(V& v, FluCampaignSpec& f) {
 }
 
 /// Random-stream purpose of its draws (unique across the modules: tests/core/purposes_test.cpp).
-constexpr Purpose kDraws{3002};
+constexpr Purpose kFluDraws{3002};
 
-const InterventionKindInfo kInfo{
+const InterventionKindInfo kFluCampaignInfo{
     .name = "flu_campaign",
     .section = "flu_campaign",
     .doc =
@@ -51,8 +51,8 @@ constexpr std::array<std::pair<OrgKind, OrgKind>, 3> kPartners = {{
 
 class FluCampaign final : public InterventionModule {
  public:
-  const InterventionKindInfo& info() const override { return kInfo; }
-  std::vector<Purpose> purposes() const override { return {kDraws}; }
+  const InterventionKindInfo& info() const override { return kFluCampaignInfo; }
+  std::vector<Purpose> purposes() const override { return {kFluDraws}; }
 
   bool active(const InterventionSpec& spec, int day) const override {
     return day >= spec.day && day < spec.day + spec.params.as<FluCampaignSpec>().days;
@@ -69,7 +69,7 @@ class FluCampaign final : public InterventionModule {
     const auto outreach = static_cast<std::size_t>(Episode::outreach);
     for (std::uint32_t n = 0; n < nb.size(); ++n) {
       const int episodes = nb.priority[n] ? f.priority_episodes_per_day : f.episodes_per_day;
-      Stream rng(model.scenario.run.seed, kDraws, static_cast<std::uint32_t>(state.day), n);
+      Stream rng(model.scenario.run.seed, kFluDraws, static_cast<std::uint32_t>(state.day), n);
       const std::uint64_t tried = state.today.episodes[outreach];
       const std::uint64_t worked = state.today.episode_successes[outreach];
       for (int k = 0; k < episodes; ++k) {

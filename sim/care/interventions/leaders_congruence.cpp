@@ -55,7 +55,7 @@ void visit(V& v, LeadersSpec& l) {
           "this x (1 - w))");
 }
 
-const InterventionKindInfo kInfo{
+const InterventionKindInfo kLeadersCongruenceInfo{
     .name = "leaders_congruence",
     .section = "leaders_congruence",
     .doc =
@@ -67,7 +67,7 @@ const InterventionKindInfo kInfo{
 
 class LeadersCongruence final : public InterventionModule {
  public:
-  const InterventionKindInfo& info() const override { return kInfo; }
+  const InterventionKindInfo& info() const override { return kLeadersCongruenceInfo; }
 
   /// From its day on (until another leaders_congruence changes the same leaders): each senior
   /// leader of a targeted organisation acts with probability `share` (drawn per leader), taking

@@ -33,7 +33,7 @@ void visit(V& v, OnlineSpec& o) {
           "vision an active member gains from others' stories, times (1 - vision)");
 }
 
-const InterventionKindInfo kInfo{
+const InterventionKindInfo kOnlineCommunityInfo{
     .name = "online_community",
     .section = "online_community",
     .doc =
@@ -44,7 +44,7 @@ const InterventionKindInfo kInfo{
 
 class OnlineCommunity final : public InterventionModule {
  public:
-  const InterventionKindInfo& info() const override { return kInfo; }
+  const InterventionKindInfo& info() const override { return kOnlineCommunityInfo; }
 
   bool active(const InterventionSpec& spec, int day) const override {
     return day >= spec.day && day < spec.day + spec.params.as<OnlineSpec>().days;

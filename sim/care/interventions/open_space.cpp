@@ -47,7 +47,7 @@ bool own_group(const InterventionSpec& spec) {
   return spec.cohort_of.empty();
 }
 
-const InterventionKindInfo kInfo{
+const InterventionKindInfo kOpenSpaceInfo{
     .name = "open_space",
     .section = "open_space",
     .doc =
@@ -59,7 +59,7 @@ const InterventionKindInfo kInfo{
 
 class OpenSpace final : public InterventionModule {
  public:
-  const InterventionKindInfo& info() const override { return kInfo; }
+  const InterventionKindInfo& info() const override { return kOpenSpaceInfo; }
 
   /// A day of each participant's time, on its day: its own group, or the cohort it names.
   void staff_time(const InterventionSpec& spec, const Model& model, const State& state, int,

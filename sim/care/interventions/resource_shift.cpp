@@ -21,7 +21,7 @@ void visit(V& v, ResourceShiftSpec& r) {
           "without priority neighbourhoods that goes to the priority localities instead");
 }
 
-const InterventionKindInfo kInfo{
+const InterventionKindInfo kResourceShiftInfo{
     .name = "resource_shift",
     .section = "resource_shift",
     .doc =
@@ -38,7 +38,7 @@ constexpr std::array<OrgKind, 3> kDefaultKinds = {OrgKind::community, OrgKind::p
 
 class ResourceShift final : public InterventionModule {
  public:
-  const InterventionKindInfo& info() const override { return kInfo; }
+  const InterventionKindInfo& info() const override { return kResourceShiftInfo; }
 
   bool active(const InterventionSpec& spec, int day) const override {
     return day >= spec.day && day < spec.day + spec.params.as<ResourceShiftSpec>().days;

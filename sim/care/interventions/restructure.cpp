@@ -37,7 +37,7 @@ void visit(V& v, RestructureSpec& r) {
 }
 
 /// Random-stream purpose of its draws (unique across the modules: tests/core/purposes_test.cpp).
-constexpr Purpose kDraws{3001};
+constexpr Purpose kRestructureDraws{3001};
 
 /// The receiving organisation exists and is of the same kind as every source; there is a source.
 void check_organisations(const Scenario& scenario, const InterventionSpec& spec,
@@ -76,7 +76,7 @@ void check_organisations(const Scenario& scenario, const InterventionSpec& spec,
   }
 }
 
-const InterventionKindInfo kInfo{
+const InterventionKindInfo kRestructureInfo{
     .name = "restructure",
     .section = "restructure",
     .doc =
@@ -92,8 +92,8 @@ const InterventionKindInfo kInfo{
 
 class Restructure final : public InterventionModule {
  public:
-  const InterventionKindInfo& info() const override { return kInfo; }
-  std::vector<Purpose> purposes() const override { return {kDraws}; }
+  const InterventionKindInfo& info() const override { return kRestructureInfo; }
+  std::vector<Purpose> purposes() const override { return {kRestructureDraws}; }
 
   /// On its day: each person in a source organisation (the intervention's `organisations`) moves
   /// into `into` with probability `share` (all of them for a merger). A mover loses each tie with
@@ -120,7 +120,7 @@ class Restructure final : public InterventionModule {
     std::vector<std::uint32_t> movers;
     for (std::uint32_t u = 0; u < staff.size(); ++u) {
       if (!source[staff.org[u]]) continue;
-      Stream rng(seed, kDraws, day, staff.id[u]);
+      Stream rng(seed, kRestructureDraws, day, staff.id[u]);
       if (!rng.bernoulli(r.share)) continue;
       for (std::uint32_t e : state.ties.edges_of(u)) {
         if (rng.bernoulli(r.tie_loss)) state.staged_ties.removed.push_back(e);
@@ -147,7 +147,7 @@ class Restructure final : public InterventionModule {
   static void reshuffle_teams(const Model& model, State& state, std::vector<std::uint32_t> movers) {
     if (movers.empty()) return;
     Staff& staff = state.staff;
-    Stream rng(model.scenario.run.seed, kDraws, static_cast<std::uint32_t>(state.day), 0xFFFFFFFFu);
+    Stream rng(model.scenario.run.seed, kRestructureDraws, static_cast<std::uint32_t>(state.day), 0xFFFFFFFFu);
     for (std::size_t k = movers.size(); k > 1; --k)
       std::swap(movers[k - 1], movers[rng.below(k)]);
     const std::uint32_t first_team = *std::max_element(staff.team.begin(), staff.team.end()) + 1;

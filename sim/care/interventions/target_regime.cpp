@@ -48,7 +48,7 @@ void visit(V& v, TargetRegimeSpec& t) {
           "shared: scale over which pressure rises around the threshold");
 }
 
-const InterventionKindInfo kInfo{
+const InterventionKindInfo kTargetRegimeInfo{
     .name = "target_regime",
     .section = "target_regime",
     .doc =
@@ -59,7 +59,7 @@ const InterventionKindInfo kInfo{
 
 class TargetRegime final : public InterventionModule {
  public:
-  const InterventionKindInfo& info() const override { return kInfo; }
+  const InterventionKindInfo& info() const override { return kTargetRegimeInfo; }
 
   bool active(const InterventionSpec& spec, int day) const override {
     const int days = spec.params.as<TargetRegimeSpec>().days;

@@ -77,7 +77,7 @@ void check_mix(const Scenario& scenario, const InterventionSpec& spec, const std
   }
 }
 
-const InterventionKindInfo kInfo{
+const InterventionKindInfo kWorkshopInfo{
     .name = "workshop",
     .section = "workshop",
     .doc = "A workshop: a cohort invited by referral chain, re-mixed small groups, new ties.",
@@ -91,7 +91,7 @@ const InterventionKindInfo kInfo{
 
 class Workshop final : public InterventionModule {
  public:
-  const InterventionKindInfo& info() const override { return kInfo; }
+  const InterventionKindInfo& info() const override { return kWorkshopInfo; }
 
   /// A day of each participant's time, on its day.
   void staff_time(const InterventionSpec& spec, const Model& model, const State& state, int,
