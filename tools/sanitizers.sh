@@ -7,7 +7,7 @@
 #   1. build-san/  one clang-14 build with -fsanitize=address,undefined,fuzzer-no-link (-O1,
 #      -gline-tables-only; tools/sanitizer_build.sh) of the library, caresim_tests and the three
 #      libFuzzer targets: the library is compiled once for both uses.
-#   2. ASan + UBSan over caresim_tests $ASAN_TESTS: 261 of the 340 test cases, every module (core
+#   2. ASan + UBSan over caresim_tests $ASAN_TESTS: 270 of the 352 test cases, every module (core
 #      random streams and ties, the scenario loader and hostile inputs, io: HDF5, netCDF and run
 #      files, the care phases, world and interventions, checkpoint and resume, ensemble sweeps,
 #      comparisons, calibration and phase diagrams, the teaching models, the statistics,
@@ -40,14 +40,11 @@
 #      core/parallel.hpp), which TSan sees: the same chunks, the same results, no suppressions.
 #      The ensemble runner and the emulator's fitting still use TBB directly; no test in
 #      $TSAN_TESTS reaches them.
-# Timings: each phase prints its minutes. Measured 5 December 2026 on the two cores, shared with
-# two other engineers' builds (load average about 10): the ASan+UBSan build 33.2 min (nearly all
-# ccache misses), the ASan+UBSan unit tests 5.2 and 7.4 min (two runs), fuzzing 3 min, the TSan
-# build 26.0 min at one job alongside the ASan build, the TSan tests (30 cases) 41 s and the
-# planted race seconds. With build and ctest (14.3 min) that adds up to 82-85 min, over CI's
-# 40: the two cold clang builds (59 min between them) are what does not fit at this load; the
-# test phases together take 9-11 min. A whole tools/test.sh on a quiet machine has not been
-# timed yet. README's "Tests" lists them.
+# Timings: each phase prints its minutes. Measured 5 December 2026 in a fresh clone on two quiet
+# cores with ccache off (both builds cold; unity batches, tools/sanitizer_build.sh): the
+# ASan+UBSan build 3.9 min, its unit tests (270 cases) 4.9, fuzzing 3.1, the TSan build 1.4, the
+# TSan tests (30 cases) and the planted race 0.2: 13.5 min, and the whole tools/test.sh 32.5.
+# README's "Tests" lists them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CARESIM_SRC=$PWD

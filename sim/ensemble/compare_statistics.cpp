@@ -9,7 +9,6 @@
 #include "compare_detail.hpp"
 
 namespace caresim::ensemble::detail {
-namespace {}  // namespace
 
 void compute_statistics(Comparison& c, const std::vector<double>& daily) {
   const Shape s{c.arm_count(), static_cast<std::size_t>(c.replicates), c.metric_count(),

@@ -19,7 +19,7 @@ Sandpile::Sandpile(const Scenario& scenario)
            {"avalanche_waves", "1", "waves of toppling in the step (durations summed)"},
            {"grains_lost", "1", "grains that fell off the edges in the step"},
            {"sites_at_height", "1", "sites of each height after the step", 0}},
-          {{"height", "height of a site, 1..4 scale", {"1", "2", "3", "4"}}}),
+          {{"height", "height of a site, 1..4 scale", {"1", "2", "3", "4"}, {}, {}}}),
       side_(scenario.teaching.sandpile.side),
       grains_per_step_(scenario.teaching.sandpile.grains_per_step) {
   const int h0 = scenario.teaching.sandpile.initial_height;

@@ -37,7 +37,7 @@ RunLayout test_layout() {
   RunLayout layout;
   layout.start_date = "2024-02-27";
   layout.dimensions.push_back(
-      {"organisation", "care organisations", {"Hôpital Nord", "St Mary's", "Zürich Care"}});
+      {"organisation", "care organisations", {"Hôpital Nord", "St Mary's", "Zürich Care"}, {}, {}});
   Dimension wards{"ward", "hospital wards", {}, {}, {}};
   for (std::size_t i = 0; i < ward_count; ++i)
     wards.labels.push_back("ward " + std::to_string(i));
@@ -365,7 +365,7 @@ TEST_CASE("RunFile rejects layouts it cannot store before touching the file", "[
   layout.series.push_back({"orphan", "1", "no such dimension", 2});
   rejects(layout);
   layout = test_layout();
-  layout.dimensions.push_back({"time", "clash", {"a"}});
+  layout.dimensions.push_back({"time", "clash", {"a"}, {}, {}});
   rejects(layout);
   layout = test_layout();
   layout.dimensions.push_back({"empty", "no labels", {}, {}, {}});
